@@ -1,0 +1,1 @@
+"""Readers for ClinicalTrials.gov data. Plain Python: never imports Django."""

@@ -1,0 +1,1 @@
+"""TrialMatch: the Django project that ties the apps together."""

@@ -1,0 +1,65 @@
+"""Full-text and geographic search over the catalogue, one interface for SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class GeoFilter:
+    lat: float
+    lon: float
+    radius_km: float | None = None  # None: sort by distance without a cut-off
+
+
+@dataclass
+class SearchQuery:
+    text: str = ""
+    filters: dict[str, list[str]] = field(default_factory=dict)  # facet name -> accepted values
+    near: GeoFilter | None = None
+    page: int = 1
+    per_page: int = 20
+
+
+@dataclass
+class NearestSite:
+    facility: str
+    city: str
+    state: str
+    country: str
+    status: str
+    distance_km: float
+
+
+@dataclass
+class SearchHit:
+    nct_id: str
+    title: str
+    status: str
+    conditions: list[str]
+    score: float
+    nearest_site: NearestSite | None = None
+
+    @property
+    def distance_km(self) -> float | None:
+        return self.nearest_site.distance_km if self.nearest_site else None
+
+
+@dataclass
+class FacetCount:
+    value: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class SearchPage:
+    query: SearchQuery
+    total: int
+    hits: list[SearchHit]
+    facets: dict[str, list[FacetCount]]
+
+
+def search(query: SearchQuery) -> SearchPage:
+    """Run a search; the backend follows the database in use."""
+    raise NotImplementedError
