@@ -98,6 +98,7 @@ class TrialRecord:
     start_date: str = ""
     primary_completion_date: str = ""
     completion_date: str = ""
+    completion_date_type: str = ""  # ACTUAL | ESTIMATED
     first_posted_date: str = ""
     last_update_posted_date: str = ""
     enrollment_count: int | None = None
@@ -140,7 +141,7 @@ _NESTED_FIELDS = {"eligibility", "interventions", "central_contacts", "locations
 _SIMPLE_FIELDS = set(TrialRecord.__dataclass_fields__) - _NESTED_FIELDS
 
 
-def _known(cls: type, data: dict[str, Any]) -> dict[str, Any]:
+def _known(cls: Any, data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
 
 

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "ninja",
     "trialmatch",
     "trials",
+    "prescreen",
+    "matching",
     "api",
 ]
 
@@ -103,6 +105,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = HOME / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -6,5 +6,6 @@ from api.api import api
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("trials/<str:nct_id>/prescreen/", include("prescreen.urls")),
     path("", include("trials.urls")),
 ]

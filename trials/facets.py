@@ -39,6 +39,8 @@ def facet_values(record: TrialRecord) -> list[tuple[str, str]]:
     pairs.append(("sex", record.eligibility.sex or "ALL"))
     pairs += [("age_group", group) for group in age_groups(record)]
     if record.eligibility.healthy_volunteers is not None:
-        pairs.append(("healthy_volunteers", "yes" if record.eligibility.healthy_volunteers else "no"))
+        pairs.append(
+            ("healthy_volunteers", "yes" if record.eligibility.healthy_volunteers else "no")
+        )
     pairs += [("country", loc.country) for loc in record.locations if loc.country]
     return list(dict.fromkeys((name, value[:100]) for name, value in pairs))

@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
+class SearchError(ValueError):
+    """A search that cannot be run as asked (unknown filter, page out of range, bad point)."""
+
+
 @dataclass
 class GeoFilter:
     lat: float
@@ -58,8 +62,13 @@ class SearchPage:
     total: int
     hits: list[SearchHit]
     facets: dict[str, list[FacetCount]]
+    # True when the words matched more trials than one search looks at (the newest
+    # engine.TEXT_WINDOW matches): ``total`` and the counts are then a lower bound ("10,000+").
+    capped: bool = False
 
 
 def search(query: SearchQuery) -> SearchPage:
-    """Run a search; the backend follows the database in use."""
-    raise NotImplementedError
+    """Run a search; the backend follows the database in use. Raises SearchError on bad input."""
+    from .engine import search as run
+
+    return run(query)

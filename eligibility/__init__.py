@@ -1,0 +1,46 @@
+"""The eligibility engine: criteria text to items, constraints, questions and verdicts.
+
+Plain Python: never imports Django.
+"""
+
+from __future__ import annotations
+
+from eligibility.constraints import extract
+from eligibility.model import (
+    ANSWERS,
+    Constraint,
+    Criterion,
+    CriterionVerdict,
+    ParsedCriteria,
+    Verdict,
+)
+from eligibility.questions import annotate
+from eligibility.split import split
+from eligibility.verdicts import evaluate
+
+__all__ = [
+    "ANSWERS",
+    "Constraint",
+    "Criterion",
+    "CriterionVerdict",
+    "ParsedCriteria",
+    "Verdict",
+    "evaluate",
+    "parse_criteria",
+]
+
+
+def parse_criteria(text: str) -> ParsedCriteria:
+    """Criteria text to items with ids, kinds, roles, groups, constraints and questions.
+
+    Never raises on bad input: empty or unreadable text gives no items and a note.
+    """
+    if not isinstance(text, str):
+        return ParsedCriteria([], ["No criteria text"])
+    result = split(text)
+    parsed = ParsedCriteria(result.items, list(result.notes))
+    for item in parsed.items:
+        if item.role == "criterion":
+            item.constraints = extract(item.text)
+    annotate(parsed)
+    return parsed

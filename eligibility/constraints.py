@@ -1,0 +1,577 @@
+"""Structured constraints found in a criterion's text.
+
+Each extractor reads one sentence at a time and reports ``Constraint`` objects whose span
+points into the criterion's own text, so a page can highlight what was understood.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+from eligibility import rules
+from eligibility.model import Constraint
+from eligibility.rules import CMP, NUM, POSTFIX_GE, POSTFIX_LE, TIME_UNIT
+
+_SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\bapprox)(?<!\bDr)[.;]\s+(?=[A-Z(])")
+_EXCEPTION = re.compile(
+    r"\b(?:allowed|permitted|acceptable|eligible|exceptions?|except|unless|exempt)\b", re.I
+)
+_NEGATION = re.compile(
+    r"(?:\b(?:no|not|non|without|never|free of|free from|absence of|negative for|none|nor|"
+    r"neither)\b|\bnon-)[^,;.]{0,40}$",
+    re.I,
+)
+_HISTORY = re.compile(r"\b(?:history of|prior|previous(?:ly)?|past|ever|had)\b[^,;.]{0,40}$", re.I)
+_ACTIVE = re.compile(
+    r"\b(?:active|current(?:ly)?|ongoing|uncontrolled|concurrent|concomitant|symptomatic|"
+    r"untreated|presence of|present|receiving|on)\b[^,;.]{0,30}$",
+    re.I,
+)
+
+Extractor = Callable[[str, int, int, "_Terms"], Iterator[Constraint]]
+
+
+class _Terms:
+    """Vocabulary terms that may occur in one criterion, found once for all its sentences."""
+
+    def __init__(self, text: str) -> None:
+        self.terms = rules.candidate_terms(rules.ALL_CONCEPTS, text.lower())
+
+    def of(self, *concepts: str) -> list[rules.Term]:
+        return [t for t in self.terms if t.concept in concepts]
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    if ". " not in text and "; " not in text and ".\n" not in text:
+        return [(0, len(text))]
+    bounds: list[tuple[int, int]] = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        bounds.append((start, m.start() + 1))
+        start = m.end()
+    bounds.append((start, len(text)))
+    return bounds
+
+
+def extract(text: str) -> list[Constraint]:
+    """Every constraint in ``text``, in reading order, without duplicates."""
+    found: list[Constraint] = []
+    terms = _Terms(text)
+    for index, (start, end) in enumerate(_sentences(text)):
+        if index > 0 and _EXCEPTION.search(text, start, end):
+            continue
+        for extractor in _EXTRACTORS:
+            found.extend(extractor(text, start, end, terms))
+    found.sort(key=lambda c: (c.span[0], c.span[1]))
+    unique: list[Constraint] = []
+    seen: set[tuple[object, ...]] = set()
+    for c in found:
+        key = (c.concept, c.name, c.op, c.value, c.unit)
+        if key not in seen:
+            seen.add(key)
+            unique.append(c)
+    return unique
+
+
+def _num(value: str) -> float | int | None:
+    number = rules.number(value)
+    if number is None:
+        return None
+    return int(number) if number == int(number) else number
+
+
+# --- age ----------------------------------------------------------------------------------------
+
+_AGE_CONTEXT = re.compile(
+    r"\bage[sd]?\b|years? old|years? of age|\by/?o\b|\bolder\b|\byounger\b|\badults?\b|"
+    r"^(?:healthy\s+)?(?:male|female|men|women|patients?|participants?|subjects?|volunteers?|"
+    r"individuals?|children|adolescents?|persons?|people|boys?|girls?)\b",
+    re.I,
+)
+_AGE_UNIT = r"(?P<u>years?|yrs?|months?)"
+_AGE_RANGE = re.compile(
+    rf"(?:\bage[sd]?\b[^0-9.;]{{0,25}}?|\bbetween\s+(?:the\s+ages?\s+of\s+)?)(?P<a>\d{{1,3}})\s*"
+    rf"(?:years?|yrs?)?\s*(?:-|–|to|and|through)\s*(?P<b>\d{{1,3}})\s*{_AGE_UNIT}?"
+    rf"|(?P<a2>\d{{1,3}})\s*(?:-|–|to)\s*(?P<b2>\d{{1,3}})\s*(?P<u2>years?|yrs?)\s*(?:of\s+age|old)",
+    re.I,
+)
+_AGE_CMP = re.compile(
+    rf"(?P<cmp>{CMP})\s*(?:(?:the\s+)?age\s+(?:of\s+)?)?(?P<n>\d{{1,3}})\s*{_AGE_UNIT}?(?P<tail>\s*(?:of\s+age|old))?",
+    re.I,
+)
+_AGE_POSTFIX = re.compile(
+    rf"(?P<n>\d{{1,3}})\s*(?:\+|{_AGE_UNIT}\s*(?:of\s+age|old)?\s*(?P<post>{POSTFIX_GE}|{POSTFIX_LE}))",
+    re.I,
+)
+_AGE_AGED = re.compile(r"\bage[sd]?\s*(?:of\s+|is\s+|:\s*)?(?P<cmp>" + CMP + r")\s*(?P<n>\d{1,3})\b", re.I)
+_NOT_AGE_TAIL = re.compile(
+    r"^\s*(?:of\s+(?:disease|follow|treatment|experience|education|smoking|symptoms)|since|"
+    r"prior|before|after|ago|duration|history|from|post)",
+    re.I,
+)
+
+
+def _age(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constraint]:
+    segment = text[start:end]
+    if not _AGE_CONTEXT.search(segment):
+        return
+    taken: list[tuple[int, int]] = []
+
+    def free(a: int, b: int) -> bool:
+        return all(b <= x or a >= y for x, y in taken)
+
+    def emit(op: str, value: str, unit: str | None, a: int, b: int) -> Constraint:
+        taken.append((a, b))
+        unit_name = rules.time_unit(unit) if unit else "year"
+        return Constraint("age", "age", op, _num(value), unit_name, (start + a, start + b))
+
+    for m in _AGE_RANGE.finditer(segment):
+        lo, hi = m.group("a") or m.group("a2"), m.group("b") or m.group("b2")
+        unit = m.group("u") or m.group("u2")
+        if not m.group("a") and not unit:
+            continue
+        if int(lo) >= int(hi) or int(hi) > 120:
+            continue
+        yield emit(">=", lo, unit, m.start(), m.end())
+        yield emit("<=", hi, unit, m.start(), m.end())
+    for m in _AGE_AGED.finditer(segment):
+        op = rules.comparator(m.group("cmp"))
+        if op and free(m.start(), m.end()) and int(m.group("n")) <= 120:
+            unit_m = re.match(r"\s*" + _AGE_UNIT, segment[m.end() :], re.I)
+            unit = unit_m.group("u") if unit_m else None
+            yield emit(op, m.group("n"), unit, m.start(), m.end() + (unit_m.end() if unit_m else 0))
+    for m in _AGE_CMP.finditer(segment):
+        op = rules.comparator(m.group("cmp"))
+        if not op or not free(m.start(), m.end()) or int(m.group("n")) > 120:
+            continue
+        has_age = bool(re.search(r"\bage\b", m.group(0), re.I))
+        if not m.group("u") and not m.group("tail") and not has_age:
+            continue
+        if _NOT_AGE_TAIL.match(segment[m.end() :]):
+            continue
+        before = segment[max(0, m.start() - 40) : m.start()].lower()
+        near_age = re.search(r"\bage[sd]?\b|^\W*$|(?:patients?|participants?|subjects?|men|women|adults?|individuals?|volunteers?|persons?)\W*$", before)
+        if not (m.group("tail") or has_age or near_age):
+            continue
+        yield emit(op, m.group("n"), m.group("u"), m.start(), m.end())
+    for m in _AGE_POSTFIX.finditer(segment):
+        if not free(m.start(), m.end()) or int(m.group("n")) > 120:
+            continue
+        post = m.group("post")
+        if post is None:
+            if not re.search(r"\bage", segment[max(0, m.start() - 20) : m.start()], re.I):
+                continue
+            op = ">="
+        else:
+            op = ">=" if re.search(POSTFIX_GE, post, re.I) else "<="
+        yield emit(op, m.group("n"), m.group("u"), m.start(), m.end())
+
+
+# --- sex ----------------------------------------------------------------------------------------
+
+_SEX = re.compile(
+    r"^(?:healthy\s+|adult\s+|postmenopausal\s+|pre-?menopausal\s+)?(?P<sex>males?|females?|men|women|man|woman|boys?|girls?)\b"
+    r"(?!\s*(?:and/or|or|and|/|&)\s*(?:females?|males?|women|men|woman|man))"
+    r"(?!\s+(?:of\s+child|of\s+reproductive|who|with\s+(?:reproductive|partners)|partners|participants?\s+of\s+child))",
+    re.I,
+)
+
+
+def _sex(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constraint]:
+    if start != 0:
+        return
+    m = _SEX.match(text)
+    if m:
+        word = m.group("sex").lower()
+        value = "female" if word.startswith(("fem", "wom", "girl")) else "male"
+        yield Constraint("sex", "sex", "==", value, None, (m.start("sex"), m.end("sex")))
+
+
+# --- performance status ---------------------------------------------------------------------------
+
+_ECOG = re.compile(
+    r"\b(?:(?-i:ECOG)|Eastern Cooperative Oncology Group|Zubrod|(?-i:WHO)|World Health Organi[sz]ation)"
+    r"(?:\s*\((?:ECOG|WHO)\))?(?:[\s-]*(?:performance|PS|perfomance)(?:\s+(?:status|score|scale|grade))?"
+    r"(?:\s*\((?:ECOG[\s-]*)?PS\))?)?"
+    r"|\bperformance status(?:\s*\(PS\))?(?=\s*(?:of|:|=|≤|<|0|1|2))",
+    re.I,
+)
+_KARNOFSKY = re.compile(
+    r"\b(?:Karnofsky|KPS)(?:\s+performance)?(?:\s+(?:status|score|scale|index))?(?:\s*\((?:KPS)\))?",
+    re.I,
+)
+_LANSKY = re.compile(
+    r"\b(?:Lansky)(?:\s+play)?(?:[\s-]+performance)?(?:\s+(?:status|score|scale))?(?:\s*\(LPS\))?",
+    re.I,
+)
+_SCALE_LEAD = re.compile(
+    r"^(?:\s|:|=|,|\(|\)|-(?=\s)|\bperformance\b|\bphysical\b|\bstatus\b|\bscore\b|\bPS\b|\bgrade\b|\bof\b|\bmust\b|"
+    r"\bbe\b|\bis\b|\bshould\b|\bbetween\b|\bthe\b|\ba\b|\brange\b)*",
+    re.I,
+)
+_PCT = r"\s*%?"
+
+
+def _scale_values(window: str, top: int) -> tuple[list[tuple[str, int]], int] | None:
+    """Operator/value pairs read at the start of ``window`` for a 0..``top`` scale."""
+    lead = _SCALE_LEAD.match(window)
+    pos = lead.end() if lead else 0
+    rest = window[pos:]
+    m = re.match(rf"(?P<cmp>{CMP})\s*(?P<n>\d{{1,3}}){_PCT}", rest, re.I)
+    if m:
+        op = rules.comparator(m.group("cmp"))
+        n = int(m.group("n"))
+        if op and n <= top:
+            return [(op, n)], pos + m.end()
+    m = re.match(rf"(?P<a>\d{{1,3}}){_PCT}\s*(?:-|–|~|to|and)\s*(?P<b>\d{{1,3}}){_PCT}", rest)
+    if m:
+        a, b = int(m.group("a")), int(m.group("b"))
+        if a > b:
+            a, b = b, a
+        if b <= top:
+            return _range(a, b, top), pos + m.end()
+    m = re.match(r"(?P<list>\d(?:\s*,\s*\d)*\s*,?\s*(?:or|and)\s*\d)", rest)
+    if m:
+        values = sorted(int(v) for v in re.findall(r"\d", m.group("list")))
+        if values[-1] <= top:
+            return _range(values[0], values[-1], top), pos + m.end()
+    m = re.match(rf"(?P<n>\d{{1,3}}){_PCT}\s*(?P<post>{POSTFIX_GE}|{POSTFIX_LE})", rest, re.I)
+    if m and int(m.group("n")) <= top:
+        op = ">=" if re.search(POSTFIX_GE, m.group("post"), re.I) else "<="
+        if top == 5 and re.search(r"better|less|lower", m.group("post"), re.I):
+            op = "<="
+        return [(op, int(m.group("n")))], pos + m.end()
+    m = re.match(r"(?P<n>\d{1,3})\b", rest)
+    if m and int(m.group("n")) <= top:
+        return [("==", int(m.group("n")))], pos + m.end()
+    return None
+
+
+def _range(a: int, b: int, top: int) -> list[tuple[str, int]]:
+    if a == b:
+        return [("==", a)]
+    if a == 0:
+        return [("<=", b)]
+    if b == top:
+        return [(">=", a)]
+    return [(">=", a), ("<=", b)]
+
+
+def _performance(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constraint]:
+    segment = text[start:end]
+    for concept, pattern, top in (("ecog", _ECOG, 5), ("karnofsky", _KARNOFSKY, 100), ("lansky", _LANSKY, 100)):
+        for m in pattern.finditer(segment):
+            if concept == "ecog" and m.group(0).upper().startswith(("WHO", "WORLD")) and not re.search(
+                r"perf|PS", m.group(0), re.I
+            ):
+                continue
+            parsed = _scale_values(segment[m.end() : m.end() + 60], top)
+            if not parsed:
+                continue
+            pairs, length = parsed
+            for op, value in pairs:
+                yield Constraint(concept, concept, op, value, None, (start + m.start(), start + m.end() + length))
+
+
+# --- pregnancy and breastfeeding ------------------------------------------------------------------
+
+_PREGNANCY = re.compile(r"\bpregnan(?:t|cy|cies)\b", re.I)
+_BREASTFEEDING = re.compile(
+    r"\bbreast[- ]?feed(?:ing|s)?\b|\bbreastfed\b|\blactat(?:ing|ion)\b|\bnursing\b(?!\s+(?:home|staff|care|facility))",
+    re.I,
+)
+_AFTER_DOSE = re.compile(
+    rf"(?:for\s+|within\s+)?(?:at\s+least\s+)?(?P<n>{NUM})\s*{TIME_UNIT}\s+(?:after|following|post)\s+"
+    r"(?:the\s+)?(?:last|final)\s+(?:dose|administration|infusion|treatment)",
+    re.I,
+)
+_PREGNANCY_SKIP = re.compile(
+    r"(?:prevent(?:ing)?|avoid(?:ing)?|risk of|potential|becoming|contracept\w*|during|achieve)\s+(?:a\s+)?$",
+    re.I,
+)
+
+
+def _reproductive(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constraint]:
+    segment = text[start:end]
+    window = _AFTER_DOSE.search(segment)
+    for concept, pattern in (("pregnancy", _PREGNANCY), ("breastfeeding", _BREASTFEEDING)):
+        for m in pattern.finditer(segment):
+            before = segment[max(0, m.start() - 40) : m.start()]
+            after = segment[m.end() : m.end() + 20]
+            qualifier: str | None = None
+            if concept == "pregnancy":
+                if re.match(r"\s*test", after, re.I):
+                    if re.search(r"negative\s+(?:\w+\s+){0,3}$", before, re.I):
+                        yield Constraint(concept, concept, "absent", None, None, (start + m.start(), start + m.end()))
+                    elif re.search(r"positive\s+(?:\w+\s+){0,3}$", before, re.I):
+                        yield Constraint(concept, concept, "present", None, None, (start + m.start(), start + m.end()))
+                    continue
+                if re.search(r"\b(?:plan(?:s|ning)?|intend(?:s|ing)?|wish(?:es|ing)?|want(?:s|ing)?)\s+(?:to\s+|on\s+)?(?:become|becoming|get|getting)\s+$", before, re.I):
+                    qualifier = "planned"
+                elif _PREGNANCY_SKIP.search(before) or re.match(r"\s*(?:prevention|avoidance)", after, re.I):
+                    continue
+            negated = re.search(
+                r"\b(?:not|non|no|neither|nor|refrain from|avoid|stop|discontinue)\b[\s-]*(?:\w+\s+){0,4}$|\bnon-$",
+                before,
+                re.I,
+            )
+            op = "absent" if negated else "present"
+            span = (start + m.start(), start + m.end())
+            if window and op == "present" and 0 <= window.start() - m.end() <= 60:
+                yield Constraint(
+                    concept, f"{concept} after last dose", "within", _num(window.group("n")),
+                    rules.time_unit(window.group("unit")), (span[0], start + window.end()),
+                    qualifier=qualifier, anchor="last dose",
+                )
+                continue
+            yield Constraint(concept, concept, op, None, None, span, qualifier=qualifier)
+
+
+# --- measurements ---------------------------------------------------------------------------------
+
+_VALUE_AFTER = re.compile(
+    r"^(?:\s*\((?![<>≤≥])[^)]{0,40}\))?(?:\s*\[[^\]]{0,20}\])?(?:\s|:|=|,|\)|\binterval\b|\blevels?\b|\brate\b|\bcounts?\b|\bvalues?\b|\bconcentrations?\b|\bscores?\b|\btotal\b|"
+    r"\bof\b|\bmust\b|\bshould\b|\bbe\b|\bis\b|\bare\b|\bwas\b|\bhas\b|\bhave\b|\bshall\b|\bwith\b|\bat\s+screening\b|"
+    r"\bresult\b|\bmeasured\b|\bbaseline\b|\bserum\b|\bplasma\b|\bblood\b|\bin\s+the\s+range\b|\ba\b|\bthe\b)*?"
+    rf"(?:(?P<cmp>{CMP})\s*(?P<n>{NUM})|(?:between\s+)?(?P<a>{NUM})\s*(?P<au>%|[a-zA-Z/^0-9µμ³]+)?\s*(?:-|–|to|and)\s*(?P<b>{NUM})"
+    rf"|(?P<pn>{NUM})(?P<post>[^,;]{{0,25}}?(?:{POSTFIX_GE}|{POSTFIX_LE})))",
+    re.I,
+)
+_VALUE_BEFORE = re.compile(
+    rf"(?P<cmp>{CMP})\s*(?P<n>{NUM})\s*(?P<unit>%|percent)?\s*(?:of\s+|in\s+)?(?:the\s+)?$",
+    re.I,
+)
+_LIST_GAP = re.compile(r"^\s*(?:,|and|or|/|&|\([^)]{0,30}\)|\s)*\s*$", re.I)
+
+
+def _measurements(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constraint]:
+    segment = text[start:end]
+    mentions: list[tuple[int, int, rules.Term]] = []
+    for term in terms.of("measurement"):
+        if term.context is not None and not term.context.search(segment):
+            continue
+        for m in term.pattern.finditer(segment):
+            if any(not (m.end() <= a or m.start() >= b) for a, b, _ in mentions):
+                continue
+            mentions.append((m.start(), m.end(), term))
+    mentions.sort(key=lambda x: x[0])
+    values: list[list[tuple[str, float | int | None, str | None, int, int]] | None] = []
+    for a, b, _term in mentions:
+        values.append(_measure_value(segment, a, b, after_only=True))
+    consumed = [(v[0][3], v[0][4]) for v in values if v]
+    for i, (a, b, _term) in enumerate(mentions):
+        if values[i] is None:
+            found = _measure_value(segment, a, b, after_only=False)
+            if found and all(found[0][4] <= x or found[0][3] >= y for x, y in consumed):
+                values[i] = found
+    for i in range(len(mentions) - 2, -1, -1):
+        if values[i] is None and values[i + 1] is not None:
+            gap = segment[mentions[i][1] : mentions[i + 1][0]]
+            if _LIST_GAP.match(gap):
+                values[i] = values[i + 1]
+    for (a, b, term), found in zip(mentions, values, strict=True):
+        for op, value, unit, va, vb in found or []:
+            yield Constraint(
+                "measurement", term.name, op, value, unit,
+                (start + min(a, va), start + max(b, vb)),
+            )
+
+
+def _measure_value(
+    segment: str, a: int, b: int, after_only: bool
+) -> list[tuple[str, float | int | None, str | None, int, int]] | None:
+    window = segment[b : b + 90]
+    m = _VALUE_AFTER.match(window) if after_only else None
+    if m:
+        if m.group("cmp"):
+            op = rules.comparator(m.group("cmp"))
+            unit_m = rules.match_unit(window, m.end())
+            unit, stop = unit_m if unit_m else (None, m.end())
+            if op:
+                return [(op, _num(m.group("n")), unit, b, b + stop)]
+        elif m.group("a"):
+            unit_m = rules.match_unit(window, m.end())
+            unit, stop = unit_m if unit_m else (None, m.end())
+            if unit is None and m.group("au"):
+                au = rules.match_unit(m.group("au"))
+                unit = au[0] if au else None
+            lo, hi = _num(m.group("a")), _num(m.group("b"))
+            if lo is not None and hi is not None and lo < hi:
+                return [(">=", lo, unit, b, b + stop), ("<=", hi, unit, b, b + stop)]
+        elif m.group("pn"):
+            post = m.group("post")
+            unit_m = rules.match_unit(window, m.start("post"))
+            op = ">=" if re.search(POSTFIX_GE + r"\s*$", post, re.I) else "<="
+            return [(op, _num(m.group("pn")), unit_m[0] if unit_m else None, b, b + m.end())]
+    if after_only:
+        return None
+    before = segment[max(0, a - 60) : a]
+    m = _VALUE_BEFORE.search(before)
+    if m:
+        op = rules.comparator(m.group("cmp"))
+        unit: str | None = "%" if m.group("unit") else None
+        stop = b
+        if unit is None:
+            unit_m = rules.match_unit(segment, b)
+            if unit_m:
+                unit, stop = unit_m
+        if op:
+            return [(op, _num(m.group("n")), unit, a - len(before) + m.start(), stop)]
+    return None
+
+
+# --- therapies, procedures, drugs, conditions, time windows ---------------------------------------
+
+_WINDOWS: list[tuple[re.Pattern[str], str | None]] = [
+    (re.compile(rf"(?P<cmp>more than|greater than|longer than|>|over|at least|≥|>=|minimum of|no less than|a minimum of)\s*(?P<n>{NUM})\s*{TIME_UNIT}\s*(?:must\s+have\s+)?(?:since|before|prior|preceding|ago|from|after|elapsed|have elapsed|must elapse|between)", re.I), None),
+    (re.compile(rf"\b(?:for\s+|within\s+)?(?P<n>{NUM})\s*{TIME_UNIT}\s+(?:after|following|post)\s+(?:the\s+)?(?:last|final)\s+(?:dose|administration|infusion)", re.I), "after"),
+    (re.compile(rf"\bwithin\s+(?:the\s+)?(?:last\s+|past\s+|previous\s+|prior\s+|preceding\s+)?(?P<n>{NUM})\s*{TIME_UNIT}", re.I), "within"),
+    (re.compile(rf"\b(?:in|during|over)\s+the\s+(?:last|past|previous|preceding|prior)\s+(?P<n>{NUM})\s*{TIME_UNIT}", re.I), "within"),
+    (re.compile(rf"(?:less than|fewer than|<|≤|no more than|up to)\s*(?P<n>{NUM})\s*{TIME_UNIT}\s+(?:since|before|prior|preceding|from|of|ago)", re.I), "within"),
+    (re.compile(rf"(?<![<>≤≥\d]\s)(?<!than\s)\b(?P<n>{NUM})\s*{TIME_UNIT}\s+(?:before|prior\s+to|preceding)\s+(?:the\s+)?(?:start|first|initiation|enrol|enroll|randomi|screening|study|day\s*1|baseline|registration|inclusion|treatment|consent|protocol|visit|dosing)", re.I), "within"),
+    (re.compile(r"\b(?:within|in|during|over)\s+the\s+(?:last|past|previous|preceding|prior)\s+(?P<unit>year|month|week)\b", re.I), "within"),
+]
+
+_DIAGNOSIS = re.compile(
+    r"\b(?:diagnosis of|diagnosed with)\s+"
+    r"(?P<name>(?:(?!with\b|within\b|who\b|that\b|which\b|and\b|or\b|according\b|as\b|in\b|by\b|at\b|on\b|for\b|prior\b|before\b|after\b|other\b|of\b|to\b|is\b|are\b|was\b|based\b|using\b|per\b|made\b|confirmed\b|established\b)[A-Za-z0-9+'-]+\s*){1,5})",
+    re.I,
+)
+_EXCEPT_BEFORE = re.compile(r"\b(?:other than|except(?: for)?|excluding|with the exception of|apart from)\s+(?:\w+\s+)?$", re.I)
+_EXCEPT_PAREN = re.compile(r"\((?:except|excluding|other than|with the exception|unless|not including)\b[^)]*\)", re.I)
+_DOSE_OF = re.compile(r"\b(?:last|first|final)\s+(?:dose|administration|infusion)\s+of\s+(?:the\s+)?(?:study\s+)?$", re.I)
+_NOT_NEGATION = re.compile(r"\b(?:no|not)\s+(?:more|less|later|earlier|greater|fewer|higher|lower)\s+than\b", re.I)
+_ANCHOR_GAP = re.compile(r"\s*(?:before|prior to|after|following|preceding|of the|of study)\b", re.I)
+
+
+def _inside_exception(segment: str, pos: int) -> bool:
+    return any(m.start() < pos < m.end() for m in _EXCEPT_PAREN.finditer(segment))
+
+
+_TIME_HINT = re.compile(rf"\b{TIME_UNIT}", re.I)
+_EVENT_CONCEPTS = ("procedure", "therapy", "drug", "condition")
+_CONCEPT_ORDER = {"procedure": 0, "therapy": 1, "drug": 2, "condition": 3}
+
+
+def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constraint]:
+    segment = text[start:end]
+    mentions: list[tuple[int, int, str, str]] = []
+
+    def add(a: int, b: int, concept: str, name: str) -> None:
+        if any(not (b <= x or a >= y) for x, y, _, _ in mentions):
+            return
+        mentions.append((a, b, concept, name))
+
+    candidates: list[tuple[int, int, int, str, str]] = []
+    for term in terms.of(*_EVENT_CONCEPTS):
+        for m in term.pattern.finditer(segment):
+            candidates.append((m.start(), m.end(), _CONCEPT_ORDER[term.concept], term.concept, term.name))
+    for m in rules.drug_suffix_regex().finditer(segment):
+        candidates.append((m.start(), m.end(), 2, "drug", m.group(0).lower()))
+    candidates.sort(key=lambda c: (-(c[1] - c[0]), c[2], c[0]))
+    for a, b, _order, concept, name in candidates:
+        add(a, b, concept, name)
+    for m in _DIAGNOSIS.finditer(segment):
+        name = m.group("name").strip().lower()
+        a, b = m.start("name"), m.start("name") + len(m.group("name").rstrip())
+        if len(name) > 2 and not re.match(r"(?:the|a|an|any|at|prior|previous|clinically|significant)\b", name):
+            add(a, b, "condition", name)
+    mentions = [
+        x for x in mentions
+        if not _EXCEPT_BEFORE.search(segment, max(0, x[0] - 20), x[0])
+        and not _DOSE_OF.search(segment, max(0, x[0] - 45), x[0])
+        and not _inside_exception(segment, x[0])
+    ]
+    if not mentions:
+        return
+    mentions.sort()
+    windows: list[tuple[int, int, str, float | int | None, str]] = []
+    for pattern, kind in _WINDOWS if _TIME_HINT.search(segment) else []:
+        for m in pattern.finditer(segment):
+            if any(not (m.end() <= a or m.start() >= b) for a, b, *_ in windows):
+                continue
+            n = _num(m.group("n")) if "n" in pattern.groupindex else 1
+            if kind is None:
+                op = rules.comparator(m.group("cmp")) or ">"
+            else:
+                op = kind
+            windows.append((m.start(), m.end(), op, n, rules.time_unit(m.group("unit"))))
+    windows.sort()
+    assigned: dict[int, tuple[int, int, str, float | int | None, str]] = {}
+    previous_end = 0
+    leftover = []
+    for w in windows:
+        before = [i for i, (a, _b, *_r) in enumerate(mentions) if previous_end <= a < w[0]]
+        for i in before:
+            assigned[i] = w
+        if not before:
+            leftover.append(w)
+        previous_end = w[1]
+    for w in leftover:
+        after = [
+            i for i, (a, *_r) in enumerate(mentions)
+            if a >= w[1] and a - w[1] <= 80 and i not in assigned
+            and not _ANCHOR_GAP.match(segment, w[1], a)
+        ]
+        if after:
+            assigned[after[0]] = w
+    windowed = {(mentions[i][2], mentions[i][3]) for i in assigned}
+    for i, (a, b, concept, name) in enumerate(mentions):
+        if i not in assigned and (concept, name) in windowed:
+            continue
+        context = _NOT_NEGATION.sub(" ", segment[max(0, a - 60) : a])
+        negated = bool(_NEGATION.search(context)) and not re.search(r"\bnot\s+(?:be\s+)?(?:limited|restricted)", context)
+        qualifier = "history" if _HISTORY.search(context) else "active" if _ACTIVE.search(context) else None
+        w = assigned.get(i)
+        if w is not None:
+            wa, wb, op, n, unit = w
+            anchor = "last dose" if op == "after" else None
+            yield Constraint(
+                concept, name, "within" if op == "after" else op, n, unit,
+                (start + min(a, wa), start + max(b, wb)), qualifier=qualifier, anchor=anchor,
+            )
+        else:
+            yield Constraint(
+                concept, name, "absent" if negated else "present", None, None,
+                (start + a, start + b), qualifier=qualifier,
+            )
+
+
+_LINES_HINT = re.compile(r"\b(?:lines?|regimens?)\b", re.I)
+_LINES = re.compile(
+    rf"(?:(?P<cmp>{CMP})\s*|(?P<lo>{NUM})\s*(?:-|–|to|or)\s*)?(?P<n>{NUM})\s*(?:\(\d+\)\s*)?(?P<post>{POSTFIX_GE}|{POSTFIX_LE})?\s*"
+    r"(?:prior\s+|previous\s+|systemic\s+|standard\s+|anti-?cancer\s+|treatment\s+|therapeutic\s+)*"
+    r"(?:lines?|regimens?)\b(?:\s+of\s+(?:prior\s+|previous\s+)?(?:\w+\s+)?(?:therapy|therapies|treatments?|chemotherapy))?",
+    re.I,
+)
+
+
+_LINES_AFTER = re.compile(
+    rf"\b(?:prior\s+|previous\s+)?lines?\s+of\s+(?:[\w-]+\s+){{0,3}}?(?:therapy|therapies|treatments?|chemotherapy)"
+    rf"\s*(?P<cmp>{CMP})\s*(?P<n>{NUM})",
+    re.I,
+)
+
+
+def _lines_of_therapy(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constraint]:
+    if not _LINES_HINT.search(text, start, end):
+        return
+    for m in _LINES_AFTER.finditer(text, start, end):
+        op = rules.comparator(m.group("cmp")) or "=="
+        yield Constraint("therapy", "prior lines of therapy", op, _num(m.group("n")), "line", (m.start(), m.end()))
+    for m in _LINES.finditer(text, start, end):
+        if m.group("cmp"):
+            op = rules.comparator(m.group("cmp")) or "=="
+        elif m.group("post"):
+            op = ">=" if re.search(POSTFIX_GE, m.group("post"), re.I) else "<="
+        elif m.group("lo"):
+            low = _num(m.group("lo"))
+            yield Constraint("therapy", "prior lines of therapy", ">=", low, "line", (m.start(), m.end()))
+            op = "<="
+        else:
+            op = "=="
+        yield Constraint("therapy", "prior lines of therapy", op, _num(m.group("n")), "line", (m.start(), m.end()))
+
+
+_EXTRACTORS: list[Extractor] = [_age, _sex, _performance, _reproductive, _measurements, _events, _lines_of_therapy]

@@ -1,0 +1,142 @@
+"""The engine's data: parsed criteria, their constraints, and verdicts.
+
+Plain dataclasses so the web layer, the CLI and tests can serialise them with ``to_dict``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Kind = Literal["inclusion", "exclusion"]
+Role = Literal["criterion", "definition", "note"]
+Logic = Literal["all", "any"]
+Answer = Literal["yes", "no", "not_sure"]
+ANSWERS: tuple[str, ...] = ("yes", "no", "not_sure")
+
+
+@dataclass
+class Constraint:
+    """One checkable statement inside a criterion: ``concept`` ``op`` ``value`` ``unit``.
+
+    ``qualifier`` says whether a condition is meant as ever ("history"), now ("active")
+    or before the study ("prior"); ``anchor`` is what a time window counts from when
+    it is not the start of the study (e.g. "last dose").
+    """
+
+    concept: str
+    name: str
+    op: str
+    value: float | str | None = None
+    unit: str | None = None
+    span: tuple[int, int] = (0, 0)
+    qualifier: str | None = None
+    anchor: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "concept": self.concept,
+            "name": self.name,
+            "op": self.op,
+            "value": self.value,
+            "unit": self.unit,
+            "span": [self.span[0], self.span[1]],
+        }
+
+
+@dataclass
+class GlossaryHit:
+    term: str
+    text: str
+
+
+@dataclass
+class Criterion:
+    id: str
+    kind: Kind
+    role: Role
+    text: str
+    question: str = ""
+    parent: str | None = None
+    logic: Logic | None = None
+    constraints: list[Constraint] = field(default_factory=list)
+    help: list[GlossaryHit] = field(default_factory=list)
+    details: str = ""
+    section: str | None = None
+    covered: bool = False
+    children: list[str] = field(default_factory=list)
+    definitions: list[str] = field(default_factory=list)
+
+    @property
+    def asked(self) -> bool:
+        """Definitions and notes are shown, never asked."""
+        return self.role == "criterion"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The CLI / API shape (the contract of ``trialmatch criteria --json``)."""
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "role": self.role,
+            "text": self.text,
+            "question": self.question,
+            "parent": self.parent,
+            "logic": self.logic,
+            "constraints": [c.to_dict() for c in self.constraints],
+        }
+
+
+@dataclass
+class ParsedCriteria:
+    items: list[Criterion] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def get(self, item_id: str) -> Criterion | None:
+        for item in self.items:
+            if item.id == item_id:
+                return item
+        return None
+
+    @property
+    def ids(self) -> list[str]:
+        return [item.id for item in self.items]
+
+    def children_of(self, item_id: str) -> list[Criterion]:
+        return [item for item in self.items if item.parent == item_id and item.asked]
+
+    def top_level(self) -> list[Criterion]:
+        return [item for item in self.items if item.parent is None and item.asked]
+
+
+CriterionOutcome = Literal["met", "not_met", "unknown", "not_applicable"]
+TrialOutcome = Literal["likely_eligible", "likely_not_eligible", "needs_review"]
+
+
+@dataclass
+class CriterionVerdict:
+    id: str
+    verdict: CriterionOutcome
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "verdict": self.verdict, "reason": self.reason}
+
+
+@dataclass
+class Verdict:
+    verdict: TrialOutcome
+    explanation: str
+    criteria: list[CriterionVerdict] = field(default_factory=list)
+
+    def get(self, item_id: str) -> CriterionVerdict | None:
+        for c in self.criteria:
+            if c.id == item_id:
+                return c
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "verdict": self.verdict,
+            "explanation": self.explanation,
+            "criteria": [c.to_dict() for c in self.criteria],
+        }

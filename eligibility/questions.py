@@ -1,0 +1,313 @@
+"""Plain-language questions and glossary help for each criterion.
+
+A question is phrased so that "yes" means the criterion describes the person, for
+inclusion and exclusion alike; the verdict logic does the inverting.
+"""
+
+from __future__ import annotations
+
+import re
+
+from eligibility import rules
+from eligibility.model import Constraint, Criterion, GlossaryHit, ParsedCriteria
+
+_FILLER = frozenset(
+    "a an the of or and with must should be is are have has had who which participants participant "
+    "patients patient subjects subject aged age ages years year old older documented status "
+    "performance score at least than equal to greater less more in on for any prior history presence "
+    "previous by within before after since from as their his her female male women men expected "
+    "currently receiving during treatment dose last start protocol specified therapy study "
+    "weeks week days day months month hours hour positive negative test serum urine childbearing "
+    "potential use".split()
+)
+_ANCHOR = re.compile(
+    r"\b(?:before|prior to|preceding|of|since)\s+(?:the\s+)?(?:start|first dose|initiation|enrol\w*|"
+    r"randomi\w*|screening|registration|baseline|day 1|study entry|study treatment|study drug)"
+    r"(?:\s+of\s+(?:the\s+)?(?:protocol[- ]specified |study )?(?:therapy|treatment|drug))?",
+    re.I,
+)
+_OR_TAIL = re.compile(r"[\s,;]+(?:OR|or|AND|and)\s*[;,.]?\s*$")
+_LEAD_TAIL = re.compile(
+    r"\s*(?:,?\s*(?:with|and|including|meeting|who (?:have|meet|are)|if|when)\s+)?(?:any|one|all|either|"
+    r"at least one|one or more|1 or more)\s+of\s+(?:the\s+)?(?:following|these|below)\b[^.]*$|:\s*$",
+    re.I,
+)
+_FIRST_SENTENCE = re.compile(r"(?<!\be\.g)(?<!\bi\.e)[.;]\s+(?=[A-Z(])")
+_PRONOUNS = [
+    (re.compile(r"\b(?:his or her|his/her|her/his|their)\b", re.I), "your"),
+    (re.compile(r"\b(?:he or she|he/she|she/he|they)\b", re.I), "you"),
+    (re.compile(r"\b(?:him or her|him/her|them)\b", re.I), "you"),
+    (re.compile(r"\b(?:themselves|himself or herself)\b", re.I), "yourself"),
+]
+_TEXT_TEMPLATES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"^(?:participants?|patients?|subjects?|individuals?)\s+(?:with|who have)\s+(?P<x>.+?)\s+(?:are|is|will be|may be|can be)\s+(?:also\s+)?(?:eligible|allowed|permitted|included)$", re.I), "Does this describe you: {x}?"),
+    (re.compile(r"^(?:either\s+)?(?P<x>(?:relapsed?|refractory|primary refractory|recurrent|in\b[^.]{0,60}?\b(?:relapse|remission)|progressive|progression)\b.+)", re.I), "Does this describe your disease: {x0}?"),
+    (re.compile(r"^history (?:and/or|or|and) presence of\s+(?P<x>.+)", re.I), "Do you have, or have you ever had, {x}?"),
+    (re.compile(r"^(?:current or (?:past|prior|previous)|(?:past|prior|previous) or current)\s+(?P<x>.+)", re.I), "Do you have, or have you ever had, {x}?"),
+    (re.compile(r"^(?:signed\s+|written\s+)*informed consent\b.*|^(?:\w+\s+){0,4}(?:give|provide|sign)\w*\s+(?:\w+\s+)?informed consent\b.*", re.I), "Are you able to give written informed consent to take part?"),
+    (re.compile(r"^(?:(?:participants?|patients?|subjects?)\s+(?:must\s+be\s+|is\s+|are\s+)?)?(?:must\s+be\s+)?(?P<w>(?:able|willing)(?:\s+and\s+(?:able|willing))?)\s+to\s+(?P<x>.+)", re.I), "Are you {w} to {x}?"),
+    (re.compile(r"^(?:participants?|patients?|subjects?|individuals?)\s+(?:must|should|need to)\s+have\s+(?:had\s+)(?P<x>.+)", re.I), "Have you had {x}?"),
+    (re.compile(r"^(?:participants?|patients?|subjects?|individuals?)\s+(?:must|should|need to)\s+have\s+(?P<x>.+)", re.I), "Do you have {x}?"),
+    (re.compile(r"^(?:participants?|patients?|subjects?|individuals?)\s+(?:must|should|need to)\s+be\s+(?P<x>.+)", re.I), "Are you {x}?"),
+    (re.compile(r"^(?:participants?|patients?|subjects?|individuals?|people)\s+(?:with|having)\s+(?P<x>.+)", re.I), "Do you have {x}?"),
+    (re.compile(r"^(?:participants?|patients?|subjects?|individuals?)\s+who\s+(?:are|is)\s+(?P<x>.+)", re.I), "Are you {x}?"),
+    (re.compile(r"^(?:participants?|patients?|subjects?|individuals?)\s+who\s+(?:have|has)\s+(?P<x>.+)", re.I), "Have you {x}?"),
+    (re.compile(r"^(?:a\s+|any\s+|prior\s+|previous\s+|known\s+)*history of\s+(?P<x>.+)", re.I), "Have you ever had {x}?"),
+    (re.compile(r"^(?:confirmed\s+|established\s+|clinical\s+)?diagnos(?:is|ed)\s+(?:of|with)\s+(?P<x>.+)", re.I), "Have you been diagnosed with {x}?"),
+    (re.compile(r"^currently\s+(?P<x>(?:receiving|taking|using|enrolled|participating|on|in)\b.+)", re.I), "Are you currently {x}?"),
+    (re.compile(r"^(?:current|active|ongoing)\s+(?P<x>.+)", re.I), "Do you currently have {x0}?"),
+    (re.compile(r"^(?:prior|previous)\s+(?P<x>.+)", re.I), "Have you had {x0}?"),
+    (re.compile(r"^(?:known|documented|confirmed)\s+(?P<x>.+)", re.I), "Do you have {x0}?"),
+    (re.compile(r"^(?:has|have)\s+(?P<x>.+)", re.I), "Have you {x}?"),
+    (re.compile(r"^(?:is|are)\s+(?P<x>.+)", re.I), "Are you {x}?"),
+]
+
+
+def _you(text: str) -> str:
+    for pattern, replacement in _PRONOUNS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def _plural(value: object, unit: str) -> str:
+    return unit if value in (1, 1.0) else f"{unit}s"
+
+
+def _fmt(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+_UNIT_WORDS = {
+    "%": "%", "x uln": " times the upper limit of normal (ULN)", "cells/mm3": " cells/mm³",
+    "10^9/l": " ×10⁹/L", "g/dl": " g/dL", "g/l": " g/L", "mg/dl": " mg/dL", "µmol/l": " µmol/L",
+    "ml/min": " mL/min", "kg/m2": " kg/m²", "mmhg": " mmHg", "ms": " ms",
+}
+
+
+def _quantity(value: object, unit: str | None) -> str:
+    if unit is None:
+        return _fmt(value)
+    if unit in rules.TIME_UNITS.values():
+        return f"{_fmt(value)} {_plural(value, unit)}"
+    return f"{_fmt(value)}{_UNIT_WORDS.get(unit, ' ' + unit)}"
+
+
+_STATUS_TERMS = frozenset({"relapse", "refractory disease", "relapsed or refractory disease"})
+_OP_WORDS = {">=": "{q} or more", ">": "more than {q}", "<=": "{q} or less", "<": "less than {q}", "==": "{q}"}
+_SCALE_WORDS = {">=": "{q} or higher", ">": "higher than {q}", "<=": "{q} or lower", "<": "lower than {q}", "==": "{q}"}
+
+
+def _age_phrase(cons: list[Constraint]) -> str | None:
+    ops = {c.op: c for c in cons}
+    unit = cons[0].unit or "year"
+    if ">=" in ops and "<=" in ops:
+        return f"between {_fmt(ops['>='].value)} and {_fmt(ops['<='].value)} {unit}s old"
+    c = cons[0]
+    n = f"{_fmt(c.value)} {_plural(c.value, unit)}"
+    return {">=": f"{n} or older", ">": f"older than {n}", "<=": f"{n} or younger", "<": f"younger than {n}", "==": f"{n} old"}.get(c.op)
+
+
+def _scale_phrase(cons: list[Constraint]) -> str:
+    label = {"ecog": "ECOG performance status", "karnofsky": "Karnofsky score", "lansky": "Lansky score"}[cons[0].concept]
+    ops = {c.op: c for c in cons}
+    if ">=" in ops and "<=" in ops:
+        return f"your {label} between {_fmt(ops['>='].value)} and {_fmt(ops['<='].value)}"
+    c = cons[0]
+    return f"your {label} " + _SCALE_WORDS[c.op].format(q=_fmt(c.value))
+
+
+def _event_question(c: Constraint, display: str) -> str | None:
+    window = f"{_fmt(c.value)} {_plural(c.value, c.unit or 'day')}" if c.value is not None else ""
+    verb = "had" if c.concept in ("procedure", "therapy", "condition") else "taken"
+    if c.op == "within":
+        if c.qualifier == "active" and c.concept != "condition":
+            return f"Are you receiving {display} now, or have you had it in the last {window}?"
+        return f"Have you {verb} {display} in the last {window}?"
+    if c.op in (">", ">="):
+        more = "more than" if c.op == ">" else "at least"
+        return f"Has it been {more} {window} since you last had {display}?"
+    if c.op == "present":
+        if c.concept == "condition":
+            if c.qualifier == "history":
+                return f"Have you ever had {display}?"
+            if c.qualifier == "active":
+                return f"Do you currently have {display}?"
+            return f"Do you have {display}?"
+        if c.qualifier == "active":
+            return f"Are you currently receiving {display}?"
+        return f"Have you {verb} {display}?"
+    if c.op == "absent":
+        if c.concept == "condition":
+            return f"Can you confirm you do not have {display}?"
+        return f"Can you confirm you have not {verb} {display}?"
+    return None
+
+
+def _display(c: Constraint) -> str:
+    term = rules.term_by_name().get(c.name)
+    return term.display if term else c.name
+
+
+def template_question(cons: list[Constraint], joiner: str) -> str | None:
+    """A question from the constraints alone, or None when they do not make one."""
+    if not cons:
+        return None
+    concepts = {c.concept for c in cons}
+    prefix = ""
+    if "sex" in concepts and len(concepts) > 1:
+        sex = next(c for c in cons if c.concept == "sex")
+        prefix = "Women only: " if sex.value == "female" else "Men only: "
+        cons = [c for c in cons if c.concept != "sex"]
+        concepts = {c.concept for c in cons}
+    if concepts == {"sex"}:
+        return f"Are you {cons[0].value}?"
+    if concepts == {"age"}:
+        phrase = _age_phrase(cons)
+        return f"{prefix}Are you {phrase}?" if phrase else None
+    if concepts <= {"ecog", "karnofsky", "lansky"}:
+        parts = []
+        for concept in ("ecog", "karnofsky", "lansky"):
+            group = [c for c in cons if c.concept == concept]
+            if group:
+                parts.append(_scale_phrase(group))
+        return f"{prefix}Is " + f"{joiner}".join(parts) + "?"
+    if concepts <= {"pregnancy", "breastfeeding"}:
+        windows = [c for c in cons if c.op == "within"]
+        if windows:
+            w = windows[0]
+            span = f"{_fmt(w.value)} {_plural(w.value, w.unit or 'day')}"
+            acts = " or ".join(
+                "become pregnant" if c.concept == "pregnancy" else "breastfeed" for c in cons
+            )
+            return f"{prefix}Do you expect to {acts} during treatment or within {span} after the last dose?"
+        if all(c.op == "present" for c in cons):
+            if any(c.qualifier == "planned" for c in cons):
+                return f"{prefix}Are you pregnant or planning to become pregnant?"
+            states = " or ".join("pregnant" if c.concept == "pregnancy" else "breastfeeding" for c in cons)
+            return f"{prefix}Are you {states}?"
+        if all(c.op == "absent" for c in cons):
+            states = " or ".join("pregnant" if c.concept == "pregnancy" else "breastfeeding" for c in cons)
+            return f"{prefix}Can you confirm you are not {states}?"
+        return None
+    if concepts == {"measurement"} and len({c.name for c in cons}) == 1:
+        c = cons[0]
+        display = _display(c)
+        ops = {x.op: x for x in cons}
+        if ">=" in ops and "<=" in ops:
+            lo, hi = ops[">="], ops["<="]
+            return f"{prefix}Has a recent test shown {display} is between {_quantity(lo.value, lo.unit)} and {_quantity(hi.value, hi.unit)}?"
+        if len(cons) > 1 or c.op not in _OP_WORDS:
+            return None
+        return f"{prefix}Has a recent test shown {display} is " + _OP_WORDS[c.op].format(q=_quantity(c.value, c.unit)) + "?"
+    lines = [c for c in cons if c.name == "prior lines of therapy"]
+    if lines:
+        ops = {c.op: c for c in lines}
+        if ">=" in ops and "<=" in ops:
+            lo, hi = ops[">="].value, ops["<="].value
+            return f"{prefix}Have you had between {_fmt(lo)} and {_fmt(hi)} lines of treatment before?"
+        c = lines[0]
+        count = f"{_fmt(c.value)} {_plural(c.value, 'line')}"
+        words = {">=": f"at least {count}", ">": f"more than {count}", "<=": f"no more than {count}", "<": f"fewer than {count}", "==": f"exactly {count}"}
+        return f"{prefix}Have you had {words.get(c.op, count)} of treatment before?"
+    if concepts <= {"therapy", "procedure", "drug", "condition"}:
+        if any(c.name in _STATUS_TERMS for c in cons):
+            return None
+        known = rules.term_by_name()
+        if any(c.concept == "condition" and c.name not in known for c in cons):
+            return None
+        shapes = {(c.op, c.value, c.unit, c.qualifier) for c in cons}
+        if len(shapes) != 1 or len(concepts) != 1:
+            return None
+        if len(cons) == 1:
+            question = _event_question(cons[0], _display(cons[0]))
+            return f"{prefix}{question}" if question else None
+        names = [_display(c) for c in cons]
+        listed = ", ".join(names[:-1]) + f"{joiner}{names[-1]}"
+        question = _event_question(cons[0], listed)
+        return f"{prefix}{question}" if question else None
+    return None
+
+
+def _first_sentence(text: str) -> tuple[str, str]:
+    m = _FIRST_SENTENCE.search(text)
+    if not m:
+        return text, ""
+    return text[: m.start() + 1], text[m.end() :]
+
+
+def _uncovered_words(sentence: str, cons: list[Constraint]) -> list[str]:
+    chars = list(sentence)
+    for c in cons:
+        for i in range(max(0, c.span[0]), min(len(chars), c.span[1])):
+            chars[i] = " "
+    rest = _ANCHOR.sub(" ", "".join(chars))
+    rest = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", rest)
+    return [w for w in re.findall(r"[A-Za-z][A-Za-z'-]+", rest) if w.lower() not in _FILLER]
+
+
+def text_question(text: str) -> str:
+    """A faithful question built from the criterion's own words."""
+    body = _you(_OR_TAIL.sub("", text.strip()).rstrip(".;:, "))
+    for pattern, template in _TEXT_TEMPLATES:
+        m = pattern.match(body)
+        if m:
+            values = {k: v for k, v in m.groupdict().items() if v is not None}
+            if "x" in values:
+                x = values["x"]
+                values["x0"] = x[:1].lower() + x[1:] if x[1:2].islower() else x
+            if "w" in values:
+                values["w"] = values["w"].lower()
+            return template.format(**values)
+    lowered = body[:1].lower() + body[1:] if body[1:2].islower() else body
+    return f"Does this apply to you: {lowered}?"
+
+
+def question_for(item: Criterion) -> tuple[str, bool, str]:
+    """``(question, covered, details)``: covered when the constraints say all the criterion says."""
+    if item.logic is not None:
+        which = "at least one" if item.logic == "any" else "all"
+        lead = _LEAD_TAIL.sub("", item.text).strip(" :;.,")
+        if not lead or item.text == "One of the following:":
+            verb = "Does" if item.logic == "any" else "Do"
+            return f"{verb} {which} of the following apply to you?", False, ""
+        base = text_question(lead).rstrip("?")
+        return f"{base}, with {which} of the following?", False, ""
+    sentence, rest = _first_sentence(item.text)
+    cons = [c for c in item.constraints if c.span[1] <= len(sentence) + 1]
+    if cons:
+        between = item.text[cons[0].span[0] : cons[-1].span[1]]
+        joiner = " or " if re.search(r"\bor\b|/", between) and len(cons) > 1 else " and "
+        question = template_question(cons, joiner)
+        events_only = all(
+            c.op in ("present", "absent") and c.concept in ("condition", "drug", "procedure", "therapy")
+            for c in cons
+        )
+        if question and len(_uncovered_words(sentence, cons)) <= (0 if events_only else 3):
+            return question, not rest, rest
+    return text_question(item.text), False, ""
+
+
+def glossary_for(text: str) -> list[GlossaryHit]:
+    """Glossary entries for the terms ``text`` uses, in glossary order."""
+    entries = rules.glossary()
+    return [
+        GlossaryHit(entries[i].term, entries[i].text)
+        for i in rules.glossary_index().candidates(text.lower())
+        if entries[i].pattern.search(text)
+    ]
+
+
+def annotate(parsed: ParsedCriteria) -> None:
+    """Fill in questions, help and coverage for every item of ``parsed``."""
+    by_id = {item.id: item for item in parsed.items}
+    for item in parsed.items:
+        item.help = glossary_for(item.text)
+        if item.role != "criterion":
+            continue
+        item.question, item.covered, item.details = question_for(item)
+    for item in parsed.items:
+        if item.role == "definition" and item.parent in by_id:
+            term = rules.defined_term(item.text) or "Definition"
+            by_id[item.parent].help.append(GlossaryHit(term, item.text))

@@ -1,0 +1,483 @@
+"""Rule tables: compiled once from the data files in ``eligibility/data``.
+
+Everything the engine recognises by wording lives here or in the JSON files, so rules are
+added as data, not as code.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from eligibility.model import Kind
+
+
+def load(name: str) -> Any:
+    """A data file of ``eligibility/data`` (JSON)."""
+    return json.loads(resources.files("eligibility").joinpath("data", name).read_text("utf-8"))
+
+
+# --- headings, notes, definitions, group lead-ins -----------------------------------------
+
+_KIND_HEADING = re.compile(
+    r"^(?:(?:key|main|major|general|principal|additional|specific|other|patient|subject|"
+    r"participant|study|selected)\s+)?"
+    r"(?P<kind>inclusion|exclusion|eligibility|ineligibility|non-?inclusion)"
+    r"(?:\s+(?:criteria|criterion|conditions?|requirements?))?"
+    r"(?P<label>\s*(?:\([^)]{0,60}\)|for\s[^:]{1,50}|-\s[^:]{1,50}))?\s*"
+    r"(?::\s*(?P<rest>.*)|\.?\s*$)",
+    re.I,
+)
+_SECTION_HEADING = [
+    re.compile(p, re.I)
+    for p in (
+        r"^(?:for\s+|in\s+)?(?:part|cohort|arm|group|phase|stage|module|substudy|sub-study|"
+        r"dose[- ]escalation|dose[- ]expansion|expansion|escalation)\b[^.;]{0,50}?"
+        r"(?:\bonly)?\s*:?\s*$",
+        r"^(?:disease|patient|prior concurrent|concurrent) (?:characteristics|therapy)\s*:?\s*$",
+        r"^(?:all|healthy|adult|pediatric|paediatric)?\s*(?:patients|participants|subjects|"
+        r"volunteers|controls)\b[^.;]{0,50}:\s*$",
+        r"^(?:healthy (?:controls|volunteers)|controls)\s*:?\s*$",
+    )
+]
+_NOTES = [
+    re.compile(p, re.I)
+    for p in (
+        r"^the above is a summary",
+        r"\bother (?:[\w/]+[- ])*criteria(?: details)? (?:may|might|will) apply\b",
+        r"^(?:additional|further|other) (?:inclusion |exclusion |eligibility )?criteria (?:may|might) apply",
+        r"^(?:please )?(?:see|refer to|consult) (?:the )?(?:study )?protocol\b",
+        r"^for (?:more|further) (?:information|details)",
+        r"^(?:there are )?no (?:inclusion|exclusion|eligibility) criteria\.?$",
+    )
+]
+_DEFINED = re.compile(
+    r"^(?P<term>[^.;:]{2,90}?)\s*(?:\([^)]*\)\s*)?(?:,\s*)?(?:is|are|will be|shall be)\s+"
+    r"(?:defined|considered|characteri[sz]ed)\s+(?:as|by)\b",
+    re.I,
+)
+_DEFINED_COLON = re.compile(r"^(?P<term>[^.;:(]{2,60}?)\s*(?:is\s+)?defined as\b", re.I)
+_EXAMPLES_LEAD_IN = re.compile(
+    r"(?:such as|including|includes?(?: but (?:is )?not limited to)?|e\.g\.?|for example|as follows)\s*:?\s*$",
+    re.I,
+)
+_ALL_LEAD_IN = re.compile(r"\b(?:all|each|both) of\s+(?:the\s+)?(?:following|these|below)\b", re.I)
+_ANY_LEAD_IN = re.compile(
+    r"\b(?:any|one|either|at least one|one or more|1 or more)\s+of\s+(?:the\s+)?"
+    r"(?:following|these|below|criteria|conditions)\b[^.]{0,40}$"
+    r"|\bone of\s*:?\s*$|\b(?:any|one) of the following\b",
+    re.I,
+)
+_ALTERNATIVE = re.compile(
+    r"^(?:either\b|or\b|in (?:untreated |first |second |third |\w+ )*(?:relapse|remission)"
+    r"|relapsed?\b|refractory\b|primary refractory|recurrent\b|resistant\b|intolerant\b"
+    r"|progressive disease|progression (?:on|after|during)|persistent\b|untreated\b)",
+    re.I,
+)
+_NEW_CRITERION = re.compile(
+    r"^(?:age[sd]?\b|\d|≥|≤|>|<|greater than|less than|at least|eastern cooperative|ecog|"
+    r"karnofsky|lansky|(?:participants?|patients?|subjects?|men|women|females?|males?)\b|"
+    r"must\b|has\b|have\b|able\b|willing\b|adequate\b|signed\b|written\b|life expectancy|"
+    r"measurable|documented|diagnosis|histolog|confirmed)",
+    re.I,
+)
+
+
+def kind_heading(line: str) -> tuple[Kind, str, str | None] | None:
+    """``(kind, rest of the line, label)`` when the line is an inclusion/exclusion heading."""
+    if len(line) > 120:
+        return None
+    m = _KIND_HEADING.match(line)
+    if not m:
+        return None
+    rest = (m.group("rest") or "").strip()
+    if m.group("rest") is None and not re.search(r"criteri|:|^\w+$", line, re.I):
+        return None
+    word = m.group("kind").lower()
+    kind: Kind = "exclusion" if word.startswith(("exc", "inel", "non")) else "inclusion"
+    label = (m.group("label") or "").strip(" -()") or None
+    return kind, rest, label
+
+
+def section_heading(line: str) -> bool:
+    return len(line) <= 80 and any(p.match(line) for p in _SECTION_HEADING)
+
+
+def is_note(text: str) -> bool:
+    return any(p.search(text) for p in _NOTES)
+
+
+def defined_term(text: str) -> str | None:
+    m = _DEFINED.match(text) or _DEFINED_COLON.match(text)
+    if not m:
+        return None
+    term = m.group("term").strip()
+    if len(term.split()) > 10:
+        return None
+    return term
+
+
+_PERMISSIVE = re.compile(
+    r"\b(?:are|is|will be|may be|can be|remain)\s+(?:also\s+|still\s+)?(?:eligible|allowed|permitted)\b[^.]{0,80}\.?$",
+    re.I,
+)
+
+
+def is_permissive(text: str) -> bool:
+    """A line that only widens who may join ("... are eligible"): a "no" rules nobody out."""
+    return bool(_PERMISSIVE.search(text))
+
+
+def is_any_lead_in(text: str) -> bool:
+    return bool(_ANY_LEAD_IN.search(text))
+
+
+def group_logic(text: str, kind: Kind) -> str:
+    """How a lead-in combines the items under it: "any" or "all"."""
+    if is_any_lead_in(text) or _EXAMPLES_LEAD_IN.search(text):
+        return "any"
+    if _ALL_LEAD_IN.search(text):
+        return "all"
+    return "any" if kind == "exclusion" else "all"
+
+
+def reads_as_alternative(text: str) -> bool:
+    return bool(_ALTERNATIVE.match(text)) and not starts_new_criterion(text)
+
+
+def starts_new_criterion(text: str) -> bool:
+    return bool(_NEW_CRITERION.match(text))
+
+
+_GENERIC = frozenset(
+    "a an the of or and to in on for with as is are disease diseases status patient patients "
+    "participant participants subject subjects".split()
+)
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in re.findall(r"[a-z0-9+]+", text.lower()) if w not in _GENERIC]
+
+
+def term_score(term: str, text: str) -> float:
+    """How well ``text`` uses a defined ``term``: share of its words found, plus phrase bonus."""
+    words = _words(term)
+    if not words:
+        return 0.0
+    lowered = text.lower()
+    if term.lower() in lowered:
+        return 2.0
+    tokens = _words(text)
+    found = sum(1 for w in words if any(t.startswith(w[:6]) or w.startswith(t[:6]) for t in tokens))
+    return found / len(words)
+
+
+# --- numbers, comparators, units ------------------------------------------------------------
+
+NUMBER_WORDS: dict[str, float] = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14,
+    "fifteen": 15, "eighteen": 18, "twenty": 20, "thirty": 30, "sixty": 60, "ninety": 90,
+}
+NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+(?:[.,]\d+)?|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
+
+# Comparator phrases to operators, longest first.
+COMPARATORS: list[tuple[str, str]] = [
+    (r"greater than or equal to|more than or equal to|equal to or (?:greater|more|higher) than", ">="),
+    (r"higher than or equal to|superior or equal to|at least|no less than|not less than|minimum(?: of)?", ">="),
+    (r"less than or equal to|equal to or (?:less|lower) than|lower than or equal to", "<="),
+    (r"no more than|not more than|no greater than|not greater than|not exceeding|maximum(?: of)?", "<="),
+    (r"up to|at most|no higher than|not higher than|inferior or equal to", "<="),
+    (r"greater or equal to|more or equal to|superior or equal to", ">="),
+    (r"less or equal to|inferior or equal to", "<="),
+    (r"≥|=>|>=|>/=|≧|⩾", ">="),
+    (r"≤|=<|<=|</=|≦|⩽", "<="),
+    (r"not older than|no older than", "<="),
+    (r"not younger than|no younger than", ">="),
+    (r"greater than|more than|higher than|older than|above|over|exceeding|exceeds?|in excess of|>", ">"),
+    (r"less than|lower than|fewer than|younger than|below|under|<", "<"),
+]
+CMP = "(?:" + "|".join(p for p, _ in COMPARATORS) + ")"
+_CMP_LOOKUP = [(re.compile(rf"^(?:{p})$", re.I), op) for p, op in COMPARATORS]
+
+POSTFIX_GE = r"(?:or|and)\s+(?:more|greater|higher|above|older|over|longer)"
+POSTFIX_LE = r"(?:or|and)\s+(?:less|fewer|lower|below|younger|under|better)"
+
+
+def comparator(phrase: str) -> str | None:
+    phrase = re.sub(r"\s+", " ", phrase.strip().lower())
+    for pattern, op in _CMP_LOOKUP:
+        if pattern.match(phrase):
+            return op
+    return None
+
+
+def number(text: str) -> float | None:
+    text = text.strip().lower()
+    if text in NUMBER_WORDS:
+        return NUMBER_WORDS[text]
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+", text):
+        text = text.replace(",", "")
+    text = text.replace(",", ".")
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class UnitRule:
+    unit: str
+    pattern: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def unit_table() -> dict[str, Any]:
+    return load("units.json")  # type: ignore[no-any-return]
+
+
+@lru_cache(maxsize=1)
+def unit_regex() -> re.Pattern[str]:
+    """One alternation of every unit spelling, each in a group named after its index."""
+    parts = []
+    for index, entry in enumerate(unit_table()["units"]):
+        alternation = "|".join(entry["patterns"])
+        parts.append(f"(?P<u{index}>{alternation})")
+    return re.compile(r"\s*(?:" + "|".join(parts) + ")", re.I)
+
+
+def match_unit(text: str, pos: int = 0) -> tuple[str, int] | None:
+    """The canonical unit spelled at ``text[pos:]`` and where it ends."""
+    m = unit_regex().match(text, pos)
+    if not m or m.end() == pos:
+        return None
+    units = unit_table()["units"]
+    for name, value in m.groupdict().items():
+        if value is not None:
+            return units[int(name[1:])]["unit"], m.end()
+    return None
+
+
+TIME_UNIT = (
+    r"(?P<unit>years?|yrs?|months?|mos?|weeks?|wks?|days?|hours?|hrs?|h|minutes?|mins?)\b"
+)
+TIME_UNITS: dict[str, str] = {
+    "y": "year", "yr": "year", "yrs": "year", "year": "year", "years": "year",
+    "mo": "month", "mos": "month", "month": "month", "months": "month",
+    "wk": "week", "wks": "week", "week": "week", "weeks": "week",
+    "d": "day", "day": "day", "days": "day",
+    "h": "hour", "hr": "hour", "hrs": "hour", "hour": "hour", "hours": "hour",
+    "min": "minute", "mins": "minute", "minute": "minute", "minutes": "minute",
+}
+
+
+def time_unit(word: str) -> str:
+    return TIME_UNITS.get(word.lower(), word.lower())
+
+
+def convert(value: float, unit: str | None, target: str | None, factor: float = 1.0) -> float | None:
+    """``value`` in ``unit`` expressed in ``target``; ``factor`` converts mg/dL to µmol/L."""
+    if unit == target:
+        return value
+    if unit is None or target is None:
+        return None
+    molar = {("mg/dl", "µmol/l"): factor, ("µmol/l", "mg/dl"): 1 / factor}
+    if (unit, target) in molar and factor != 1.0:
+        return value * molar[(unit, target)]
+    table = {(c["from"], c["to"]): c["factor"] for c in unit_table()["conversions"]}
+    if (unit, target) in table:
+        return value * float(table[(unit, target)])
+    if (target, unit) in table:
+        return value / float(table[(target, unit)])
+    for (a, b), f in table.items():
+        for (c, d), g in table.items():
+            if a == unit and c == target and b == d:
+                return value * float(f) / float(g)
+    return None
+
+
+# --- vocabulary -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Term:
+    concept: str
+    name: str
+    display: str
+    pattern: re.Pattern[str]
+    context: re.Pattern[str] | None = None
+    molar_factor: float = 1.0
+    source: str = ""
+    ignore_case: bool = True
+    literals: tuple[str, ...] = ()
+
+    def may_occur(self, lowered: str) -> bool:
+        """A cheap necessary test: some literal of the pattern occurs in the lowered text."""
+        return not self.literals or any(word in lowered for word in self.literals)
+
+
+def _top_level_alternatives(source: str) -> list[str]:
+    parts, depth, current, escaped = [], 0, [], False
+    for ch in source:
+        if escaped:
+            current.append(ch)
+            escaped = False
+            continue
+        if ch == "\\":
+            escaped = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append("".join(current))
+            current = []
+            continue
+        current.append(ch)
+    parts.append("".join(current))
+    return parts
+
+
+def literals(source: str) -> tuple[str, ...]:
+    """Lowercase letter runs (3+) of a pattern, one of which every match must contain.
+
+    Empty when some alternative has no such run: that pattern is always tried.
+    """
+    found: list[str] = []
+    for alternative in _top_level_alternatives(source):
+        plain = re.sub(r"\\.", " ", alternative)
+        plain = re.sub(r"\[[^\]]*\]", " ", plain)
+        plain = re.sub(r"[A-Za-z](?:[?*]|\{0)|\(\?[:!=<]+|\(\?P<\w+>", " ", plain)
+        runs = [r.lower() for r in re.findall(r"[A-Za-zµμ]{3,}", plain)]
+        if not runs:
+            return ()
+        found.extend(runs)
+    return tuple(dict.fromkeys(found))
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> dict[str, list[Term]]:
+    data = load("vocabulary.json")
+    out: dict[str, list[Term]] = {}
+    for concept in ("measurement", "therapy", "procedure", "drug", "condition"):
+        terms = []
+        for entry in data[concept]:
+            alternation = "|".join(entry["patterns"])
+            flags = re.I if not re.fullmatch(r"[A-Z0-9|?\\b-]+", alternation) else 0
+            context = entry.get("context")
+            terms.append(
+                Term(
+                    concept=concept,
+                    name=entry["name"],
+                    display=entry.get("display", entry["name"]),
+                    pattern=re.compile(rf"(?<![\w-])(?:{alternation})(?![\w])", flags),
+                    context=re.compile(context, re.I) if context else None,
+                    molar_factor=float(entry.get("molar_factor", 1.0)),
+                    source=alternation,
+                    ignore_case=bool(flags),
+                    literals=literals(alternation),
+                )
+            )
+        out[concept] = terms
+    return out
+
+
+_COMMON_GRAMS = frozenset(
+    "the ing ion tio ent and ati her for ter thi ere con ate pro ive all men ver res ect ant ica "
+    "ous ers ted ist per com sta rat ter ine est ore ble tra nce ity ial thr".split()
+)
+
+
+class LiteralIndex:
+    """Finds the few patterns worth trying on a text from one 3-letter key per literal.
+
+    Each literal is keyed by its least common trigram, so common words do not wake every
+    pattern; the literal itself is then checked with a plain substring test.
+    """
+
+    def __init__(self, literal_sets: list[tuple[str, ...]]) -> None:
+        self.always = [i for i, lits in enumerate(literal_sets) if not lits]
+        counts: dict[str, int] = {}
+        for lits in literal_sets:
+            for lit in lits:
+                for j in range(len(lit) - 2):
+                    counts[lit[j : j + 3]] = counts.get(lit[j : j + 3], 0) + 1
+        self.by_gram: dict[str, list[tuple[str, int]]] = {}
+        for i, lits in enumerate(literal_sets):
+            for lit in lits:
+                grams = [lit[j : j + 3] for j in range(len(lit) - 2)]
+                key = min(grams, key=lambda g: (g in _COMMON_GRAMS, counts[g]))
+                self.by_gram.setdefault(key, []).append((lit, i))
+
+    def candidates(self, lowered: str) -> list[int]:
+        found = set(self.always)
+        by_gram = self.by_gram
+        for gram in {lowered[i : i + 3] for i in range(len(lowered) - 2)} & by_gram.keys():
+            for lit, i in by_gram[gram]:
+                if i not in found and lit in lowered:
+                    found.add(i)
+        return sorted(found)
+
+
+@lru_cache(maxsize=None)
+def term_index(concepts: tuple[str, ...]) -> tuple[LiteralIndex, list[Term]]:
+    terms = [t for c in concepts for t in vocabulary()[c]]
+    return LiteralIndex([t.literals for t in terms]), terms
+
+
+def candidate_terms(concepts: tuple[str, ...], lowered: str) -> list[Term]:
+    """The terms of ``concepts`` that may occur in ``lowered``, in table order."""
+    index, terms = term_index(concepts)
+    return [terms[i] for i in index.candidates(lowered)]
+
+
+ALL_CONCEPTS = ("measurement", "procedure", "therapy", "drug", "condition")
+
+
+@lru_cache(maxsize=1)
+def glossary_index() -> LiteralIndex:
+    return LiteralIndex([e.literals for e in glossary()])
+
+
+@lru_cache(maxsize=1)
+def drug_suffix_regex() -> re.Pattern[str]:
+    return re.compile(load("vocabulary.json")["drug_suffixes"])
+
+
+@lru_cache(maxsize=1)
+def term_by_name() -> dict[str, Term]:
+    return {t.name: t for terms in vocabulary().values() for t in terms}
+
+
+@lru_cache(maxsize=1)
+def performance_table() -> dict[str, Any]:
+    return load("performance.json")  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    term: str
+    text: str
+    pattern: re.Pattern[str]
+    literals: tuple[str, ...] = ()
+
+    def may_occur(self, lowered: str) -> bool:
+        return not self.literals or any(word in lowered for word in self.literals)
+
+
+@lru_cache(maxsize=1)
+def glossary() -> list[GlossaryEntry]:
+    data = load("glossary.json")
+    return [
+        GlossaryEntry(
+            term,
+            entry["text"],
+            re.compile(entry["pattern"], re.I if term.islower() else 0),
+            literals(entry["pattern"]),
+        )
+        for term, entry in data.items()
+    ]

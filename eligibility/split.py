@@ -1,0 +1,385 @@
+"""Criteria text to a tree of items.
+
+Criteria arrive as markdown-ish bullets, numbered lists, wrapped legacy XML text, run-on
+paragraphs, with headings and nested sub-lists that are sometimes flattened. The splitter
+keeps what the author meant: which items are inclusion or exclusion, which items a
+lead-in ("any of the following:") owns, which lines are definitions or notes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from eligibility import rules
+from eligibility.model import Criterion, Kind, Logic, Role
+
+_ESCAPE = re.compile(r"\\([<>=*_\-\[\]()#+.!~|^])")
+_MARKER = re.compile(
+    r"^(?:(?P<bullet>[*\-•·▪◦‣○●■□➢➤–—o])(?=\s)"
+    r"|(?P<num>\(?\d{1,2}(?:\.\d{1,2})*[.)])(?=\s|$)"
+    r"|(?P<roman>\(?(?:i|ii|iii|iv|v|vi|vii|viii|ix|x|xi|xii)[.)])(?=\s)"
+    r"|(?P<alpha>\(?[a-zA-Z][.)])(?=\s))\s*",
+)
+_INLINE_NUMBER = re.compile(r"(?<=[\s.;:,])(\d{1,2})[.)]\s+(?=[A-Z(])")
+_INLINE_BULLET = re.compile(r"\s+[•▪◦]\s+")
+_OR_TAIL = re.compile(r"[\s,;]+(?:OR|or)\s*[;,.]?\s*$")
+_LEAD_IN_TAIL = re.compile(r"(?::|\b(?:following|below|criteria))\s*[;,.]?\s*$", re.I)
+
+
+@dataclass
+class _Node:
+    text: str
+    kind: Kind
+    indent: int
+    mclass: str
+    section: str | None
+    line: int
+    role: Role = "criterion"
+    logic: Logic | None = None
+    parent: _Node | None = None
+    children: list[_Node] = field(default_factory=list)
+    inferred: bool = False
+    explains: _Node | None = None
+    synthetic: bool = False
+
+
+@dataclass
+class SplitResult:
+    items: list[Criterion]
+    notes: list[str]
+
+
+def _marker_class(match: re.Match[str] | None) -> str:
+    if match is None:
+        return "text"
+    for name in ("bullet", "num", "roman", "alpha"):
+        value = match.group(name)
+        if value:
+            return f"{name}:{value}" if name == "bullet" else name
+    return "text"
+
+
+def _explode(line: str) -> list[str]:
+    """Split a line that carries several numbered items or bullets run together."""
+    parts = _INLINE_BULLET.split(line)
+    out: list[str] = []
+    for part in parts:
+        first = re.match(r"\s*\(?(\d{1,2})[.)]\s", part)
+        if not first:
+            out.append(part)
+            continue
+        expected = int(first.group(1)) + 1
+        cuts: list[int] = []
+        for m in _INLINE_NUMBER.finditer(part, first.end()):
+            if int(m.group(1)) == expected:
+                cuts.append(m.start())
+                expected += 1
+        start = 0
+        indent = len(part) - len(part.lstrip())
+        for cut in cuts:
+            out.append(part[start:cut].rstrip())
+            start = cut
+        out.append(part[start:] if not cuts else " " * indent + part[start:])
+    return out
+
+
+def _clean(text: str) -> str:
+    text = _ESCAPE.sub(r"\1", text)
+    return re.sub(r"\s+", " ", text).strip(" \t")
+
+
+_THREE_LETTERS = re.compile(r"[^\W\d_](?:[^a-zA-Z]*?[^\W\d_]){2}")
+
+
+def _is_garbage(text: str) -> bool:
+    return _THREE_LETTERS.search(text) is None
+
+
+def split(text: str) -> SplitResult:
+    """Split criteria text into items (ids, kinds, roles, parents and group logic)."""
+    notes: list[str] = []
+    if not text or not text.strip():
+        return SplitResult([], ["No criteria text"])
+    raw = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
+    lines: list[str] = []
+    for line in raw.split("\n"):
+        lines.extend(_explode(line))
+
+    roots: list[_Node] = []
+    stack: list[_Node] = []
+    kind: Kind = "inclusion"
+    section: str | None = None
+    current: _Node | None = None
+    blank_before = True
+    for number, line in enumerate(lines):
+        stripped = line.strip()
+        if not stripped or re.fullmatch(r"[-*•_=.\s]+", stripped):
+            blank_before = True
+            continue
+        indent = len(line) - len(line.lstrip())
+        marker = _MARKER.match(stripped)
+        body = _clean(stripped[marker.end() :] if marker else stripped)
+        heading = rules.kind_heading(body)
+        if heading is not None:
+            kind, rest, label = heading
+            section = label
+            stack = []
+            current = None
+            blank_before = True
+            if not rest:
+                continue
+            body = rest
+            marker = None
+        if not body:
+            continue
+        if marker is None and current is not None and not blank_before:
+            wraps = (
+                indent > current.indent
+                or body[:1].islower()
+                or (current.mclass == "text" and not current.text.endswith((".", ":", ";")))
+            )
+            if wraps and not rules.section_heading(body):
+                current.text = f"{current.text} {body}"
+                continue
+        if marker is None and current is not None and blank_before and indent > current.indent:
+            if current.mclass != "text" and not rules.section_heading(body):
+                current.text = f"{current.text} {body}"
+                continue
+        blank_before = False
+        if marker is None and rules.section_heading(body):
+            section = body.rstrip(":").strip()
+            node = _Node(body, kind, indent, "heading", section, number, role="note")
+            roots.append(node)
+            stack = []
+            current = None
+            continue
+        mclass = _marker_class(marker)
+        node = _Node(body, kind, indent, mclass, section, number)
+        _place(node, stack, roots)
+        current = node
+
+    nodes = _flatten(roots)
+    nodes = [n for n in nodes if not _is_garbage(n.text) or n.children]
+    if not nodes:
+        return SplitResult([], ["No criteria text"])
+    for node in nodes:
+        _assign_role(node)
+    roots = _rebuild_roots(nodes)
+    _infer_flattened_groups(roots)
+    _join_or_siblings(roots)
+    _attach_definitions(roots)
+    items = _to_criteria(roots)
+    if not any(item.role == "criterion" for item in items):
+        notes.append("No criteria found in the text")
+    return SplitResult(items, notes)
+
+
+def _place(node: _Node, stack: list[_Node], roots: list[_Node]) -> None:
+    """Nest by indentation; at equal indentation a new marker style after a lead-in nests."""
+    while stack:
+        top = stack[-1]
+        if top.indent > node.indent:
+            stack.pop()
+            continue
+        if top.indent < node.indent:
+            break
+        if top.mclass == node.mclass:
+            stack.pop()
+            break
+        same = [i for i, s in enumerate(stack) if s.indent == node.indent and s.mclass == node.mclass]
+        if same:
+            del stack[same[-1] :]
+            break
+        if top.text.rstrip().endswith(":"):
+            break
+        stack.pop()
+        break
+    if stack:
+        parent = stack[-1]
+        node.parent = parent
+        parent.children.append(node)
+    else:
+        roots.append(node)
+    stack.append(node)
+
+
+def _flatten(roots: list[_Node]) -> list[_Node]:
+    out: list[_Node] = []
+
+    def walk(nodes: list[_Node]) -> None:
+        for n in nodes:
+            out.append(n)
+            walk(n.children)
+
+    walk(roots)
+    return out
+
+
+def _rebuild_roots(nodes: list[_Node]) -> list[_Node]:
+    """Drop removed nodes from the tree, keeping order."""
+    keep = {id(n) for n in nodes}
+    roots: list[_Node] = []
+    for n in nodes:
+        n.children = [c for c in n.children if id(c) in keep]
+        if n.parent is not None and id(n.parent) not in keep:
+            n.parent = None
+        if n.parent is None:
+            roots.append(n)
+    return roots
+
+
+def _assign_role(node: _Node) -> None:
+    if node.role == "note":
+        return
+    if rules.is_note(node.text):
+        node.role = "note"
+    elif rules.defined_term(node.text) is not None and not node.children:
+        node.role = "definition"
+    if node.children and node.role == "criterion":
+        node.logic = "any" if rules.group_logic(node.text, node.kind) == "any" else "all"
+
+
+def _infer_flattened_groups(siblings: list[_Node]) -> None:
+    """A childless "any of the following" line owns the alternatives listed after it."""
+    for node in list(siblings):
+        _infer_flattened_groups(node.children)
+    index = 0
+    while index < len(siblings):
+        head = siblings[index]
+        index += 1
+        if head.role != "criterion" or head.children or not rules.is_any_lead_in(head.text):
+            continue
+        joined: list[_Node] = []
+        follows_or = False
+        position = index
+        while position < len(siblings):
+            node = siblings[position]
+            if node.kind != head.kind or node.mclass == "heading":
+                break
+            if node.role == "criterion" and (follows_or or rules.reads_as_alternative(node.text)):
+                joined.append(node)
+                follows_or = bool(_OR_TAIL.search(node.text))
+            else:
+                follows_or = False
+                if node.role == "criterion" and not rules.starts_new_criterion(node.text):
+                    break
+            position += 1
+        if not joined:
+            continue
+        for node in joined:
+            siblings.remove(node)
+            node.parent = head
+            node.inferred = True
+            head.children.append(node)
+        head.logic = "any"
+
+
+def _join_or_siblings(siblings: list[_Node]) -> None:
+    """``A OR`` followed by ``B`` makes an OR group, unless the parent already is one."""
+    for node in siblings:
+        _join_or_siblings(node.children)
+    parent = siblings[0].parent if siblings else None
+    if parent is not None and parent.logic == "any":
+        return
+    index = 0
+    while index < len(siblings) - 1:
+        first = siblings[index]
+        if first.role != "criterion" or not _OR_TAIL.search(first.text):
+            index += 1
+            continue
+        end = index + 1
+        while end < len(siblings) - 1 and _OR_TAIL.search(siblings[end].text):
+            end += 1
+        members = [n for n in siblings[index : end + 1] if n.role == "criterion"]
+        group = _Node(
+            "One of the following:", first.kind, first.indent, "group", first.section,
+            first.line, logic="any", parent=parent, synthetic=True,
+        )
+        for m in members:
+            m.parent = group
+        group.children = members
+        siblings[index : end + 1] = [group]
+        index += 1
+
+
+def _attach_definitions(roots: list[_Node]) -> None:
+    nodes = _flatten(roots)
+    order = {id(n): n.line for n in nodes}
+    for node in nodes:
+        if node.role != "definition":
+            continue
+        term = rules.defined_term(node.text) or ""
+        candidates = [
+            n for n in nodes
+            if n.role == "criterion" and n.kind == node.kind and not n.synthetic
+        ]
+        best: _Node | None = None
+        best_score = 0.0
+        for cand in candidates:
+            score = rules.term_score(term, cand.text)
+            if score <= 0:
+                continue
+            before = order[id(cand)] < order[id(node)]
+            distance = abs(order[id(cand)] - order[id(node)])
+            key = score + (0.001 if before else 0.0) - distance * 1e-6
+            if key > best_score:
+                best, best_score = cand, key
+        if best is None or best_score < 0.5:
+            preceding = [c for c in candidates if order[id(c)] < order[id(node)]]
+            best = preceding[-1] if preceding else None
+        node.explains = best
+
+
+def _to_criteria(roots: list[_Node]) -> list[Criterion]:
+    items: list[Criterion] = []
+    ids: dict[int, str] = {}
+    counters: dict[tuple[str, str], int] = {}
+
+    def prefix(kind: Kind) -> str:
+        return "inc" if kind == "inclusion" else "exc"
+
+    def next_id(kind: Kind, role: str) -> str:
+        key = (kind, role)
+        counters[key] = counters.get(key, 0) + 1
+        letter = "d" if role == "definition" else "n"
+        return f"{prefix(kind)}-{letter}{counters[key]}"
+
+    def walk(nodes: list[_Node], parent_id: str | None) -> None:
+        position = 0
+        for node in nodes:
+            if node.role == "criterion":
+                position += 1
+                if parent_id is None:
+                    counters[(node.kind, "top")] = counters.get((node.kind, "top"), 0) + 1
+                    item_id = f"{prefix(node.kind)}-{counters[(node.kind, 'top')]}"
+                else:
+                    item_id = f"{parent_id}.{position}"
+            else:
+                item_id = next_id(node.kind, node.role)
+            ids[id(node)] = item_id
+            items.append(
+                Criterion(
+                    id=item_id,
+                    kind=node.kind,
+                    role=node.role,
+                    text=node.text,
+                    parent=parent_id if node.role == "criterion" else None,
+                    logic=node.logic if node.children else None,
+                    section=node.section,
+                )
+            )
+            walk(node.children, item_id if node.role == "criterion" else parent_id)
+
+    walk(roots, None)
+    by_id = {item.id: item for item in items}
+    for node in _flatten(roots):
+        item = by_id[ids[id(node)]]
+        if node.role == "definition" and node.explains is not None:
+            target = ids.get(id(node.explains))
+            item.parent = target
+            if target:
+                by_id[target].definitions.append(item.id)
+        if node.role == "criterion":
+            item.children = [ids[id(c)] for c in node.children if c.role == "criterion"]
+    return items

@@ -1,0 +1,328 @@
+"""Verdicts: answers or patient facts against parsed criteria.
+
+Every item gets met / not_met / unknown / not_applicable with a reason a person can read;
+the trial verdict names the criteria that decide it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from eligibility import rules
+from eligibility.model import (
+    ANSWERS,
+    Constraint,
+    Criterion,
+    CriterionOutcome,
+    CriterionVerdict,
+    ParsedCriteria,
+    Verdict,
+)
+
+
+class AnswerError(ValueError):
+    """Answers that name unknown criteria or use values other than yes / no / not_sure."""
+
+    def __init__(self, unknown_ids: list[str], bad_values: dict[str, object]) -> None:
+        self.unknown_ids = unknown_ids
+        self.bad_values = bad_values
+        parts = []
+        if unknown_ids:
+            parts.append("unknown criterion ids: " + ", ".join(unknown_ids))
+        if bad_values:
+            listed = ", ".join(f"{k}={v!r}" for k, v in bad_values.items())
+            parts.append(f"bad answer values (use {', '.join(ANSWERS)}): {listed}")
+        super().__init__("; ".join(parts))
+
+
+def check_answers(parsed: ParsedCriteria, answers: Mapping[str, object]) -> None:
+    """Raise ``AnswerError`` when ``answers`` do not fit ``parsed``."""
+    asked = {item.id for item in parsed.items if item.asked}
+    unknown = sorted(str(k) for k in answers if k not in asked)
+    bad = {str(k): v for k, v in answers.items() if k in asked and v not in ANSWERS}
+    if unknown or bad:
+        raise AnswerError(unknown, bad)
+
+
+# --- facts -------------------------------------------------------------------------------------
+
+_SCALES = ("ecog", "karnofsky", "lansky")
+
+
+def _compare(actual: float, op: str, value: float) -> bool | None:
+    if op == ">=":
+        return actual >= value
+    if op == ">":
+        return actual > value
+    if op == "<=":
+        return actual <= value
+    if op == "<":
+        return actual < value
+    if op == "==":
+        return actual == value
+    return None
+
+
+def _scale_value(facts: Mapping[str, Any], concept: str) -> tuple[float, float] | None:
+    """The person's score on ``concept`` as a range, converting from another scale if needed."""
+    if facts.get(concept) is not None:
+        v = float(facts[concept])
+        return v, v
+    table = rules.performance_table()["ecog_to_karnofsky"]
+    if concept == "ecog":
+        for other in ("karnofsky", "lansky"):
+            if facts.get(other) is not None:
+                score = float(facts[other])
+                for grade, (lo, hi) in table.items():
+                    if lo - 5 <= score <= hi + 5:
+                        return float(grade), float(grade)
+    elif facts.get("ecog") is not None:
+        lo, hi = table[str(int(facts["ecog"]))]
+        return float(lo), float(hi)
+    elif facts.get("karnofsky" if concept == "lansky" else "lansky") is not None:
+        v = float(facts["karnofsky" if concept == "lansky" else "lansky"])
+        return v, v
+    return None
+
+
+def _start_date(facts: Mapping[str, Any]) -> dt.date:
+    value = facts.get("start_date")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    return dt.date.today()
+
+
+def _days(value: float, unit: str | None) -> float | None:
+    return rules.convert(value, unit or "day", "day")
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", name.lower()).strip()
+
+
+def _events(facts: Mapping[str, Any], name: str) -> list[Mapping[str, Any]]:
+    wanted = _norm(name)
+    found = []
+    for event in facts.get("events") or []:
+        if isinstance(event, str):
+            event = {"name": event}
+        if isinstance(event, Mapping) and _norm(str(event.get("name", ""))) == wanted:
+            found.append(event)
+    return found
+
+
+def _event_days_ago(event: Mapping[str, Any], start: dt.date) -> float | None:
+    if event.get("active"):
+        return 0.0
+    when = event.get("date")
+    if isinstance(when, str):
+        try:
+            when = dt.date.fromisoformat(when)
+        except ValueError:
+            return None
+    if isinstance(when, dt.date):
+        return float((start - when).days)
+    return None
+
+
+def constraint_holds(c: Constraint, facts: Mapping[str, Any]) -> bool | None:
+    """Whether the person's facts satisfy ``c``; None when the facts do not say."""
+    if c.concept == "age" and facts.get("age") is not None and isinstance(c.value, int | float):
+        age = float(facts["age"])
+        limit = float(c.value) / 12 if c.unit == "month" else float(c.value)
+        return _compare(age, c.op, limit)
+    if c.concept == "sex" and facts.get("sex"):
+        return str(facts["sex"]).lower() == c.value
+    if c.concept in _SCALES and isinstance(c.value, int | float):
+        scale = _scale_value(facts, c.concept)
+        if scale is None:
+            return None
+        low, high = (_compare(scale[0], c.op, float(c.value)), _compare(scale[1], c.op, float(c.value)))
+        return low if low == high else None
+    if c.concept in ("pregnancy", "breastfeeding"):
+        key = "pregnant" if c.concept == "pregnancy" else "breastfeeding"
+        if facts.get(key) is None:
+            return None
+        state = bool(facts[key])
+        return (not state) if c.op == "absent" else state
+    if c.concept == "measurement" and isinstance(c.value, int | float):
+        measured = (facts.get("measurements") or {}).get(c.name)
+        if not measured:
+            return None
+        value, unit = measured if isinstance(measured, list | tuple) else (measured, c.unit)
+        term = rules.term_by_name().get(c.name)
+        converted = rules.convert(float(value), str(unit).lower() if unit else None, c.unit, term.molar_factor if term else 1.0)
+        if converted is None:
+            return None
+        return _compare(converted, c.op, float(c.value))
+    if c.concept in ("condition", "drug", "procedure", "therapy"):
+        events = _events(facts, c.name)
+        if not events:
+            if facts.get("events_complete"):
+                return c.op == "absent" or (c.op in (">", ">=") and False)
+            return None
+        if c.op == "present":
+            return True
+        if c.op == "absent":
+            return False
+        start = _start_date(facts)
+        ages = [_event_days_ago(e, start) for e in events]
+        known = [a for a in ages if a is not None]
+        if not known or not isinstance(c.value, int | float):
+            return None
+        window = _days(float(c.value), c.unit)
+        if window is None:
+            return None
+        latest = min(known)
+        if c.op == "within":
+            return latest <= window
+        return _compare(latest, c.op, window)
+    return None
+
+
+def _describe(c: Constraint) -> str:
+    value = "" if c.value is None else f" {c.value}" + (f" {c.unit}" if c.unit else "")
+    return f"{c.name} {c.op}{value}"
+
+
+def _applies_from_facts(item: Criterion, facts: Mapping[str, Any]) -> tuple[bool | None, str]:
+    """Whether the criterion describes the person, judged by its constraints."""
+    if not item.constraints:
+        return None, ""
+    results = [(c, constraint_holds(c, facts)) for c in item.constraints]
+    text = item.text
+    between = text[item.constraints[0].span[0] : item.constraints[-1].span[1]]
+    any_of = bool(re.search(r"\bor\b", between)) and len(item.constraints) > 1
+    if any_of:
+        hit = [c for c, r in results if r is True]
+        if hit:
+            return True, f"your details match {_describe(hit[0])}"
+        if item.covered and all(r is False for _, r in results):
+            return False, "your details match none of " + "; ".join(_describe(c) for c in item.constraints)
+        return None, ""
+    failed = [c for c, r in results if r is False]
+    if failed:
+        return False, f"your details do not match {_describe(failed[0])}"
+    if item.covered and all(r is True for _, r in results):
+        return True, "your details match " + "; ".join(_describe(c) for c in item.constraints)
+    return None, ""
+
+
+def _combine(logic: str, values: list[bool | None]) -> bool | None:
+    if logic == "any":
+        if any(v is True for v in values):
+            return True
+        return False if values and all(v is False for v in values) else None
+    if any(v is False for v in values):
+        return False
+    return True if values and all(v is True for v in values) else None
+
+
+def _outcome(item: Criterion, applies: bool | None) -> CriterionOutcome:
+    if applies is None:
+        return "unknown"
+    if item.kind == "exclusion":
+        return "not_met" if applies else "met"
+    return "met" if applies else "not_met"
+
+
+def evaluate(
+    parsed: ParsedCriteria,
+    answers: Mapping[str, str] | None = None,
+    facts: Mapping[str, Any] | None = None,
+) -> Verdict:
+    """Judge every criterion from answers (first) and facts, then the trial as a whole."""
+    answers = dict(answers or {})
+    facts = dict(facts or {})
+    check_answers(parsed, answers)
+    by_id = {item.id: item for item in parsed.items}
+    results: dict[str, CriterionVerdict] = {}
+    applies: dict[str, bool | None] = {}
+
+    def judge(item: Criterion) -> bool | None:
+        children = parsed.children_of(item.id)
+        answer = answers.get(item.id)
+        value: bool | None = None
+        reason = ""
+        if children:
+            child_values = [judge(child) for child in children]
+            value = _combine(item.logic or "all", child_values)
+            if value is not None:
+                yes = [c.id for c, v in zip(children, child_values, strict=True) if v]
+                if item.logic == "any":
+                    reason = (
+                        f"at least one listed item applies ({', '.join(yes)})" if value
+                        else "none of the listed items applies"
+                    )
+                else:
+                    reason = "all listed items apply" if value else "not every listed item applies"
+        if value is None and answer in ("yes", "no"):
+            value = answer == "yes"
+            reason = f"you answered {answer}"
+        elif value is None and answer == "not_sure":
+            reason = "you were not sure; the study team can check this"
+        if value is None and answer is None and not children:
+            value, reason = _applies_from_facts(item, facts)
+        if value is None and not reason:
+            reason = "not answered yet"
+        outcome = _outcome(item, value)
+        if value is False and item.kind == "inclusion" and rules.is_permissive(item.text):
+            outcome = "not_applicable"
+            reason += "; this line only widens who can take part"
+        if item.kind == "exclusion" and value is not None:
+            reason += "; this rules people out" if value else "; this does not rule you out"
+        results[item.id] = CriterionVerdict(item.id, outcome, reason[:1].upper() + reason[1:] + ".")
+        applies[item.id] = value
+        return value
+
+    for item in parsed.top_level():
+        judge(item)
+    ordered: list[CriterionVerdict] = []
+    for item in parsed.items:
+        if item.id in results:
+            ordered.append(results[item.id])
+        else:
+            why = "A definition, shown to explain another criterion." if item.role == "definition" else "Shown for information; not asked."
+            if item.role == "criterion":
+                why = "Not reached."
+            ordered.append(CriterionVerdict(item.id, "not_applicable" if item.role != "criterion" else "unknown", why))
+    return _trial_verdict(parsed, ordered, by_id)
+
+
+def _label(item: Criterion) -> str:
+    text = item.text if len(item.text) <= 80 else item.text[:77].rstrip() + "…"
+    return f"{item.id} ({text})"
+
+
+def _trial_verdict(
+    parsed: ParsedCriteria, criteria: list[CriterionVerdict], by_id: Mapping[str, Criterion]
+) -> Verdict:
+    top = {item.id for item in parsed.top_level()}
+    failing = [c for c in criteria if c.id in top and c.verdict == "not_met"]
+    hard = [c for c in failing if not by_id[c.id].section]
+    scoped = [c for c in failing if by_id[c.id].section]
+    unknown = [c for c in criteria if c.id in top and c.verdict == "unknown"]
+    if not top:
+        return Verdict("needs_review", "There are no criteria to check; the study team decides.", criteria)
+    if hard:
+        because = "; ".join(f"{_label(by_id[c.id])}: {c.reason.rstrip('.').lower()}" for c in hard)
+        return Verdict("likely_not_eligible", f"likely not eligible — because {because}", criteria)
+    if unknown or scoped:
+        ids = [c.id for c in unknown] + [c.id for c in scoped]
+        explanation = f"some answers need the study team: {', '.join(ids)}"
+        if scoped:
+            explanation += " (criteria that apply to one part or group of the study only)"
+        return Verdict("needs_review", explanation, criteria)
+    return Verdict(
+        "likely_eligible",
+        f"likely eligible — all {len(top)} criteria fit your answers; the study team makes the final decision",
+        criteria,
+    )

@@ -1,0 +1,39 @@
+"""Real criteria strings and the constraints the engine must read from them.
+
+Rows live in ``data/constraint_rows.json`` as ``[nct_id, criterion text, expected]`` where
+expected is a list of ``[concept, name, op, value, unit]``; the strings come from the shared
+ClinicalTrials.gov records (v2 JSON and legacy XML).
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from eligibility import constraints
+
+ROWS = json.loads((Path(__file__).parent / "data" / "constraint_rows.json").read_text("utf-8"))
+
+
+def test_the_table_is_big_enough_to_cover_the_rules():
+    assert len(ROWS) >= 300
+    concepts = {c[0] for _, _, expected in ROWS for c in expected}
+    assert concepts >= {
+        "age", "sex", "ecog", "karnofsky", "pregnancy", "breastfeeding", "measurement",
+        "condition", "drug", "procedure", "therapy",
+    }
+    ops = {c[2] for _, _, expected in ROWS for c in expected}
+    assert ops >= {">=", "<=", ">", "<", "==", "within", "present", "absent"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [(text, expected) for _, text, expected in ROWS],
+    ids=[f"{nct}-{i}" for i, (nct, _, _) in enumerate(ROWS)],
+)
+def test_constraints_of_real_criteria(text, expected):
+    found = constraints.extract(text)
+    assert [[c.concept, c.name, c.op, c.value, c.unit] for c in found] == expected
+    for c in found:
+        start, end = c.span
+        assert 0 <= start < end <= len(text), "span must point into the criterion text"

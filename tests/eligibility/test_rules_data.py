@@ -1,0 +1,127 @@
+"""Integrity of the rule tables kept as data (units, vocabulary, glossary, scales)."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from eligibility import rules
+
+DATA = Path(rules.__file__).parent / "data"
+ROWS = json.loads((Path(__file__).parent / "data" / "constraint_rows.json").read_text("utf-8"))
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in DATA.glob("*.json")))
+def test_data_files_are_json_objects(name):
+    assert isinstance(json.loads((DATA / name).read_text("utf-8")), dict)
+
+
+def test_units_are_canonical_and_convertible():
+    table = rules.unit_table()
+    units = [u["unit"] for u in table["units"]]
+    assert len(units) == len(set(units))
+    for entry in table["units"]:
+        assert entry["unit"] == entry["unit"].lower()
+        assert entry["unit"] == "ms" or not entry["unit"].endswith("s"), "units are singular"
+        for pattern in entry["patterns"]:
+            re.compile(pattern, re.I)
+    for conversion in table["conversions"]:
+        assert conversion["from"] in units and conversion["to"] in units
+        assert conversion["factor"] > 0
+    assert set(table["time_units"]) <= set(units)
+    assert set(rules.TIME_UNITS.values()) <= set(units)
+
+
+@pytest.mark.parametrize(
+    ("spelling", "unit"),
+    [
+        ("x ULN", "x uln"), ("× institutional upper limit of normal", "x uln"), ("xULN", "x uln"),
+        ("x 10^9/L", "10^9/l"), ("× 10⁹/L", "10^9/l"), ("x 109/L", "10^9/l"), ("x10^3/µL", "10^9/l"),
+        ("cells/mm^3", "cells/mm3"), ("/mm3", "cells/mm3"), ("cells/µL", "cells/mm3"),
+        ("per cubic millimeter", "cells/mm3"), ("g/dL", "g/dl"), ("g/L", "g/l"), ("G/L", "10^9/l"),
+        ("mL/min/1.73 m2", "ml/min"), ("mg/dL", "mg/dl"), ("µmol/L", "µmol/l"), ("umol/L", "µmol/l"),
+        ("%", "%"), ("kg/m2", "kg/m2"), ("mmHg", "mmhg"), ("msec", "ms"), ("pounds", "lb"),
+        ("weeks", "week"), ("yrs", "year"), ("hours", "hour"),
+    ],
+)
+def test_unit_spellings(spelling, unit):
+    found = rules.match_unit(spelling)
+    assert found is not None and found[0] == unit
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "target", "factor", "expected"),
+    [
+        (1.5, "10^9/l", "cells/mm3", 1.0, 1500),
+        (90, "g/l", "g/dl", 1.0, 9),
+        (1.0, "mg/dl", "µmol/l", 88.42, 88.42),
+        (12, "week", "day", 1.0, 84),
+        (96, "hour", "day", 1.0, 4),
+        (1, "year", "month", 1.0, 12),
+    ],
+)
+def test_conversions(value, unit, target, factor, expected):
+    assert rules.convert(value, unit, target, factor) == pytest.approx(expected)
+
+
+def test_vocabulary_entries_are_complete():
+    vocabulary = rules.vocabulary()
+    assert set(vocabulary) == {"measurement", "therapy", "procedure", "drug", "condition"}
+    for concept, terms in vocabulary.items():
+        names = [t.name for t in terms]
+        assert len(names) == len(set(names)), concept
+        for term in terms:
+            assert term.name == term.name.lower()
+            assert term.display
+
+
+def test_literal_prefilter_never_hides_a_match():
+    """The fast prefilter must keep every term whose pattern matches a real criterion."""
+    terms = [t for ts in rules.vocabulary().values() for t in ts]
+    for _, text, _ in ROWS:
+        lowered = text.lower()
+        for term in terms:
+            if term.pattern.search(text):
+                assert term in rules.candidate_terms((term.concept,), lowered), (term.name, text)
+    entries = rules.glossary()
+    for _, text, _ in ROWS:
+        wanted = {i for i, e in enumerate(entries) if e.pattern.search(text)}
+        assert wanted <= set(rules.glossary_index().candidates(text.lower())), text
+
+
+REQUIRED_GLOSSARY = [
+    "ECOG", "HSCT", "CNS", "CSF", "blasts", "salvage therapy", "refractory", "relapse",
+    "remission", "TKI", "CAR T", "ULN", "Karnofsky", "Lansky",
+]
+
+
+def test_glossary_covers_the_jargon_and_each_entry_finds_its_own_term():
+    entries = {e.term: e for e in rules.glossary()}
+    assert set(REQUIRED_GLOSSARY) <= set(entries)
+    for term, entry in entries.items():
+        assert len(entry.text) > 20, term
+        assert entry.pattern.search(term), f"glossary pattern for {term!r} does not match it"
+
+
+def test_performance_table():
+    table = rules.performance_table()
+    mapping = table["ecog_to_karnofsky"]
+    assert sorted(mapping) == ["0", "1", "2", "3", "4", "5"]
+    previous_low = 101
+    for grade in sorted(mapping):
+        low, high = mapping[grade]
+        assert 0 <= low <= high <= 100 and high < previous_low
+        previous_low = low
+
+
+@pytest.mark.parametrize(
+    ("phrase", "op"),
+    [
+        ("≥", ">="), ("greater than or equal to", ">="), ("at least", ">="), (">/=", ">="),
+        ("≤", "<="), ("no more than", "<="), ("not older than", "<="), ("up to", "<="),
+        (">", ">"), ("more than", ">"), ("older than", ">"), ("<", "<"), ("below", "<"),
+    ],
+)
+def test_comparators(phrase, op):
+    assert rules.comparator(phrase) == op

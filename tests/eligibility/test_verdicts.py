@@ -1,0 +1,181 @@
+"""Verdicts from answers and from patient facts."""
+
+import datetime as dt
+
+import pytest
+
+import eligibility
+from eligibility.verdicts import AnswerError, constraint_holds
+
+SEED_LIKE = """Inclusion Criteria:
+
+* Aged 18 years or older
+* Participants with B-precursor ALL with any of the following
+* Either refractory to primary induction therapy or refractory to salvage therapy OR
+* In untreated first, second, third or greater relapse or refractory relapse
+* First Relapse is defined as achievement of first Complete Remission (CR1) then relapse
+* Eastern Cooperative Oncology Group (ECOG) Performance Status less than or equal to 2
+* Participants with relapse or refractory B Cell ALL Ph+ disease are eligible
+* Greater than or equal to 5% blasts in the Bone Marrow
+
+Exclusion Criteria:
+
+* Allogeneic HSCT within 12 weeks before the start of protocol-specified therapy
+* Female participant: Expected to breastfeed during treatment and for 96 hours after the last dose of treatment
+* The above is a summary, other exclusion criteria details may apply"""
+
+ALL_GOOD = {
+    "inc-1": "yes", "inc-2.1": "no", "inc-2.2": "yes", "inc-3": "yes", "inc-4": "no",
+    "inc-5": "yes", "exc-1": "no", "exc-2": "no",
+}
+
+
+@pytest.fixture(scope="module")
+def parsed():
+    return eligibility.parse_criteria(SEED_LIKE)
+
+
+def test_layout_of_the_fixture(parsed):
+    assert [(i.id, i.role, i.parent, i.logic) for i in parsed.items] == [
+        ("inc-1", "criterion", None, None),
+        ("inc-2", "criterion", None, "any"),
+        ("inc-2.1", "criterion", "inc-2", None),
+        ("inc-2.2", "criterion", "inc-2", None),
+        ("inc-d1", "definition", "inc-2.2", None),
+        ("inc-3", "criterion", None, None),
+        ("inc-4", "criterion", None, None),
+        ("inc-5", "criterion", None, None),
+        ("exc-1", "criterion", None, None),
+        ("exc-2", "criterion", None, None),
+        ("exc-n1", "note", None, None),
+    ]
+
+
+# (answers changed from ALL_GOOD, trial verdict, {criterion id: verdict})
+ANSWER_ROWS = [
+    ({}, "likely_eligible", {"inc-2": "met", "exc-1": "met", "inc-d1": "not_applicable", "exc-n1": "not_applicable"}),
+    ({"inc-1": "no"}, "likely_not_eligible", {"inc-1": "not_met"}),
+    ({"exc-1": "yes"}, "likely_not_eligible", {"exc-1": "not_met"}),
+    ({"exc-1": "not_sure"}, "needs_review", {"exc-1": "unknown"}),
+    ({"inc-2.2": "no"}, "likely_not_eligible", {"inc-2": "not_met", "inc-2.2": "not_met"}),
+    ({"inc-2.2": "not_sure"}, "needs_review", {"inc-2": "unknown"}),
+    ({"inc-2.1": "yes", "inc-2.2": "not_sure"}, "likely_eligible", {"inc-2": "met"}),
+    ({"inc-4": "yes"}, "likely_eligible", {"inc-4": "met"}),
+    ({"inc-4": "no"}, "likely_eligible", {"inc-4": "not_applicable"}),
+]
+
+
+@pytest.mark.parametrize(("changes", "trial", "expected"), ANSWER_ROWS)
+def test_answers(parsed, changes, trial, expected):
+    verdict = eligibility.evaluate(parsed, answers={**ALL_GOOD, **changes})
+    assert verdict.verdict == trial
+    for item_id, outcome in expected.items():
+        assert verdict.get(item_id).verdict == outcome, verdict.get(item_id).reason
+
+
+def test_not_eligible_names_the_failing_criteria(parsed):
+    verdict = eligibility.evaluate(parsed, answers={**ALL_GOOD, "inc-1": "no", "exc-1": "yes"})
+    assert verdict.explanation.startswith("likely not eligible — because ")
+    assert "inc-1 (Aged 18 years or older)" in verdict.explanation
+    assert "exc-1 (Allogeneic HSCT" in verdict.explanation
+    assert "rules people out" in verdict.get("exc-1").reason
+
+
+def test_unanswered_needs_the_study_team(parsed):
+    verdict = eligibility.evaluate(parsed)
+    assert verdict.verdict == "needs_review"
+    assert verdict.explanation.startswith("some answers need the study team")
+    assert verdict.get("inc-1").reason == "Not answered yet."
+
+
+@pytest.mark.parametrize(
+    ("answers", "unknown", "bad"),
+    [
+        ({"inc-99": "yes"}, ["inc-99"], {}),
+        ({"inc-1": "maybe"}, [], {"inc-1": "maybe"}),
+        ({"inc-d1": "yes", "inc-1": True}, ["inc-d1"], {"inc-1": True}),
+    ],
+)
+def test_bad_answers_are_named(parsed, answers, unknown, bad):
+    with pytest.raises(AnswerError) as info:
+        eligibility.evaluate(parsed, answers=answers)
+    assert info.value.unknown_ids == unknown
+    assert info.value.bad_values == bad
+    for name in unknown + list(bad):
+        assert name in str(info.value)
+
+
+TODAY = dt.date(2026, 11, 24)
+GOOD_FACTS = {
+    "age": 34, "sex": "female", "ecog": 1, "breastfeeding": False,
+    "measurements": {"bone marrow blasts": (20, "%")},
+    "events": [{"name": "allogeneic hsct", "date": "2025-01-10"}],
+    "start_date": TODAY.isoformat(),
+}
+
+# (facts changed from GOOD_FACTS, criterion id, expected verdict)
+FACT_ROWS = [
+    ({}, "inc-1", "met"),
+    ({"age": 17}, "inc-1", "not_met"),
+    ({"age": 18}, "inc-1", "met"),
+    ({}, "inc-3", "met"),
+    ({"ecog": 3}, "inc-3", "not_met"),
+    ({"ecog": None, "karnofsky": 80}, "inc-3", "met"),
+    ({"ecog": None, "karnofsky": 40}, "inc-3", "not_met"),
+    ({"ecog": None}, "inc-3", "unknown"),
+    ({}, "inc-5", "met"),
+    ({"measurements": {"bone marrow blasts": (3, "%")}}, "inc-5", "not_met"),
+    ({}, "exc-1", "met"),
+    ({"events": [{"name": "allogeneic hsct", "date": "2026-10-01"}]}, "exc-1", "not_met"),
+    ({"events": []}, "exc-1", "unknown"),
+    ({"events": [], "events_complete": True}, "exc-1", "met"),
+    ({}, "exc-2", "met"),
+    ({"breastfeeding": True}, "exc-2", "not_met"),
+    ({"sex": "male", "breastfeeding": None}, "exc-2", "met"),
+]
+
+
+@pytest.mark.parametrize(("changes", "item_id", "outcome"), FACT_ROWS)
+def test_facts_decide_structured_criteria(parsed, changes, item_id, outcome):
+    facts = {**GOOD_FACTS, **changes}
+    verdict = eligibility.evaluate(parsed, facts=facts)
+    assert verdict.get(item_id).verdict == outcome, verdict.get(item_id).reason
+
+
+def test_answers_take_precedence_over_facts(parsed):
+    verdict = eligibility.evaluate(parsed, answers={"inc-1": "no"}, facts={"age": 40})
+    assert verdict.get("inc-1").verdict == "not_met"
+
+
+def test_unstructured_criteria_stay_unknown_with_facts_alone(parsed):
+    verdict = eligibility.evaluate(parsed, facts=GOOD_FACTS)
+    assert verdict.get("inc-2").verdict == "unknown"
+    assert verdict.verdict == "needs_review"
+
+
+def _one(text):
+    return eligibility.parse_criteria(text).items[0].constraints[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "facts", "holds"),
+    [
+        ("Hemoglobin ≥ 9 g/dL", {"measurements": {"hemoglobin": (95, "g/l")}}, True),
+        ("Hemoglobin ≥ 9 g/dL", {"measurements": {"hemoglobin": (85, "g/l")}}, False),
+        ("Platelet count ≥ 100,000/mm3", {"measurements": {"platelets": (150, "10^9/l")}}, True),
+        ("ANC ≥ 1.5 x 10^9/L", {"measurements": {"absolute neutrophil count": (900, "cells/mm3")}}, False),
+        ("Serum creatinine ≤ 1.5 mg/dL", {"measurements": {"serum creatinine": (120, "µmol/l")}}, True),
+        ("Serum creatinine ≤ 1.5 mg/dL", {"measurements": {"serum creatinine": (160, "µmol/l")}}, False),
+        ("Serum creatinine ≤ 1.5 mg/dL", {"measurements": {"serum creatinine": (1.0, "x uln")}}, None),
+        ("Karnofsky ≥ 70", {"ecog": 1}, True),
+        ("Karnofsky ≥ 70", {"ecog": 2}, False),
+        ("Lansky play score ≥ 50", {"karnofsky": 60}, True),
+        ("Age ≥ 6 months", {"age": 0.25}, False),
+        ("Negative pregnancy test", {"pregnant": False}, True),
+        ("Female", {"sex": "male"}, False),
+        ("Chemotherapy within 2 weeks", {"events": [{"name": "chemotherapy", "active": True}]}, True),
+        ("Chemotherapy within 2 weeks", {"events": [{"name": "chemotherapy", "date": "2020-01-01"}], "start_date": "2026-11-24"}, False),
+    ],
+)
+def test_units_and_scales_convert(text, facts, holds):
+    assert constraint_holds(_one(text), facts) is holds

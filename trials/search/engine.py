@@ -1,0 +1,451 @@
+"""The search itself, on SQLite (FTS5) and PostgreSQL (tsvector), with one set logic.
+
+Each condition of a query (the words, one per filtered facet, the radius) becomes a set of
+trial ids held as a bitset (``bitsets``): the words through the full-text index, facets from
+the catalogue snapshot, the radius from a bounding-box query on the sites. The total is the
+size of their intersection, a facet's counts intersect every condition but that facet's own
+filter, and the page is ordered in SQL or Python from the same sets.
+
+Broad words are bounded: only the newest ``TEXT_WINDOW`` matching trials are looked at (the
+page says ``capped``), and relevance is computed for the newest ``RANK_POOL`` candidates,
+which come first in relevance order; the rest follow newest first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+
+from django.db import connection
+
+from trials import geo
+from trials.facets import FACET_NAMES
+from trials.models import Site, Trial
+
+from . import (
+    FacetCount,
+    GeoFilter,
+    NearestSite,
+    SearchError,
+    SearchHit,
+    SearchPage,
+    SearchQuery,
+)
+from .bitsets import Membership, Snapshot, from_ids, snapshot, to_ids
+from .text import TextQuery, parse
+
+MAX_PER_PAGE = 100
+MAX_PAGE = 10_000
+MAX_FILTER_VALUES = 50
+RECRUITING = "RECRUITING"
+TEXT_WINDOW = 10_000
+RANK_POOL = 1_000
+# Below this many candidates the default order is taken in one query; above, the browse
+# index is walked until the page is full.
+DIRECT_ORDER_LIMIT = 3_000
+BROWSE_BATCH = 2_000
+# ts_rank_cd weights for the D, C, B, A labels set in migration 0002.
+PG_RANK_WEIGHTS = "{0.05, 0.2, 0.5, 1.0}"
+FRESHNESS_LIFT = 0.1
+FRESHNESS_YEARS = 10.0
+# Up to this many trials, a distance search reads their sites rather than the bounding box.
+GEO_CANDIDATE_LIMIT = 20_000
+# Radii tried, in km, when sorting by distance without a cut-off: stop at the first that fills
+# the page; None is the whole world.
+EXPANDING_RADII_KM = (50.0, 200.0, 800.0, 3200.0, None)
+# The browse order; migration 0002 indexes exactly this expression.
+BROWSE_ORDER = "(t.overall_status <> 'RECRUITING'), t.last_update_posted DESC NULLS LAST, t.nct_id"
+
+
+def search(query: SearchQuery) -> SearchPage:
+    _validate(query)
+    vendor = connection.vendor
+    text = parse(query.text)
+    snap = snapshot()
+    sets: dict[str, int] = {}
+    text_ids: list[int] = []
+    capped = False
+    if text:
+        text_ids, capped = _text_window(text, vendor)
+        sets["text"] = from_ids(text_ids)
+    for name, values in query.filters.items():
+        if values:
+            known = snap.values.get(name, {})
+            bits = 0
+            for value in values:
+                bits |= known.get(value, 0)
+            sets[f"facet:{name}"] = bits
+    near = query.near
+    base = _intersect(snap.trials, sets.values())
+    within: dict[int, tuple[float, float | None]] = {}
+    if near is not None and near.radius_km is not None:
+        located = base & snap.located
+        few = located if located.bit_count() <= GEO_CANDIDATE_LIMIT else None
+        within = _within(near, near.radius_km, snap, vendor, candidates=few)
+        sets["geo"] = from_ids(within)
+        base &= sets["geo"]
+    total = base.bit_count()
+
+    offset, limit = (query.page - 1) * query.per_page, query.per_page
+    scores: dict[int, float] = {}
+    if near is not None:
+        ids = _by_distance(near, within, base, snap, vendor, offset, limit)
+        if text:
+            scores = _scores(ids, text, vendor)
+    elif text:
+        ids, scores = _by_relevance(text, text_ids, base, vendor, offset, limit)
+    else:
+        ids = _by_default(base, bool(sets), vendor, offset, limit)
+    hits = _hits(ids, scores, near)
+    facets = _facet_counts(snap, sets, query.filters)
+    return SearchPage(query=query, total=total, hits=hits, facets=facets, capped=capped)
+
+
+def _validate(query: SearchQuery) -> None:
+    if not isinstance(query.page, int) or not 1 <= query.page <= MAX_PAGE:
+        raise SearchError(f"page must be a whole number from 1 to {MAX_PAGE}")
+    if not isinstance(query.per_page, int) or not 1 <= query.per_page <= MAX_PER_PAGE:
+        raise SearchError(f"per_page must be a whole number from 1 to {MAX_PER_PAGE}")
+    for name, values in query.filters.items():
+        if name not in FACET_NAMES:
+            raise SearchError(f"unknown filter {name!r}; known: {', '.join(FACET_NAMES)}")
+        if len(values) > MAX_FILTER_VALUES:
+            raise SearchError(f"too many values for {name} (at most {MAX_FILTER_VALUES})")
+    if query.near is not None:
+        try:
+            geo.check_point(query.near.lat, query.near.lon)
+        except (TypeError, geo.PlaceError) as exc:
+            raise SearchError(str(exc)) from None
+        radius = query.near.radius_km
+        if radius is not None and not 0 < radius <= 50_000:
+            raise SearchError("radius must be more than 0 km and at most 50,000 km")
+
+
+def _intersect(first: int, others: Iterable[int]) -> int:
+    for bits in others:
+        first &= bits
+    return first
+
+
+def _fetch(sql: str, params: list | tuple = ()) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _id_list_sql(vendor: str, ids: list[int]) -> tuple[str, list]:
+    """``t.id`` among ``ids``, as one parameter (no limit on the number of ids)."""
+    if vendor == "postgresql":
+        return "t.id = ANY(%s)", [ids]
+    return "t.id IN (SELECT value FROM json_each(%s))", [json.dumps(ids)]
+
+
+# --- words ------------------------------------------------------------------------------------
+
+
+def _text_window(text: TextQuery, vendor: str) -> tuple[list[int], bool]:
+    """Ids of the newest matching trials (newest first), and whether there were more."""
+    if vendor == "postgresql":
+        ids = _text_window_pg(text)
+    else:
+        # FTS5 walks its doclists in rowid order, newest first here, and stops at the limit.
+        ids = [
+            r[0]
+            for r in _fetch(
+                "SELECT rowid FROM trials_trial_fts WHERE trials_trial_fts MATCH %s "
+                "ORDER BY rowid DESC LIMIT %s",
+                [text.fts5(), TEXT_WINDOW + 1],
+            )
+        ]
+    return ids[:TEXT_WINDOW], len(ids) > TEXT_WINDOW
+
+
+def _text_window_pg(text: TextQuery) -> list[int]:
+    """The GIN index yields matches in no useful order and each costs a heap visit, so the
+    newest ids are searched first, in widening id ranges, until the window is full."""
+    newest = _fetch("SELECT MAX(id) FROM trials_trial")[0][0] or 0
+    span = 4 * TEXT_WINDOW
+    while True:
+        low = newest - span
+        ids = [
+            r[0]
+            for r in _fetch(
+                # "id + 0": sort the few matches rather than walk the primary key testing each.
+                "SELECT id FROM trials_trial WHERE search_vector @@ to_tsquery('english', %s) "
+                "AND id > %s ORDER BY id + 0 DESC LIMIT %s",
+                [text.tsquery(), low, TEXT_WINDOW + 1],
+            )
+        ]
+        if len(ids) > TEXT_WINDOW or low <= 0:
+            return ids
+        span *= 8
+
+
+def _freshness(updated: dt.date | str | None, today: dt.date) -> float:
+    if not updated:
+        return 0.0
+    if isinstance(updated, str):
+        updated = dt.date.fromisoformat(updated[:10])
+    years = (today - updated).days / 365.25
+    return max(0.0, min(1.0, 1.0 - years / FRESHNESS_YEARS))
+
+
+def _scores(ids: list[int], text: TextQuery, vendor: str) -> dict[int, float]:
+    """Relevance (bm25 or ts_rank_cd), raised by up to a tenth for recently updated trials.
+
+    Among equally relevant trials the fresher one is more use to a patient; the lift fades
+    out over ten years.
+    """
+    if not ids:
+        return {}
+    if vendor == "postgresql":
+        relevance = dict(
+            _fetch(
+                "SELECT t.id, ts_rank_cd(%s, t.search_vector, to_tsquery('english', %s)) "
+                "FROM trials_trial t WHERE t.id = ANY(%s)",
+                [PG_RANK_WEIGHTS, text.tsquery(), ids],
+            )
+        )
+    else:
+        # FTS5 seeks rowid ranges cheaply; the range holds at most TEXT_WINDOW matches.
+        wanted = set(ids)
+        relevance = {
+            rowid: score
+            for rowid, score in _fetch(
+                "SELECT rowid, -rank FROM trials_trial_fts "
+                "WHERE trials_trial_fts MATCH %s AND rowid BETWEEN %s AND %s",
+                [text.fts5(), min(ids), max(ids)],
+            )
+            if rowid in wanted
+        }
+    where, params = _id_list_sql(vendor, ids)
+    updated = dict(
+        _fetch(f"SELECT t.id, t.last_update_posted FROM trials_trial t WHERE {where}", params)
+    )
+    today = dt.date.today()
+    return {
+        i: float(relevance.get(i) or 0.0)
+        * (1.0 + FRESHNESS_LIFT * _freshness(updated.get(i), today))
+        for i in ids
+    }
+
+
+def _by_relevance(
+    text: TextQuery, text_ids: list[int], base: int, vendor: str, offset: int, limit: int
+) -> tuple[list[int], dict[int, float]]:
+    member = Membership(base)
+    candidates = [i for i in text_ids if i in member]
+    pool = candidates[:RANK_POOL]
+    scores = _scores(pool, text, vendor)
+    ranked = sorted(pool, key=lambda i: (-scores[i], i)) + candidates[RANK_POOL:]
+    page = ranked[offset : offset + limit]
+    missing = [i for i in page if i not in scores]
+    scores.update(_scores(missing, text, vendor))
+    return page, scores
+
+
+# --- no words ---------------------------------------------------------------------------------
+
+
+def _by_default(base: int, filtered: bool, vendor: str, offset: int, limit: int) -> list[int]:
+    """Recruiting trials first, then the most recently updated."""
+    if not filtered:
+        return [
+            r[0]
+            for r in _fetch(
+                f"SELECT t.id FROM trials_trial t ORDER BY {BROWSE_ORDER} LIMIT %s OFFSET %s",
+                [limit, offset],
+            )
+        ]
+    if base.bit_count() <= DIRECT_ORDER_LIMIT:
+        where, params = _id_list_sql(vendor, to_ids(base))
+        return [
+            r[0]
+            for r in _fetch(
+                f"SELECT t.id FROM trials_trial t WHERE {where} "
+                f"ORDER BY {BROWSE_ORDER} LIMIT %s OFFSET %s",
+                [*params, limit, offset],
+            )
+        ]
+    # Many candidates: walk the browse index and keep the members.
+    member = Membership(base)
+    kept: list[int] = []
+    position = 0
+    while len(kept) < offset + limit:
+        batch = [
+            r[0]
+            for r in _fetch(
+                f"SELECT t.id FROM trials_trial t ORDER BY {BROWSE_ORDER} LIMIT %s OFFSET %s",
+                [BROWSE_BATCH, position],
+            )
+        ]
+        kept += [i for i in batch if i in member]
+        position += BROWSE_BATCH
+        if len(batch) < BROWSE_BATCH:
+            break
+    return kept[offset : offset + limit]
+
+
+# --- distance ---------------------------------------------------------------------------------
+
+
+def _within(
+    near: GeoFilter,
+    radius_km: float | None,
+    snap: Snapshot,
+    vendor: str,
+    candidates: int | None = None,
+) -> dict[int, tuple[float, float | None]]:
+    """Trials with a site within the radius: (nearest site km, nearest recruiting site km).
+
+    With few ``candidates`` their sites are read through the (trial, point) index; otherwise
+    the sites in the bounding box are, through the (point, trial) index. A site counts as
+    recruiting when its status says so, or says nothing and the trial is recruiting.
+    """
+    where: list[str] = []
+    params: list = []
+    if radius_km is not None:
+        lat_min, lat_max, lon_ranges = geo.bounding_box(near.lat, near.lon, radius_km)
+        lon_sql = " OR ".join(["s.longitude BETWEEN %s AND %s"] * len(lon_ranges))
+        where.append(f"s.latitude BETWEEN %s AND %s AND ({lon_sql})")
+        params += [lat_min, lat_max, *(v for r in lon_ranges for v in r)]
+    else:
+        where.append("s.latitude IS NOT NULL AND s.longitude IS NOT NULL")
+    source = "trials_site s"
+    if candidates is not None:
+        if vendor == "postgresql":
+            where.append("s.trial_id = ANY(%s)")
+            params.append(to_ids(candidates))
+        else:
+            source = "trials_site s INDEXED BY trials_site_trial_geo"
+            where.append("s.trial_id IN (SELECT value FROM json_each(%s))")
+            params.append(json.dumps(to_ids(candidates)))
+    cutoff, cutoff_params = ("", []) if radius_km is None else ("WHERE x.d <= %s", [radius_km])
+    dist = geo.haversine_sql("s.latitude", "s.longitude", vendor)
+    rows = _fetch(
+        "SELECT x.trial_id, MIN(x.d), MIN(CASE WHEN x.status = %s THEN x.d END), "
+        "MIN(CASE WHEN x.status = '' THEN x.d END) "
+        f"FROM (SELECT s.trial_id, s.status, {dist} AS d FROM {source} "
+        f"WHERE {' AND '.join(where)}) x {cutoff} GROUP BY x.trial_id",
+        [RECRUITING, near.lat, near.lat, near.lon, *params, *cutoff_params],
+    )
+    recruiting = Membership(snap.values.get("status", {}).get(RECRUITING, 0))
+    result: dict[int, tuple[float, float | None]] = {}
+    for trial_id, nearest, recruiting_site, unstated_site in rows:
+        best = recruiting_site
+        if unstated_site is not None and trial_id in recruiting:
+            best = unstated_site if best is None else min(best, unstated_site)
+        result[trial_id] = (nearest, best)
+    return result
+
+
+def _by_distance(
+    near: GeoFilter,
+    within: dict[int, tuple[float, float | None]],
+    base: int,
+    snap: Snapshot,
+    vendor: str,
+    offset: int,
+    limit: int,
+) -> list[int]:
+    """With a radius: recruiting within it first, then nearest. Without: nearest first."""
+    member = Membership(base)
+    if near.radius_km is not None:
+        ordered = sorted(
+            (i for i in within if i in member),
+            key=lambda i: (within[i][1] is None, within[i][1] or within[i][0], i),
+        )
+        return ordered[offset : offset + limit]
+    located = base & snap.located
+    found: list[int] = []
+    if located.bit_count() <= GEO_CANDIDATE_LIMIT:
+        rows = _within(near, None, snap, vendor, candidates=located)
+        found = sorted(rows, key=lambda i: (rows[i][0], i))
+    else:
+        for radius in EXPANDING_RADII_KM:
+            rows = _within(near, radius, snap, vendor)
+            found = sorted((i for i in rows if i in member), key=lambda i: (rows[i][0], i))
+            if len(found) >= offset + limit or len(found) >= located.bit_count():
+                break
+    page = found[offset : offset + limit]
+    if len(page) < limit:
+        # Past the located trials: those without a located site, in the browse order.
+        unlocated = base & ~snap.located
+        tail_offset = max(0, offset - len(found))
+        page += _by_default(unlocated, True, vendor, tail_offset, limit - len(page))
+    return page
+
+
+def _nearest_sites(ids: list[int], near: GeoFilter) -> dict[int, NearestSite]:
+    """Each trial's nearest site; within a radius, its nearest recruiting one if it has any."""
+    sites = Site.objects.filter(
+        trial_id__in=ids, latitude__isnull=False, longitude__isnull=False
+    ).values_list(
+        "trial_id",
+        "facility",
+        "city",
+        "state",
+        "country",
+        "status",
+        "latitude",
+        "longitude",
+        "trial__overall_status",
+    )
+    best: dict[int, tuple] = {}
+    for trial_id, facility, city, state, country, status, lat, lon, trial_status in sites:
+        distance = geo.haversine_km(near.lat, near.lon, lat, lon)
+        if near.radius_km is not None and distance > near.radius_km:
+            continue
+        recruiting = status == RECRUITING or (not status and trial_status == RECRUITING)
+        key = (0 if recruiting or near.radius_km is None else 1, distance)
+        site = NearestSite(facility, city, state, country, status, round(distance, 1))
+        if trial_id not in best or key < best[trial_id][0]:
+            best[trial_id] = (key, site)
+    return {trial_id: site for trial_id, (_, site) in best.items()}
+
+
+# --- the page and its facets ------------------------------------------------------------------
+
+
+def _hits(ids: list[int], scores: dict[int, float], near: GeoFilter | None) -> list[SearchHit]:
+    trials = {
+        t.id: t
+        for t in Trial.objects.filter(id__in=ids).only(
+            "id", "nct_id", "title", "overall_status", "conditions"
+        )
+    }
+    nearest = _nearest_sites(ids, near) if near is not None else {}
+    return [
+        SearchHit(
+            nct_id=trials[i].nct_id,
+            title=trials[i].title,
+            status=trials[i].overall_status,
+            conditions=list(trials[i].conditions or []),
+            score=scores.get(i, 0.0),
+            nearest_site=nearest.get(i),
+        )
+        for i in ids
+        if i in trials
+    ]
+
+
+def _facet_counts(
+    snap: Snapshot, sets: dict[str, int], filters: dict[str, list[str]]
+) -> dict[str, list[FacetCount]]:
+    """Counts per facet value, each facet counted with every condition but its own filter."""
+    result: dict[str, list[FacetCount]] = {}
+    for name in FACET_NAMES:
+        own = f"facet:{name}"
+        group = _intersect(snap.trials, (bits for key, bits in sets.items() if key != own))
+        chosen = [v for v in filters.get(name, []) if v]
+        counts = {}
+        for value, bits in snap.values.get(name, {}).items():
+            count = (group & bits).bit_count()
+            if count or value in chosen:
+                counts[value] = count
+        for value in chosen:
+            counts.setdefault(value, 0)
+        ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        result[name] = [FacetCount(v, c, v in chosen) for v, c in ordered]
+    return result
