@@ -32,9 +32,9 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from eligibility.entities.corpus import HELD_OUT, load_corpus, split_of  # noqa: E402
+from eligibility.entities.corpus import HELD_OUT, load_corpus, trials_in  # noqa: E402
 from eligibility.entities.scoring import Score  # noqa: E402
-from eligibility.entities.tagger import default_tagger  # noqa: E402
+from eligibility.entities.tagger import ModelMissingError, default_tagger  # noqa: E402
 
 DEFAULT_CHIA = PROJECT_ROOT.parent / "shared" / "data" / "chia" / "chia_without_scope"
 
@@ -47,13 +47,15 @@ def main(argv: list[str] | None = None) -> int:
     if not args.chia.is_dir() or not any(args.chia.glob("*.txt")):
         print(f"Chia corpus not found at {args.chia}; nothing to evaluate.")
         return 0
-    documents = [d for d in load_corpus(args.chia) if split_of(d.trial) == HELD_OUT]
-    trials = sorted({d.trial for d in documents})
+    trials = trials_in(args.chia, HELD_OUT)
     if args.limit > 0:
-        keep = set(trials[: args.limit])
-        documents = [d for d in documents if d.trial in keep]
-        trials = sorted(keep)
-    tagger = default_tagger()
+        trials = trials[: args.limit]
+    documents = load_corpus(args.chia, trials)
+    try:
+        tagger = default_tagger()
+    except ModelMissingError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     started = time.perf_counter()
     predictions = [tagger.extract(d.text) for d in documents]
     elapsed = time.perf_counter() - started

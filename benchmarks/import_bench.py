@@ -74,7 +74,10 @@ def main(argv: list[str] | None = None) -> int:
                 flush=True,
             )
     report = args.keep / "import-results.json"
-    report.write_text(json.dumps(results, indent=2))
+    measured = {(r["database"], r["n"]) for r in results}
+    earlier = json.loads(report.read_text()) if report.exists() else []
+    kept = [r for r in earlier if (r["database"], r["n"]) not in measured]
+    report.write_text(json.dumps(kept + results, indent=2))
     print(f"results: {report}")
     return 0 if all(r["ok"] for r in results) else 1
 

@@ -137,7 +137,14 @@ class TrialRecord:
         return record
 
 
-_NESTED_FIELDS = {"eligibility", "interventions", "central_contacts", "locations", "arms", "outcomes"}
+_NESTED_FIELDS = {
+    "eligibility",
+    "interventions",
+    "central_contacts",
+    "locations",
+    "arms",
+    "outcomes",
+}
 _SIMPLE_FIELDS = set(TrialRecord.__dataclass_fields__) - _NESTED_FIELDS
 
 

@@ -48,18 +48,21 @@ def load_studies(path: str | Path) -> list[dict[str, Any]]:
     path = Path(path)
     if not path.is_file():
         raise SynthError(f"source studies not found: {path}")
+    try:
+        lines = path.read_bytes().splitlines()
+    except OSError as exc:
+        raise SynthError(f"cannot read {path}: {exc.strerror}") from exc
     studies = []
-    with path.open("rb") as stream:
-        for number, line in enumerate(stream, 1):
-            if not line.strip():
-                continue
-            try:
-                study = json.loads(line)
-            except ValueError as exc:
-                raise SynthError(f"{path} line {number}: not JSON ({exc})") from exc
-            if not isinstance(study, dict) or not isinstance(study.get("protocolSection"), dict):
-                raise SynthError(f"{path} line {number}: not an API v2 study")
-            studies.append(study)
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            study = json.loads(line)
+        except ValueError as exc:
+            raise SynthError(f"{path} line {number}: not JSON ({exc})") from exc
+        if not isinstance(study, dict) or not isinstance(study.get("protocolSection"), dict):
+            raise SynthError(f"{path} line {number}: not an API v2 study")
+        studies.append(study)
     if not studies:
         raise SynthError(f"{path} holds no studies")
     return studies

@@ -15,6 +15,7 @@ from eligibility.model import (
     Verdict,
 )
 from eligibility.questions import annotate
+from eligibility.rules import Pools
 from eligibility.split import split
 from eligibility.verdicts import evaluate
 
@@ -39,8 +40,9 @@ def parse_criteria(text: str) -> ParsedCriteria:
         return ParsedCriteria([], ["No criteria text"])
     result = split(text)
     parsed = ParsedCriteria(result.items, list(result.notes))
+    pools = Pools.of(text)
     for item in parsed.items:
         if item.role == "criterion":
-            item.constraints = extract(item.text)
-    annotate(parsed)
+            item.constraints = extract(item.text, pools.terms)
+    annotate(parsed, pools)
     return parsed

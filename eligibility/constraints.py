@@ -13,30 +13,71 @@ from eligibility import rules
 from eligibility.model import Constraint
 from eligibility.rules import CMP, NUM, POSTFIX_GE, POSTFIX_LE, TIME_UNIT
 
-_SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\bapprox)(?<!\bDr)[.;]\s+(?=[A-Z(])")
+_SENTENCE_END = re.compile(
+    r"(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\bapprox)(?<!\bDr)[.;]\s+(?=[A-Z(])"
+)
 _EXCEPTION = re.compile(
     r"\b(?:allowed|permitted|acceptable|eligible|exceptions?|except|unless|exempt)\b", re.I
 )
 _NEGATION = re.compile(
-    r"(?:\b(?:no|not|non|without|never|free of|free from|absence of|negative for|none|nor|"
-    r"neither)\b|\bnon-)[^,;.]{0,40}$",
+    r"\b(?:no|not|non|without|never|free of|free from|absence of|negative(?: for)?|none|nor|"
+    r"neither)\b|\bnon-",
     re.I,
 )
-_HISTORY = re.compile(r"\b(?:history of|prior|previous(?:ly)?|past|ever|had)\b[^,;.]{0,40}$", re.I)
+_HISTORY = re.compile(r"\b(?:history of|prior|previous(?:ly)?|past|ever|had)\b", re.I)
 _ACTIVE = re.compile(
     r"\b(?:active|current(?:ly)?|ongoing|uncontrolled|concurrent|concomitant|symptomatic|"
-    r"untreated|presence of|present|receiving|on)\b[^,;.]{0,30}$",
+    r"untreated|presence of|present|receiving|on)\b",
     re.I,
 )
+_NOT_LIMITED = re.compile(r"\bnot\s+(?:be\s+)?(?:limited|restricted)", re.I)
+_CLAUSE_BREAK = re.compile(r"[,;.]")
 
+
+def _clause_tail(segment: str, pos: int) -> str:
+    """The words just before ``pos`` in the same clause (at most 50 characters)."""
+    context = segment[max(0, pos - 50) : pos]
+    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(context)]
+    return context[breaks[-1] :] if breaks else context
+
+
+_DIGIT = re.compile(r"\d")
+_DRUG_SUFFIXES = (
+    "mab",
+    "tinib",
+    "ciclib",
+    "lisib",
+    "parib",
+    "platin",
+    "taxel",
+    "rafenib",
+    "zomib",
+    "limus",
+)
+_TIME_WORD = re.compile(
+    r"\b(?:last|past|previous|preceding|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\b"
+)
 Extractor = Callable[[str, int, int, "_Terms"], Iterator[Constraint]]
 
 
 class _Terms:
-    """Vocabulary terms that may occur in one criterion, found once for all its sentences."""
+    """What one criterion may contain, found once for all its sentences.
 
-    def __init__(self, text: str) -> None:
-        self.terms = rules.candidate_terms(rules.ALL_CONCEPTS, text.lower())
+    Cheap substring tests here let each extractor skip a sentence that cannot match.
+    """
+
+    def __init__(self, text: str, pool: list[tuple[str, int]] | None = None) -> None:
+        lowered = text.lower()
+        self.lowered = lowered
+        self.terms = rules.candidate_terms(rules.ALL_CONCEPTS, lowered, pool)
+        self.digits = _DIGIT.search(text) is not None
+        self.time_words = self.digits or _TIME_WORD.search(lowered) is not None
+        self.drug_suffix = any(s in lowered for s in _DRUG_SUFFIXES)
+        self.diagnosis = "diagnos" in lowered
+        self.events = [t for t in self.terms if t.concept != "measurement"]
+
+    def has(self, *words: str) -> bool:
+        return any(word in self.lowered for word in words)
 
     def of(self, *concepts: str) -> list[rules.Term]:
         return [t for t in self.terms if t.concept in concepts]
@@ -54,10 +95,14 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     return bounds
 
 
-def extract(text: str) -> list[Constraint]:
-    """Every constraint in ``text``, in reading order, without duplicates."""
+def extract(text: str, pool: list[tuple[str, int]] | None = None) -> list[Constraint]:
+    """Every constraint in ``text``, in reading order, without duplicates.
+
+    ``pool`` (``rules.Pools.of(whole criteria text).terms``) saves rescanning a text whose
+    items are parsed one by one.
+    """
     found: list[Constraint] = []
-    terms = _Terms(text)
+    terms = _Terms(text, pool)
     for index, (start, end) in enumerate(_sentences(text)):
         if index > 0 and _EXCEPTION.search(text, start, end):
             continue
@@ -91,28 +136,35 @@ _AGE_CONTEXT = re.compile(
 )
 _AGE_UNIT = r"(?P<u>years?|yrs?|months?)"
 _AGE_RANGE = re.compile(
-    rf"(?:\bage[sd]?\b[^0-9.;]{{0,25}}?|\bbetween\s+(?:the\s+ages?\s+of\s+)?)(?P<a>\d{{1,3}})\s*"
-    rf"(?:years?|yrs?)?\s*(?:-|–|to|and|through)\s*(?P<b>\d{{1,3}})\s*{_AGE_UNIT}?"
-    rf"|(?P<a2>\d{{1,3}})\s*(?:-|–|to)\s*(?P<b2>\d{{1,3}})\s*(?P<u2>years?|yrs?)\s*(?:of\s+age|old)",
+    rf"(?:\bage[sd]?\b[^0-9.;]{{0,25}}?|"
+    rf"\bbetween\s+(?:the\s+ages?\s+of\s+)?)(?P<a>\d{{1,3}})\s*(?:years?|yrs?)?\s*(?:-|–|to|and|"
+    rf"through)\s*(?P<b>\d{{1,3}})\s*{_AGE_UNIT}?|(?P<a2>\d{{1,3}})\s*(?:-|–|"
+    rf"to)\s*(?P<b2>\d{{1,3}})\s*(?P<u2>years?|yrs?)\s*(?:of\s+age|old)",
     re.I,
 )
 _AGE_CMP = re.compile(
-    rf"(?P<cmp>{CMP})\s*(?:(?:the\s+)?age\s+(?:of\s+)?)?(?P<n>\d{{1,3}})\s*{_AGE_UNIT}?(?P<tail>\s*(?:of\s+age|old))?",
+    rf"(?P<cmp>{CMP})\s*(?:(?:the\s+)?age\s+(?:of\s+)?)?(?P<n>\d{{1,3}})"
+    rf"\s*{_AGE_UNIT}?(?P<tail>\s*(?:of\s+age|old))?",
     re.I,
 )
 _AGE_POSTFIX = re.compile(
-    rf"(?P<n>\d{{1,3}})\s*(?:\+|{_AGE_UNIT}\s*(?:of\s+age|old)?\s*(?P<post>{POSTFIX_GE}|{POSTFIX_LE}))",
+    rf"(?P<n>\d{{1,3}})\s*(?:\+|{_AGE_UNIT}\s*(?:of\s+age|old)?\s*(?P<post>{POSTFIX_GE}|"
+    rf"{POSTFIX_LE}))",
     re.I,
 )
-_AGE_AGED = re.compile(r"\bage[sd]?\s*(?:of\s+|is\s+|:\s*)?(?P<cmp>" + CMP + r")\s*(?P<n>\d{1,3})\b", re.I)
+_AGE_AGED = re.compile(
+    r"(?<!of )\bage[sd]?\s*(?:of\s+|is\s+|:\s*)?(?P<cmp>" + CMP + r")\s*(?P<n>\d{1,3})\b", re.I
+)
 _NOT_AGE_TAIL = re.compile(
-    r"^\s*(?:of\s+(?:disease|follow|treatment|experience|education|smoking|symptoms)|since|"
-    r"prior|before|after|ago|duration|history|from|post)",
+    r"^\s*(?:of\s+(?:disease|follow|treatment|experience|education|smoking|symptoms)|since|prior|"
+    r"before|after|ago|duration|history|from|post)",
     re.I,
 )
 
 
 def _age(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constraint]:
+    if not terms.digits or not terms.has("year", "yr", "age", "month", "old"):
+        return
     segment = text[start:end]
     if not _AGE_CONTEXT.search(segment):
         return
@@ -151,7 +203,11 @@ def _age(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constraint]
         if _NOT_AGE_TAIL.match(segment[m.end() :]):
             continue
         before = segment[max(0, m.start() - 40) : m.start()].lower()
-        near_age = re.search(r"\bage[sd]?\b|^\W*$|(?:patients?|participants?|subjects?|men|women|adults?|individuals?|volunteers?|persons?)\W*$", before)
+        near_age = re.search(
+            r"\bage[sd]?\b|^\W*$|(?:patients?|participants?|subjects?|men|women|adults?|"
+            r"individuals?|volunteers?|persons?)\W*$",
+            before,
+        )
         if not (m.group("tail") or has_age or near_age):
             continue
         yield emit(op, m.group("n"), m.group("u"), m.start(), m.end())
@@ -171,9 +227,10 @@ def _age(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constraint]
 # --- sex ----------------------------------------------------------------------------------------
 
 _SEX = re.compile(
-    r"^(?:healthy\s+|adult\s+|postmenopausal\s+|pre-?menopausal\s+)?(?P<sex>males?|females?|men|women|man|woman|boys?|girls?)\b"
-    r"(?!\s*(?:and/or|or|and|/|&)\s*(?:females?|males?|women|men|woman|man))"
-    r"(?!\s+(?:of\s+child|of\s+reproductive|who|with\s+(?:reproductive|partners)|partners|participants?\s+of\s+child))",
+    r"^(?:healthy\s+|adult\s+|postmenopausal\s+|pre-?menopausal\s+)?(?P<sex>males?|females?|men|"
+    r"women|man|woman|boys?|girls?)\b(?!\s*(?:and/or|or|and|/|&)\s*(?:females?|males?|women|men|"
+    r"woman|man))(?!\s+(?:of\s+child|of\s+reproductive|who|with\s+(?:reproductive|partners)|"
+    r"partners|participants?\s+of\s+child))",
     re.I,
 )
 
@@ -191,14 +248,15 @@ def _sex(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constraint]
 # --- performance status ---------------------------------------------------------------------------
 
 _ECOG = re.compile(
-    r"\b(?:(?-i:ECOG)|Eastern Cooperative Oncology Group|Zubrod|(?-i:WHO)|World Health Organi[sz]ation)"
-    r"(?:\s*\((?:ECOG|WHO)\))?(?:[\s-]*(?:performance|PS|perfomance)(?:\s+(?:status|score|scale|grade))?"
-    r"(?:\s*\((?:ECOG[\s-]*)?PS\))?)?"
-    r"|\bperformance status(?:\s*\(PS\))?(?=\s*(?:of|:|=|≤|<|0|1|2))",
+    r"\b(?:(?-i:ECOG)|Eastern Cooperative Oncology Group|Zubrod|(?-i:WHO)|"
+    r"World Health Organi[sz]ation)(?:\s*\((?:ECOG|WHO)\))?(?:[\s-]*(?:performance|PS|"
+    r"perfomance)(?:\s+(?:status|score|scale|grade))?(?:\s*\((?:ECOG[\s-]*)?PS\))?)?|"
+    r"\bperformance status(?:\s*\(PS\))?(?=\s*(?:of|:|=|≤|<|0|1|2))",
     re.I,
 )
 _KARNOFSKY = re.compile(
-    r"\b(?:Karnofsky|KPS)(?:\s+performance)?(?:\s+(?:status|score|scale|index))?(?:\s*\((?:KPS)\))?",
+    r"\b(?:Karnofsky|KPS)(?:\s+performance)?(?:\s+(?:status|score|scale|"
+    r"index))?(?:\s*\((?:KPS)\))?",
     re.I,
 )
 _LANSKY = re.compile(
@@ -206,8 +264,8 @@ _LANSKY = re.compile(
     re.I,
 )
 _SCALE_LEAD = re.compile(
-    r"^(?:\s|:|=|,|\(|\)|-(?=\s)|\bperformance\b|\bphysical\b|\bstatus\b|\bscore\b|\bPS\b|\bgrade\b|\bof\b|\bmust\b|"
-    r"\bbe\b|\bis\b|\bshould\b|\bbetween\b|\bthe\b|\ba\b|\brange\b)*",
+    r"^(?:\s|:|=|,|\(|\)|-(?=\s)|\bperformance\b|\bphysical\b|\bstatus\b|\bscore\b|\bPS\b|"
+    r"\bgrade\b|\bof\b|\bmust\b|\bbe\b|\bis\b|\bshould\b|\bbetween\b|\bthe\b|\ba\b|\brange\b)*",
     re.I,
 )
 _PCT = r"\s*%?"
@@ -259,11 +317,21 @@ def _range(a: int, b: int, top: int) -> list[tuple[str, int]]:
 
 
 def _performance(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constraint]:
+    if not terms.digits or not terms.has(
+        "ecog", "perf", "karnofsky", "kps", "lansky", "zubrod", "who", "world"
+    ):
+        return
     segment = text[start:end]
-    for concept, pattern, top in (("ecog", _ECOG, 5), ("karnofsky", _KARNOFSKY, 100), ("lansky", _LANSKY, 100)):
+    for concept, pattern, top in (
+        ("ecog", _ECOG, 5),
+        ("karnofsky", _KARNOFSKY, 100),
+        ("lansky", _LANSKY, 100),
+    ):
         for m in pattern.finditer(segment):
-            if concept == "ecog" and m.group(0).upper().startswith(("WHO", "WORLD")) and not re.search(
-                r"perf|PS", m.group(0), re.I
+            if (
+                concept == "ecog"
+                and m.group(0).upper().startswith(("WHO", "WORLD"))
+                and not re.search(r"perf|PS", m.group(0), re.I)
             ):
                 continue
             parsed = _scale_values(segment[m.end() : m.end() + 60], top)
@@ -271,30 +339,41 @@ def _performance(text: str, start: int, end: int, terms: _Terms) -> Iterator[Con
                 continue
             pairs, length = parsed
             for op, value in pairs:
-                yield Constraint(concept, concept, op, value, None, (start + m.start(), start + m.end() + length))
+                yield Constraint(
+                    concept, concept, op, value, None, (start + m.start(), start + m.end() + length)
+                )
 
 
 # --- pregnancy and breastfeeding ------------------------------------------------------------------
 
 _PREGNANCY = re.compile(r"\bpregnan(?:t|cy|cies)\b", re.I)
 _BREASTFEEDING = re.compile(
-    r"\bbreast[- ]?feed(?:ing|s)?\b|\bbreastfed\b|\blactat(?:ing|ion)\b|\bnursing\b(?!\s+(?:home|staff|care|facility))",
+    r"\bbreast[- ]?feed(?:ing|s)?\b|\bbreastfed\b|\blactat(?:ing|ion)\b|\bnursing\b(?!\s+(?:home|"
+    r"staff|care|facility))",
     re.I,
 )
 _AFTER_DOSE = re.compile(
-    rf"(?:for\s+|within\s+)?(?:at\s+least\s+)?(?P<n>{NUM})\s*{TIME_UNIT}\s+(?:after|following|post)\s+"
+    rf"(?:for\s+|within\s+)?(?:at\s+least\s+)?(?P<n>{NUM})\s*{TIME_UNIT}\s+(?:after|following|"
+    rf"post)\s+"
     r"(?:the\s+)?(?:last|final)\s+(?:dose|administration|infusion|treatment)",
     re.I,
 )
 _PREGNANCY_SKIP = re.compile(
-    r"(?:prevent(?:ing)?|avoid(?:ing)?|risk of|potential|becoming|contracept\w*|during|achieve)\s+(?:a\s+)?$",
+    r"(?:prevent(?:ing)?|avoid(?:ing)?|risk of|potential|becoming|contracept\w*|during|"
+    r"achieve)\s+(?:a\s+)?$",
     re.I,
 )
 
 
 def _reproductive(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constraint]:
+    if not terms.has("pregnan", "breast", "lactat", "nursing"):
+        return
     segment = text[start:end]
-    window = _AFTER_DOSE.search(segment)
+    window = (
+        _AFTER_DOSE.search(segment)
+        if terms.digits and terms.has("dose", "administration", "infusion")
+        else None
+    )
     for concept, pattern in (("pregnancy", _PREGNANCY), ("breastfeeding", _BREASTFEEDING)):
         for m in pattern.finditer(segment):
             before = segment[max(0, m.start() - 40) : m.start()]
@@ -303,16 +382,38 @@ def _reproductive(text: str, start: int, end: int, terms: _Terms) -> Iterator[Co
             if concept == "pregnancy":
                 if re.match(r"\s*test", after, re.I):
                     if re.search(r"negative\s+(?:\w+\s+){0,3}$", before, re.I):
-                        yield Constraint(concept, concept, "absent", None, None, (start + m.start(), start + m.end()))
+                        yield Constraint(
+                            concept,
+                            concept,
+                            "absent",
+                            None,
+                            None,
+                            (start + m.start(), start + m.end()),
+                        )
                     elif re.search(r"positive\s+(?:\w+\s+){0,3}$", before, re.I):
-                        yield Constraint(concept, concept, "present", None, None, (start + m.start(), start + m.end()))
+                        yield Constraint(
+                            concept,
+                            concept,
+                            "present",
+                            None,
+                            None,
+                            (start + m.start(), start + m.end()),
+                        )
                     continue
-                if re.search(r"\b(?:plan(?:s|ning)?|intend(?:s|ing)?|wish(?:es|ing)?|want(?:s|ing)?)\s+(?:to\s+|on\s+)?(?:become|becoming|get|getting)\s+$", before, re.I):
+                if re.search(
+                    r"\b(?:plan(?:s|ning)?|intend(?:s|ing)?|wish(?:es|ing)?|want(?:s|"
+                    r"ing)?)\s+(?:to\s+|on\s+)?(?:become|becoming|get|getting)\s+$",
+                    before,
+                    re.I,
+                ):
                     qualifier = "planned"
-                elif _PREGNANCY_SKIP.search(before) or re.match(r"\s*(?:prevention|avoidance)", after, re.I):
+                elif _PREGNANCY_SKIP.search(before) or re.match(
+                    r"\s*(?:prevention|avoidance)", after, re.I
+                ):
                     continue
             negated = re.search(
-                r"\b(?:not|non|no|neither|nor|refrain from|avoid|stop|discontinue)\b[\s-]*(?:\w+\s+){0,4}$|\bnon-$",
+                r"\b(?:not|non|no|neither|nor|refrain from|avoid|stop|"
+                r"discontinue)\b[\s-]*(?:\w+\s+){0,4}$|\bnon-$",
                 before,
                 re.I,
             )
@@ -320,9 +421,14 @@ def _reproductive(text: str, start: int, end: int, terms: _Terms) -> Iterator[Co
             span = (start + m.start(), start + m.end())
             if window and op == "present" and 0 <= window.start() - m.end() <= 60:
                 yield Constraint(
-                    concept, f"{concept} after last dose", "within", _num(window.group("n")),
-                    rules.time_unit(window.group("unit")), (span[0], start + window.end()),
-                    qualifier=qualifier, anchor="last dose",
+                    concept,
+                    f"{concept} after last dose",
+                    "within",
+                    _num(window.group("n")),
+                    rules.time_unit(window.group("unit")),
+                    (span[0], start + window.end()),
+                    qualifier=qualifier,
+                    anchor="last dose",
                 )
                 continue
             yield Constraint(concept, concept, op, None, None, span, qualifier=qualifier)
@@ -331,11 +437,14 @@ def _reproductive(text: str, start: int, end: int, terms: _Terms) -> Iterator[Co
 # --- measurements ---------------------------------------------------------------------------------
 
 _VALUE_AFTER = re.compile(
-    r"^(?:\s*\((?![<>≤≥])[^)]{0,40}\))?(?:\s*\[[^\]]{0,20}\])?(?:\s|:|=|,|\)|\binterval\b|\blevels?\b|\brate\b|\bcounts?\b|\bvalues?\b|\bconcentrations?\b|\bscores?\b|\btotal\b|"
-    r"\bof\b|\bmust\b|\bshould\b|\bbe\b|\bis\b|\bare\b|\bwas\b|\bhas\b|\bhave\b|\bshall\b|\bwith\b|\bat\s+screening\b|"
-    r"\bresult\b|\bmeasured\b|\bbaseline\b|\bserum\b|\bplasma\b|\bblood\b|\bin\s+the\s+range\b|\ba\b|\bthe\b)*?"
-    rf"(?:(?P<cmp>{CMP})\s*(?P<n>{NUM})|(?:between\s+)?(?P<a>{NUM})\s*(?P<au>%|[a-zA-Z/^0-9µμ³]+)?\s*(?:-|–|to|and)\s*(?P<b>{NUM})"
-    rf"|(?P<pn>{NUM})(?P<post>[^,;]{{0,25}}?(?:{POSTFIX_GE}|{POSTFIX_LE})))",
+    r"^(?:\s*\((?![<>≤≥])[^)]{0,40}\))?(?:\s*\[[^\]]{0,20}\])?(?:\s|:|=|,|\)|\binterval\b|"
+    r"\blevels?\b|\brate\b|\bcounts?\b|\bvalues?\b|\bconcentrations?\b|\bscores?\b|\btotal\b|"
+    r"\bof\b|\bmust\b|\bshould\b|\bbe\b|\bis\b|\bare\b|\bwas\b|\bhas\b|\bhave\b|\bshall\b|"
+    r"\bwith\b|\bat\s+screening\b|\bresult\b|\bmeasured\b|\bbaseline\b|\bserum\b|\bplasma\b|"
+    r"\bblood\b|\bin\s+the\s+range\b|\ba\b|\bthe\b)*?"
+    rf"(?:(?P<cmp>{CMP})\s*(?P<n>{NUM})|(?:between\s+)?(?P<a>{NUM})\s*(?P<au>%|"
+    rf"[a-zA-Z/^0-9µμ³]+)?\s*(?:-|–|to|and)\s*(?P<b>{NUM})|"
+    rf"(?P<pn>{NUM})(?P<post>[^,;]{{0,25}}?(?:{POSTFIX_GE}|{POSTFIX_LE})))",
     re.I,
 )
 _VALUE_BEFORE = re.compile(
@@ -346,9 +455,12 @@ _LIST_GAP = re.compile(r"^\s*(?:,|and|or|/|&|\([^)]{0,30}\)|\s)*\s*$", re.I)
 
 
 def _measurements(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constraint]:
+    candidates = terms.of("measurement")
+    if not candidates or not terms.digits:
+        return
     segment = text[start:end]
     mentions: list[tuple[int, int, rules.Term]] = []
-    for term in terms.of("measurement"):
+    for term in candidates:
         if term.context is not None and not term.context.search(segment):
             continue
         for m in term.pattern.finditer(segment):
@@ -373,7 +485,11 @@ def _measurements(text: str, start: int, end: int, terms: _Terms) -> Iterator[Co
     for (a, b, term), found in zip(mentions, values, strict=True):
         for op, value, unit, va, vb in found or []:
             yield Constraint(
-                "measurement", term.name, op, value, unit,
+                "measurement",
+                term.name,
+                op,
+                value,
+                unit,
                 (start + min(a, va), start + max(b, vb)),
             )
 
@@ -410,7 +526,7 @@ def _measure_value(
     m = _VALUE_BEFORE.search(before)
     if m:
         op = rules.comparator(m.group("cmp"))
-        unit: str | None = "%" if m.group("unit") else None
+        unit = "%" if m.group("unit") else None
         stop = b
         if unit is None:
             unit_m = rules.match_unit(segment, b)
@@ -424,37 +540,110 @@ def _measure_value(
 # --- therapies, procedures, drugs, conditions, time windows ---------------------------------------
 
 _WINDOWS: list[tuple[re.Pattern[str], str | None]] = [
-    (re.compile(rf"(?P<cmp>more than|greater than|longer than|>|over|at least|≥|>=|minimum of|no less than|a minimum of)\s*(?P<n>{NUM})\s*{TIME_UNIT}\s*(?:must\s+have\s+)?(?:since|before|prior|preceding|ago|from|after|elapsed|have elapsed|must elapse|between)", re.I), None),
-    (re.compile(rf"\b(?:for\s+|within\s+)?(?P<n>{NUM})\s*{TIME_UNIT}\s+(?:after|following|post)\s+(?:the\s+)?(?:last|final)\s+(?:dose|administration|infusion)", re.I), "after"),
-    (re.compile(rf"\bwithin\s+(?:the\s+)?(?:last\s+|past\s+|previous\s+|prior\s+|preceding\s+)?(?P<n>{NUM})\s*{TIME_UNIT}", re.I), "within"),
-    (re.compile(rf"\b(?:in|during|over)\s+the\s+(?:last|past|previous|preceding|prior)\s+(?P<n>{NUM})\s*{TIME_UNIT}", re.I), "within"),
-    (re.compile(rf"(?:less than|fewer than|<|≤|no more than|up to)\s*(?P<n>{NUM})\s*{TIME_UNIT}\s+(?:since|before|prior|preceding|from|of|ago)", re.I), "within"),
-    (re.compile(rf"(?<![<>≤≥\d]\s)(?<!than\s)\b(?P<n>{NUM})\s*{TIME_UNIT}\s+(?:before|prior\s+to|preceding)\s+(?:the\s+)?(?:start|first|initiation|enrol|enroll|randomi|screening|study|day\s*1|baseline|registration|inclusion|treatment|consent|protocol|visit|dosing)", re.I), "within"),
-    (re.compile(r"\b(?:within|in|during|over)\s+the\s+(?:last|past|previous|preceding|prior)\s+(?P<unit>year|month|week)\b", re.I), "within"),
+    (
+        re.compile(
+            rf"(?P<cmp>more than|greater than|longer than|>|over|at least|≥|>=|minimum of|"
+            rf"no less than|"
+            rf"a minimum of)\s*(?P<n>{NUM})\s*{TIME_UNIT}\s*(?:must\s+have\s+)?(?:since|before|"
+            rf"prior|preceding|ago|from|after|elapsed|have elapsed|must elapse|between)",
+            re.I,
+        ),
+        None,
+    ),
+    (
+        re.compile(
+            rf"\b(?:for\s+|within\s+)?(?P<n>{NUM})\s*{TIME_UNIT}\s+(?:after|following|"
+            rf"post)\s+(?:the\s+)?(?:last|final)\s+(?:dose|administration|infusion)",
+            re.I,
+        ),
+        "after",
+    ),
+    (
+        re.compile(
+            rf"\bwithin\s+(?:the\s+)?(?:last\s+|past\s+|previous\s+|prior\s+|"
+            rf"preceding\s+)?(?P<n>{NUM})\s*{TIME_UNIT}",
+            re.I,
+        ),
+        "within",
+    ),
+    (
+        re.compile(
+            rf"\b(?:in|during|over)\s+the\s+(?:last|past|previous|preceding|"
+            rf"prior)\s+(?P<n>{NUM})\s*{TIME_UNIT}",
+            re.I,
+        ),
+        "within",
+    ),
+    (
+        re.compile(
+            rf"(?:less than|fewer than|<|≤|no more than|"
+            rf"up to)\s*(?P<n>{NUM})\s*{TIME_UNIT}\s+(?:since|before|prior|preceding|from|of|ago)",
+            re.I,
+        ),
+        "within",
+    ),
+    (
+        re.compile(
+            rf"(?<![<>≤≥\d]\s)(?<!than\s)\b(?P<n>{NUM})\s*{TIME_UNIT}\s+(?:before|prior\s+to|"
+            rf"preceding)\s+(?:the\s+)?(?:start|first|initiation|enrol|enroll|randomi|screening|"
+            rf"study|day\s*1|baseline|registration|inclusion|treatment|consent|protocol|visit|"
+            rf"dosing)",
+            re.I,
+        ),
+        "within",
+    ),
+    (
+        re.compile(
+            r"\b(?:within|in|during|over)\s+the\s+(?:last|past|previous|preceding|"
+            r"prior)\s+(?P<unit>year|month|week)\b",
+            re.I,
+        ),
+        "within",
+    ),
+    (
+        re.compile(
+            rf"\bin\s+(?:the\s+)?(?P<n>{NUM})\s*{TIME_UNIT}(?!\s+(?:after|from|following|post))",
+            re.I,
+        ),
+        "within",
+    ),
 ]
 
 _DIAGNOSIS = re.compile(
-    r"\b(?:diagnosis of|diagnosed with)\s+"
-    r"(?P<name>(?:(?!with\b|within\b|who\b|that\b|which\b|and\b|or\b|according\b|as\b|in\b|by\b|at\b|on\b|for\b|prior\b|before\b|after\b|other\b|of\b|to\b|is\b|are\b|was\b|based\b|using\b|per\b|made\b|confirmed\b|established\b)[A-Za-z0-9+'-]+\s*){1,5})",
+    r"\b(?:diagnosis of|diagnosed with)\s+(?P<name>(?:(?!with\b|within\b|who\b|that\b|which\b|"
+    r"and\b|or\b|according\b|as\b|in\b|by\b|at\b|on\b|for\b|prior\b|before\b|after\b|other\b|of\b|"
+    r"to\b|is\b|are\b|was\b|based\b|using\b|per\b|made\b|confirmed\b|"
+    r"established\b)[A-Za-z0-9+'-]+\s*){1,5})",
     re.I,
 )
-_EXCEPT_BEFORE = re.compile(r"\b(?:other than|except(?: for)?|excluding|with the exception of|apart from)\s+(?:\w+\s+)?$", re.I)
-_EXCEPT_PAREN = re.compile(r"\((?:except|excluding|other than|with the exception|unless|not including)\b[^)]*\)", re.I)
-_DOSE_OF = re.compile(r"\b(?:last|first|final)\s+(?:dose|administration|infusion)\s+of\s+(?:the\s+)?(?:study\s+)?$", re.I)
-_NOT_NEGATION = re.compile(r"\b(?:no|not)\s+(?:more|less|later|earlier|greater|fewer|higher|lower)\s+than\b", re.I)
-_ANCHOR_GAP = re.compile(r"\s*(?:before|prior to|after|following|preceding|of the|of study)\b", re.I)
-
-
-def _inside_exception(segment: str, pos: int) -> bool:
-    return any(m.start() < pos < m.end() for m in _EXCEPT_PAREN.finditer(segment))
+_EXCEPT_BEFORE = re.compile(
+    r"\b(?:other than|except(?: for)?|excluding|with the exception of|apart from)\s+(?:\w+\s+)?$",
+    re.I,
+)
+_EXCEPT_PAREN = re.compile(
+    r"\((?:except|excluding|other than|with the exception|unless|not including)\b[^)]*\)", re.I
+)
+_DOSE_OF = re.compile(
+    r"\b(?:last|first|final)\s+(?:dose|administration|infusion)\s+of\s+(?:the\s+)?(?:study\s+)?$",
+    re.I,
+)
+_NOT_NEGATION = re.compile(
+    r"\b(?:no|not)\s+(?:more|less|later|earlier|greater|fewer|higher|lower)\s+than\b", re.I
+)
+_ANCHOR_GAP = re.compile(
+    r"\s*(?:before|prior to|after|following|preceding|of the|of study)\b", re.I
+)
 
 
 _TIME_HINT = re.compile(rf"\b{TIME_UNIT}", re.I)
-_EVENT_CONCEPTS = ("procedure", "therapy", "drug", "condition")
 _CONCEPT_ORDER = {"procedure": 0, "therapy": 1, "drug": 2, "condition": 3}
 
 
 def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constraint]:
+    events = terms.events
+    diagnosis = terms.diagnosis
+    if not events and not terms.drug_suffix and not diagnosis:
+        return
     segment = text[start:end]
     mentions: list[tuple[int, int, str, str]] = []
 
@@ -464,38 +653,44 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
         mentions.append((a, b, concept, name))
 
     candidates: list[tuple[int, int, int, str, str]] = []
-    for term in terms.of(*_EVENT_CONCEPTS):
+    for term in events:
         for m in term.pattern.finditer(segment):
-            candidates.append((m.start(), m.end(), _CONCEPT_ORDER[term.concept], term.concept, term.name))
-    for m in rules.drug_suffix_regex().finditer(segment):
+            candidates.append(
+                (m.start(), m.end(), _CONCEPT_ORDER[term.concept], term.concept, term.name)
+            )
+    for m in rules.drug_suffix_regex().finditer(segment) if terms.drug_suffix else ():
         candidates.append((m.start(), m.end(), 2, "drug", m.group(0).lower()))
     candidates.sort(key=lambda c: (-(c[1] - c[0]), c[2], c[0]))
     for a, b, _order, concept, name in candidates:
         add(a, b, concept, name)
-    for m in _DIAGNOSIS.finditer(segment):
+    for m in _DIAGNOSIS.finditer(segment) if diagnosis else ():
         name = m.group("name").strip().lower()
         a, b = m.start("name"), m.start("name") + len(m.group("name").rstrip())
-        if len(name) > 2 and not re.match(r"(?:the|a|an|any|at|prior|previous|clinically|significant)\b", name):
+        if len(name) > 2 and not re.match(
+            r"(?:the|a|an|any|at|prior|previous|clinically|significant)\b", name
+        ):
             add(a, b, "condition", name)
+    excepted = (
+        [(m.start(), m.end()) for m in _EXCEPT_PAREN.finditer(segment)] if "(" in segment else []
+    )
+    dose_of = "dose" in segment or "administration" in segment or "infusion" in segment
     mentions = [
-        x for x in mentions
+        x
+        for x in mentions
         if not _EXCEPT_BEFORE.search(segment, max(0, x[0] - 20), x[0])
-        and not _DOSE_OF.search(segment, max(0, x[0] - 45), x[0])
-        and not _inside_exception(segment, x[0])
+        and not (dose_of and _DOSE_OF.search(segment, max(0, x[0] - 45), x[0]))
+        and not any(a < x[0] < b for a, b in excepted)
     ]
     if not mentions:
         return
     mentions.sort()
     windows: list[tuple[int, int, str, float | int | None, str]] = []
-    for pattern, kind in _WINDOWS if _TIME_HINT.search(segment) else []:
+    for pattern, kind in _WINDOWS if terms.time_words and _TIME_HINT.search(segment) else []:
         for m in pattern.finditer(segment):
             if any(not (m.end() <= a or m.start() >= b) for a, b, *_ in windows):
                 continue
             n = _num(m.group("n")) if "n" in pattern.groupindex else 1
-            if kind is None:
-                op = rules.comparator(m.group("cmp")) or ">"
-            else:
-                op = kind
+            op = (rules.comparator(m.group("cmp")) or ">") if kind is None else kind
             windows.append((m.start(), m.end(), op, n, rules.time_unit(m.group("unit"))))
     windows.sort()
     assigned: dict[int, tuple[int, int, str, float | int | None, str]] = {}
@@ -510,8 +705,11 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
         previous_end = w[1]
     for w in leftover:
         after = [
-            i for i, (a, *_r) in enumerate(mentions)
-            if a >= w[1] and a - w[1] <= 80 and i not in assigned
+            i
+            for i, (a, *_r) in enumerate(mentions)
+            if a >= w[1]
+            and a - w[1] <= 80
+            and i not in assigned
             and not _ANCHOR_GAP.match(segment, w[1], a)
         ]
         if after:
@@ -520,46 +718,70 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
     for i, (a, b, concept, name) in enumerate(mentions):
         if i not in assigned and (concept, name) in windowed:
             continue
-        context = _NOT_NEGATION.sub(" ", segment[max(0, a - 60) : a])
-        negated = bool(_NEGATION.search(context)) and not re.search(r"\bnot\s+(?:be\s+)?(?:limited|restricted)", context)
-        qualifier = "history" if _HISTORY.search(context) else "active" if _ACTIVE.search(context) else None
-        w = assigned.get(i)
-        if w is not None:
-            wa, wb, op, n, unit = w
+        context = _clause_tail(segment, a)
+        negated = bool(
+            _NEGATION.search(_NOT_NEGATION.sub(" ", context))
+        ) and not _NOT_LIMITED.search(context)
+        qualifier = (
+            "history" if _HISTORY.search(context) else "active" if _ACTIVE.search(context) else None
+        )
+        window = assigned.get(i)
+        if window is not None:
+            wa, wb, op, n, unit = window
             anchor = "last dose" if op == "after" else None
             yield Constraint(
-                concept, name, "within" if op == "after" else op, n, unit,
-                (start + min(a, wa), start + max(b, wb)), qualifier=qualifier, anchor=anchor,
+                concept,
+                name,
+                "within" if op == "after" else op,
+                n,
+                unit,
+                (start + min(a, wa), start + max(b, wb)),
+                qualifier=qualifier,
+                anchor=anchor,
             )
         else:
             yield Constraint(
-                concept, name, "absent" if negated else "present", None, None,
-                (start + a, start + b), qualifier=qualifier,
+                concept,
+                name,
+                "absent" if negated else "present",
+                None,
+                None,
+                (start + a, start + b),
+                qualifier=qualifier,
             )
 
 
 _LINES_HINT = re.compile(r"\b(?:lines?|regimens?)\b", re.I)
 _LINES = re.compile(
-    rf"(?:(?P<cmp>{CMP})\s*|(?P<lo>{NUM})\s*(?:-|–|to|or)\s*)?(?P<n>{NUM})\s*(?:\(\d+\)\s*)?(?P<post>{POSTFIX_GE}|{POSTFIX_LE})?\s*"
-    r"(?:prior\s+|previous\s+|systemic\s+|standard\s+|anti-?cancer\s+|treatment\s+|therapeutic\s+)*"
-    r"(?:lines?|regimens?)\b(?:\s+of\s+(?:prior\s+|previous\s+)?(?:\w+\s+)?(?:therapy|therapies|treatments?|chemotherapy))?",
+    rf"(?:(?P<cmp>{CMP})\s*|(?P<lo>{NUM})\s*(?:-|–|to|"
+    rf"or)\s*)?(?P<n>{NUM})\s*(?:\(\d+\)\s*)?(?P<post>{POSTFIX_GE}|{POSTFIX_LE})?\s*"
+    r"(?:prior\s+|previous\s+|systemic\s+|standard\s+|anti-?cancer\s+|treatment\s+|"
+    r"therapeutic\s+)*(?:lines?|regimens?)\b(?:\s+of\s+(?:prior\s+|"
+    r"previous\s+)?(?:\w+\s+)?(?:therapy|therapies|treatments?|chemotherapy))?",
     re.I,
 )
 
 
 _LINES_AFTER = re.compile(
-    rf"\b(?:prior\s+|previous\s+)?lines?\s+of\s+(?:[\w-]+\s+){{0,3}}?(?:therapy|therapies|treatments?|chemotherapy)"
-    rf"\s*(?P<cmp>{CMP})\s*(?P<n>{NUM})",
+    rf"\b(?:prior\s+|previous\s+)?lines?\s+of\s+(?:[\w-]+\s+){{0,3}}?(?:therapy|therapies|"
+    rf"treatments?|chemotherapy)\s*(?P<cmp>{CMP})\s*(?P<n>{NUM})",
     re.I,
 )
 
 
 def _lines_of_therapy(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constraint]:
-    if not _LINES_HINT.search(text, start, end):
+    if not terms.has("line", "regimen") or not _LINES_HINT.search(text, start, end):
         return
     for m in _LINES_AFTER.finditer(text, start, end):
         op = rules.comparator(m.group("cmp")) or "=="
-        yield Constraint("therapy", "prior lines of therapy", op, _num(m.group("n")), "line", (m.start(), m.end()))
+        yield Constraint(
+            "therapy",
+            "prior lines of therapy",
+            op,
+            _num(m.group("n")),
+            "line",
+            (m.start(), m.end()),
+        )
     for m in _LINES.finditer(text, start, end):
         if m.group("cmp"):
             op = rules.comparator(m.group("cmp")) or "=="
@@ -567,11 +789,28 @@ def _lines_of_therapy(text: str, start: int, end: int, terms: _Terms) -> Iterato
             op = ">=" if re.search(POSTFIX_GE, m.group("post"), re.I) else "<="
         elif m.group("lo"):
             low = _num(m.group("lo"))
-            yield Constraint("therapy", "prior lines of therapy", ">=", low, "line", (m.start(), m.end()))
+            yield Constraint(
+                "therapy", "prior lines of therapy", ">=", low, "line", (m.start(), m.end())
+            )
             op = "<="
         else:
             op = "=="
-        yield Constraint("therapy", "prior lines of therapy", op, _num(m.group("n")), "line", (m.start(), m.end()))
+        yield Constraint(
+            "therapy",
+            "prior lines of therapy",
+            op,
+            _num(m.group("n")),
+            "line",
+            (m.start(), m.end()),
+        )
 
 
-_EXTRACTORS: list[Extractor] = [_age, _sex, _performance, _reproductive, _measurements, _events, _lines_of_therapy]
+_EXTRACTORS: list[Extractor] = [
+    _age,
+    _sex,
+    _performance,
+    _reproductive,
+    _measurements,
+    _events,
+    _lines_of_therapy,
+]

@@ -11,25 +11,19 @@ import re
 from eligibility import rules
 from eligibility.model import Constraint, Criterion, GlossaryHit, ParsedCriteria
 
-_FILLER = frozenset(
-    "a an the of or and with must should be is are have has had who which participants participant "
-    "patients patient subjects subject aged age ages years year old older documented status "
-    "performance score at least than equal to greater less more in on for any prior history presence "
-    "previous by within before after since from as their his her female male women men expected "
-    "currently receiving during treatment dose last start protocol specified therapy study "
-    "weeks week days day months month hours hour positive negative test serum urine childbearing "
-    "potential use".split()
-)
+_FILLER = frozenset(rules.load("questions.json")["filler_words"])
 _ANCHOR = re.compile(
-    r"\b(?:before|prior to|preceding|of|since)\s+(?:the\s+)?(?:start|first dose|initiation|enrol\w*|"
-    r"randomi\w*|screening|registration|baseline|day 1|study entry|study treatment|study drug)"
-    r"(?:\s+of\s+(?:the\s+)?(?:protocol[- ]specified |study )?(?:therapy|treatment|drug))?",
+    r"\b(?:before|prior to|preceding|of|since)\s+(?:the\s+)?(?:start|first dose|initiation|"
+    r"enrol\w*|randomi\w*|screening|registration|baseline|day 1|study entry|study treatment|"
+    r"study drug)(?:\s+of\s+(?:the\s+)?(?:protocol[- ]specified |study )?(?:therapy|treatment|"
+    r"drug))?",
     re.I,
 )
 _OR_TAIL = re.compile(r"[\s,;]+(?:OR|or|AND|and)\s*[;,.]?\s*$")
 _LEAD_TAIL = re.compile(
-    r"\s*(?:,?\s*(?:with|and|including|meeting|who (?:have|meet|are)|if|when)\s+)?(?:any|one|all|either|"
-    r"at least one|one or more|1 or more)\s+of\s+(?:the\s+)?(?:following|these|below)\b[^.]*$|:\s*$",
+    r"\s*(?:,?\s*(?:with|and|including|meeting|who (?:have|meet|are)|if|when)\s+)?(?:any|one|all|"
+    r"either|at least one|one or more|1 or more)\s+of\s+(?:the\s+)?(?:following|these|"
+    r"below)\b[^.]*$|:\s*$",
     re.I,
 )
 _FIRST_SENTENCE = re.compile(r"(?<!\be\.g)(?<!\bi\.e)[.;]\s+(?=[A-Z(])")
@@ -39,34 +33,164 @@ _PRONOUNS = [
     (re.compile(r"\b(?:him or her|him/her|them)\b", re.I), "you"),
     (re.compile(r"\b(?:themselves|himself or herself)\b", re.I), "yourself"),
 ]
+_SUBJ = (
+    r"^(?:the\s+|a\s+|all\s+|any\s+)?(?:participants?|patients?|subjects?|individuals?|people|"
+    r"persons?|those|volunteers?|children|adults?)"
+)
+# Pattern table: the first row whose pattern matches the criterion gives its question.
+_TEXT_TABLE: list[tuple[str, str]] = [
+    (
+        _SUBJ + r"\s+(?:with|who have)\s+(?P<x>.+?)\s+(?:are|is|will be|may be|"
+        r"can be)\s+(?:also\s+)?(?:eligible|allowed|permitted|included)$",
+        "Does this describe you: {x}?",
+    ),
+    (
+        r"^(?:either\s+)?(?P<x>(?:relapsed?|refractory|primary refractory|recurrent|"
+        r"in\b[^.]{0,60}?\b(?:relapse|remission)|progressive|progression)\b.+)",
+        "Does this describe your disease: {x0}?",
+    ),
+    (
+        r"^history (?:and/or|or|and) presence of\s+(?P<x>.+)",
+        "Do you have, or have you ever had, {x}?",
+    ),
+    (
+        r"^(?:current or (?:past|prior|previous)|(?:past|prior|previous) or current)\s+(?P<x>.+)",
+        "Do you have, or have you ever had, {x}?",
+    ),
+    (
+        r"^(?:signed\s+|written\s+)*informed consent\b.*|^(?:\w+\s+){0,4}(?:give|provide|"
+        r"sign)\w*\s+(?:\w+\s+)?informed consent\b.*",
+        "Are you able to give written informed consent to take part?",
+    ),
+    (
+        r"^(?:(?:participants?|patients?|subjects?)\s+(?:must\s+be\s+|is\s+|"
+        r"are\s+)?)?(?:must\s+be\s+)?(?P<w>(?:able|willing)(?:\s+and\s+(?:able|"
+        r"willing))?)\s+to\s+(?P<x>.+)",
+        "Are you {w} to {x}?",
+    ),
+    (
+        _SUBJ + r"\s+(?:must|should|need to)\s+have\s+(?:had\s+)(?P<x>.+)",
+        "Have you had {x}?",
+    ),
+    (
+        _SUBJ + r"\s+(?:must|should|need to)\s+have\s+(?P<x>.+)",
+        "Do you have {x}?",
+    ),
+    (
+        _SUBJ + r"\s+(?:must|should|need to)\s+be\s+(?P<x>.+)",
+        "Are you {x}?",
+    ),
+    (
+        r"^(?:participants?|patients?|subjects?|individuals?|people)\s+(?:with|having)\s+(?P<x>.+)",
+        "Do you have {x}?",
+    ),
+    (
+        _SUBJ + r"\s+who\s+(?:are|is)\s+(?P<x>.+)",
+        "Are you {x}?",
+    ),
+    (
+        _SUBJ + r"\s+who\s+(?:have|has)\s+(?P<x>.+)",
+        "Have you {x}?",
+    ),
+    (
+        r"^(?:a\s+|any\s+|prior\s+|previous\s+|known\s+)*history of\s+(?P<x>.+)",
+        "Have you ever had {x}?",
+    ),
+    (
+        r"^(?:confirmed\s+|established\s+|clinical\s+)?diagnos(?:is|ed)\s+(?:of|with)\s+(?P<x>.+)",
+        "Have you been diagnosed with {x}?",
+    ),
+    (
+        r"^currently\s+(?P<x>(?:receiving|taking|using|enrolled|participating|on|in)\b.+)",
+        "Are you currently {x}?",
+    ),
+    (r"^(?:current|active|ongoing)\s+(?P<x>.+)", "Do you currently have {x0}?"),
+    (r"^(?:prior|previous)\s+(?P<x>.+)", "Have you had {x0}?"),
+    (r"^(?:known|documented|confirmed)\s+(?:to\s+have\s+)?(?P<x>.+)", "Do you have {x0}?"),
+    (_SUBJ + r"\s+(?:who|that)\s+(?:are|is)\s+(?P<x>.+)", "Are you {x}?"),
+    (_SUBJ + r"\s+(?:who|that)\s+(?:have|has)\s+(?P<x>.+)", "{have_x}?"),
+    (_SUBJ + r"\s+(?:has|have)\s+(?P<x>.+)", "{have_x}?"),
+    (_SUBJ + r"\s+(?:is|are)\s+(?P<x>.+)", "Are you {x}?"),
+    (_SUBJ + r"\s+(?:who|that)\s+(?P<x>\w+.*)", "Do you {x}?"),
+    (r"^(?:must|should)\s+have\s+(?P<x>.+)", "Do you have {x}?"),
+    (r"^presence\s+of\s+(?P<x>.+)", "Do you have {x}?"),
+    (r"^(?:evidence|signs?|symptoms?)\s+of\s+(?P<x>.+)", "Do you have signs of {x}?"),
+    (
+        r"^(?:life expectancy|expected survival)\s+(?:of\s+|is\s+|must be\s+|"
+        r"should be\s+)?(?P<x>.+)",
+        "Is your life expectancy {x}?",
+    ),
+    (r"^(?:unable|inability|not able)\s+to\s+(?P<x>.+)", "Are you unable to {x}?"),
+    (r"^(?:ability|capacity)\s+to\s+(?P<x>.+)", "Are you able to {x}?"),
+    (r"^capable\s+of\s+(?P<x>.+)", "Are you capable of {x}?"),
+    (
+        r"^(?:participation|participating|enrolled|enrollment|enrolment)\s+in\s+(?P<x>.+)",
+        "Are you taking part in {x}?",
+    ),
+    (r"^no\s+(?:prior|previous)\s+(?P<x>.+)", "Can you confirm you have not had any prior {x}?"),
+    (r"^no\s+(?P<x>.+)", "Can you confirm you do not have {x}?"),
+    (r"^(?:treatment|therapy|treated)\s+with\s+(?P<x>.+)", "Have you been treated with {x}?"),
+    (r"^(?:use|using|usage)\s+of\s+(?P<x>.+)", "Do you use {x}?"),
+    (r"^(?P<w>fluent|proficient)\s+in\s+(?P<x>.+)", "Are you {w} in {x}?"),
+    (
+        r"^(?:lives?|living|resides?|residing|resident)\s+(?:in|of|within)\s+(?P<x>.+)",
+        "Do you live in {x}?",
+    ),
+    (r"^(?:has\s+)?access to\s+(?P<x>.+)", "Do you have access to {x}?"),
+    (r"^lifetime\s+(?:history|diagnosis)\s+of\s+(?P<x>.+)", "Have you ever had {x}?"),
+    (
+        r"^(?:any\s+)?(?:other\s+)?(?:conditions?|diseases?|illness(?:es)?|disorders?)\s+(?:that|"
+        r"which)\s+(?P<x>.+)",
+        "Do you have a condition that {x}?",
+    ),
+    (
+        r"^(?P<x>(?:clinically significant|severe|uncontrolled|significant|serious|symptomatic|"
+        r"chronic|acute|adequate|measurable|evaluable|histologically|cytologically|pathologically|"
+        r"radiologically|moderate|mild|recurrent|persistent|unstable|untreated|major|metastatic|"
+        r"advanced|locally advanced|newly diagnosed)\b.+)",
+        "Do you have {x0}?",
+    ),
+    (
+        r"^(?P<x>(?:skeletally mature|right[- ]handed|left[- ]handed|ambulatory|"
+        r"english[- ]speaking|literate|post-?menopausal|pre-?menopausal|hospitali[sz]ed|"
+        r"on dialysis|undergoing|scheduled|planning|planned|referred|awaiting|receiving|"
+        r"taking)\b.*)",
+        "Are you {x0}?",
+    ),
+    (r"^(?:has|have)\s+(?P<x>.+)", "{have_x}?"),
+    (r"^(?:is|are)\s+(?P<x>.+)", "Are you {x}?"),
+]
 _TEXT_TEMPLATES: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"^(?:participants?|patients?|subjects?|individuals?)\s+(?:with|who have)\s+(?P<x>.+?)\s+(?:are|is|will be|may be|can be)\s+(?:also\s+)?(?:eligible|allowed|permitted|included)$", re.I), "Does this describe you: {x}?"),
-    (re.compile(r"^(?:either\s+)?(?P<x>(?:relapsed?|refractory|primary refractory|recurrent|in\b[^.]{0,60}?\b(?:relapse|remission)|progressive|progression)\b.+)", re.I), "Does this describe your disease: {x0}?"),
-    (re.compile(r"^history (?:and/or|or|and) presence of\s+(?P<x>.+)", re.I), "Do you have, or have you ever had, {x}?"),
-    (re.compile(r"^(?:current or (?:past|prior|previous)|(?:past|prior|previous) or current)\s+(?P<x>.+)", re.I), "Do you have, or have you ever had, {x}?"),
-    (re.compile(r"^(?:signed\s+|written\s+)*informed consent\b.*|^(?:\w+\s+){0,4}(?:give|provide|sign)\w*\s+(?:\w+\s+)?informed consent\b.*", re.I), "Are you able to give written informed consent to take part?"),
-    (re.compile(r"^(?:(?:participants?|patients?|subjects?)\s+(?:must\s+be\s+|is\s+|are\s+)?)?(?:must\s+be\s+)?(?P<w>(?:able|willing)(?:\s+and\s+(?:able|willing))?)\s+to\s+(?P<x>.+)", re.I), "Are you {w} to {x}?"),
-    (re.compile(r"^(?:participants?|patients?|subjects?|individuals?)\s+(?:must|should|need to)\s+have\s+(?:had\s+)(?P<x>.+)", re.I), "Have you had {x}?"),
-    (re.compile(r"^(?:participants?|patients?|subjects?|individuals?)\s+(?:must|should|need to)\s+have\s+(?P<x>.+)", re.I), "Do you have {x}?"),
-    (re.compile(r"^(?:participants?|patients?|subjects?|individuals?)\s+(?:must|should|need to)\s+be\s+(?P<x>.+)", re.I), "Are you {x}?"),
-    (re.compile(r"^(?:participants?|patients?|subjects?|individuals?|people)\s+(?:with|having)\s+(?P<x>.+)", re.I), "Do you have {x}?"),
-    (re.compile(r"^(?:participants?|patients?|subjects?|individuals?)\s+who\s+(?:are|is)\s+(?P<x>.+)", re.I), "Are you {x}?"),
-    (re.compile(r"^(?:participants?|patients?|subjects?|individuals?)\s+who\s+(?:have|has)\s+(?P<x>.+)", re.I), "Have you {x}?"),
-    (re.compile(r"^(?:a\s+|any\s+|prior\s+|previous\s+|known\s+)*history of\s+(?P<x>.+)", re.I), "Have you ever had {x}?"),
-    (re.compile(r"^(?:confirmed\s+|established\s+|clinical\s+)?diagnos(?:is|ed)\s+(?:of|with)\s+(?P<x>.+)", re.I), "Have you been diagnosed with {x}?"),
-    (re.compile(r"^currently\s+(?P<x>(?:receiving|taking|using|enrolled|participating|on|in)\b.+)", re.I), "Are you currently {x}?"),
-    (re.compile(r"^(?:current|active|ongoing)\s+(?P<x>.+)", re.I), "Do you currently have {x0}?"),
-    (re.compile(r"^(?:prior|previous)\s+(?P<x>.+)", re.I), "Have you had {x0}?"),
-    (re.compile(r"^(?:known|documented|confirmed)\s+(?P<x>.+)", re.I), "Do you have {x0}?"),
-    (re.compile(r"^(?:has|have)\s+(?P<x>.+)", re.I), "Have you {x}?"),
-    (re.compile(r"^(?:is|are)\s+(?P<x>.+)", re.I), "Are you {x}?"),
+    (re.compile(pattern, re.I), template) for pattern, template in _TEXT_TABLE
 ]
 
 
+_PRONOUN_ANY = re.compile("|".join(f"(?:{p.pattern})" for p, _ in _PRONOUNS), re.I)
+
+
+def _pronoun(m: re.Match[str]) -> str:
+    word = m.group(0)
+    return next(replacement for pattern, replacement in _PRONOUNS if pattern.fullmatch(word))
+
+
+_TEMPLATE_ANY = re.compile(
+    "|".join(
+        f"(?P<t{i}>{re.sub(r'[(][?]P<[a-z0-9]+>', '(?:', p.pattern)})"
+        for i, (p, _) in enumerate(_TEXT_TEMPLATES)
+    ),
+    re.I,
+)
+
+
+_PRONOUN_HINTS = ("his", "her", "the", "him")
+
+
 def _you(text: str) -> str:
-    for pattern, replacement in _PRONOUNS:
-        text = pattern.sub(replacement, text)
-    return text
+    """The criterion's words addressed to the reader ("their" becomes "your")."""
+    lowered = text.lower()
+    if not any(hint in lowered for hint in _PRONOUN_HINTS):
+        return text
+    return _PRONOUN_ANY.sub(_pronoun, text)
 
 
 def _plural(value: object, unit: str) -> str:
@@ -80,9 +204,18 @@ def _fmt(value: object) -> str:
 
 
 _UNIT_WORDS = {
-    "%": "%", "x uln": " times the upper limit of normal (ULN)", "cells/mm3": " cells/mm³",
-    "10^9/l": " ×10⁹/L", "g/dl": " g/dL", "g/l": " g/L", "mg/dl": " mg/dL", "µmol/l": " µmol/L",
-    "ml/min": " mL/min", "kg/m2": " kg/m²", "mmhg": " mmHg", "ms": " ms",
+    "%": "%",
+    "x uln": " times the upper limit of normal (ULN)",
+    "cells/mm3": " cells/mm³",
+    "10^9/l": " ×10⁹/L",
+    "g/dl": " g/dL",
+    "g/l": " g/L",
+    "mg/dl": " mg/dL",
+    "µmol/l": " µmol/L",
+    "ml/min": " mL/min",
+    "kg/m2": " kg/m²",
+    "mmhg": " mmHg",
+    "ms": " ms",
 }
 
 
@@ -95,8 +228,20 @@ def _quantity(value: object, unit: str | None) -> str:
 
 
 _STATUS_TERMS = frozenset({"relapse", "refractory disease", "relapsed or refractory disease"})
-_OP_WORDS = {">=": "{q} or more", ">": "more than {q}", "<=": "{q} or less", "<": "less than {q}", "==": "{q}"}
-_SCALE_WORDS = {">=": "{q} or higher", ">": "higher than {q}", "<=": "{q} or lower", "<": "lower than {q}", "==": "{q}"}
+_OP_WORDS = {
+    ">=": "{q} or more",
+    ">": "more than {q}",
+    "<=": "{q} or less",
+    "<": "less than {q}",
+    "==": "{q}",
+}
+_SCALE_WORDS = {
+    ">=": "{q} or higher",
+    ">": "higher than {q}",
+    "<=": "{q} or lower",
+    "<": "lower than {q}",
+    "==": "{q}",
+}
 
 
 def _age_phrase(cons: list[Constraint]) -> str | None:
@@ -106,11 +251,21 @@ def _age_phrase(cons: list[Constraint]) -> str | None:
         return f"between {_fmt(ops['>='].value)} and {_fmt(ops['<='].value)} {unit}s old"
     c = cons[0]
     n = f"{_fmt(c.value)} {_plural(c.value, unit)}"
-    return {">=": f"{n} or older", ">": f"older than {n}", "<=": f"{n} or younger", "<": f"younger than {n}", "==": f"{n} old"}.get(c.op)
+    return {
+        ">=": f"{n} or older",
+        ">": f"older than {n}",
+        "<=": f"{n} or younger",
+        "<": f"younger than {n}",
+        "==": f"{n} old",
+    }.get(c.op)
 
 
 def _scale_phrase(cons: list[Constraint]) -> str:
-    label = {"ecog": "ECOG performance status", "karnofsky": "Karnofsky score", "lansky": "Lansky score"}[cons[0].concept]
+    label = {
+        "ecog": "ECOG performance status",
+        "karnofsky": "Karnofsky score",
+        "lansky": "Lansky score",
+    }[cons[0].concept]
     ops = {c.op: c for c in cons}
     if ">=" in ops and "<=" in ops:
         return f"your {label} between {_fmt(ops['>='].value)} and {_fmt(ops['<='].value)}"
@@ -181,14 +336,21 @@ def template_question(cons: list[Constraint], joiner: str) -> str | None:
             acts = " or ".join(
                 "become pregnant" if c.concept == "pregnancy" else "breastfeed" for c in cons
             )
-            return f"{prefix}Do you expect to {acts} during treatment or within {span} after the last dose?"
+            return (
+                f"{prefix}Do you expect to {acts} during treatment or within {span} "
+                "after the last dose?"
+            )
         if all(c.op == "present" for c in cons):
             if any(c.qualifier == "planned" for c in cons):
                 return f"{prefix}Are you pregnant or planning to become pregnant?"
-            states = " or ".join("pregnant" if c.concept == "pregnancy" else "breastfeeding" for c in cons)
+            states = " or ".join(
+                "pregnant" if c.concept == "pregnancy" else "breastfeeding" for c in cons
+            )
             return f"{prefix}Are you {states}?"
         if all(c.op == "absent" for c in cons):
-            states = " or ".join("pregnant" if c.concept == "pregnancy" else "breastfeeding" for c in cons)
+            states = " or ".join(
+                "pregnant" if c.concept == "pregnancy" else "breastfeeding" for c in cons
+            )
             return f"{prefix}Can you confirm you are not {states}?"
         return None
     if concepts == {"measurement"} and len({c.name for c in cons}) == 1:
@@ -197,20 +359,32 @@ def template_question(cons: list[Constraint], joiner: str) -> str | None:
         ops = {x.op: x for x in cons}
         if ">=" in ops and "<=" in ops:
             lo, hi = ops[">="], ops["<="]
-            return f"{prefix}Has a recent test shown {display} is between {_quantity(lo.value, lo.unit)} and {_quantity(hi.value, hi.unit)}?"
+            low_q, high_q = _quantity(lo.value, lo.unit), _quantity(hi.value, hi.unit)
+            return f"{prefix}Has a recent test shown {display} is between {low_q} and {high_q}?"
         if len(cons) > 1 or c.op not in _OP_WORDS:
             return None
-        return f"{prefix}Has a recent test shown {display} is " + _OP_WORDS[c.op].format(q=_quantity(c.value, c.unit)) + "?"
+        return (
+            f"{prefix}Has a recent test shown {display} is "
+            + _OP_WORDS[c.op].format(q=_quantity(c.value, c.unit))
+            + "?"
+        )
     lines = [c for c in cons if c.name == "prior lines of therapy"]
     if lines:
         ops = {c.op: c for c in lines}
         if ">=" in ops and "<=" in ops:
-            lo, hi = ops[">="].value, ops["<="].value
-            return f"{prefix}Have you had between {_fmt(lo)} and {_fmt(hi)} lines of treatment before?"
-        c = lines[0]
-        count = f"{_fmt(c.value)} {_plural(c.value, 'line')}"
-        words = {">=": f"at least {count}", ">": f"more than {count}", "<=": f"no more than {count}", "<": f"fewer than {count}", "==": f"exactly {count}"}
-        return f"{prefix}Have you had {words.get(c.op, count)} of treatment before?"
+            low, high = ops[">="].value, ops["<="].value
+            between = f"between {_fmt(low)} and {_fmt(high)}"
+            return f"{prefix}Have you had {between} lines of treatment before?"
+        first = lines[0]
+        count = f"{_fmt(first.value)} {_plural(first.value, 'line')}"
+        words = {
+            ">=": f"at least {count}",
+            ">": f"more than {count}",
+            "<=": f"no more than {count}",
+            "<": f"fewer than {count}",
+            "==": f"exactly {count}",
+        }
+        return f"{prefix}Have you had {words.get(first.op, count)} of treatment before?"
     if concepts <= {"therapy", "procedure", "drug", "condition"}:
         if any(c.name in _STATUS_TERMS for c in cons):
             return None
@@ -247,10 +421,23 @@ def _uncovered_words(sentence: str, cons: list[Constraint]) -> list[str]:
     return [w for w in re.findall(r"[A-Za-z][A-Za-z'-]+", rest) if w.lower() not in _FILLER]
 
 
+_PARTICIPLES = frozenset(rules.load("questions.json")["participles"])
+
+
+def _have(rest: str) -> str:
+    """ "have X" as a question: "Have you received ..." but "Do you have diabetes"."""
+    first = rest.split(" ", 1)[0].lower()
+    if first in _PARTICIPLES or (first.endswith("ed") and len(first) > 4):
+        return f"Have you {rest}"
+    return f"Do you have {rest}"
+
+
 def text_question(text: str) -> str:
     """A faithful question built from the criterion's own words."""
     body = _you(_OR_TAIL.sub("", text.strip()).rstrip(".;:, "))
-    for pattern, template in _TEXT_TEMPLATES:
+    first = _TEMPLATE_ANY.match(body)
+    if first is not None and first.lastgroup is not None:
+        pattern, template = _TEXT_TEMPLATES[int(first.lastgroup[1:])]
         m = pattern.match(body)
         if m:
             values = {k: v for k, v in m.groupdict().items() if v is not None}
@@ -259,6 +446,8 @@ def text_question(text: str) -> str:
                 values["x0"] = x[:1].lower() + x[1:] if x[1:2].islower() else x
             if "w" in values:
                 values["w"] = values["w"].lower()
+            if "x" in values:
+                values["have_x"] = _have(values["x"])
             return template.format(**values)
     lowered = body[:1].lower() + body[1:] if body[1:2].islower() else body
     return f"Does this apply to you: {lowered}?"
@@ -281,7 +470,8 @@ def question_for(item: Criterion) -> tuple[str, bool, str]:
         joiner = " or " if re.search(r"\bor\b|/", between) and len(cons) > 1 else " and "
         question = template_question(cons, joiner)
         events_only = all(
-            c.op in ("present", "absent") and c.concept in ("condition", "drug", "procedure", "therapy")
+            c.op in ("present", "absent")
+            and c.concept in ("condition", "drug", "procedure", "therapy")
             for c in cons
         )
         if question and len(_uncovered_words(sentence, cons)) <= (0 if events_only else 3):
@@ -289,21 +479,21 @@ def question_for(item: Criterion) -> tuple[str, bool, str]:
     return text_question(item.text), False, ""
 
 
-def glossary_for(text: str) -> list[GlossaryHit]:
+def glossary_for(text: str, pool: list[tuple[str, int]] | None = None) -> list[GlossaryHit]:
     """Glossary entries for the terms ``text`` uses, in glossary order."""
     entries = rules.glossary()
     return [
         GlossaryHit(entries[i].term, entries[i].text)
-        for i in rules.glossary_index().candidates(text.lower())
+        for i in rules.glossary_index().candidates(text.lower(), pool)
         if entries[i].pattern.search(text)
     ]
 
 
-def annotate(parsed: ParsedCriteria) -> None:
+def annotate(parsed: ParsedCriteria, pools: rules.Pools | None = None) -> None:
     """Fill in questions, help and coverage for every item of ``parsed``."""
     by_id = {item.id: item for item in parsed.items}
     for item in parsed.items:
-        item.help = glossary_for(item.text)
+        item.help = glossary_for(item.text, pools.glossary if pools else None)
         if item.role != "criterion":
             continue
         item.question, item.covered, item.details = question_for(item)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -25,19 +25,18 @@ def load(name: str) -> Any:
 
 _KIND_HEADING = re.compile(
     r"^(?:(?:key|main|major|general|principal|additional|specific|other|patient|subject|"
-    r"participant|study|selected)\s+)?"
-    r"(?P<kind>inclusion|exclusion|eligibility|ineligibility|non-?inclusion)"
-    r"(?:\s+(?:criteria|criterion|conditions?|requirements?))?"
-    r"(?P<label>\s*(?:\([^)]{0,60}\)|for\s[^:]{1,50}|-\s[^:]{1,50}))?\s*"
-    r"(?::\s*(?P<rest>.*)|\.?\s*$)",
+    r"participant|study|selected)\s+)?(?P<kind>inclusion|exclusion|eligibility|ineligibility|"
+    r"non-?inclusion)(?:\s+(?:criteria|criterion|conditions?|"
+    r"requirements?))?(?P<label>\s*(?:\([^)]{0,60}\)|for\s[^:]{1,50}|"
+    r"-\s[^:]{1,50}))?\s*(?::\s*(?P<rest>.*)|\.?\s*$)",
     re.I,
 )
 _SECTION_HEADING = [
     re.compile(p, re.I)
     for p in (
         r"^(?:for\s+|in\s+)?(?:part|cohort|arm|group|phase|stage|module|substudy|sub-study|"
-        r"dose[- ]escalation|dose[- ]expansion|expansion|escalation)\b[^.;]{0,50}?"
-        r"(?:\bonly)?\s*:?\s*$",
+        r"dose[- ]escalation|dose[- ]expansion|expansion|"
+        r"escalation)\b[^.;]{0,50}?(?:\bonly)?\s*:?\s*$",
         r"^(?:disease|patient|prior concurrent|concurrent) (?:characteristics|therapy)\s*:?\s*$",
         r"^(?:all|healthy|adult|pediatric|paediatric)?\s*(?:patients|participants|subjects|"
         r"volunteers|controls)\b[^.;]{0,50}:\s*$",
@@ -49,47 +48,52 @@ _NOTES = [
     for p in (
         r"^the above is a summary",
         r"\bother (?:[\w/]+[- ])*criteria(?: details)? (?:may|might|will) apply\b",
-        r"^(?:additional|further|other) (?:inclusion |exclusion |eligibility )?criteria (?:may|might) apply",
+        r"^(?:additional|further|other) (?:inclusion |exclusion |eligibility )?criteria (?:may|"
+        r"might) apply",
         r"^(?:please )?(?:see|refer to|consult) (?:the )?(?:study )?protocol\b",
         r"^for (?:more|further) (?:information|details)",
         r"^(?:there are )?no (?:inclusion|exclusion|eligibility) criteria\.?$",
     )
 ]
 _DEFINED = re.compile(
-    r"^(?P<term>[^.;:]{2,90}?)\s*(?:\([^)]*\)\s*)?(?:,\s*)?(?:is|are|will be|shall be)\s+"
-    r"(?:defined|considered|characteri[sz]ed)\s+(?:as|by)\b",
+    r"^(?P<term>[^.;:]{2,90}?)\s*(?:\([^)]*\)\s*)?(?:,\s*)?(?:is|are|will be|"
+    r"shall be)\s+(?:defined|considered|characteri[sz]ed)\s+(?:as|by)\b",
     re.I,
 )
 _DEFINED_COLON = re.compile(r"^(?P<term>[^.;:(]{2,60}?)\s*(?:is\s+)?defined as\b", re.I)
 _EXAMPLES_LEAD_IN = re.compile(
-    r"(?:such as|including|includes?(?: but (?:is )?not limited to)?|e\.g\.?|for example|as follows)\s*:?\s*$",
+    r"(?:such as|including|includes?(?: but (?:is )?not limited to)?|e\.g\.?|for example|"
+    r"as follows)\s*:?\s*$",
     re.I,
 )
 _ALL_LEAD_IN = re.compile(r"\b(?:all|each|both) of\s+(?:the\s+)?(?:following|these|below)\b", re.I)
 _ANY_LEAD_IN = re.compile(
-    r"\b(?:any|one|either|at least one|one or more|1 or more)\s+of\s+(?:the\s+)?"
-    r"(?:following|these|below|criteria|conditions)\b[^.]{0,40}$"
-    r"|\bone of\s*:?\s*$|\b(?:any|one) of the following\b",
+    r"\b(?:any|one|either|at least one|one or more|1 or more)\s+of\s+(?:the\s+)?(?:following|"
+    r"these|below|criteria|conditions)\b[^.]{0,40}$|\bone of\s*:?\s*$|\b(?:any|"
+    r"one) of the following\b",
     re.I,
 )
 _ALTERNATIVE = re.compile(
-    r"^(?:either\b|or\b|in (?:untreated |first |second |third |\w+ )*(?:relapse|remission)"
-    r"|relapsed?\b|refractory\b|primary refractory|recurrent\b|resistant\b|intolerant\b"
-    r"|progressive disease|progression (?:on|after|during)|persistent\b|untreated\b)",
+    r"^(?:either\b|or\b|in (?:untreated |first |second |third |\w+ )*(?:relapse|remission)|"
+    r"relapsed?\b|refractory\b|primary refractory|recurrent\b|resistant\b|intolerant\b|"
+    r"progressive disease|progression (?:on|after|during)|persistent\b|untreated\b)",
     re.I,
 )
 _NEW_CRITERION = re.compile(
     r"^(?:age[sd]?\b|\d|≥|≤|>|<|greater than|less than|at least|eastern cooperative|ecog|"
-    r"karnofsky|lansky|(?:participants?|patients?|subjects?|men|women|females?|males?)\b|"
-    r"must\b|has\b|have\b|able\b|willing\b|adequate\b|signed\b|written\b|life expectancy|"
-    r"measurable|documented|diagnosis|histolog|confirmed)",
+    r"karnofsky|lansky|(?:participants?|patients?|subjects?|men|women|females?|males?)\b|must\b|"
+    r"has\b|have\b|able\b|willing\b|adequate\b|signed\b|written\b|life expectancy|measurable|"
+    r"documented|diagnosis|histolog|confirmed)",
     re.I,
 )
 
 
+_HEADING_HINT = re.compile(r"clu|ligib", re.I)
+
+
 def kind_heading(line: str) -> tuple[Kind, str, str | None] | None:
     """``(kind, rest of the line, label)`` when the line is an inclusion/exclusion heading."""
-    if len(line) > 120:
+    if len(line) > 120 or not _HEADING_HINT.search(line, 0, 40):
         return None
     m = _KIND_HEADING.match(line)
     if not m:
@@ -103,15 +107,26 @@ def kind_heading(line: str) -> tuple[Kind, str, str | None] | None:
     return kind, rest, label
 
 
+_SECTION_ANY = re.compile("|".join(f"(?:{p.pattern})" for p in _SECTION_HEADING), re.I)
+_NOTE_ANY = re.compile("|".join(f"(?:{p.pattern})" for p in _NOTES), re.I)
+
+
 def section_heading(line: str) -> bool:
-    return len(line) <= 80 and any(p.match(line) for p in _SECTION_HEADING)
+    return len(line) <= 80 and _SECTION_ANY.match(line) is not None
+
+
+_NOTE_HINTS = ("summary", "apply", "protocol", "information", "details", "criteria")
 
 
 def is_note(text: str) -> bool:
-    return any(p.search(text) for p in _NOTES)
+    lowered = text.lower()
+    return any(h in lowered for h in _NOTE_HINTS) and _NOTE_ANY.search(text) is not None
 
 
 def defined_term(text: str) -> str | None:
+    lowered = text.lower()
+    if "defined" not in lowered and "considered" not in lowered and "characteri" not in lowered:
+        return None
     m = _DEFINED.match(text) or _DEFINED_COLON.match(text)
     if not m:
         return None
@@ -122,7 +137,8 @@ def defined_term(text: str) -> str | None:
 
 
 _PERMISSIVE = re.compile(
-    r"\b(?:are|is|will be|may be|can be|remain)\s+(?:also\s+|still\s+)?(?:eligible|allowed|permitted)\b[^.]{0,80}\.?$",
+    r"\b(?:are|is|will be|may be|can be|remain)\s+(?:also\s+|still\s+)?(?:eligible|allowed|"
+    r"permitted)\b[^.]{0,80}\.?$",
     re.I,
 )
 
@@ -133,7 +149,7 @@ def is_permissive(text: str) -> bool:
 
 
 def is_any_lead_in(text: str) -> bool:
-    return bool(_ANY_LEAD_IN.search(text))
+    return " of" in text.lower() and _ANY_LEAD_IN.search(text) is not None
 
 
 def group_logic(text: str, kind: Kind) -> str:
@@ -154,8 +170,31 @@ def starts_new_criterion(text: str) -> bool:
 
 
 _GENERIC = frozenset(
-    "a an the of or and to in on for with as is are disease diseases status patient patients "
-    "participant participants subject subjects".split()
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "or",
+        "and",
+        "to",
+        "in",
+        "on",
+        "for",
+        "with",
+        "as",
+        "is",
+        "are",
+        "disease",
+        "diseases",
+        "status",
+        "patient",
+        "patients",
+        "participant",
+        "participants",
+        "subject",
+        "subjects",
+    ]
 )
 
 
@@ -179,18 +218,50 @@ def term_score(term: str, text: str) -> float:
 # --- numbers, comparators, units ------------------------------------------------------------
 
 NUMBER_WORDS: dict[str, float] = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14,
-    "fifteen": 15, "eighteen": 18, "twenty": 20, "thirty": 30, "sixty": 60, "ninety": 90,
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fourteen": 14,
+    "fifteen": 15,
+    "eighteen": 18,
+    "twenty": 20,
+    "thirty": 30,
+    "sixty": 60,
+    "ninety": 90,
 }
-NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+(?:[.,]\d+)?|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
+NUM = (
+    r"(?:\d{1,3}(?:,\d{3})+|\d+(?:[.,]\d+)?|"
+    + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+    + r")"
+)
 
 # Comparator phrases to operators, longest first.
 COMPARATORS: list[tuple[str, str]] = [
-    (r"greater than or equal to|more than or equal to|equal to or (?:greater|more|higher) than", ">="),
-    (r"higher than or equal to|superior or equal to|at least|no less than|not less than|minimum(?: of)?", ">="),
+    (
+        r"greater than or equal to|more than or equal to|equal to or (?:greater|more|higher) than",
+        ">=",
+    ),
+    (
+        r"higher than or equal to|superior or equal to|at least|no less than|not less than|"
+        r"minimum(?: of)?",
+        ">=",
+    ),
     (r"less than or equal to|equal to or (?:less|lower) than|lower than or equal to", "<="),
-    (r"no more than|not more than|no greater than|not greater than|not exceeding|maximum(?: of)?", "<="),
+    (
+        r"no more than|not more than|no greater than|not greater than|not exceeding|"
+        r"maximum(?: of)?",
+        "<=",
+    ),
     (r"up to|at most|no higher than|not higher than|inferior or equal to", "<="),
     (r"greater or equal to|more or equal to|superior or equal to", ">="),
     (r"less or equal to|inferior or equal to", "<="),
@@ -198,7 +269,11 @@ COMPARATORS: list[tuple[str, str]] = [
     (r"≤|=<|<=|</=|≦|⩽", "<="),
     (r"not older than|no older than", "<="),
     (r"not younger than|no younger than", ">="),
-    (r"greater than|more than|higher than|older than|above|over|exceeding|exceeds?|in excess of|>", ">"),
+    (
+        r"greater than|more than|higher than|older than|above|over|exceeding|exceeds?|"
+        r"in excess of|>",
+        ">",
+    ),
     (r"less than|lower than|fewer than|younger than|below|under|<", "<"),
 ]
 CMP = "(?:" + "|".join(p for p, _ in COMPARATORS) + ")"
@@ -229,12 +304,6 @@ def number(text: str) -> float | None:
         return None
 
 
-@dataclass(frozen=True)
-class UnitRule:
-    unit: str
-    pattern: re.Pattern[str]
-
-
 @lru_cache(maxsize=1)
 def unit_table() -> dict[str, Any]:
     return load("units.json")  # type: ignore[no-any-return]
@@ -262,16 +331,33 @@ def match_unit(text: str, pos: int = 0) -> tuple[str, int] | None:
     return None
 
 
-TIME_UNIT = (
-    r"(?P<unit>years?|yrs?|months?|mos?|weeks?|wks?|days?|hours?|hrs?|h|minutes?|mins?)\b"
-)
+TIME_UNIT = r"(?P<unit>years?|yrs?|months?|mos?|weeks?|wks?|days?|hours?|hrs?|h|minutes?|mins?)\b"
 TIME_UNITS: dict[str, str] = {
-    "y": "year", "yr": "year", "yrs": "year", "year": "year", "years": "year",
-    "mo": "month", "mos": "month", "month": "month", "months": "month",
-    "wk": "week", "wks": "week", "week": "week", "weeks": "week",
-    "d": "day", "day": "day", "days": "day",
-    "h": "hour", "hr": "hour", "hrs": "hour", "hour": "hour", "hours": "hour",
-    "min": "minute", "mins": "minute", "minute": "minute", "minutes": "minute",
+    "y": "year",
+    "yr": "year",
+    "yrs": "year",
+    "year": "year",
+    "years": "year",
+    "mo": "month",
+    "mos": "month",
+    "month": "month",
+    "months": "month",
+    "wk": "week",
+    "wks": "week",
+    "week": "week",
+    "weeks": "week",
+    "d": "day",
+    "day": "day",
+    "days": "day",
+    "h": "hour",
+    "hr": "hour",
+    "hrs": "hour",
+    "hour": "hour",
+    "hours": "hour",
+    "min": "minute",
+    "mins": "minute",
+    "minute": "minute",
+    "minutes": "minute",
 }
 
 
@@ -279,7 +365,9 @@ def time_unit(word: str) -> str:
     return TIME_UNITS.get(word.lower(), word.lower())
 
 
-def convert(value: float, unit: str | None, target: str | None, factor: float = 1.0) -> float | None:
+def convert(
+    value: float, unit: str | None, target: str | None, factor: float = 1.0
+) -> float | None:
     """``value`` in ``unit`` expressed in ``target``; ``factor`` converts mg/dL to µmol/L."""
     if unit == target:
         return value
@@ -315,47 +403,135 @@ class Term:
     ignore_case: bool = True
     literals: tuple[str, ...] = ()
 
-    def may_occur(self, lowered: str) -> bool:
-        """A cheap necessary test: some literal of the pattern occurs in the lowered text."""
-        return not self.literals or any(word in lowered for word in self.literals)
 
-
-def _top_level_alternatives(source: str) -> list[str]:
-    parts, depth, current, escaped = [], 0, [], False
-    for ch in source:
-        if escaped:
-            current.append(ch)
-            escaped = False
-            continue
+def _split_alternatives(source: str) -> list[str]:
+    """Top-level ``|`` branches of a pattern."""
+    parts: list[str] = []
+    depth = 0
+    current: list[str] = []
+    i = 0
+    while i < len(source):
+        ch = source[i]
         if ch == "\\":
-            escaped = True
-        elif ch == "(":
+            current.append(source[i : i + 2])
+            i += 2
+            continue
+        if ch == "[":
+            j = _class_end(source, i)
+            current.append(source[i:j])
+            i = j
+            continue
+        if ch == "(":
             depth += 1
         elif ch == ")":
             depth -= 1
         elif ch == "|" and depth == 0:
             parts.append("".join(current))
             current = []
+            i += 1
             continue
         current.append(ch)
+        i += 1
     parts.append("".join(current))
     return parts
 
 
-def literals(source: str) -> tuple[str, ...]:
-    """Lowercase letter runs (3+) of a pattern, one of which every match must contain.
+def _class_end(source: str, i: int) -> int:
+    j = i + 1
+    if j < len(source) and source[j] == "^":
+        j += 1
+    if j < len(source) and source[j] == "]":
+        j += 1
+    while j < len(source) and source[j] != "]":
+        j += 2 if source[j] == "\\" else 1
+    return j + 1
 
-    Empty when some alternative has no such run: that pattern is always tried.
+
+def _group_end(source: str, i: int) -> int:
+    depth = 0
+    j = i
+    while j < len(source):
+        ch = source[j]
+        if ch == "\\":
+            j += 2
+            continue
+        if ch == "[":
+            j = _class_end(source, j)
+            continue
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return j + 1
+        j += 1
+    return j
+
+
+def _optional(source: str, j: int) -> bool:
+    return j < len(source) and (source[j] in "?*" or source.startswith("{0", j))
+
+
+def _required(branch: str) -> set[str] | None:
+    """Literals of which every match of ``branch`` contains one; None when unknown."""
+    runs: list[str] = []
+    groups: list[str] = []
+    run = ""
+    i = 0
+    while i < len(branch):
+        ch = branch[i]
+        if ch.isalnum():
+            if _optional(branch, i + 1):
+                runs.append(run)
+                run = ""
+            else:
+                run += ch
+            i += 1
+            continue
+        runs.append(run)
+        run = ""
+        if ch == "\\":
+            i += 2
+        elif ch == "[":
+            i = _class_end(branch, i)
+        elif ch == "(":
+            j = _group_end(branch, i)
+            inner = branch[i + 1 : j - 1]
+            if not _optional(branch, j) and not inner.startswith(("?=", "?!", "?<=", "?<!")):
+                groups.append(re.sub(r"^\?(?:[:>]|P<\w+>|[a-zA-Z-]+:)", "", inner))
+            i = j
+        else:
+            i += 1
+    runs.append(run)
+    longest = max((r for r in runs if r.lower() not in _STOP_RUNS), key=len, default="")
+    if len(longest) >= 3 or (len(longest) == 2 and not groups):
+        return {longest.lower()}
+    for group in groups:
+        found: set[str] = set()
+        for alternative in _split_alternatives(group):
+            needed = _required(alternative)
+            if needed is None:
+                break
+            found |= needed
+        else:
+            return found
+    return None
+
+
+_STOP_RUNS = frozenset({"the", "and", "for", "with", "ation", "ies", "ery"})
+
+
+def literals(source: str) -> tuple[str, ...]:
+    """Lowercase literals, one of which every match of the pattern contains.
+
+    Empty when some branch has no such literal: that pattern is always tried.
     """
     found: list[str] = []
-    for alternative in _top_level_alternatives(source):
-        plain = re.sub(r"\\.", " ", alternative)
-        plain = re.sub(r"\[[^\]]*\]", " ", plain)
-        plain = re.sub(r"[A-Za-z](?:[?*]|\{0)|\(\?[:!=<]+|\(\?P<\w+>", " ", plain)
-        runs = [r.lower() for r in re.findall(r"[A-Za-zµμ]{3,}", plain)]
-        if not runs:
+    for alternative in _split_alternatives(source):
+        needed = _required(alternative)
+        if needed is None:
             return ()
-        found.extend(runs)
+        found.extend(sorted(needed))
     return tuple(dict.fromkeys(found))
 
 
@@ -387,8 +563,49 @@ def vocabulary() -> dict[str, list[Term]]:
 
 
 _COMMON_GRAMS = frozenset(
-    "the ing ion tio ent and ati her for ter thi ere con ate pro ive all men ver res ect ant ica "
-    "ous ers ted ist per com sta rat ter ine est ore ble tra nce ity ial thr".split()
+    [
+        "the",
+        "ing",
+        "ion",
+        "tio",
+        "ent",
+        "and",
+        "ati",
+        "her",
+        "for",
+        "ter",
+        "thi",
+        "ere",
+        "con",
+        "ate",
+        "pro",
+        "ive",
+        "all",
+        "men",
+        "ver",
+        "res",
+        "ect",
+        "ant",
+        "ica",
+        "ous",
+        "ers",
+        "ted",
+        "ist",
+        "per",
+        "com",
+        "sta",
+        "rat",
+        "ter",
+        "ine",
+        "est",
+        "ore",
+        "ble",
+        "tra",
+        "nce",
+        "ity",
+        "ial",
+        "thr",
+    ]
 )
 
 
@@ -407,32 +624,70 @@ class LiteralIndex:
                 for j in range(len(lit) - 2):
                     counts[lit[j : j + 3]] = counts.get(lit[j : j + 3], 0) + 1
         self.by_gram: dict[str, list[tuple[str, int]]] = {}
+        self.short = [
+            (lit, i) for i, lits in enumerate(literal_sets) for lit in lits if len(lit) < 3
+        ]
         for i, lits in enumerate(literal_sets):
             for lit in lits:
+                if len(lit) < 3:
+                    continue
                 grams = [lit[j : j + 3] for j in range(len(lit) - 2)]
                 key = min(grams, key=lambda g: (g in _COMMON_GRAMS, counts[g]))
                 self.by_gram.setdefault(key, []).append((lit, i))
 
-    def candidates(self, lowered: str) -> list[int]:
-        found = set(self.always)
+    def pool(self, lowered: str, grams: set[str] | None = None) -> list[tuple[str, int]]:
+        """The literals that occur in ``lowered`` (a whole criteria text), with their pattern."""
         by_gram = self.by_gram
-        for gram in {lowered[i : i + 3] for i in range(len(lowered) - 2)} & by_gram.keys():
-            for lit, i in by_gram[gram]:
-                if i not in found and lit in lowered:
-                    found.add(i)
+        found = [(lit, i) for lit, i in self.short if lit in lowered]
+        found.extend(
+            (lit, i)
+            for gram in (trigrams(lowered) if grams is None else grams) & by_gram.keys()
+            for lit, i in by_gram[gram]
+            if lit in lowered
+        )
+        return found
+
+    def candidates(self, lowered: str, pool: list[tuple[str, int]] | None = None) -> list[int]:
+        """Patterns that may match ``lowered``; ``pool`` narrows the search to a known text."""
+        found = set(self.always)
+        for lit, i in self.pool(lowered) if pool is None else pool:
+            if i not in found and lit in lowered:
+                found.add(i)
         return sorted(found)
 
 
-@lru_cache(maxsize=None)
+@cache
 def term_index(concepts: tuple[str, ...]) -> tuple[LiteralIndex, list[Term]]:
     terms = [t for c in concepts for t in vocabulary()[c]]
     return LiteralIndex([t.literals for t in terms]), terms
 
 
-def candidate_terms(concepts: tuple[str, ...], lowered: str) -> list[Term]:
+def trigrams(lowered: str) -> set[str]:
+    return set(map("".join, zip(lowered, lowered[1:], lowered[2:], strict=False)))
+
+
+def candidate_terms(
+    concepts: tuple[str, ...], lowered: str, pool: list[tuple[str, int]] | None = None
+) -> list[Term]:
     """The terms of ``concepts`` that may occur in ``lowered``, in table order."""
     index, terms = term_index(concepts)
-    return [terms[i] for i in index.candidates(lowered)]
+    return [terms[i] for i in index.candidates(lowered, pool)]
+
+
+@dataclass(frozen=True)
+class Pools:
+    """Literal pools of one whole criteria text, shared by all of its items."""
+
+    terms: list[tuple[str, int]]
+    glossary: list[tuple[str, int]]
+
+    @classmethod
+    def of(cls, text: str) -> Pools:
+        lowered = text.lower()
+        grams = trigrams(lowered)
+        return cls(
+            term_index(ALL_CONCEPTS)[0].pool(lowered, grams), glossary_index().pool(lowered, grams)
+        )
 
 
 ALL_CONCEPTS = ("measurement", "procedure", "therapy", "drug", "condition")
@@ -464,9 +719,6 @@ class GlossaryEntry:
     text: str
     pattern: re.Pattern[str]
     literals: tuple[str, ...] = ()
-
-    def may_occur(self, lowered: str) -> bool:
-        return not self.literals or any(word in lowered for word in self.literals)
 
 
 @lru_cache(maxsize=1)

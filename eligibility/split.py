@@ -22,9 +22,9 @@ _MARKER = re.compile(
     r"|(?P<alpha>\(?[a-zA-Z][.)])(?=\s))\s*",
 )
 _INLINE_NUMBER = re.compile(r"(?<=[\s.;:,])(\d{1,2})[.)]\s+(?=[A-Z(])")
+_LEADING_NUMBER = re.compile(r"\s*\(?(\d{1,2})[.)]\s")
 _INLINE_BULLET = re.compile(r"\s+[•▪◦]\s+")
 _OR_TAIL = re.compile(r"[\s,;]+(?:OR|or)\s*[;,.]?\s*$")
-_LEAD_IN_TAIL = re.compile(r"(?::|\b(?:following|below|criteria))\s*[;,.]?\s*$", re.I)
 
 
 @dataclass
@@ -62,10 +62,10 @@ def _marker_class(match: re.Match[str] | None) -> str:
 
 def _explode(line: str) -> list[str]:
     """Split a line that carries several numbered items or bullets run together."""
-    parts = _INLINE_BULLET.split(line)
+    parts = _INLINE_BULLET.split(line) if ("•" in line or "▪" in line or "◦" in line) else [line]
     out: list[str] = []
     for part in parts:
-        first = re.match(r"\s*\(?(\d{1,2})[.)]\s", part)
+        first = _LEADING_NUMBER.match(part)
         if not first:
             out.append(part)
             continue
@@ -85,8 +85,9 @@ def _explode(line: str) -> list[str]:
 
 
 def _clean(text: str) -> str:
-    text = _ESCAPE.sub(r"\1", text)
-    return re.sub(r"\s+", " ", text).strip(" \t")
+    if "\\" in text:
+        text = _ESCAPE.sub(r"\1", text)
+    return " ".join(text.split())
 
 
 _THREE_LETTERS = re.compile(r"[^\W\d_](?:[^a-zA-Z]*?[^\W\d_]){2}")
@@ -142,10 +143,16 @@ def split(text: str) -> SplitResult:
             if wraps and not rules.section_heading(body):
                 current.text = f"{current.text} {body}"
                 continue
-        if marker is None and current is not None and blank_before and indent > current.indent:
-            if current.mclass != "text" and not rules.section_heading(body):
-                current.text = f"{current.text} {body}"
-                continue
+        if (
+            marker is None
+            and current is not None
+            and blank_before
+            and indent > current.indent
+            and current.mclass != "text"
+            and not rules.section_heading(body)
+        ):
+            current.text = f"{current.text} {body}"
+            continue
         blank_before = False
         if marker is None and rules.section_heading(body):
             section = body.rstrip(":").strip()
@@ -187,7 +194,9 @@ def _place(node: _Node, stack: list[_Node], roots: list[_Node]) -> None:
         if top.mclass == node.mclass:
             stack.pop()
             break
-        same = [i for i, s in enumerate(stack) if s.indent == node.indent and s.mclass == node.mclass]
+        same = [
+            i for i, s in enumerate(stack) if s.indent == node.indent and s.mclass == node.mclass
+        ]
         if same:
             del stack[same[-1] :]
             break
@@ -293,8 +302,15 @@ def _join_or_siblings(siblings: list[_Node]) -> None:
             end += 1
         members = [n for n in siblings[index : end + 1] if n.role == "criterion"]
         group = _Node(
-            "One of the following:", first.kind, first.indent, "group", first.section,
-            first.line, logic="any", parent=parent, synthetic=True,
+            "One of the following:",
+            first.kind,
+            first.indent,
+            "group",
+            first.section,
+            first.line,
+            logic="any",
+            parent=parent,
+            synthetic=True,
         )
         for m in members:
             m.parent = group
@@ -311,8 +327,7 @@ def _attach_definitions(roots: list[_Node]) -> None:
             continue
         term = rules.defined_term(node.text) or ""
         candidates = [
-            n for n in nodes
-            if n.role == "criterion" and n.kind == node.kind and not n.synthetic
+            n for n in nodes if n.role == "criterion" and n.kind == node.kind and not n.synthetic
         ]
         best: _Node | None = None
         best_score = 0.0

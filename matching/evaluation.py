@@ -12,7 +12,7 @@ import hashlib
 from collections.abc import Iterable, Mapping
 
 import ir_measures
-from ir_measures import RR, R, P, nDCG
+from ir_measures import RR, P, R, nDCG
 
 Qrels = Mapping[str, Mapping[str, int]]
 Run = Mapping[str, Mapping[str, float]]

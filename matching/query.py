@@ -42,6 +42,8 @@ TERMINATIONS = (
     r"which|who|whose|while|whereas|since|because|due to",
     r"is|are|was|were|has|had|have|presents?|presented|reports?|reported|complains?",
     r"shows?|showed|reveals?|revealed|demonstrates?|demonstrated|notes?|noted",
+    r"takes|took|taking|uses|used|receives?|received|underwent|undergoes|started|began",
+    r"develop(?:s|ed)|now|currently|recently",
     r"he|she|they|his|her|their|the patient|patient",
 )
 POST_NEGATION = re.compile(

@@ -14,7 +14,8 @@ Each step can be switched off through :class:`Settings`, so the benchmark can sh
 
 from __future__ import annotations
 
-from collections import Counter
+import logging
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -25,14 +26,18 @@ import Stemmer
 from matching.corpus import Query, Ranking, Trial
 from matching.query import Demographics, age_limits, demographics, remove_negated
 from matching.synonyms import Synonyms, default_synonyms
-from matching.text import STOPWORDS, terms
+from matching.text import STOPWORDS, terms, words
+
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 FIELDS = ("topic", "summary", "inclusion", "exclusion")
 NOTE_STOPWORDS = frozenset(
-    "patient presents presented presenting year years old day days week weeks month months "
-    "history reports reported complains examination exam found shows showed reveals revealed "
-    "notable noted significant admitted brought emergency department er ed physical "
-    "hospital left right time prior began started first last mild".split()
+    words(
+        "patient presents presented presenting year years old day days week weeks month months "
+        "history reports reported complains examination exam found shows showed reveals revealed "
+        "notable noted significant admitted brought emergency department er ed physical "
+        "hospital left right time prior began started first last mild"
+    )
 )
 
 Encoder = Callable[[Sequence[str]], np.ndarray]
@@ -42,16 +47,15 @@ Encoder = Callable[[Sequence[str]], np.ndarray]
 class Settings:
     """The knobs of :class:`TrialRetriever`; defaults are the tuned system."""
 
-    field_weights: dict[str, float] = field(
-        default_factory=lambda: {"topic": 1.0, "summary": 0.5, "inclusion": 0.5, "exclusion": 0.0}
-    )
+    field_weights: dict[str, float] = field(default_factory=lambda: dict.fromkeys(FIELDS, 1.0))
     negation: bool = True
     note_stopwords: bool = True
-    expansion: float = 0.5
+    expand_trials: bool = True
+    expansion: float = 0.0
     key_terms: float = 1.0
     demographics: float = 0.3
-    age_penalty: float = 0.3
-    semantic: float = 0.0
+    age_penalty: float = 0.2
+    semantic: float = 0.7
     fusion: str = "mix"
     rrf_k: int = 60
     k1: float = 1.2
@@ -181,6 +185,8 @@ class TrialRetriever:
             "inclusion": trial.inclusion,
             "exclusion": trial.exclusion,
         }[name]
+        if not self.settings.expand_trials:
+            return terms(text)
         expansions = self.synonyms.abbreviation_expansions(text)
         return terms("\n".join([text, *expansions]))
 
@@ -199,7 +205,7 @@ class TrialRetriever:
         """The weighted terms a note turns into under the current settings."""
         s = self.settings
         kept = remove_negated(text) if s.negation else text
-        weights: Counter[str] = Counter()
+        weights: defaultdict[str, float] = defaultdict(float)
         base = terms(kept, self._stopwords)
         for term in base:
             weights[term] += 1.0
@@ -272,7 +278,8 @@ class TrialRetriever:
         vectors: Sequence[np.ndarray | None] = [None] * len(texts)
         if self._encoder is not None and texts:
             vectors = list(self._encoder([self.embedding_text(t) for t in texts]))
-        return [_ordered(self.trial_ids, self.scores(t, v)) for t, v in zip(texts, vectors)]
+        pairs = zip(texts, vectors, strict=True)
+        return [_ordered(self.trial_ids, self.scores(t, v)) for t, v in pairs]
 
 
 Ranker = Bm25Baseline | TrialRetriever

@@ -9,9 +9,8 @@ import Stemmer
 from bm25s.stopwords import STOPWORDS_EN
 
 WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-STOPWORDS = frozenset(STOPWORDS_EN) | frozenset(
-    "also any may must within who whom whose has have had having been being per".split()
-)
+EXTRA_STOPWORDS = "also any may must within who whom whose has have had having been being per"
+STOPWORDS = frozenset(STOPWORDS_EN) | frozenset(EXTRA_STOPWORDS.split())
 
 
 @lru_cache(maxsize=1)

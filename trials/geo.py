@@ -27,19 +27,30 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
-def haversine_sql(lat: str, lon: str, vendor: str) -> str:
-    """SQL for the distance in km from an origin to the columns ``lat``/``lon``.
+def haversine_term_sql(
+    lat: str, lon: str, origin_lat: float, origin_lon: float
+) -> tuple[str, list]:
+    """SQL for the haversine term ``a`` from an origin to the columns ``lat``/``lon``, and params.
 
-    Same formula as ``haversine_km``, on PostgreSQL and on SQLite 3.35+ (math functions).
-    Its parameters, in order: origin latitude, origin latitude, origin longitude.
+    ``a`` grows with the distance (``km_from_term`` turns it into km), so the database can cut
+    and take minima on it with three cosines a row, leaving the arc sine to the few rows kept.
+    Uses sin²(x/2) = (1 - cos x) / 2; works on PostgreSQL and on SQLite 3.35+.
     """
-    least = "LEAST" if vendor == "postgresql" else "MIN"
-    return (
-        f"(2 * {EARTH_RADIUS_KM} * ASIN({least}(1.0, SQRT("
-        f"POWER(SIN(RADIANS({lat} - %s) / 2), 2) + "
-        f"COS(RADIANS(%s)) * COS(RADIANS({lat})) * "
-        f"POWER(SIN(RADIANS({lon} - %s) / 2), 2)))))"
+    k = math.pi / 180
+    sql = (
+        f"((1.0 - COS(({lat} - %s) * {k!r})) / 2.0 + "
+        f"%s * COS({lat} * {k!r}) * (1.0 - COS(({lon} - %s) * {k!r})) / 2.0)"
     )
+    return sql, [origin_lat, math.cos(math.radians(origin_lat)), origin_lon]
+
+
+def term_for_km(km: float) -> float:
+    """The haversine term ``a`` at a distance of ``km``."""
+    return math.sin(min(km, HALF_CIRCUMFERENCE_KM) / (2 * EARTH_RADIUS_KM)) ** 2
+
+
+def km_from_term(a: float) -> float:
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, max(0.0, a))))
 
 
 def bounding_box(lat: float, lon: float, radius_km: float) -> tuple[float, float, list[tuple]]:

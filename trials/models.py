@@ -85,6 +85,9 @@ class TrialFacet(models.Model):
             models.UniqueConstraint(fields=["trial", "name", "value"], name="unique_trial_facet")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.name}={self.value}"
+
 
 class ImportRun(models.Model):
     class Kind(models.TextChoices):
@@ -164,3 +167,6 @@ class SyncCheckpoint(models.Model):
     completed_at = models.DateTimeField(null=True, blank=True)
     latest_update_seen = models.DateField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.query_key

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 
 from ctgov.record import Eligibility, TrialRecord
-from prescreen.views import prescreener_context
 from ctgov.values import NCT_ID_RE
+from prescreen.views import prescreener_context
 from trials.facets import FACET_NAMES
 from trials.forms import FACET_TITLES, SearchForm, resolve_near, value_label
 from trials.geo import haversine_km

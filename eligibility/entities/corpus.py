@@ -9,6 +9,7 @@ and the rest in the training set. The shipped model is trained on training + dev
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,9 +34,15 @@ class Document:
         return self.name.split("_", 1)[0]
 
 
+def trials_in(directory: Path, side: str) -> list[str]:
+    """The NCT ids of a Chia folder that fall on one side of the split, sorted."""
+    trials = {p.stem.split("_", 1)[0] for p in directory.glob("*.txt")}
+    return sorted(t for t in trials if split_of(t) == side)
+
+
 def split_of(trial: str) -> str:
     """The fixed side of the split a trial falls on."""
-    bucket = int(hashlib.sha256(trial.encode("ascii")).hexdigest()[:8], 16) % 10
+    bucket = int(hashlib.sha256(trial.encode("utf-8")).hexdigest()[:8], 16) % 10
     if bucket < 2:
         return HELD_OUT
     if bucket == 2:
@@ -43,10 +50,13 @@ def split_of(trial: str) -> str:
     return TRAINING
 
 
-def load_corpus(directory: Path) -> list[Document]:
-    """Every ``.txt`` with its ``.ann`` in a Chia folder, in name order."""
+def load_corpus(directory: Path, trials: Collection[str] | None = None) -> list[Document]:
+    """Every ``.txt`` with its ``.ann`` in a Chia folder (or those of ``trials``), by name."""
+    wanted = None if trials is None else set(trials)
     documents = []
     for text_path in sorted(directory.glob("*.txt")):
+        if wanted is not None and text_path.stem.split("_", 1)[0] not in wanted:
+            continue
         ann_path = text_path.with_suffix(".ann")
         annotations = read_ann(ann_path) if ann_path.exists() else []
         documents.append(Document(text_path.stem, read_text(text_path), tuple(annotations)))
@@ -69,10 +79,14 @@ def bio_labels(tokens: list[Token], annotations: list[Annotation]) -> list[str]:
             labels.append("O")
             continue
         previous = chosen[index - 1] if index else None
-        inside = previous is not None and previous.type == annotation.type and (
-            previous is annotation
-            or annotation.overlaps(tokens[index - 1].start, tokens[index - 1].end)
-            or previous.overlaps(token.start, token.end)
+        inside = (
+            previous is not None
+            and previous.type == annotation.type
+            and (
+                previous is annotation
+                or annotation.overlaps(tokens[index - 1].start, tokens[index - 1].end)
+                or previous.overlaps(token.start, token.end)
+            )
         )
         labels.append(("I-" if inside else "B-") + annotation.type)
     return labels

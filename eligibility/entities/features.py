@@ -11,35 +11,40 @@ import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 
+from eligibility.entities.clusters import SIZES, Clusters, word_key
 from eligibility.entities.tokens import Token
 
 MAX_PHRASE = 8
 _MIN_SHARE = 0.2
 
-_UNITS = frozenset(
-    "% mg g kg mcg ug µg ng l ml dl mmol umol µmol mol meq iu u mm cm m mmhg bpm kg/m2 "
-    "mg/dl g/dl mg/kg ml/min min sec s h hr hrs x uln lln cells mm3 cc gy mci".split()
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_UNITS = _words(
+    "% mg g kg mcg ug µg ng l ml dl mmol umol µmol mol meq iu u mm cm m mmhg bpm "
+    "min sec s h hr hrs x uln lln cells mm3 cc gy mci"
 )
-_TIME = frozenset(
-    "second seconds minute minutes min mins hour hours hr hrs day days daily week weeks weekly "
-    "wk wks month months monthly mo year years yr yrs annually night nights".split()
+_TIME = _words(
+    "second seconds minute minutes min mins hour hours hr hrs day days daily week weeks "
+    "weekly wk wks month months monthly mo year years yr yrs annually night nights"
 )
-_TIME_CUES = frozenset(
+_TIME_CUES = _words(
     "within prior previous past last before after since during until ago recent recently "
-    "current currently history preceding following previously".split()
+    "current currently history preceding following previously"
 )
-_PERSON = frozenset(
+_PERSON = _words(
     "age aged old male males female females men women man woman patient patients subject "
     "subjects child children adult adults infant infants boy boys girl girls participant "
-    "participants volunteer volunteers postmenopausal premenopausal gender sex".split()
+    "participants volunteer volunteers postmenopausal premenopausal gender sex"
 )
-_NUMBER_WORDS = frozenset(
-    "one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty "
-    "fifty sixty hundred half single double".split()
+_NUMBER_WORDS = _words(
+    "one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty "
+    "forty fifty sixty hundred half single double"
 )
-_COMPARATORS = frozenset("< > = ≤ ≥ ≦ ≧ ± ~ + - / ^".split())
+_COMPARATORS = _words("< > = ≤ ≥ ≦ ≧ ± ~ + - / ^")
 _NUMBER = re.compile(r"^\d+$")
 
 
@@ -62,9 +67,7 @@ def _rate_bucket(rate: float) -> str:
     return "lo" if rate < 0.3 else "mid" if rate < 0.7 else "hi"
 
 
-def build_lexicon(
-    phrases: Iterable[tuple[str, str]], lines: Iterable[Sequence[str]]
-) -> Lexicon:
+def build_lexicon(phrases: Iterable[tuple[str, str]], lines: Iterable[Sequence[str]]) -> Lexicon:
     """The types each annotated phrase mostly has, and how often its occurrences are annotated.
 
     ``phrases`` are (key, type) pairs of annotations; ``lines`` the tokenised texts they came
@@ -94,13 +97,13 @@ def build_lexicon(
     return lexicon
 
 
-def save_lexicon(lexicon: Lexicon, path: Path) -> None:
-    path.write_text(json.dumps(lexicon, sort_keys=True, separators=(",", ":")), encoding="utf-8")
+def dump_lexicon(lexicon: Lexicon) -> bytes:
+    return json.dumps(lexicon, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
-def load_lexicon(path: Path) -> Lexicon:
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return {str(k): [str(t) for t in v] for k, v in data.items()}
+def parse_lexicon(data: bytes) -> Lexicon:
+    loaded = json.loads(data.decode("utf-8"))
+    return {str(k): [str(t) for t in v] for k, v in loaded.items()}
 
 
 def _lexicon_marks(keys: list[str], lexicon: Lexicon) -> list[list[str]]:
@@ -163,10 +166,14 @@ def _word_class(lower: str) -> list[str]:
     return classes
 
 
-def sentence_features(tokens: list[Token], lexicon: Lexicon) -> list[list[str]]:
-    """One feature list per token of a line."""
+def sentence_features(
+    tokens: list[Token], lexicon: Lexicon, clusters: Clusters | None = None
+) -> list[list[str]]:
+    """One feature list per token of a line; ``clusters`` adds the word clusters of each word."""
     words = [t.text for t in tokens]
     lowers = [w.lower() for w in words]
+    found = clusters or {}
+    ids = [found.get(word_key(w)) for w in words]
     shapes = [_short_shape(_shape(w)) for w in words]
     classes = [_word_class(w) for w in lowers]
     marks = _lexicon_marks([normalise(w) for w in words], lexicon)
@@ -205,6 +212,7 @@ def sentence_features(tokens: list[Token], lexicon: Lexicon) -> list[list[str]]:
             f.append("alnum-digit")
         f.extend(f"c={c}" for c in classes[i])
         f.extend(marks[i])
+        f.extend(_cluster_features("", ids[i], len(SIZES)))
         if depth[i] > 0:
             f.append("in-parens")
         if i == 0:
@@ -219,6 +227,7 @@ def sentence_features(tokens: list[Token], lexicon: Lexicon) -> list[list[str]]:
                     f.append(f"{offset}sh={shapes[j]}")
                     f.extend(f"{offset}c={c}" for c in classes[j])
                 if abs(offset) == 1:
+                    f.extend(_cluster_features(str(offset), ids[j], 2))
                     f.extend(f"{offset}{m}" for m in marks[j])
                     f.append(f"{offset}s3={lowers[j][-3:]}")
             elif abs(offset) == 1:
@@ -229,6 +238,12 @@ def sentence_features(tokens: list[Token], lexicon: Lexicon) -> list[list[str]]:
             f.append(f"bi+={lower}|{lowers[i + 1]}")
         features.append(f)
     return features
+
+
+def _cluster_features(where: str, ids: list[int] | None, sizes: int) -> list[str]:
+    if ids is None:
+        return [f"{where}k=none"]
+    return [f"{where}k{SIZES[n]}={ids[n]}" for n in range(sizes)]
 
 
 def line_features(tokens: list[Token]) -> list[str]:

@@ -2,6 +2,7 @@
 
     python -m eligibility.entities.train                 # training + development -> data/
     python -m eligibility.entities.train --tune          # training only, scored on development
+    python -m eligibility.entities.clusters              # rebuild the word clusters first
 
 The held-out trials (see ``eligibility.entities.corpus.split_of``) are never read here. The
 lexicon features of the training texts come from the other folds of the training set, so the
@@ -11,6 +12,7 @@ CRF learns how far a lexicon match can be trusted on words it has not seen annot
 from __future__ import annotations
 
 import argparse
+import lzma
 import sys
 import tempfile
 import time
@@ -21,29 +23,30 @@ import pycrfsuite
 
 from eligibility.entities.base import ENTITY_TYPES
 from eligibility.entities.brat import Annotation
+from eligibility.entities.clusters import CLUSTERS_FILE, Clusters, dump_clusters, parse_clusters
 from eligibility.entities.corpus import (
     DEVELOPMENT,
     TRAINING,
     Document,
     bio_labels,
     load_corpus,
-    split_of,
+    trials_in,
 )
 from eligibility.entities.features import (
     Lexicon,
     build_lexicon,
-    phrase_key,
-    save_lexicon,
+    dump_lexicon,
     line_features,
+    phrase_key,
     sentence_features,
 )
 from eligibility.entities.scoring import Score
 from eligibility.entities.tagger import (
     DATA_DIR,
     KEEP,
-    LEXICON_PATH,
-    LINES_PATH,
-    MODEL_PATH,
+    LEXICON_FILE,
+    LINES_FILE,
+    MODEL_FILE,
     SKIP,
     Tagger,
 )
@@ -54,8 +57,8 @@ DEFAULT_CHIA = PROJECT_ROOT.parent / "shared" / "data" / "chia" / "chia_without_
 FOLDS = 5
 
 TRAINING_PARAMS: dict[str, float | int | bool] = {
-    "c1": 0.05,
-    "c2": 0.05,
+    "c1": 0.1,
+    "c2": 0.1,
     "max_iterations": 150,
     "feature.possible_transitions": True,
 }
@@ -87,31 +90,49 @@ def _fold(document: Document) -> int:
     return int(document.trial[3:]) % FOLDS
 
 
-def train(documents: Sequence[Document], out_dir: Path, verbose: bool = False) -> None:
+def train(
+    documents: Sequence[Document],
+    out_dir: Path,
+    clusters: Clusters,
+    verbose: bool = False,
+    params: dict[str, float | int | bool] | None = None,
+) -> None:
     """Fit the line filter and the CRF on ``documents``; write the model files to out_dir.
 
-    Lines without any entity are criteria Chia chose not to annotate: they teach the line
-    filter, and are kept out of the CRF so that they do not teach it to miss real entities.
+    Lines without any entity are mostly criteria Chia chose not to annotate (consent,
+    contraception, compliance); the line filter learns to recognise them.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     lines = pycrfsuite.Trainer(verbose=verbose)
     for document in documents:
-        for tokens, annotations in _lines(document):
-            lines.append([line_features(tokens)], [KEEP if annotations else SKIP])
+        for tokens, marked in _lines(document):
+            lines.append([line_features(tokens)], [KEEP if marked else SKIP])
     lines.set_params(LINE_PARAMS)
-    lines.train(str(out_dir / LINES_PATH.name))
+    _fit(lines, out_dir / LINES_FILE)
     trainer = pycrfsuite.Trainer(verbose=verbose)
     for fold in range(FOLDS):
         lexicon = lexicon_of([d for d in documents if _fold(d) != fold])
         for document in (d for d in documents if _fold(d) == fold):
-            for tokens, annotations in _lines(document):
-                if annotations:
-                    trainer.append(
-                        sentence_features(tokens, lexicon), bio_labels(tokens, annotations)
-                    )
-    trainer.set_params(TRAINING_PARAMS)
-    trainer.train(str(out_dir / MODEL_PATH.name))
-    save_lexicon(lexicon_of(documents), out_dir / LEXICON_PATH.name)
+            for tokens, marked in _lines(document):
+                features = sentence_features(tokens, lexicon, clusters)
+                trainer.append(features, bio_labels(tokens, marked))
+    trainer.set_params({**TRAINING_PARAMS, **(params or {})})
+    _fit(trainer, out_dir / MODEL_FILE)
+    (out_dir / LEXICON_FILE).write_bytes(_compress(dump_lexicon(lexicon_of(documents))))
+    if (out_dir / CLUSTERS_FILE).resolve() != (DATA_DIR / CLUSTERS_FILE).resolve():
+        (out_dir / CLUSTERS_FILE).write_bytes(dump_clusters(clusters))
+
+
+def _compress(data: bytes) -> bytes:
+    return lzma.compress(data, preset=9 | lzma.PRESET_EXTREME)
+
+
+def _fit(trainer: pycrfsuite.Trainer, target: Path) -> None:
+    """Train into a scratch file and store it xz-compressed (a third of the size)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        scratch = Path(tmp) / "model.crfsuite"
+        trainer.train(str(scratch))
+        target.write_bytes(_compress(scratch.read_bytes()))
 
 
 def evaluate(tagger: Tagger, documents: Sequence[Document]) -> tuple[Score, float]:
@@ -132,31 +153,47 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--tune", action="store_true", help="train on training only and score development"
     )
+    parser.add_argument("--keep", type=Path, help="with --tune, keep the model in this folder")
+    parser.add_argument("--c1", type=float, help="L1 penalty of the CRF")
+    parser.add_argument("--c2", type=float, help="L2 penalty of the CRF")
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args(argv)
     if not args.chia.is_dir() or not any(args.chia.glob("*.txt")):
         print(f"error: no Chia texts in {args.chia}", file=sys.stderr)
         return 2
-    corpus = load_corpus(args.chia)
-    sides = {TRAINING} if args.tune else {TRAINING, DEVELOPMENT}
-    documents = [d for d in corpus if split_of(d.trial) in sides]
+    clusters_path = DATA_DIR / CLUSTERS_FILE
+    if not clusters_path.is_file():
+        print(
+            f"error: no word clusters at {clusters_path}; "
+            "build them with 'python -m eligibility.entities.clusters'",
+            file=sys.stderr,
+        )
+        return 2
+    clusters = parse_clusters(lzma.decompress(clusters_path.read_bytes()))
+    params: dict[str, float | int | bool] = {}
+    for name in ("c1", "c2"):
+        value = getattr(args, name)
+        if value is not None:
+            if value < 0:
+                parser.error(f"--{name} must be zero or more")
+            params[name] = value
+    sides = [TRAINING] if args.tune else [TRAINING, DEVELOPMENT]
+    documents = load_corpus(args.chia, [t for side in sides for t in trials_in(args.chia, side)])
     started = time.perf_counter()
     if not args.tune:
-        train(documents, args.out, args.verbose)
+        train(documents, args.out, clusters, args.verbose, params)
         print(f"trained on {len(documents)} texts in {time.perf_counter() - started:.0f} s")
         return 0
     with tempfile.TemporaryDirectory() as tmp:
-        train(documents, Path(tmp), args.verbose)
+        target = args.keep or Path(tmp)
+        train(documents, target, clusters, args.verbose, params)
         print(f"trained on {len(documents)} texts in {time.perf_counter() - started:.0f} s")
-        tagger = Tagger(
-            Path(tmp) / MODEL_PATH.name,
-            Path(tmp) / LEXICON_PATH.name,
-            Path(tmp) / LINES_PATH.name,
-        )
-        development = [d for d in corpus if split_of(d.trial) == DEVELOPMENT]
+        tagger = Tagger(target)
+        development = load_corpus(args.chia, trials_in(args.chia, DEVELOPMENT))
         score, ms = evaluate(tagger, development)
         print(score.table())
-        print(f"{ms:.1f} ms per text; model {(Path(tmp) / MODEL_PATH.name).stat().st_size} B")
+        size = sum(p.stat().st_size for p in target.iterdir())
+        print(f"{ms:.1f} ms per text; model files {size / 1e6:.1f} MB")
     return 0
 
 

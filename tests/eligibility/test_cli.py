@@ -18,8 +18,11 @@ def seed_trial():
     record = json.loads(SEED_FIXTURE.read_text("utf-8"))
     text = record["protocolSection"]["eligibilityModule"]["eligibilityCriteria"]
     return Trial.objects.create(
-        nct_id="NCT04521231", title="SC blinatumomab", eligibility_criteria=text,
-        record={"nct_id": "NCT04521231", "eligibility": {"criteria": text}}, content_hash="x",
+        nct_id="NCT04521231",
+        title="SC blinatumomab",
+        eligibility_criteria=text,
+        record={"nct_id": "NCT04521231", "eligibility": {"criteria": text}},
+        content_hash="x",
     )
 
 
@@ -45,7 +48,12 @@ def test_criteria_json_contract(seed_trial):
             assert item["text"][c["span"][0] : c["span"][1]]
     by_id = {item["id"]: item for item in data["criteria"]}
     assert by_id["inc-1"]["constraints"][0] == {
-        "concept": "age", "name": "age", "op": ">=", "value": 18, "unit": "year", "span": [5, 22],
+        "concept": "age",
+        "name": "age",
+        "op": ">=",
+        "value": 18,
+        "unit": "year",
+        "span": [5, 22],
     }
     assert by_id["inc-2"]["logic"] == "any"
 

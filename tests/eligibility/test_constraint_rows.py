@@ -19,8 +19,17 @@ def test_the_table_is_big_enough_to_cover_the_rules():
     assert len(ROWS) >= 300
     concepts = {c[0] for _, _, expected in ROWS for c in expected}
     assert concepts >= {
-        "age", "sex", "ecog", "karnofsky", "pregnancy", "breastfeeding", "measurement",
-        "condition", "drug", "procedure", "therapy",
+        "age",
+        "sex",
+        "ecog",
+        "karnofsky",
+        "pregnancy",
+        "breastfeeding",
+        "measurement",
+        "condition",
+        "drug",
+        "procedure",
+        "therapy",
     }
     ops = {c[2] for _, _, expected in ROWS for c in expected}
     assert ops >= {">=", "<=", ">", "<", "==", "within", "present", "absent"}

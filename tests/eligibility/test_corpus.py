@@ -46,7 +46,8 @@ def test_all_shared_trials_parse_into_well_formed_items(parses):
 
 def test_most_trials_split_into_both_kinds(parses):
     both = sum(
-        1 for _, p in parses
+        1
+        for _, p in parses
         if {i.kind for i in p.items if i.role == "criterion"} == {"inclusion", "exclusion"}
     )
     assert both / len(parses) > 0.9

@@ -103,3 +103,23 @@ def test_decode_turns_bio_tags_into_spans() -> None:
         ("Negation", "no"),
         ("Drug", "aspirin"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "labels", "expected"),
+    [
+        ("in the CNS ).", ["O", "O", "B-Condition", "I-Condition", "I-Condition"], "CNS"),
+        (
+            "HbA1c level \\ >",
+            ["B-Measurement", "I-Measurement", "I-Measurement", "O"],
+            "HbA1c level",
+        ),
+        ("( ECOG ) 2", ["B-Measurement", "I-Measurement", "I-Measurement", "O"], "( ECOG )"),
+        (", ;", ["B-Value", "I-Value"], None),
+    ],
+)
+def test_decode_trims_separators_and_unbalanced_brackets(
+    text: str, labels: list[str], expected: str | None
+) -> None:
+    entities = decode(text, tokenize_lines(text)[0], labels)
+    assert [e.text for e in entities] == ([] if expected is None else [expected])

@@ -36,13 +36,32 @@ def test_units_are_canonical_and_convertible():
 @pytest.mark.parametrize(
     ("spelling", "unit"),
     [
-        ("x ULN", "x uln"), ("× institutional upper limit of normal", "x uln"), ("xULN", "x uln"),
-        ("x 10^9/L", "10^9/l"), ("× 10⁹/L", "10^9/l"), ("x 109/L", "10^9/l"), ("x10^3/µL", "10^9/l"),
-        ("cells/mm^3", "cells/mm3"), ("/mm3", "cells/mm3"), ("cells/µL", "cells/mm3"),
-        ("per cubic millimeter", "cells/mm3"), ("g/dL", "g/dl"), ("g/L", "g/l"), ("G/L", "10^9/l"),
-        ("mL/min/1.73 m2", "ml/min"), ("mg/dL", "mg/dl"), ("µmol/L", "µmol/l"), ("umol/L", "µmol/l"),
-        ("%", "%"), ("kg/m2", "kg/m2"), ("mmHg", "mmhg"), ("msec", "ms"), ("pounds", "lb"),
-        ("weeks", "week"), ("yrs", "year"), ("hours", "hour"),
+        ("x ULN", "x uln"),
+        ("× institutional upper limit of normal", "x uln"),
+        ("xULN", "x uln"),
+        ("x 10^9/L", "10^9/l"),
+        ("× 10⁹/L", "10^9/l"),
+        ("x 109/L", "10^9/l"),
+        ("x10^3/µL", "10^9/l"),
+        ("cells/mm^3", "cells/mm3"),
+        ("/mm3", "cells/mm3"),
+        ("cells/µL", "cells/mm3"),
+        ("per cubic millimeter", "cells/mm3"),
+        ("g/dL", "g/dl"),
+        ("g/L", "g/l"),
+        ("G/L", "10^9/l"),
+        ("mL/min/1.73 m2", "ml/min"),
+        ("mg/dL", "mg/dl"),
+        ("µmol/L", "µmol/l"),
+        ("umol/L", "µmol/l"),
+        ("%", "%"),
+        ("kg/m2", "kg/m2"),
+        ("mmHg", "mmhg"),
+        ("msec", "ms"),
+        ("pounds", "lb"),
+        ("weeks", "week"),
+        ("yrs", "year"),
+        ("hours", "hour"),
     ],
 )
 def test_unit_spellings(spelling, unit):
@@ -91,8 +110,20 @@ def test_literal_prefilter_never_hides_a_match():
 
 
 REQUIRED_GLOSSARY = [
-    "ECOG", "HSCT", "CNS", "CSF", "blasts", "salvage therapy", "refractory", "relapse",
-    "remission", "TKI", "CAR T", "ULN", "Karnofsky", "Lansky",
+    "ECOG",
+    "HSCT",
+    "CNS",
+    "CSF",
+    "blasts",
+    "salvage therapy",
+    "refractory",
+    "relapse",
+    "remission",
+    "TKI",
+    "CAR T",
+    "ULN",
+    "Karnofsky",
+    "Lansky",
 ]
 
 
@@ -118,9 +149,19 @@ def test_performance_table():
 @pytest.mark.parametrize(
     ("phrase", "op"),
     [
-        ("≥", ">="), ("greater than or equal to", ">="), ("at least", ">="), (">/=", ">="),
-        ("≤", "<="), ("no more than", "<="), ("not older than", "<="), ("up to", "<="),
-        (">", ">"), ("more than", ">"), ("older than", ">"), ("<", "<"), ("below", "<"),
+        ("≥", ">="),
+        ("greater than or equal to", ">="),
+        ("at least", ">="),
+        (">/=", ">="),
+        ("≤", "<="),
+        ("no more than", "<="),
+        ("not older than", "<="),
+        ("up to", "<="),
+        (">", ">"),
+        ("more than", ">"),
+        ("older than", ">"),
+        ("<", "<"),
+        ("below", "<"),
     ],
 )
 def test_comparators(phrase, op):

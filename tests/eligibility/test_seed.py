@@ -26,13 +26,45 @@ def _find(parsed, start):
     [
         ("inclusion", "Aged 18 years", "age", "age", ">=", 18, "year"),
         ("inclusion", "Eastern Cooperative", "ecog", "ecog", "<=", 2, None),
-        ("inclusion", "Greater than or equal to 5%", "measurement", "bone marrow blasts", ">=", 5, "%"),
+        (
+            "inclusion",
+            "Greater than or equal to 5%",
+            "measurement",
+            "bone marrow blasts",
+            ">=",
+            5,
+            "%",
+        ),
         ("exclusion", "Allogeneic HSCT", "procedure", "allogeneic hsct", "within", 12, "week"),
         ("exclusion", "Immunotherapy within", "therapy", "immunotherapy", "within", 4, "week"),
         ("exclusion", "Cancer chemotherapy", "therapy", "chemotherapy", "within", 2, "week"),
-        ("exclusion", "Currently receiving", "therapy", "investigational treatment", "within", 30, "day"),
-        ("exclusion", "Active ALL in the central", "measurement", "csf white blood cells", ">", 5, "cells/mm3"),
-        ("exclusion", "Female participant", "breastfeeding", "breastfeeding after last dose", "within", 96, "hour"),
+        (
+            "exclusion",
+            "Currently receiving",
+            "therapy",
+            "investigational treatment",
+            "within",
+            30,
+            "day",
+        ),
+        (
+            "exclusion",
+            "Active ALL in the central",
+            "measurement",
+            "csf white blood cells",
+            ">",
+            5,
+            "cells/mm3",
+        ),
+        (
+            "exclusion",
+            "Female participant",
+            "breastfeeding",
+            "breastfeeding after last dose",
+            "within",
+            96,
+            "hour",
+        ),
         ("exclusion", "History of malignancy", "condition", "malignancy", "within", 3, "year"),
     ],
 )
@@ -78,14 +110,20 @@ def test_exactly_five_definitions_and_no_note(parsed):
 def test_any_of_the_following_is_an_or_group_of_the_relapse_alternatives(parsed):
     head = _find(parsed, "Participants with B-precursor ALL")
     assert head.logic == "any"
-    members = [item.text for item in parsed.items if item.parent == head.id and item.role == "criterion"]
+    members = [
+        item.text for item in parsed.items if item.parent == head.id and item.role == "criterion"
+    ]
     assert members == [
         _find(parsed, "Either refractory").text,
         _find(parsed, "In untreated first").text,
         _find(parsed, "Relapsed or Refractory at any time").text,
         _find(parsed, "Relapse at any time after allogenic").text,
     ]
-    for starts in ("Eastern Cooperative", "Participants with relapse or refractory", "Greater than"):
+    for starts in (
+        "Eastern Cooperative",
+        "Participants with relapse or refractory",
+        "Greater than",
+    ):
         assert _find(parsed, starts).parent is None
 
 
@@ -106,12 +144,22 @@ def test_ids_are_stable_and_shaped(parsed):
     ("starts", "question"),
     [
         ("Aged 18 years", "Are you 18 years or older?"),
-        ("Allogeneic HSCT", "Have you had an allogeneic stem cell transplant (HSCT) in the last 12 weeks?"),
+        (
+            "Allogeneic HSCT",
+            "Have you had an allogeneic stem cell transplant (HSCT) in the last 12 weeks?",
+        ),
         ("Immunotherapy within", "Have you had immunotherapy in the last 4 weeks?"),
         ("Cancer chemotherapy", "Have you had chemotherapy in the last 2 weeks?"),
         ("Eastern Cooperative", "Is your ECOG performance status 2 or lower?"),
-        ("Greater than or equal to 5%", "Has a recent test shown the share of blasts in your bone marrow is 5% or more?"),
-        ("Female participant", "Women only: Do you expect to breastfeed during treatment or within 96 hours after the last dose?"),
+        (
+            "Greater than or equal to 5%",
+            "Has a recent test shown the share of blasts in your bone marrow is 5% or more?",
+        ),
+        (
+            "Female participant",
+            "Women only: Do you expect to breastfeed during treatment or within 96 hours after "
+            "the last dose?",
+        ),
     ],
 )
 def test_seed_questions(parsed, starts, question):

@@ -1,99 +1,28 @@
 """Splitting criteria text into items: one row per layout found in real records.
 
 Each row is (criteria text, expected outline); an outline line is
-``(id, role, parent, logic, start of text)``.
+``(id, role, parent, logic, start of text)``. The texts (excerpts of shared records, and
+the layouts the brief names) live in ``data/split_texts.json``.
 """
+
+import json
+from pathlib import Path
 
 import pytest
 
 import eligibility
 
-NESTED_MARKDOWN = """Inclusion Criteria:
-
-* Patients must be ≥ 18 years of age
-* Patients with synchronous primary tumours may be eligible if all of the following conditions are met:
-
-  * The synchronous tumour is located within the planned resection area
-  * The synchronous tumour is not FDG-avid on PET imaging
-* Women/men of childbearing potential must have agreed to use a highly effective contraceptive method
-
-Exclusion Criteria:
-
-* Clinically significant, uncontrolled cardiac disease and/or recent cardiac events (within 6 months), such as:
-
-  * Unstable angina or myocardial infarction within 6 months prior to enrollment;
-  * Symptomatic congestive heart failure (defined as New York Heart Association Grade II or greater);,
-* Pregnant or breastfeeding women."""
-
-LEGACY_WRAPPED = """
-        INCLUSION CRITERIA:\r\n\r\n        Patients with Major Depressive Disorder (MDD):\r\n\r
-          -  Age 18-55\r\n\r\n          -  Current diagnosis of MDD, as defined by DSM-IV criteria for recurrent MDD\r\n\r
-        Healthy Controls:\r\n\r\n          -  Age 18-55\r\n\r\n        EXCLUSION CRITERIA:\r\n\r
-          -  Serious suicidal ideation or behavior (with a current plan or intent), or current\r
-             delusions or hallucinations\r\n\r\n          -  Current breast feeding\r\n      """
-
-RUN_ON_NUMBERED = """Exclusion Criteria:
-
-1. Any prior history of cervical fusion 2. Requires cervical fusion of more than two levels or not contiguous levels 3. Acute cervical spine trauma requiring immediate intervention 4. BMI \\> 40"""
-
-FLAT_LETTERED = """Inclusion Criteria:
-1. Adequate organ function as defined below:
-a. Absolute neutrophil count ≥ 1.5 x 10^9/L
-b. Platelets ≥ 100 x 10^9/L
-2. ECOG performance status 0-1"""
-
-TRAILING_OR = """Inclusion Criteria:
-
-* Age ≥ 18 years OR
-* Age ≥ 16 years with consent of a parent
-* ECOG performance status 0-1"""
-
-ONE_OF = """Key Inclusion Criteria:
-
-- Documented B-cell lymphoma, one of:
-    - relapsed after at least 2 lines of therapy
-    - refractory to the last line of therapy
-- Life expectancy of at least 12 weeks
-
-Key Exclusion Criteria:
-
-- Active CNS involvement
-- The above is a summary, other exclusion criteria details may apply."""
-
-NOTES = """Inclusion Criteria:
-
-* Signed informed consent
-* Other protocol-defined inclusion criteria may apply.
-
-Exclusion Criteria:
-
-* Prior treatment with osimertinib
-
-Note: Other protocol-defined Inclusion/Exclusion criteria may apply."""
-
-SECTIONS = """Inclusion Criteria:
-
-Part A only:
-
-* Histologically confirmed solid tumour
-
-For cohort 2:
-
-* Prior anti-PD-1 therapy
-
-Exclusion Criteria: Pregnant or breastfeeding women"""
-
-BULLET_STYLES = """Inclusion criteria:
-• Age 18 years or older
-• Diagnosis of schizophrenia
-Exclusion criteria:
-a) Current substance use disorder
-b) Pregnancy
-i. Inability to give consent"""
-
-UNHEADED_PARAGRAPHS = """Patients aged 18-70 with chronic low back pain for at least 3 months.
-
-Able to attend weekly sessions."""
+TEXTS = json.loads((Path(__file__).parent / "data" / "split_texts.json").read_text("utf-8"))
+NESTED_MARKDOWN = TEXTS["nested-markdown"]
+LEGACY_WRAPPED = TEXTS["legacy-wrapped"]
+RUN_ON_NUMBERED = TEXTS["run-on-numbered"]
+FLAT_LETTERED = TEXTS["flat-lettered"]
+TRAILING_OR = TEXTS["trailing-or"]
+ONE_OF = TEXTS["one-of"]
+NOTES = TEXTS["notes"]
+SECTIONS = TEXTS["sections"]
+BULLET_STYLES = TEXTS["bullet-styles"]
+UNHEADED_PARAGRAPHS = TEXTS["unheaded-paragraphs"]
 
 ROWS = [
     (
@@ -120,7 +49,14 @@ ROWS = [
             ("inc-2", "criterion", None, None, "Current diagnosis of MDD"),
             ("inc-n2", "note", None, None, "Healthy Controls:"),
             ("inc-3", "criterion", None, None, "Age 18-55"),
-            ("exc-1", "criterion", None, None, "Serious suicidal ideation or behavior (with a current plan or intent), or current delusions or hallucinations"),
+            (
+                "exc-1",
+                "criterion",
+                None,
+                None,
+                "Serious suicidal ideation or behavior (with a current plan or intent), or current "
+                "delusions or hallucinations",
+            ),
             ("exc-2", "criterion", None, None, "Current breast feeding"),
         ],
     ),
@@ -237,7 +173,15 @@ def test_headings_set_the_kind():
 
 @pytest.mark.parametrize(
     "text",
-    ["", "   \n\t  ", "-", "* \n* \n", "----\n====", "Inclusion Criteria:\n\nExclusion Criteria:\n", "!!! ??? 123"],
+    [
+        "",
+        "   \n\t  ",
+        "-",
+        "* \n* \n",
+        "----\n====",
+        "Inclusion Criteria:\n\nExclusion Criteria:\n",
+        "!!! ??? 123",
+    ],
     ids=["empty", "whitespace", "dash", "empty-bullets", "rules", "headings-only", "punctuation"],
 )
 def test_empty_or_garbage_gives_no_items_and_a_note(text):

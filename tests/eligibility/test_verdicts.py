@@ -21,12 +21,18 @@ SEED_LIKE = """Inclusion Criteria:
 Exclusion Criteria:
 
 * Allogeneic HSCT within 12 weeks before the start of protocol-specified therapy
-* Female participant: Expected to breastfeed during treatment and for 96 hours after the last dose of treatment
+* Female participant: Expected to breastfeed during treatment and for 96 hours after the last dose
 * The above is a summary, other exclusion criteria details may apply"""
 
 ALL_GOOD = {
-    "inc-1": "yes", "inc-2.1": "no", "inc-2.2": "yes", "inc-3": "yes", "inc-4": "no",
-    "inc-5": "yes", "exc-1": "no", "exc-2": "no",
+    "inc-1": "yes",
+    "inc-2.1": "no",
+    "inc-2.2": "yes",
+    "inc-3": "yes",
+    "inc-4": "no",
+    "inc-5": "yes",
+    "exc-1": "no",
+    "exc-2": "no",
 }
 
 
@@ -53,7 +59,11 @@ def test_layout_of_the_fixture(parsed):
 
 # (answers changed from ALL_GOOD, trial verdict, {criterion id: verdict})
 ANSWER_ROWS = [
-    ({}, "likely_eligible", {"inc-2": "met", "exc-1": "met", "inc-d1": "not_applicable", "exc-n1": "not_applicable"}),
+    (
+        {},
+        "likely_eligible",
+        {"inc-2": "met", "exc-1": "met", "inc-d1": "not_applicable", "exc-n1": "not_applicable"},
+    ),
     ({"inc-1": "no"}, "likely_not_eligible", {"inc-1": "not_met"}),
     ({"exc-1": "yes"}, "likely_not_eligible", {"exc-1": "not_met"}),
     ({"exc-1": "not_sure"}, "needs_review", {"exc-1": "unknown"}),
@@ -107,7 +117,10 @@ def test_bad_answers_are_named(parsed, answers, unknown, bad):
 
 TODAY = dt.date(2026, 11, 24)
 GOOD_FACTS = {
-    "age": 34, "sex": "female", "ecog": 1, "breastfeeding": False,
+    "age": 34,
+    "sex": "female",
+    "ecog": 1,
+    "breastfeeding": False,
     "measurements": {"bone marrow blasts": (20, "%")},
     "events": [{"name": "allogeneic hsct", "date": "2025-01-10"}],
     "start_date": TODAY.isoformat(),
@@ -163,18 +176,49 @@ def _one(text):
         ("Hemoglobin ≥ 9 g/dL", {"measurements": {"hemoglobin": (95, "g/l")}}, True),
         ("Hemoglobin ≥ 9 g/dL", {"measurements": {"hemoglobin": (85, "g/l")}}, False),
         ("Platelet count ≥ 100,000/mm3", {"measurements": {"platelets": (150, "10^9/l")}}, True),
-        ("ANC ≥ 1.5 x 10^9/L", {"measurements": {"absolute neutrophil count": (900, "cells/mm3")}}, False),
-        ("Serum creatinine ≤ 1.5 mg/dL", {"measurements": {"serum creatinine": (120, "µmol/l")}}, True),
-        ("Serum creatinine ≤ 1.5 mg/dL", {"measurements": {"serum creatinine": (160, "µmol/l")}}, False),
-        ("Serum creatinine ≤ 1.5 mg/dL", {"measurements": {"serum creatinine": (1.0, "x uln")}}, None),
+        (
+            "ANC ≥ 1.5 x 10^9/L",
+            {"measurements": {"absolute neutrophil count": (900, "cells/mm3")}},
+            False,
+        ),
+        (
+            "Serum creatinine ≤ 1.5 mg/dL",
+            {"measurements": {"serum creatinine": (120, "µmol/l")}},
+            True,
+        ),
+        (
+            "Serum creatinine ≤ 1.5 mg/dL",
+            {"measurements": {"serum creatinine": (160, "µmol/l")}},
+            False,
+        ),
+        (
+            "Serum creatinine ≤ 1.5 mg/dL",
+            {"measurements": {"serum creatinine": (1.0, "x uln")}},
+            None,
+        ),
         ("Karnofsky ≥ 70", {"ecog": 1}, True),
         ("Karnofsky ≥ 70", {"ecog": 2}, False),
         ("Lansky play score ≥ 50", {"karnofsky": 60}, True),
         ("Age ≥ 6 months", {"age": 0.25}, False),
         ("Negative pregnancy test", {"pregnant": False}, True),
         ("Female", {"sex": "male"}, False),
-        ("Chemotherapy within 2 weeks", {"events": [{"name": "chemotherapy", "active": True}]}, True),
-        ("Chemotherapy within 2 weeks", {"events": [{"name": "chemotherapy", "date": "2020-01-01"}], "start_date": "2026-11-24"}, False),
+        (
+            "Chemotherapy within 2 weeks",
+            {"events": [{"name": "chemotherapy", "active": True}]},
+            True,
+        ),
+        ("Chemotherapy within 2 weeks", {"events": [], "events_complete": True}, False),
+        ("No prior chemotherapy", {"events": [], "events_complete": True}, True),
+        ("At least 2 prior lines of therapy", {"lines_of_therapy": 3}, True),
+        ("At least 2 prior lines of therapy", {"lines_of_therapy": 1}, False),
+        (
+            "Chemotherapy within 2 weeks",
+            {
+                "events": [{"name": "chemotherapy", "date": "2020-01-01"}],
+                "start_date": "2026-11-24",
+            },
+            False,
+        ),
     ],
 )
 def test_units_and_scales_convert(text, facts, holds):

@@ -15,7 +15,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def staff_client(client, django_user_model):
-    user = django_user_model.objects.create_superuser("admin", "admin@example.org", "pw")
+    # No password: hashing one is slow, and force_login does not need it.
+    user = django_user_model.objects.create(username="admin", is_staff=True, is_superuser=True)
     client.force_login(user)
     return client
 

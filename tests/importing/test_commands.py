@@ -12,7 +12,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from tests.conftest import shared_path
-from trials.models import ChangeEvent, ImportFailure, Trial
+from tests.importing.helpers import item, make_record
+from trials.models import ChangeEvent, ImportFailure, ImportRun, Trial
+from trials.services.importing import import_items
 
 pytestmark = pytest.mark.django_db
 
@@ -159,3 +161,21 @@ def test_show_refuses_unknown_or_malformed_ids(nct_id, message):
     with pytest.raises(CommandError) as excinfo:
         call_command("show", nct_id, stdout=io.StringIO())
     assert str(excinfo.value) == message
+
+
+def test_show_summary_spells_out_codes_and_lists_sites():
+    record = make_record(
+        status="ACTIVE_NOT_RECRUITING",
+        sites=(("General Hospital", "Boston", "RECRUITING"), ("Clinic", "Lyon", "")),
+    )
+    record.phases = ["PHASE1", "PHASE2"]
+    import_items([item(record)], run=ImportRun.objects.create())
+    _, out, _ = trialmatch("show", "NCT00000001")
+    lines = out.splitlines()
+    assert lines[0] == "NCT00000001: A study of something"
+    assert "Status: Active not recruiting" in lines
+    assert "Phases: Phase 1, Phase 2" in lines
+    assert lines[lines.index("Sites: 2") + 1 :][:2] == [
+        "  - General Hospital, Boston, United States [RECRUITING]",
+        "  - Clinic, Lyon, United States",
+    ]

@@ -118,8 +118,8 @@ def _build() -> Snapshot:
         cursor.execute("SELECT id FROM trials_trial")
         trials = from_ids(r[0] for r in cursor.fetchall())
         cursor.execute(
-            "SELECT DISTINCT trial_id FROM trials_site "
-            "WHERE latitude IS NOT NULL AND longitude IS NOT NULL"
+            "SELECT t.id FROM trials_trial t WHERE EXISTS (SELECT 1 FROM trials_site s "
+            "WHERE s.trial_id = t.id AND s.latitude IS NOT NULL AND s.longitude IS NOT NULL)"
         )
         located = from_ids(r[0] for r in cursor.fetchall())
     return Snapshot(values=values, trials=trials, located=located)

@@ -17,7 +17,7 @@ import datetime as dt
 import json
 from collections.abc import Iterable
 
-from django.db import connection
+from django.db import connection, transaction
 
 from trials import geo
 from trials.facets import FACET_NAMES
@@ -40,7 +40,9 @@ MAX_PAGE = 10_000
 MAX_FILTER_VALUES = 50
 RECRUITING = "RECRUITING"
 TEXT_WINDOW = 10_000
-RANK_POOL = 1_000
+RANK_POOL = 300
+# The last word is tried as a prefix when the words as typed match fewer trials than this.
+PREFIX_FALLBACK_BELOW = 20
 # Below this many candidates the default order is taken in one query; above, the browse
 # index is walked until the page is full.
 DIRECT_ORDER_LIMIT = 3_000
@@ -67,7 +69,7 @@ def search(query: SearchQuery) -> SearchPage:
     text_ids: list[int] = []
     capped = False
     if text:
-        text_ids, capped = _text_window(text, vendor)
+        text, text_ids, capped = _match(text, vendor)
         sets["text"] = from_ids(text_ids)
     for name, values in query.filters.items():
         if values:
@@ -97,7 +99,7 @@ def search(query: SearchQuery) -> SearchPage:
         ids, scores = _by_relevance(text, text_ids, base, vendor, offset, limit)
     else:
         ids = _by_default(base, bool(sets), vendor, offset, limit)
-    hits = _hits(ids, scores, near)
+    hits = _hits(ids, scores, near, snap)
     facets = _facet_counts(snap, sets, query.filters)
     return SearchPage(query=query, total=total, hits=hits, facets=facets, capped=capped)
 
@@ -134,14 +136,40 @@ def _fetch(sql: str, params: list | tuple = ()) -> list[tuple]:
         return cursor.fetchall()
 
 
+def _fetch_indexed(sql: str, params: list | tuple = ()) -> list[tuple]:
+    """``_fetch``, insisting on indexes on PostgreSQL.
+
+    Its planner prices a tsvector test or a long ``= ANY`` list too cheaply and would rather
+    scan a whole table (detoasting every vector); memory enough keeps index bitmaps exact.
+    """
+    if connection.vendor != "postgresql":
+        return _fetch(sql, params)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL work_mem = '32MB'")
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def _id_list_sql(vendor: str, ids: list[int]) -> tuple[str, list]:
     """``t.id`` among ``ids``, as one parameter (no limit on the number of ids)."""
     if vendor == "postgresql":
-        return "t.id = ANY(%s)", [ids]
+        return "t.id = ANY(%s::bigint[])", [ids]
     return "t.id IN (SELECT value FROM json_each(%s))", [json.dumps(ids)]
 
 
 # --- words ------------------------------------------------------------------------------------
+
+
+def _match(text: TextQuery, vendor: str) -> tuple[TextQuery, list[int], bool]:
+    """The words as typed; if they find little, the last word also as a prefix."""
+    if text.prefix_last:
+        exact = text.as_typed()
+        ids, capped = _text_window(exact, vendor)
+        if len(ids) >= PREFIX_FALLBACK_BELOW:
+            return exact, ids, capped
+    ids, capped = _text_window(text, vendor)
+    return text, ids, capped
 
 
 def _text_window(text: TextQuery, vendor: str) -> tuple[list[int], bool]:
@@ -165,21 +193,21 @@ def _text_window_pg(text: TextQuery) -> list[int]:
     """The GIN index yields matches in no useful order and each costs a heap visit, so the
     newest ids are searched first, in widening id ranges, until the window is full."""
     newest = _fetch("SELECT MAX(id) FROM trials_trial")[0][0] or 0
-    span = 4 * TEXT_WINDOW
-    while True:
-        low = newest - span
-        ids = [
+    ids: list[int] = []
+    high, span = newest, 2 * TEXT_WINDOW
+    while high > 0 and len(ids) <= TEXT_WINDOW:
+        low = max(0, high - span)
+        ids += [
             r[0]
-            for r in _fetch(
+            for r in _fetch_indexed(
                 # "id + 0": sort the few matches rather than walk the primary key testing each.
                 "SELECT id FROM trials_trial WHERE search_vector @@ to_tsquery('english', %s) "
-                "AND id > %s ORDER BY id + 0 DESC LIMIT %s",
-                [text.tsquery(), low, TEXT_WINDOW + 1],
+                "AND id > %s AND id <= %s ORDER BY id + 0 DESC LIMIT %s",
+                [text.tsquery(), low, high, TEXT_WINDOW + 1 - len(ids)],
             )
         ]
-        if len(ids) > TEXT_WINDOW or low <= 0:
-            return ids
-        span *= 8
+        high, span = low, span * 2
+    return ids
 
 
 def _freshness(updated: dt.date | str | None, today: dt.date) -> float:
@@ -203,7 +231,7 @@ def _scores(ids: list[int], text: TextQuery, vendor: str) -> dict[int, float]:
         relevance = dict(
             _fetch(
                 "SELECT t.id, ts_rank_cd(%s, t.search_vector, to_tsquery('english', %s)) "
-                "FROM trials_trial t WHERE t.id = ANY(%s)",
+                "FROM trials_trial t WHERE t.id = ANY(%s::bigint[])",
                 [PG_RANK_WEIGHTS, text.tsquery(), ids],
             )
         )
@@ -234,8 +262,11 @@ def _scores(ids: list[int], text: TextQuery, vendor: str) -> dict[int, float]:
 def _by_relevance(
     text: TextQuery, text_ids: list[int], base: int, vendor: str, offset: int, limit: int
 ) -> tuple[list[int], dict[int, float]]:
-    member = Membership(base)
-    candidates = [i for i in text_ids if i in member]
+    if base.bit_count() == len(text_ids):
+        candidates = text_ids  # no other condition took any away
+    else:
+        member = Membership(base)
+        candidates = [i for i in text_ids if i in member]
     pool = candidates[:RANK_POOL]
     scores = _scores(pool, text, vendor)
     ranked = sorted(pool, key=lambda i: (-scores[i], i)) + candidates[RANK_POOL:]
@@ -315,28 +346,31 @@ def _within(
     source = "trials_site s"
     if candidates is not None:
         if vendor == "postgresql":
-            where.append("s.trial_id = ANY(%s)")
+            where.append("s.trial_id = ANY(%s::bigint[])")
             params.append(to_ids(candidates))
         else:
             source = "trials_site s INDEXED BY trials_site_trial_geo"
             where.append("s.trial_id IN (SELECT value FROM json_each(%s))")
             params.append(json.dumps(to_ids(candidates)))
-    cutoff, cutoff_params = ("", []) if radius_km is None else ("WHERE x.d <= %s", [radius_km])
-    dist = geo.haversine_sql("s.latitude", "s.longitude", vendor)
-    rows = _fetch(
-        "SELECT x.trial_id, MIN(x.d), MIN(CASE WHEN x.status = %s THEN x.d END), "
-        "MIN(CASE WHEN x.status = '' THEN x.d END) "
-        f"FROM (SELECT s.trial_id, s.status, {dist} AS d FROM {source} "
+    cutoff, cutoff_params = "", []
+    if radius_km is not None:
+        cutoff, cutoff_params = "WHERE x.a <= %s", [geo.term_for_km(radius_km)]
+    term, term_params = geo.haversine_term_sql("s.latitude", "s.longitude", near.lat, near.lon)
+    rows = _fetch_indexed(
+        "SELECT x.trial_id, MIN(x.a), MIN(CASE WHEN x.status = %s THEN x.a END), "
+        "MIN(CASE WHEN x.status = '' THEN x.a END) "
+        f"FROM (SELECT s.trial_id, s.status, {term} AS a FROM {source} "
         f"WHERE {' AND '.join(where)}) x {cutoff} GROUP BY x.trial_id",
-        [RECRUITING, near.lat, near.lat, near.lon, *params, *cutoff_params],
+        [RECRUITING, *term_params, *params, *cutoff_params],
     )
     recruiting = Membership(snap.values.get("status", {}).get(RECRUITING, 0))
     result: dict[int, tuple[float, float | None]] = {}
+    km = geo.km_from_term
     for trial_id, nearest, recruiting_site, unstated_site in rows:
         best = recruiting_site
         if unstated_site is not None and trial_id in recruiting:
             best = unstated_site if best is None else min(best, unstated_site)
-        result[trial_id] = (nearest, best)
+        result[trial_id] = (km(nearest), None if best is None else km(best))
     return result
 
 
@@ -358,16 +392,13 @@ def _by_distance(
         )
         return ordered[offset : offset + limit]
     located = base & snap.located
+    few = located if located.bit_count() <= GEO_CANDIDATE_LIMIT else None
     found: list[int] = []
-    if located.bit_count() <= GEO_CANDIDATE_LIMIT:
-        rows = _within(near, None, snap, vendor, candidates=located)
-        found = sorted(rows, key=lambda i: (rows[i][0], i))
-    else:
-        for radius in EXPANDING_RADII_KM:
-            rows = _within(near, radius, snap, vendor)
-            found = sorted((i for i in rows if i in member), key=lambda i: (rows[i][0], i))
-            if len(found) >= offset + limit or len(found) >= located.bit_count():
-                break
+    for radius in EXPANDING_RADII_KM:
+        rows = _within(near, radius, snap, vendor, candidates=few)
+        found = sorted((i for i in rows if i in member), key=lambda i: (rows[i][0], i))
+        if len(found) >= offset + limit or len(found) >= located.bit_count():
+            break
     page = found[offset : offset + limit]
     if len(page) < limit:
         # Past the located trials: those without a located site, in the browse order.
@@ -377,27 +408,21 @@ def _by_distance(
     return page
 
 
-def _nearest_sites(ids: list[int], near: GeoFilter) -> dict[int, NearestSite]:
+def _nearest_sites(ids: list[int], near: GeoFilter, snap: Snapshot) -> dict[int, NearestSite]:
     """Each trial's nearest site; within a radius, its nearest recruiting one if it has any."""
-    sites = Site.objects.filter(
-        trial_id__in=ids, latitude__isnull=False, longitude__isnull=False
-    ).values_list(
-        "trial_id",
-        "facility",
-        "city",
-        "state",
-        "country",
-        "status",
-        "latitude",
-        "longitude",
-        "trial__overall_status",
-    )
+    sites = Site.objects.filter(trial_id__in=ids, latitude__isnull=False, longitude__isnull=False)
+    if near.radius_km is not None:
+        lat_min, lat_max, _ = geo.bounding_box(near.lat, near.lon, near.radius_km)
+        sites = sites.filter(latitude__gte=lat_min, latitude__lte=lat_max)
+    recruiting_trials = Membership(snap.values.get("status", {}).get(RECRUITING, 0))
     best: dict[int, tuple] = {}
-    for trial_id, facility, city, state, country, status, lat, lon, trial_status in sites:
+    for trial_id, facility, city, state, country, status, lat, lon in sites.values_list(
+        "trial_id", "facility", "city", "state", "country", "status", "latitude", "longitude"
+    ):
         distance = geo.haversine_km(near.lat, near.lon, lat, lon)
         if near.radius_km is not None and distance > near.radius_km:
             continue
-        recruiting = status == RECRUITING or (not status and trial_status == RECRUITING)
+        recruiting = status == RECRUITING or (not status and trial_id in recruiting_trials)
         key = (0 if recruiting or near.radius_km is None else 1, distance)
         site = NearestSite(facility, city, state, country, status, round(distance, 1))
         if trial_id not in best or key < best[trial_id][0]:
@@ -408,14 +433,16 @@ def _nearest_sites(ids: list[int], near: GeoFilter) -> dict[int, NearestSite]:
 # --- the page and its facets ------------------------------------------------------------------
 
 
-def _hits(ids: list[int], scores: dict[int, float], near: GeoFilter | None) -> list[SearchHit]:
+def _hits(
+    ids: list[int], scores: dict[int, float], near: GeoFilter | None, snap: Snapshot
+) -> list[SearchHit]:
     trials = {
         t.id: t
         for t in Trial.objects.filter(id__in=ids).only(
             "id", "nct_id", "title", "overall_status", "conditions"
         )
     }
-    nearest = _nearest_sites(ids, near) if near is not None else {}
+    nearest = _nearest_sites(ids, near, snap) if near is not None else {}
     return [
         SearchHit(
             nct_id=trials[i].nct_id,

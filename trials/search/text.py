@@ -3,7 +3,8 @@
 Nothing of the user's syntax reaches the engine: the text is cut into word tokens (letters and
 digits only), so quotes, ``AND``/``NEAR``, ``*``, ``-``, parentheses and emoji cannot break the
 query. Words joined by punctuation ("covid-19", "b-all") stay a phrase; every word must match;
-the last word also matches as a prefix while it is being typed.
+the last word may also match as a prefix, for a word still being typed (the search tries that
+only when the words as typed find little: prefix expansion is costly on a large index).
 """
 
 from __future__ import annotations
@@ -37,6 +38,10 @@ class TextQuery:
 
     def __bool__(self) -> bool:
         return bool(self.phrases)
+
+    def as_typed(self) -> TextQuery:
+        """The same words without the prefix on the last one."""
+        return TextQuery(self.phrases, False)
 
     def fts5(self) -> str:
         """An FTS5 MATCH expression: ``"covid 19" AND "vaccin"*``."""

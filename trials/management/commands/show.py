@@ -49,9 +49,9 @@ def summary(trial: Trial) -> str:
     lines = [
         f"{record.nct_id}: {record.title}",
         *_field("Official title", record.official_title if record.brief_title else ""),
-        *_field("Status", record.overall_status.replace("_", " ").lower().capitalize()),
-        *_field("Study type", record.study_type.replace("_", " ").lower().capitalize()),
-        *_field("Phases", ", ".join(record.phases)),
+        *_field("Status", _words(record.overall_status)),
+        *_field("Study type", _words(record.study_type)),
+        *_field("Phases", ", ".join(_words(p) for p in record.phases)),
         *_field("Conditions", "; ".join(record.conditions)),
         *_field("Interventions", "; ".join(trial.intervention_names)),
         *_field("Sponsor", record.lead_sponsor),
@@ -72,6 +72,14 @@ def summary(trial: Trial) -> str:
     if record.brief_summary:
         lines += ["", record.brief_summary.strip()]
     return "\n".join(lines)
+
+
+def _words(code: str) -> str:
+    """``ACTIVE_NOT_RECRUITING`` as "Active not recruiting", ``PHASE2`` as "Phase 2"."""
+    if code == "NA":
+        return "Not applicable"
+    text = code.replace("_", " ").lower().capitalize()
+    return text[:-1] + " " + text[-1] if text[-1:].isdigit() else text
 
 
 def _field(label: str, value: Any) -> list[str]:

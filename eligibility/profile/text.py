@@ -1,0 +1,434 @@
+"""Facts from a free-text patient note (age, sex, conditions, treatments, labs, status).
+
+Rules are data: ``data/text_rules.json`` (patterns, negation and history cues) and
+``data/lexicon.json`` (what to look for). Negation works NegEx-style: a cue opens a scope
+that runs forward through a list until a terminator or the end of the sentence, so
+"denies smoking, diabetes, or ..." marks each listed item absent.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from eligibility.profile import lexicon
+from eligibility.profile.errors import ProfileError
+from eligibility.profile.model import Condition, Lab, Medication, Performance, Profile, Treatment
+from eligibility.profile.units import canonical_unit, lab_specs, load_data
+
+_PLACEHOLDER = re.compile(r"\[\*\*[^\]]*\*\*\]")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\"'])|\n+|(?<=\w)\s+-\s+(?=[A-Z])")
+_CLAUSE_BREAK = re.compile(r"[;:.!?()]")
+_GROUP_ORDER = {"conditions": 0, "treatments": 1, "drugs": 2}
+
+
+@dataclass
+class _Rules:
+    age: list[tuple[re.Pattern[str], str, bool]]
+    age_not_patient: re.Pattern[str]
+    sex_words: dict[str, str]
+    sex_letter: re.Pattern[str]
+    negation_pre: re.Pattern[str]
+    negation_post: re.Pattern[str]
+    terminators: re.Pattern[str]
+    history: re.Pattern[str]
+    family: re.Pattern[str]
+    past_treatment: re.Pattern[str]
+    current_medication: re.Pattern[str]
+    relative_time: list[tuple[re.Pattern[str], dict[str, Any]]]
+    number_words: dict[str, int]
+    pregnancy: tuple[re.Pattern[str], re.Pattern[str]]
+    breastfeeding: tuple[re.Pattern[str], re.Pattern[str]]
+    performance: list[tuple[str, re.Pattern[str]]]
+    stage: re.Pattern[str]
+    lab_name: re.Pattern[str]
+    lab_value: re.Pattern[str]
+    blast_percent: re.Pattern[str]
+
+
+def _words(cues: list[str]) -> re.Pattern[str]:
+    ordered = sorted(cues, key=len, reverse=True)
+    return re.compile(r"(?<![\w/])(?:" + "|".join(ordered) + r")(?![\w/])", re.I)
+
+
+@lru_cache(maxsize=1)
+def text_rules() -> _Rules:
+    data = load_data("text_rules.json")
+    age = [
+        (
+            re.compile(row["pattern"], 0 if row.get("case_sensitive") else re.I),
+            row["unit"],
+            bool(row.get("only_first_sentence")),
+        )
+        for row in data["age"]
+    ]
+    sex_words = {word: sex for sex, words in data["sex"].items() for word in words}
+    aliases = sorted(
+        ((alias, spec.name) for spec in lab_specs() for alias in spec.aliases),
+        key=lambda pair: len(pair[0]),
+        reverse=True,
+    )
+    lab_name = re.compile(
+        r"(?<![\w-])(?P<name>" + "|".join(re.escape(a) for a, _ in aliases) + r")(?![\w-])", re.I
+    )
+
+    def either(block: dict[str, list[str]]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+        return (
+            re.compile("|".join(block["positive"]), re.I),
+            re.compile("|".join(block["negative"]), re.I),
+        )
+
+    return _Rules(
+        age=age,
+        age_not_patient=re.compile(data["age_not_patient"], re.I),
+        sex_words=sex_words,
+        sex_letter=re.compile(
+            r"\b\d{1,3}\s?(?:yo|y/o|y\.o\.|-year-old|year old)?\s*(?P<sex>[MF])\b"
+        ),
+        negation_pre=_words(data["negation_pre"]),
+        negation_post=re.compile(r"^\W{0,3}(?:" + "|".join(data["negation_post"]) + ")", re.I),
+        terminators=_words(data["negation_terminators"]),
+        history=_words(data["history_cues"]),
+        family=re.compile("|".join(data["family_cues"]), re.I),
+        past_treatment=_words(data["past_treatment_cues"]),
+        current_medication=_words(data["current_medication_cues"]),
+        relative_time=[(re.compile(row["pattern"], re.I), row) for row in data["relative_time"]],
+        number_words={k: int(v) for k, v in data["age_number_words"].items()},
+        pregnancy=either(data["pregnancy"]),
+        breastfeeding=either(data["breastfeeding"]),
+        performance=[
+            (row["scale"], re.compile(row["pattern"], re.I)) for row in data["performance"]
+        ],
+        stage=re.compile(data["stage"], re.I),
+        lab_name=lab_name,
+        lab_value=re.compile(data["lab_value"], re.I),
+        blast_percent=re.compile(data["blast_percent"], re.I),
+    )
+
+
+@lru_cache(maxsize=1)
+def _lab_alias_table() -> dict[str, str]:
+    return {alias.lower(): spec.name for spec in lab_specs() for alias in spec.aliases}
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE.split(text) if s and s.strip()]
+
+
+# --- age and sex -------------------------------------------------------------------------------
+
+
+def _age(text: str, first: str) -> float | None:
+    r = text_rules()
+    found: list[tuple[int, float]] = []
+    for pattern, unit, first_only in r.age:
+        where = first if first_only else text
+        for m in pattern.finditer(where):
+            if r.age_not_patient.search(where[max(0, m.start() - 40) : m.start()]):
+                continue
+            n = float(m.group("n"))
+            years = {"year": n, "month": n / 12, "week": n * 7 / 365.25, "day": n / 365.25}[unit]
+            found.append((m.start(), round(years, 2)))
+            break
+    return min(found)[1] if found else None
+
+
+def _sex(text: str) -> str | None:
+    r = text_rules()
+    letter = r.sex_letter.search(text[:40])
+    if letter:
+        return "male" if letter.group("sex") == "M" else "female"
+    for m in re.finditer(r"[A-Za-z]+", text):
+        sex = r.sex_words.get(m.group(0).lower())
+        if sex:
+            return sex
+    return None
+
+
+# --- mentions -----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Mention:
+    entry: lexicon.Entry | None
+    name: str
+    group: str
+    start: int
+    end: int
+    negated: bool = False
+    history: bool = False
+    current: bool = False
+    date: dt.date | None = None
+    stage: str | None = None
+
+
+def _find_mentions(sentence: str) -> list[_Mention]:
+    candidates: list[_Mention] = []
+    for entry in lexicon.entries():
+        for m in entry.pattern.finditer(sentence):
+            candidates.append(_Mention(entry, entry.name, entry.group, m.start(), m.end()))
+        if entry.absent_pattern is not None:
+            for m in entry.absent_pattern.finditer(sentence):
+                candidates.append(
+                    _Mention(entry, entry.name, entry.group, m.start(), m.end(), negated=True)
+                )
+    for m in lexicon.drug_suffix_regex().finditer(sentence):
+        candidates.append(_Mention(None, m.group(0).lower(), "drugs", m.start(), m.end()))
+    candidates.sort(key=lambda c: (-(c.end - c.start), _GROUP_ORDER[c.group], c.start))
+    chosen: list[_Mention] = []
+    for c in candidates:
+        if all(c.end <= x.start or c.start >= x.end for x in chosen):
+            chosen.append(c)
+    return sorted(chosen, key=lambda c: c.start)
+
+
+def _negated(sentence: str, mention: _Mention) -> bool:
+    r = text_rules()
+    if mention.negated:
+        return True
+    before = sentence[max(0, mention.start - 100) : mention.start]
+    cues = list(r.negation_pre.finditer(before))
+    if cues:
+        gap = before[cues[-1].end() :]
+        if not _CLAUSE_BREAK.search(gap) and not r.terminators.search(gap):
+            return True
+    return bool(r.negation_post.search(sentence[mention.end : mention.end + 40]))
+
+
+def _clause_before(sentence: str, pos: int, width: int = 80) -> str:
+    window = sentence[max(0, pos - width) : pos]
+    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(window)]
+    return window[breaks[-1] :] if breaks else window
+
+
+def _shift(as_of: dt.date, n: int, unit: str) -> dt.date:
+    unit = unit.lower().rstrip("s")
+    if unit == "day":
+        return as_of - dt.timedelta(days=n)
+    if unit == "week":
+        return as_of - dt.timedelta(weeks=n)
+    months = n * 12 if unit == "year" else n
+    year, month = divmod(as_of.year * 12 + as_of.month - 1 - months, 12)
+    last_day = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(as_of.day, last_day))
+
+
+def _times(sentence: str, as_of: dt.date, age: float | None) -> list[tuple[int, int, dt.date]]:
+    r = text_rules()
+    out: list[tuple[int, int, dt.date]] = []
+    for pattern, row in r.relative_time:
+        for m in pattern.finditer(sentence):
+            groups = m.groupdict()
+            if groups.get("year"):
+                year = int(groups["year"])
+                if year <= as_of.year:
+                    out.append((m.start(), m.end(), dt.date(year, 1, 1)))
+                continue
+            if groups.get("age"):
+                at = int(groups["age"])
+                if age is not None and at <= age:
+                    out.append((m.start(), m.end(), _shift(as_of, round(age - at), "year")))
+                continue
+            raw = groups.get("n") or str(row.get("n", ""))
+            n = r.number_words.get(raw.lower(), 1 if raw.lower() in ("a", "an") else None)
+            if n is None and raw.isdigit():
+                n = int(raw)
+            unit = groups.get("unit") or row.get("unit")
+            if n is not None and unit:
+                out.append((m.start(), m.end(), _shift(as_of, n, unit)))
+    return out
+
+
+def _assign_times(mentions: list[_Mention], times: list[tuple[int, int, dt.date]]) -> None:
+    for start, _end, when in times:
+        before = [m for m in mentions if m.end <= start]
+        after = [m for m in mentions if m.start >= start]
+        target = before[-1] if before else (after[0] if after else None)
+        if target is not None and target.date is None:
+            target.date = when
+
+
+def _read_mentions(sentence: str, as_of: dt.date, age: float | None) -> list[_Mention]:
+    r = text_rules()
+    mentions = _find_mentions(sentence)
+    kept = []
+    for m in mentions:
+        if r.family.search(sentence[: m.start]):
+            continue
+        m.negated = _negated(sentence, m)
+        clause = _clause_before(sentence, m.start)
+        if m.group == "conditions":
+            m.history = bool(r.history.search(clause))
+            stage = r.stage.search(sentence, max(0, m.start - 30), min(len(sentence), m.end + 40))
+            if stage:
+                m.stage = stage.group("stage") or stage.group("relapse")
+                if stage.group("stage"):
+                    m.stage = "stage " + m.stage
+        else:
+            past = [c.end() for c in r.past_treatment.finditer(clause)]
+            now = [c.end() for c in r.current_medication.finditer(clause)]
+            # The cue nearest the mention decides: "s/p transplant on tacrolimus" is current.
+            m.current = bool(now) and (not past or now[-1] > past[-1])
+            m.history = bool(past) and not m.current
+        kept.append(m)
+    _assign_times(kept, _times(sentence, as_of, age))
+    return kept
+
+
+# --- labs, performance, pregnancy -------------------------------------------------------------
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def _unit_after(text: str) -> str | None:
+    tokens = text.split()[:3]
+    for size in (3, 2, 1):
+        if len(tokens) < size:
+            continue
+        candidate = "".join(tokens[:size]).rstrip(".,;:")
+        unit = canonical_unit(candidate)
+        if unit:
+            return unit
+    return None
+
+
+def _labs(sentence: str) -> list[Lab]:
+    r = text_rules()
+    aliases = _lab_alias_table()
+    labs: list[Lab] = []
+    taken: list[tuple[int, int]] = []
+    for m in r.blast_percent.finditer(sentence):
+        where = (m.group("where") or "") + (m.group("after") or "")
+        name = (
+            "peripheral blood blasts"
+            if re.search(r"blood|circulat", where, re.I)
+            else "bone marrow blasts"
+        )
+        labs.append(Lab(name=name, value=_number(m.group("value")), unit="%"))
+        taken.append((m.start(), m.end()))
+    for m in r.lab_name.finditer(sentence):
+        alias = m.group("name")
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        if len(alias) <= 2 and not alias[0].isupper():
+            continue
+        v = r.lab_value.match(sentence, m.end())
+        if not v or v.group("cmp"):
+            continue
+        gap = sentence[m.end() : v.start("value")]
+        if re.search(r"[a-z]{3,}", gap, re.I) and not re.search(
+            r"^\s*(?:\([^)]*\))?\s*(?:of|is|was|at|are|were|level|levels|count|value)?\s*[:=]?\s*$",
+            gap,
+            re.I,
+        ):
+            continue
+        rest = sentence[v.start("value") + len(v.group("value")) :]
+        unit = _unit_after(rest)
+        labs.append(Lab(name=aliases[alias.lower()], value=_number(v.group("value")), unit=unit))
+        taken.append((m.start(), v.end()))
+    return labs
+
+
+def _performance(text: str) -> Performance:
+    values: dict[str, int] = {}
+    for scale, pattern in text_rules().performance:
+        m = pattern.search(text)
+        if m and scale not in values:
+            values[scale] = int(m.group("n"))
+    return Performance(**values)
+
+
+def _state(text: str, patterns: tuple[re.Pattern[str], re.Pattern[str]]) -> bool | None:
+    positive, negative = patterns
+    if positive.search(text):
+        return True
+    if negative.search(text):
+        return False
+    return None
+
+
+# --- assembly -----------------------------------------------------------------------------------
+
+
+def profile_from_text(text: object, as_of: dt.date | None = None) -> Profile:
+    """A profile from a free-text note; facts it cannot find stay unknown (None / empty)."""
+    if not isinstance(text, str):
+        raise ProfileError("expected the note as text", "text")
+    if not text.strip():
+        raise ProfileError("the note is empty", "text")
+    as_of = as_of or dt.date.today()
+    clean = _PLACEHOLDER.sub(" ", text)
+    parts = sentences(clean)
+    age = _age(clean, parts[0] if parts else clean)
+    sex = _sex(clean)
+    conditions: dict[str, Condition] = {}
+    treatments: dict[str, Treatment] = {}
+    medications: dict[str, Medication] = {}
+    labs: list[Lab] = []
+    for sentence in parts:
+        for m in _read_mentions(sentence, as_of, age):
+            _merge(m, conditions, treatments, medications)
+        labs.extend(_labs(sentence))
+    pregnant = None if sex == "male" else _state(clean, text_rules().pregnancy)
+    breastfeeding = None if sex == "male" else _state(clean, text_rules().breastfeeding)
+    try:
+        return Profile(
+            as_of=as_of,
+            age=age,
+            sex=sex,  # type: ignore[arg-type]
+            conditions=list(conditions.values()),
+            treatments=list(treatments.values()),
+            medications=list(medications.values()),
+            labs=labs,
+            performance=_performance(clean),
+            pregnant=pregnant,
+            breastfeeding=breastfeeding,
+            history=text.strip(),
+            source="text",
+        )
+    except ValueError as exc:
+        raise ProfileError(f"could not read the note: {exc}", "text") from None
+
+
+def _merge(
+    m: _Mention,
+    conditions: dict[str, Condition],
+    treatments: dict[str, Treatment],
+    medications: dict[str, Medication],
+) -> None:
+    """Fold one mention into the profile; a present mention beats an absent one."""
+    if m.group == "conditions":
+        status = "absent" if m.negated else "history" if m.history else "active"
+        old = conditions.get(m.name)
+        if old is None or (old.status == "absent" and status != "absent"):
+            conditions[m.name] = Condition(name=m.name, status=status, onset=m.date, stage=m.stage)  # type: ignore[arg-type]
+        elif status != "absent":
+            old.onset = old.onset or m.date
+            old.stage = old.stage or m.stage
+            if status == "active":
+                old.status = "active"
+        return
+    kind = m.entry.kind if m.entry else "drug"
+    if m.group == "drugs" and not m.history and not m.negated:
+        med = medications.get(m.name)
+        if med is None or med.status == "absent":
+            medications[m.name] = Medication(name=m.name, start=m.date)
+        return
+    if m.group == "drugs" and m.negated:
+        medications.setdefault(m.name, Medication(name=m.name, status="absent"))
+        return
+    status = "absent" if m.negated else "ongoing" if m.current else "completed"
+    old_t = treatments.get(m.name)
+    if old_t is None or (old_t.status == "absent" and status != "absent"):
+        start = m.date
+        end = m.date if status == "completed" else None
+        treatments[m.name] = Treatment(name=m.name, kind=kind, status=status, start=start, end=end)  # type: ignore[arg-type]
+    elif status != "absent" and old_t.start is None and m.date is not None:
+        old_t.start = m.date
+        old_t.end = m.date if old_t.status == "completed" else None

@@ -1,0 +1,76 @@
+"""A tiny hand-made corpus in TrialGPT's format, written where each test wants it."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+TRIALS = [
+    {
+        "_id": "NCT00000001",
+        "title": "Smoking Cessation With Varenicline",
+        "text": "Summary: Helping adult smokers quit smoking.",
+        "metadata": {
+            "diseases_list": ["Smoking", "Tobacco Use Disorder"],
+            "brief_summary": "Helping adult smokers quit smoking with varenicline.",
+            "inclusion_criteria": "Current smokers of 10 or more cigarettes a day. Age 18 to 70",
+            "exclusion_criteria": "Pregnancy",
+        },
+    },
+    {
+        "_id": "NCT00000002",
+        "title": "Inhaled Corticosteroids in Adult Asthma",
+        "text": "Summary: Budesonide for adults with persistent asthma.",
+        "metadata": {
+            "diseases_list": ["Asthma"],
+            "brief_summary": "Budesonide for adults with persistent asthma and wheezing.",
+            "inclusion_criteria": "Adults with persistent asthma. Age 18 years or older",
+            "exclusion_criteria": "Current smokers",
+        },
+    },
+    {
+        "_id": "NCT00000003",
+        "title": "Kawasaki Disease in Children: Infliximab",
+        "text": "Summary: Infliximab for children with Kawasaki disease and coronary aneurysm.",
+        "metadata": {
+            "diseases_list": ["Mucocutaneous Lymph Node Syndrome"],
+            "brief_summary": "Infliximab for children with Kawasaki disease.",
+            "inclusion_criteria": "Children aged 1-16 years with fever and strawberry tongue",
+            "exclusion_criteria": "",
+        },
+    },
+    {
+        "_id": "NCT00000004",
+        "title": "Early Invasive Strategy After Myocardial Infarction",
+        "text": "Summary: Angiography within 24 hours of acute myocardial infarction.",
+        "metadata": {
+            "diseases_list": ["Myocardial Infarction", "Coronary Artery Disease"],
+            "brief_summary": "Angiography within 24 hours of acute myocardial infarction.",
+            "inclusion_criteria": "Adults with acute MI and chest pain",
+            "exclusion_criteria": "",
+        },
+    },
+]
+
+QUERIES = [
+    {
+        "_id": "p1",
+        "text": "A 45-year-old man with persistent asthma and wheezing. He denies smoking.",
+    },
+    {"_id": "p2", "text": "A 3-year-old boy with 6 days of fever, strawberry tongue and rash."},
+    {"_id": "p3", "text": "A 60-year-old woman with crushing chest pain; ECG shows an acute MI."},
+]
+
+
+def write_jsonl(path: Path, rows: list) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def tiny(tmp_path: Path) -> dict[str, Path]:
+    return {
+        "corpus": write_jsonl(tmp_path / "corpus.jsonl", TRIALS),
+        "queries": write_jsonl(tmp_path / "queries.jsonl", QUERIES),
+        "dir": tmp_path,
+    }

@@ -1,0 +1,91 @@
+"""Integrity of the profile's rule tables: they load, compile and agree with the engine."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from eligibility import rules
+from eligibility.profile import lexicon
+from eligibility.profile.text import text_rules
+from eligibility.profile.units import lab_specs, load_data, unit_aliases
+
+
+def test_text_rules_compile() -> None:
+    r = text_rules()
+    assert r.age and r.performance and r.relative_time
+    assert r.negation_pre.search("She denies smoking")
+    assert not r.negation_pre.search("She smokes")
+
+
+@pytest.mark.parametrize("entry", lexicon.entries(), ids=lambda e: f"{e.group}:{e.name}")
+def test_every_lexicon_entry_recognises_its_own_name(entry: lexicon.Entry) -> None:
+    assert entry.pattern.search(entry.name), entry.name
+
+
+def test_lexicon_names_are_unique_per_group() -> None:
+    for group in ("conditions", "treatments", "drugs"):
+        names = [e.name.lower() for e in lexicon.of(group)]
+        assert len(names) == len(set(names)), group
+
+
+def test_treatment_kinds_are_profile_kinds() -> None:
+    from typing import get_args
+
+    from eligibility.profile.model import TreatmentKind
+
+    assert {e.kind for e in lexicon.of("treatments")} <= set(get_args(TreatmentKind))
+
+
+def test_lab_aliases_point_to_one_analyte() -> None:
+    seen: dict[str, str] = {}
+    for spec in lab_specs():
+        for alias in (spec.name, *spec.aliases):
+            assert seen.setdefault(alias.lower(), spec.name) == spec.name, alias
+
+
+def test_lab_units_and_conversions_are_known_units() -> None:
+    units = set(load_data("labs.json")["units"])
+    for spec in lab_specs():
+        assert spec.unit is None or spec.unit in units, spec.name
+        assert set(spec.convert) <= units, spec.name
+        assert spec.unit not in spec.convert
+
+
+def test_unit_spellings_are_unambiguous() -> None:
+    seen: dict[str, str] = {}
+    for canonical, spellings in load_data("labs.json")["units"].items():
+        for spelling in spellings:
+            key = re.sub(r"\s+", "", spelling.lower())
+            assert seen.setdefault(key, canonical) == canonical, spelling
+    assert unit_aliases()["g/dl"] == "g/dl"
+
+
+def test_canonical_units_are_spelled_as_the_engine_spells_them() -> None:
+    engine_units = {u["unit"] for u in rules.unit_table()["units"]}
+    for spec in lab_specs():
+        assert spec.unit is None or spec.unit in engine_units, (spec.name, spec.unit)
+
+
+def test_lab_names_match_the_engine_vocabulary() -> None:
+    """Where the engine knows an analyte, the profile keeps it under the engine's name."""
+    engine = {t.name: t for t in rules.vocabulary()["measurement"]}
+    for spec in lab_specs():
+        hits = [
+            t.name for t in engine.values() if t.context is None and t.pattern.fullmatch(spec.name)
+        ]
+        if hits and not spec.distinct:
+            assert spec.name in hits, (spec.name, hits)
+
+
+def test_distinct_analyte_keeps_its_own_name_in_the_facts() -> None:
+    from eligibility.profile import load_profile
+
+    labs = [
+        {"name": "total bilirubin", "value": 1.0, "unit": "mg/dL"},
+        {"name": "direct bilirubin", "value": 0.2, "unit": "mg/dL"},
+    ]
+    facts = load_profile({"labs": labs}).to_facts()["measurements"]
+    assert facts["total bilirubin"] == (1.0, "mg/dl")
+    assert facts["direct bilirubin"] == (0.2, "mg/dl")

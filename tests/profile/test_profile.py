@@ -1,0 +1,385 @@
+"""Profile JSON, FHIR bundles and patient files: the same patient reads the same everywhere."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from eligibility import evaluate, parse_criteria
+from eligibility.profile import (
+    ProfileError,
+    load_patient_file,
+    load_profile,
+    profile_from_fhir,
+    profile_from_text,
+)
+from eligibility.profile.model import Performance, Profile
+from eligibility.profile.units import normalise
+from tests.conftest import SEED_FIXTURE
+
+FIXTURES = Path(__file__).parent / "fixtures"
+AS_OF = dt.date(2025, 3, 1)
+
+
+def _json(name: str) -> Any:
+    return json.loads((FIXTURES / name).read_text("utf-8"))
+
+
+def _seed_profiles() -> dict[str, Profile]:
+    return {
+        "json": load_profile(_json("seed_profile.json")),
+        "text": profile_from_text((FIXTURES / "seed_note.txt").read_text("utf-8"), as_of=AS_OF),
+        "fhir": profile_from_fhir(_json("seed_mcode_bundle.json"), as_of=AS_OF),
+    }
+
+
+@pytest.mark.parametrize("source", ["json", "text", "fhir"])
+def test_seed_case_reads_the_same_from_every_source(source: str) -> None:
+    p = _seed_profiles()[source]
+    facts = p.to_facts()
+    assert p.source == source
+    assert int(facts["age"]) == 34
+    assert facts["sex"] == "male"
+    assert facts["ecog"] == 1
+    assert facts["measurements"]["bone marrow blasts"] == (40.0, "%")
+    assert facts["measurements"]["hemoglobin"] == pytest.approx((9.8, "g/dl"))
+    assert facts["measurements"]["platelets"] == (45.0, "10^9/l")
+    assert facts["measurements"]["serum creatinine"][0] == pytest.approx(0.9, abs=0.01)
+    names = {e["name"] for e in facts["events"] if e["active"]}
+    assert {"b cell acute lymphoblastic leukemia", "b all", "relapse"} <= names
+    leukemia = next(c for c in p.conditions if c.name.startswith("B-cell acute"))
+    assert leukemia.stage == "second relapse"
+    assert "B-ALL" in p.search_text()
+
+
+def test_transplant_six_weeks_ago_rules_out_the_seed_trial() -> None:
+    trial = json.loads(SEED_FIXTURE.read_text("utf-8"))
+    parsed = parse_criteria(trial["protocolSection"]["eligibilityModule"]["eligibilityCriteria"])
+    with_hsct = evaluate(parsed, facts=_seed_profiles()["fhir"].to_facts())
+    without = evaluate(parsed, facts=_seed_profiles()["json"].to_facts())
+    transplant_item = next(
+        i.id
+        for i in parsed.items
+        if any(c.name == "allogeneic hsct" and c.op == "within" for c in i.constraints)
+    )
+    assert with_hsct.get(transplant_item).verdict == "not_met"  # type: ignore[union-attr]
+    assert with_hsct.verdict == "likely_not_eligible"
+    assert without.get(transplant_item).verdict != "not_met"  # type: ignore[union-attr]
+    blasts = next(
+        i.id for i in parsed.items if any(c.name == "bone marrow blasts" for c in i.constraints)
+    )
+    ecog = next(i.id for i in parsed.items if any(c.concept == "ecog" for c in i.constraints))
+    for verdict in (with_hsct, without):
+        assert verdict.get(blasts).verdict == "met"  # type: ignore[union-attr]
+        assert verdict.get(ecog).verdict == "met"  # type: ignore[union-attr]
+
+
+def test_no_transplant_is_kept_as_a_known_absence() -> None:
+    facts = _seed_profiles()["json"].to_facts()
+    assert "allogeneic hsct" in facts["events_absent"]
+    assert all(e["name"] != "allogeneic hsct" for e in facts["events"])
+
+
+def test_plain_bundle() -> None:
+    p = profile_from_fhir(_json("plain_bundle.json"), as_of=AS_OF)
+    assert (p.sex, int(p.age_years or 0), p.pregnant) == ("female", 58, False)
+    assert p.location is not None and p.location.postcode == "02118"
+    status = {c.name: c.status for c in p.conditions}
+    assert status == {
+        "Hypertension": "active",
+        "Obesity": "active",
+        "Community-acquired pneumonia": "resolved",
+        "Type 2 diabetes mellitus": "absent",
+    }
+    facts = p.to_facts()
+    assert facts["measurements"]["systolic blood pressure"] == (152.0, "mmhg")
+    assert facts["measurements"]["bmi"] == (33.1, "kg/m2")
+    assert "type 2 diabetes" in facts["events_absent"]
+    assert [m.name for m in p.medications] == ["amlodipine"]
+    assert p.treatments[0].name == "Appendectomy" and p.treatments[0].end == dt.date(1990, 7, 1)
+
+
+def test_age_from_birth_date_counts_completed_months() -> None:
+    p = load_profile({"birth_date": "2024-09-02", "as_of": "2025-03-01"})
+    assert p.age_years == 0.42
+    assert load_profile({"birth_date": "1991-03-02", "as_of": "2025-03-01"}).age_years == 33.92
+
+
+@pytest.mark.parametrize(
+    ("performance", "ecog", "karnofsky"),
+    [
+        ({"ecog": 1}, 1, (70, 80)),
+        ({"karnofsky": 60}, 2, (60, 60)),
+        ({"lansky": 90}, 0, None),
+        ({}, None, None),
+    ],
+)
+def test_performance_conversion(
+    performance: dict[str, int], ecog: int | None, karnofsky: Any
+) -> None:
+    p = Performance(**performance)
+    assert p.ecog_estimate() == ecog
+    assert p.karnofsky_range() == karnofsky
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "unit", "expected"),
+    [
+        ("hemoglobin", 98, "g/L", ("hemoglobin", 9.8, "g/dl", True)),
+        ("Hgb", 9.8, "g/dL", ("hemoglobin", 9.8, "g/dl", True)),
+        ("creatinine", 88.4, "µmol/L", ("serum creatinine", 0.9998, "mg/dl", True)),
+        ("Creatinine", 1.0, "mg/dL", ("serum creatinine", 1.0, "mg/dl", True)),
+        ("total bilirubin", 17.1, "umol/L", ("total bilirubin", 1.0, "mg/dl", True)),
+        ("platelets", 150000, "/mm3", ("platelets", 150.0, "10^9/l", True)),
+        ("platelet count", 150, "x 10^9/L", ("platelets", 150.0, "10^9/l", True)),
+        ("ANC", 1500, "cells/µL", ("absolute neutrophil count", 1.5, "10^9/l", True)),
+        ("WBC", 4.5, "10*3/uL", ("white blood cells", 4.5, "10^9/l", True)),
+        ("CD4", 0.35, "10^9/L", ("cd4 count", 350.0, "cells/mm3", True)),
+        ("marrow blasts", 40, "%", ("bone marrow blasts", 40.0, "%", True)),
+        ("blasts", 40, None, ("bone marrow blasts", 40.0, "%", True)),
+        ("albumin", 35, "g/L", ("albumin", 3.5, "g/dl", True)),
+        ("glucose", 5.5, "mmol/L", ("glucose", 99.088, "mg/dl", True)),
+        ("weight", 154, "lbs", ("body weight", 69.853, "kg", True)),
+        ("ferritin", 20, "ng/mL", ("ferritin", 20.0, "ng/ml", False)),
+        ("hemoglobin", 9, "furlongs", ("hemoglobin", 9.0, "furlongs", False)),
+        ("hemoglobin", 9, None, ("hemoglobin", 9.0, None, False)),
+    ],
+)
+def test_unit_normalisation(
+    name: str, value: float, unit: str | None, expected: tuple[Any, ...]
+) -> None:
+    n = normalise(name, value, unit)
+    assert (n.name, n.unit, n.known) == (expected[0], expected[2], expected[3])
+    assert n.value == pytest.approx(expected[1], rel=1e-3)
+
+
+def test_loinc_code_decides_the_analyte() -> None:
+    assert normalise("Hemoglobin [Mass/volume] in Blood", 98, "g/L", "718-7").name == "hemoglobin"
+
+
+_LABS = [{"name": "hemoglobin", "value": 9.8}, {"name": "platelets", "value": 45}]
+
+BAD_PROFILES: list[tuple[Any, str]] = [
+    ({"labs": [*_LABS, {"name": "blasts", "value": "high"}]}, "labs[2].value: expected a number"),
+    ({"labs": [{"value": 3}]}, "labs[0].name: required"),
+    ({"age": -3}, "age: must be at least 0"),
+    ({"age": "old"}, "age: expected a number"),
+    ({"sex": "f"}, "sex: expected one of 'female', 'male', 'other' or 'unknown'"),
+    ({"conditions": [{"status": "active"}]}, "conditions[0].name: required"),
+    ({"conditions": [{"name": "x", "status": "gone"}]}, "conditions[0].status: expected one of"),
+    ({"conditions": "asthma"}, "conditions: expected a list"),
+    ({"birth_date": "1990-13-01"}, "birth_date: expected a date (YYYY-MM-DD)"),
+    ({"birth_date": "2030-01-01", "as_of": "2025-01-01"}, "birth_date is after as_of"),
+    ({"performance": {"ecog": 7}}, "performance.ecog: must be at most 5"),
+    ({"performance": {"karnofsky": 75}}, "performance.karnofsky: must be a multiple of 10"),
+    ({"location": {"lat": 10}}, "location: give both lat and lon, or neither"),
+    ({"location": {"lat": 100, "lon": 3}}, "location.lat: must be at most 90"),
+    (
+        {"treatments": [{"name": "x", "start": "2020-02-01", "end": "2019-01-01"}]},
+        "treatments[0]: end is before start",
+    ),
+    (
+        {"treatments": [{"name": "x", "line": "first"}]},
+        "treatments[0].line: expected a whole number",
+    ),
+    ({"pregnant": "perhaps"}, "pregnant: expected true or false"),
+    ({"colour": "blue"}, "colour: unknown field"),
+    ([], "expected a JSON object, got list"),
+]
+
+
+@pytest.mark.parametrize(("data", "message"), BAD_PROFILES)
+def test_bad_profile_json_names_the_field(data: Any, message: str) -> None:
+    with pytest.raises(ProfileError) as err:
+        load_profile(data)
+    assert message in str(err.value)
+
+
+def _bundle(*resources: dict[str, Any]) -> dict[str, Any]:
+    return {"resourceType": "Bundle", "entry": [{"resource": r} for r in resources]}
+
+
+_OK = [
+    {"resourceType": "Patient", "gender": "female", "birthDate": "1970-01-01"},
+    {"resourceType": "Condition", "code": {"text": "Asthma"}},
+    {"resourceType": "Encounter"},
+]
+_LOINC = "http://loinc.org"
+
+BAD_BUNDLES: list[tuple[Any, str]] = [
+    (
+        {"resourceType": "Patient"},
+        "resourceType: expected a FHIR Bundle, got resourceType 'Patient'",
+    ),
+    ([], "expected a FHIR Bundle (a JSON object)"),
+    ({"resourceType": "Bundle", "entry": {}}, "entry: expected a list"),
+    (
+        {"resourceType": "Bundle", "entry": [{"fullUrl": "x"}]},
+        "entry[0].resource: expected an object",
+    ),
+    (
+        {"resourceType": "Bundle", "entry": [{"resource": {"id": "x"}}]},
+        "entry[0].resource.resourceType: expected",
+    ),
+    (
+        _bundle(
+            *_OK,
+            {
+                "resourceType": "Observation",
+                "code": {"text": "Hemoglobin"},
+                "valueQuantity": {"value": "9.8", "unit": "g/dL"},
+            },
+        ),
+        "entry[3].resource.valueQuantity.value: expected a number",
+    ),
+    (
+        _bundle({"resourceType": "Patient", "birthDate": "15/06/1990"}),
+        "entry[0].resource.birthDate: expected a FHIR date",
+    ),
+    (
+        _bundle({"resourceType": "Patient", "gender": "M"}),
+        "entry[0].resource.gender: expected male, female",
+    ),
+    (
+        _bundle({"resourceType": "Condition", "clinicalStatus": {}}),
+        "entry[0].resource.code: a Condition needs a code or text",
+    ),
+    (
+        _bundle({"resourceType": "Condition", "code": {"coding": "C91"}}),
+        "entry[0].resource.code.coding: expected a list",
+    ),
+    (
+        _bundle(
+            {
+                "resourceType": "Observation",
+                "code": {"coding": [{"system": _LOINC, "code": "89247-1"}]},
+                "valueInteger": 9,
+            }
+        ),
+        "entry[0].resource.value[x]: ECOG must be between 0 and 5",
+    ),
+    (
+        _bundle(
+            {
+                "resourceType": "Procedure",
+                "code": {"text": "HSCT"},
+                "performedPeriod": {"start": "2025-02-30"},
+            }
+        ),
+        "entry[0].resource.performedPeriod.start: not a real calendar date",
+    ),
+    (
+        _bundle({"resourceType": "MedicationStatement", "status": "active"}),
+        "entry[0].resource.medicationCodeableConcept: a medication needs",
+    ),
+]
+
+
+@pytest.mark.parametrize(("bundle", "message"), BAD_BUNDLES)
+def test_bad_bundle_names_the_entry_and_field(bundle: Any, message: str) -> None:
+    with pytest.raises(ProfileError) as err:
+        profile_from_fhir(bundle, as_of=AS_OF)
+    assert message in str(err.value)
+
+
+def test_karnofsky_from_a_coded_answer_and_other_resources_skipped() -> None:
+    obs = {
+        "resourceType": "Observation",
+        "code": {"coding": [{"system": _LOINC, "code": "89243-0"}]},
+        "valueCodeableConcept": {"text": "80 - Normal activity with effort"},
+    }
+    p = profile_from_fhir(_bundle(*_OK, obs), as_of=AS_OF)
+    assert p.performance.karnofsky == 80
+    assert p.performance.ecog_estimate() == 1
+
+
+def test_patient_files(tmp_path: Path) -> None:
+    assert load_patient_file(FIXTURES / "seed_note.txt", as_of=AS_OF).source == "text"
+    assert load_patient_file(FIXTURES / "seed_mcode_bundle.json", as_of=AS_OF).source == "fhir"
+    assert load_patient_file(FIXTURES / "seed_profile.json").source == "json"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("missing.json", None, "no such file"),
+        ("empty.txt", "  \n", "empty.txt: the file is empty"),
+        ("empty.json", "", "empty.json: the file is empty"),
+        ("broken.json", "{not json", "broken.json: not valid JSON (line 1, column 2"),
+        (
+            "patient.json",
+            '{"resourceType": "Patient"}',
+            "patient.json: resourceType: a FHIR 'Patient' resource",
+        ),
+        (
+            "bad.json",
+            '{"labs": [{"name": "Hb", "value": "x"}]}',
+            "bad.json: labs[0].value: expected a number",
+        ),
+        ("notes.csv", "age,34", "notes.csv: expected a .txt note or a .json profile"),
+        ("latin.txt", b"caf\xe9", "latin.txt: not UTF-8 text"),
+    ],
+)
+def test_bad_patient_files(
+    tmp_path: Path, name: str, content: str | bytes | None, message: str
+) -> None:
+    path = tmp_path / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    elif content is not None:
+        path.write_text(content, "utf-8")
+    with pytest.raises(ProfileError) as err:
+        load_patient_file(path)
+    assert message in str(err.value)
+
+
+def test_profile_json_round_trips() -> None:
+    p = load_profile(_json("seed_profile.json"))
+    again = load_profile(json.loads(p.model_dump_json()))
+    assert again == p
+    assert copy.deepcopy(p.to_facts()) == again.to_facts()
+
+
+def test_search_text_leaves_out_what_the_patient_does_not_have() -> None:
+    p = profile_from_text(
+        "A 61-year-old man with NSCLC and HTN. He denies diabetes. No prior chemotherapy.",
+        as_of=AS_OF,
+    )
+    text = p.search_text()
+    assert text.startswith("non-small cell lung cancer; NSCLC; lung cancer")
+    assert "hypertension" in text
+    assert "diabetes" not in text and "chemotherapy" not in text
+
+
+def test_complete_history_lets_the_engine_read_unlisted_events_as_absent() -> None:
+    trial = json.loads(SEED_FIXTURE.read_text("utf-8"))
+    parsed = parse_criteria(trial["protocolSection"]["eligibilityModule"]["eligibilityCriteria"])
+    data = _json("seed_profile.json")
+    item = next(
+        i.id
+        for i in parsed.items
+        if any(c.name == "allogeneic hsct" and c.op == "within" for c in i.constraints)
+    )
+    assert evaluate(parsed, facts=load_profile(data).to_facts()).get(item).verdict == "unknown"  # type: ignore[union-attr]
+    complete = load_profile({**data, "history_complete": True}).to_facts()
+    assert complete["events_complete"] is True
+    assert evaluate(parsed, facts=complete).get(item).verdict == "met"  # type: ignore[union-attr]
+
+
+def test_nearest_cue_decides_past_or_current_and_organ_transplant_is_not_hsct() -> None:
+    p = profile_from_text(
+        "A 50-year-old man s/p kidney transplant in 2015 on tacrolimus. "
+        "No prior stem cell transplant.",
+        as_of=AS_OF,
+    )
+    assert [m.name for m in p.medications if m.status == "active"] == ["tacrolimus"]
+    transplant = next(t for t in p.treatments if t.name == "solid organ transplant")
+    assert (transplant.status, transplant.start) == ("completed", dt.date(2015, 1, 1))
+    facts = p.to_facts()
+    assert "stem cell transplant" in facts["events_absent"]
+    assert all(e["name"] != "stem cell transplant" for e in facts["events"])

@@ -1,0 +1,296 @@
+"""Free-text extraction, one row per real sentence of the shared SIGIR / TREC patient notes.
+
+Each row names a query and a phrase that picks its sentence; the sentence is read from
+../shared/data (never copied here) and must yield the expected facts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from functools import lru_cache
+from typing import Any
+
+import pytest
+
+from eligibility.profile.text import profile_from_text, sentences
+from tests.conftest import shared_path
+
+AS_OF = dt.date(2025, 3, 1)
+
+
+@lru_cache(maxsize=1)
+def _notes() -> dict[str, str]:
+    notes = {}
+    for part in ("sigir", "trec_2021"):
+        with shared_path("trialgpt", part, "queries.jsonl").open(encoding="utf-8") as fh:
+            for line in fh:
+                row = json.loads(line)
+                notes[row["_id"]] = row["text"]
+    return notes
+
+
+def _sentence(qid: str, anchor: str) -> str:
+    for sentence in sentences(_notes()[qid]):
+        if anchor in sentence:
+            return sentence
+    raise AssertionError(f"{qid}: no sentence contains {anchor!r}")
+
+
+ROWS: list[tuple[str, str, dict[str, Any]]] = [
+    ("sigir-20141", "A 58-year-old African-American woman", {"age": 58, "sex": "female"}),
+    ("sigir-20141", "known to have hypertension", {"active": ["hypertension", "obesity"]}),
+    (
+        "sigir-20141",
+        "She denies smoking",
+        {
+            "absent": ["tobacco use", "diabetes mellitus", "hyperlipidemia"],
+            "not": ["coronary artery disease"],
+        },
+    ),
+    ("sigir-20142", "An 8-year-old male", {"age": 8, "sex": "male"}),
+    (
+        "sigir-20143",
+        "nonsmoker white female",
+        {"age": 58, "sex": "female", "absent": ["tobacco use"]},
+    ),
+    (
+        "sigir-20144",
+        "17,580/mm",
+        {"labs": {"white blood cells": (17.58, "10^9/l"), "albumin": (2.1, "g/dl")}},
+    ),
+    (
+        "sigir-20147",
+        "history of bipolar disorder",
+        {"history": ["bipolar disorder"], "active": ["obesity"]},
+    ),
+    ("sigir-20147", "Her current medications include", {"meds": ["lithium", "zolpidem"]}),
+    ("sigir-201411", "no past medical history", {"age": 40, "sex": "female", "conditions": 0}),
+    ("sigir-201413", "oxygen saturation 92%", {"labs": {"oxygen saturation": (92, "%")}}),
+    ("sigir-201415", "pregnancy test", {"pregnant": False}),
+    ("sigir-201418", "A 6-month-old male infant", {"age": 0.5, "sex": "male"}),
+    (
+        "sigir-201418",
+        "serum creatinine is 1.3 mg/dL",
+        {"labs": {"serum creatinine": (1.3, "mg/dl")}},
+    ),
+    (
+        "sigir-201419",
+        "heavy smoking and drinking",
+        {"age": 52, "history": ["tobacco use", "alcohol use"]},
+    ),
+    (
+        "sigir-201423",
+        "past medical history is notable",
+        {"history": ["diabetes mellitus", "hypothyroidism"]},
+    ),
+    ("sigir-201423", "family history of early onset dementia", {"not": ["dementia"]}),
+    ("sigir-201424", "history is negative for smoking", {"absent": ["tobacco use", "alcohol use"]}),
+    ("sigir-201429", "currently smokes", {"active": ["tobacco use"]}),
+    (
+        "sigir-201430",
+        "uncomplicated myocardial infarction",
+        {
+            "onset": {
+                "myocardial infarction": "2023-03-01",
+                "transient ischemic attack": "2024-09-01",
+            }
+        },
+    ),
+    (
+        "sigir-201430",
+        "currently taking isosorbide",
+        {"meds": ["isosorbide dinitrate", "hydrochlorothiazide", "aspirin"]},
+    ),
+    (
+        "sigir-201430",
+        "despite previous control with diltiazem",
+        {"past": ["diltiazem", "propranolol"]},
+    ),
+    ("sigir-20151", "A 44 yo male", {"age": 44, "sex": "male"}),
+    ("sigir-20152", "including prednisone", {"meds": ["prednisone"]}),
+    (
+        "sigir-201514",
+        "at 11 weeks gestation",
+        {
+            "pregnant": True,
+            "labs": {
+                "hemoglobin": (9.0, "g/dl"),
+                "white blood cells": (6.3, "10^9/l"),
+                "platelets": (119, "10^9/l"),
+            },
+        },
+    ),
+    (
+        "sigir-201515",
+        "hospitalized for cryptogenic stroke",
+        {"active": ["hypertension", "type 2 diabetes"], "onset": {"stroke": "2025-02-15"}},
+    ),
+    ("sigir-201522", "history of tuberculosis", {"history": ["tuberculosis"], "sex": "male"}),
+    ("sigir-201527", "Hb: 4.2 g/dL", {"labs": {"hemoglobin": (4.2, "g/dl")}}),
+    ("sigir-20158", "A 10 yo boy", {"age": 10, "sex": "male"}),
+    (
+        "trec-20212",
+        "48 M with a h/o HTN",
+        {"age": 48, "sex": "male", "history": ["hypertension", "hyperlipidemia"]},
+    ),
+    ("trec-20212", "EF was 25%", {"labs": {"lvef": (25, "%")}}),
+    (
+        "trec-20215",
+        "74M hx of CAD",
+        {
+            "age": 74,
+            "sex": "male",
+            "present": [
+                "coronary artery disease",
+                "type 2 diabetes",
+                "peripheral vascular disease",
+            ],
+            "past": ["coronary artery bypass graft"],
+        },
+    ),
+    (
+        "trec-20216",
+        "h/o ESRD on HD",
+        {"history": ["end-stage renal disease"], "ongoing": ["hemodialysis"]},
+    ),
+    (
+        "trec-20217",
+        "Hep C cirrhosis",
+        {"age": 60, "sex": "male", "active": ["hepatitis C", "cirrhosis"]},
+    ),
+    ("trec-20218", "four cycles of FCR", {"past": ["FCR"]}),
+    ("trec-202110", "Pt is a 22yo F", {"age": 22, "sex": "female"}),
+    (
+        "trec-202111",
+        "s/p XRT 19 sessions",
+        {"present": ["thyroid cancer"], "past": ["radiotherapy"]},
+    ),
+    ("trec-202113", "Marginal Zone Lymphoma", {"present": ["non-Hodgkin lymphoma"]}),
+    ("trec-202113", "s/p R-CHOP", {"past": ["R-CHOP"]}),
+    ("trec-202114", "DM2", {"active": ["type 2 diabetes"]}),
+    (
+        "trec-202114",
+        "COPD on 2.5-3.5L O2",
+        {"age": 70, "active": ["chronic obstructive pulmonary disease"]},
+    ),
+    ("trec-202129", "A1c: 11.3%", {"labs": {"hba1c": (11.3, "%")}}),
+    ("trec-202129", "Creatinine: 0.9 mg/dL", {"labs": {"serum creatinine": (0.9, "mg/dl")}}),
+    ("trec-202129", "(AST): 17 U/L", {"labs": {"ast": (17, "iu/l")}}),
+    ("trec-202131", "stage 1B of cervical cancer", {"stage": {"cervical cancer": "stage 1B"}}),
+    ("trec-202132", "Hemoglobin: 9.7 g/dL", {"labs": {"hemoglobin": (9.7, "g/dl")}}),
+    ("trec-202132", "Platelet: 110,000 /cu.mm", {"labs": {"platelets": (110, "10^9/l")}}),
+    ("trec-202132", "(LDH): 881 IU/L", {"labs": {"ldh": (881, "iu/l")}}),
+    ("trec-202134", "doesn't drink alcohol", {"absent": ["alcohol use"]}),
+    ("trec-202134", "HAM-D score is 20", {"labs": {"hamd score": (20, None)}}),
+    ("trec-202138", "negative for pregnancy", {"pregnant": False}),
+    ("trec-202138", "Hgb: 11 g/dl", {"labs": {"hemoglobin": (11, "g/dl")}}),
+    ("trec-202139", "A 3-day-old Asian female infant", {"age": 0.01, "sex": "female"}),
+    ("trec-202141", "signs of dementia", {"absent": ["dementia"]}),
+    (
+        "trec-202141",
+        "He is on Levodopa and Trihexyphenidyl",
+        {"meds": ["levodopa", "trihexyphenidyl"]},
+    ),
+    (
+        "trec-202141",
+        "diagnosed with Parkinson's disease a year ago",
+        {"onset": {"Parkinson disease": "2024-03-01"}},
+    ),
+    ("trec-202142", "weeks of gestational age", {"age": 19, "sex": "female", "pregnant": True}),
+    (
+        "trec-202137",
+        "C-section 2 years ago",
+        {"past": ["caesarean section"], "start": {"caesarean section": "2023-03-01"}},
+    ),
+    (
+        "trec-202145",
+        "known history of Sickle cell disease",
+        {"age": 34, "sex": "male", "history": ["sickle cell disease"]},
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("qid", "anchor", "expected"), ROWS, ids=[f"{q}:{a[:30]}" for q, a, _ in ROWS]
+)
+def test_note_sentence(qid: str, anchor: str, expected: dict[str, Any]) -> None:
+    p = profile_from_text(_sentence(qid, anchor), as_of=AS_OF)
+    status = {c.name: c.status for c in p.conditions}
+    for key, want in expected.items():
+        if key == "age":
+            assert p.age == pytest.approx(want, abs=0.01)
+        elif key == "sex":
+            assert p.sex == want
+        elif key == "pregnant":
+            assert p.pregnant is want
+        elif key in ("active", "history", "absent"):
+            for name in want:
+                assert status.get(name) == key, (name, status)
+        elif key == "present":
+            for name in want:
+                assert status.get(name) in ("active", "history"), (name, status)
+        elif key == "not":
+            for name in want:
+                assert name not in status
+        elif key == "conditions":
+            assert len(p.conditions) == want
+        elif key == "meds":
+            assert {m.name for m in p.medications if m.status == "active"} >= set(want)
+        elif key in ("past", "ongoing"):
+            state = "completed" if key == "past" else "ongoing"
+            assert {t.name for t in p.treatments if t.status == state} >= set(want)
+        elif key == "labs":
+            got = {(lab.normalised().name): lab.normalised() for lab in p.labs}
+            for name, (value, unit) in want.items():
+                assert name in got, (name, got)
+                assert got[name].value == pytest.approx(value, rel=1e-3)
+                assert got[name].unit == unit
+        elif key == "onset":
+            onsets = {c.name: c.onset for c in p.conditions}
+            for name, day in want.items():
+                assert onsets.get(name) == dt.date.fromisoformat(day)
+        elif key == "start":
+            starts = {t.name: t.start for t in p.treatments}
+            for name, day in want.items():
+                assert starts.get(name) == dt.date.fromisoformat(day)
+        elif key == "stage":
+            stages = {c.name: c.stage for c in p.conditions}
+            assert stages == stages | want
+        else:
+            raise AssertionError(f"unknown expectation {key}")
+
+
+def test_rows_cover_enough_sentences() -> None:
+    assert len(ROWS) >= 40
+    assert sum(1 for *_, e in ROWS if "absent" in e) >= 5
+
+
+@pytest.mark.parametrize(
+    ("note", "scale", "value"),
+    [
+        ("ECOG performance status 1.", "ecog", 1),
+        ("ECOG PS of 2 at screening.", "ecog", 2),
+        ("Karnofsky performance status 70%.", "karnofsky", 70),
+        ("KPS of 80.", "karnofsky", 80),
+        ("Lansky play-performance score 60.", "lansky", 60),
+    ],
+)
+def test_performance_status(note: str, scale: str, value: int) -> None:
+    assert getattr(profile_from_text(note, as_of=AS_OF).performance, scale) == value
+
+
+@pytest.mark.parametrize("bad", ["", "   ", None, 42])
+def test_empty_or_non_text_note_is_an_error(bad: object) -> None:
+    from eligibility.profile import ProfileError
+
+    with pytest.raises(ProfileError, match="^text: "):
+        profile_from_text(bad, as_of=AS_OF)
+
+
+def test_every_shared_note_reads_with_age_and_sex() -> None:
+    notes = _notes()
+    profiles = [profile_from_text(text, as_of=AS_OF) for text in notes.values()]
+    assert len(profiles) == len(notes) >= 130
+    assert all(p.age is not None and p.sex is not None for p in profiles)
+    assert all(0 <= (p.age or 0) < 100 for p in profiles)
