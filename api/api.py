@@ -146,3 +146,6 @@ def get_trial(request: HttpRequest, nct_id: str) -> dict[str, Any]:
         "record": trial.record,
         "sites": list(trial.sites.all()),
     }
+
+
+api.add_router("", "api.match.router")

@@ -18,6 +18,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Protocol
 
 import bm25s
 import numpy as np
@@ -273,23 +274,33 @@ class TrialRetriever:
     def rank(self, text: str) -> list[tuple[str, float]]:
         return _ordered(self.trial_ids, self.scores(text))
 
+    def note_vectors(self, texts: Sequence[str]) -> list[np.ndarray | None]:
+        """The notes' embeddings in one batch (None each when ranking on words alone)."""
+        if self._encoder is None or not texts:
+            return [None] * len(texts)
+        return list(self._encoder([self.embedding_text(t) for t in texts]))
+
     def rank_many(self, texts: Sequence[str]) -> list[list[tuple[str, float]]]:
         """Like :meth:`rank` for many notes, embedding them in one batch."""
-        vectors: Sequence[np.ndarray | None] = [None] * len(texts)
-        if self._encoder is not None and texts:
-            vectors = list(self._encoder([self.embedding_text(t) for t in texts]))
-        pairs = zip(texts, vectors, strict=True)
+        pairs = zip(texts, self.note_vectors(texts), strict=True)
         return [_ordered(self.trial_ids, self.scores(t, v)) for t, v in pairs]
 
 
-Ranker = Bm25Baseline | TrialRetriever
+class Ranker(Protocol):
+    """What every ranker offers: the corpus's trials, best first, for one note."""
+
+    name: str
+    trial_ids: list[str]
+
+    def rank(self, text: str) -> list[tuple[str, float]]: ...
 
 
 def rank_queries(ranker: Ranker, queries: Iterable[Query]) -> list[Ranking]:
-    """Every trial ranked for every query, in the queries' order."""
+    """Every trial ranked for every query, in the queries' order (in one batch when it can)."""
     queries = list(queries)
-    if isinstance(ranker, TrialRetriever):
-        ranked = ranker.rank_many([q.text for q in queries])
+    many = getattr(ranker, "rank_many", None)
+    if many is not None:
+        ranked = many([q.text for q in queries])
     else:
         ranked = [ranker.rank(q.text) for q in queries]
     return [Ranking(q.query_id, r) for q, r in zip(queries, ranked, strict=True)]

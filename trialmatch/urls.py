@@ -7,5 +7,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("trials/<str:nct_id>/prescreen/", include("prescreen.urls")),
+    path("match/", include("matching.urls")),
     path("", include("trials.urls")),
 ]

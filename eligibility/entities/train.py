@@ -156,6 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, help="with --tune, keep the model in this folder")
     parser.add_argument("--c1", type=float, help="L1 penalty of the CRF")
     parser.add_argument("--c2", type=float, help="L2 penalty of the CRF")
+    parser.add_argument("--iterations", type=int, help="L-BFGS iterations of the CRF")
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args(argv)
     if not args.chia.is_dir() or not any(args.chia.glob("*.txt")):
@@ -177,6 +178,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             if value < 0:
                 parser.error(f"--{name} must be zero or more")
             params[name] = value
+    if args.iterations is not None:
+        if args.iterations < 1:
+            parser.error("--iterations must be 1 or more")
+        params["max_iterations"] = args.iterations
     sides = [TRAINING] if args.tune else [TRAINING, DEVELOPMENT]
     documents = load_corpus(args.chia, [t for side in sides for t in trials_in(args.chia, side)])
     started = time.perf_counter()

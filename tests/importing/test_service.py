@@ -7,7 +7,7 @@ import json
 from datetime import date
 
 import pytest
-from django.db import DatabaseError, connection
+from django.db import DatabaseError
 
 from ctgov.record import TrialRecord
 from ctgov.sources import ReadError, ReadItem
@@ -269,14 +269,3 @@ def test_a_reader_that_breaks_while_reading_ahead_stops_the_import_with_its_erro
 
     with pytest.raises(OSError, match="device not ready"):
         import_items(items(), run=ImportRun.objects.create(), chunk_size=1, read_ahead=True)
-
-
-def test_the_larger_sqlite_page_cache_is_only_for_the_import():
-    if connection.vendor != "sqlite":
-        pytest.skip("a SQLite setting")
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        before = cursor.fetchone()[0]
-        run_import(make_record())
-        cursor.execute("PRAGMA cache_size")
-        assert cursor.fetchone()[0] == before

@@ -14,7 +14,6 @@ import queue
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TypeVar
@@ -30,7 +29,6 @@ from trials.facets import facet_values
 from trials.models import ChangeEvent, ImportFailure, ImportRun, Site, Trial, TrialFacet
 
 CHUNK_SIZE = 500
-_SQLITE_CACHE_KIB = 64 * 1024
 _T = TypeVar("_T")
 NCT_ID_RE = re.compile(r"^NCT\d{8}$")
 _PARTIAL_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
@@ -60,40 +58,17 @@ def import_items(
     chunks = _chunks(items, chunk_size)
     if read_ahead:
         chunks = _in_background(chunks)
-    with _sqlite_cache(_SQLITE_CACHE_KIB):
-        for chunk, failures in chunks:
-            if failures:
-                _record_failures(run, failures)
-            if chunk:
-                _write_chunk(run, chunk)
-            run.save(update_fields=["imported", "updated", "unchanged", "failed"])
-            if progress is not None:
-                progress(run)
+    for chunk, failures in chunks:
+        if failures:
+            _record_failures(run, failures)
+        if chunk:
+            _write_chunk(run, chunk)
+        run.save(update_fields=["imported", "updated", "unchanged", "failed"])
+        if progress is not None:
+            progress(run)
     run.finished_at = timezone.now()
     run.save()
     return run
-
-
-@contextmanager
-def _sqlite_cache(kib: int) -> Iterator[None]:
-    """A larger SQLite page cache while importing.
-
-    Sites are indexed by city, zip and position, so each new site lands on a random page of
-    several indexes; once those outgrow SQLite's default 2 MB cache, every insert rereads
-    pages.
-    """
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        (previous,) = cursor.fetchone()
-        cursor.execute(f"PRAGMA cache_size = {-kib:d}")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(previous):d}")
 
 
 def _in_background(source: Iterator[_T], depth: int = 2) -> Iterator[_T]:
