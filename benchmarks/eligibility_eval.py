@@ -17,9 +17,35 @@ entities overlapped by a prediction of their type / gold entities (TP_gold / gol
 harmonic mean; micro pools the counts of all seven types. Speed is wall time of ``extract`` per
 trial (inclusion + exclusion text), model loading excluded.
 
-Retraining: ``.venv/bin/python -m eligibility.entities.train`` reads the training and
-development trials from the same folder and rewrites ``eligibility/entities/data/model.crfsuite``
-and ``lexicon.json``; ``--tune`` trains on training only and scores the development set.
+Model: a CRF over tokens (BIO tags) with word, affix, shape, lexicon and word-cluster features,
+behind a line filter that skips criteria Chia leaves unannotated. The word clusters (k-means at
+32, 128 and 512 clusters over SVD-reduced PPMI context vectors) are learnt from unlabelled text:
+the Chia criteria of the training and development trials and the eligibility criteria of
+``ctgov/v2/studies.jsonl``, every trial the split holds out left aside.
+
+Retraining, from the project root:
+
+    .venv/bin/python -m eligibility.entities.clusters     # word clusters -> data/clusters.json.xz
+    .venv/bin/python -m eligibility.entities.train        # training + development -> data/
+    .venv/bin/python -m eligibility.entities.train --tune # training only, scores development
+
+``train`` rewrites ``model.crfsuite.xz``, ``lines.crfsuite.xz`` and ``lexicon.json.xz`` in
+``eligibility/entities/data``; ``--c1``, ``--c2`` and ``--iterations`` override the CRF settings
+for tuning, ``--keep DIR`` keeps a tuned model for inspection.
+
+Figures (CRF c1 0.1, c2 0.1, 150 iterations; chosen on development):
+
+    development (trained on training)   micro F1 0.807
+      Condition 0.858  Drug 0.794  Procedure 0.647  Measurement 0.828  Value 0.867
+      Temporal 0.687  Person 0.812
+    held-out (trained on training + development)   micro F1 0.796
+      Condition 0.847  Drug 0.773  Procedure 0.682  Measurement 0.783  Value 0.861
+      Temporal 0.649  Person 0.773
+    speed 8 ms per trial (inclusion + exclusion) on a busy 2-core machine; model files 2.6 MB
+
+Without the word clusters development scored 0.807 as well and held-out 0.795. Settings tried on
+development with the clusters: c1 0.2 / c2 0.02 -> 0.803, c1 0.05 / c2 0.05 -> 0.800,
+c1 0.1 / c2 0.3 -> 0.807, 300 iterations -> 0.803; line-filter thresholds 0.3-0.8 -> 0.806-0.807.
 """
 
 from __future__ import annotations

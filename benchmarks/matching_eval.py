@@ -1,28 +1,44 @@
-"""Retrieval quality on SIGIR 2016 (TrialGPT's packaging): BM25 against the system, same run.
+"""Retrieval quality on SIGIR 2016 (TrialGPT's packaging): BM25, retrieval and the system, same run.
 
     .venv/bin/python benchmarks/matching_eval.py [--data DIR] [--no-embeddings] [--ablation]
+                                                 [--tune]
 
-Scores both rankers on the same 101-trial corpus, with the judgments limited to those trials,
+Scores three rankers on the same 101-trial corpus, with the judgments limited to those trials,
 on a fixed split of the topics: the tuning split (the only one settings were chosen on) and the
-held-out split (about 30 %, by SHA-256 of the query id). Prints NDCG@10, P@10, P@10 of eligible
-trials, MRR and Recall@100 for each, and how long indexing and ranking took. ``--ablation``
-adds one step at a time to show what each is worth (on the tuning split).
+held-out split (about 30 %, by SHA-256 of the query id): BM25, retrieval alone, and the system
+(retrieval reranked by eligibility screening). Prints NDCG@10, P@10, P@10 of eligible trials,
+MRR and Recall@100 for each, and how long indexing and ranking took. Then, on the relevant
+judged pairs (2 eligible against 1 excluded), the AUROC of the judge's eligibility score beside
+that of the plain BM25 score. ``--ablation`` adds one step at a time to show what each is worth
+(on the tuning split); ``--tune`` prints the grids the screening weights, rerank weights and
+judge thresholds were chosen from (tuning split only).
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import sys
 import time
 from pathlib import Path
 
+import numpy as np
+from sklearn.metrics import roc_auc_score
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from matching.corpus import InputError, Query, Trial, load_corpus, load_qrels, load_queries
 from matching.embeddings import load_encoder
 from matching.evaluation import MEASURE_NAMES, evaluate, restrict_qrels, split_queries, subset
+from matching.rerank import (
+    EligibilityReranker,
+    JudgeSettings,
+    RerankSettings,
+    judge_pairs,
+    ordered_scores,
+)
 from matching.retrieval import (
     FIELDS,
     Bm25Baseline,
@@ -31,6 +47,7 @@ from matching.retrieval import (
     TrialRetriever,
     rank_queries,
 )
+from matching.screening import Screening, Weights, profile_of, score, screen, trial_criteria_text
 
 DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared/data/trialgpt/sigir"
 HEADERS = MEASURE_NAMES
@@ -108,11 +125,132 @@ def _ablation_steps() -> list[tuple[str, Settings, bool]]:
     return steps
 
 
+def auroc(positive: list[bool], scores: list[float]) -> float:
+    """Area under the ROC curve (scikit-learn); NaN when one class is missing."""
+    if len(set(positive)) < 2:
+        return float("nan")
+    return float(roc_auc_score(positive, scores))
+
+
+def tune(
+    trials: list[Trial], queries: list[Query], qrels: dict, encoder: Encoder | None
+) -> dict[str, list[dict]]:
+    """The grids the defaults were read from, on the tuning split's judgments only.
+
+    Screening weights by eligible-against-excluded AUROC; rerank weights by NDCG@10; the judge's
+    relevance and eligibility thresholds together, by how often its label (0, 1, 2) is the
+    judged one on the judged pairs.
+    """
+    retriever = TrialRetriever(trials, Settings(), encoder)
+    ids = retriever.trial_ids
+    column = {t: i for i, t in enumerate(ids)}
+    criteria = [trial_criteria_text(t) for t in trials]
+    mine = [q for q in queries if q.query_id in qrels]
+    vectors = retriever.note_vectors([q.text for q in mine])
+    retrieval = {
+        q.query_id: retriever.scores(q.text, v) for q, v in zip(mine, vectors, strict=True)
+    }
+    screened: dict[str, list[Screening]] = {}
+    for q in mine:
+        facts = profile_of(q.text).to_facts()
+        screened[q.query_id] = [screen(facts, text) for text in criteria]
+    relevant = [(q, d, g) for q, docs in qrels.items() for d, g in docs.items() if g >= 1]
+    eligible = [g == 2 for _, _, g in relevant]
+
+    weights_rows = []
+    for failed, inclusion, exclusion in itertools.product(
+        (0.2, 0.5), (0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0), (0.9, 0.95, 1.0)
+    ):
+        w = Weights(failed=failed, unknown_inclusion=inclusion, unknown_exclusion=exclusion)
+        values = [score(screened[q][column[d]], w) for q, d, _ in relevant]
+        weights_rows.append(
+            {
+                "auroc": round(auroc(eligible, values), 4),
+                "failed": failed,
+                "unknown_inclusion": inclusion,
+                "unknown_exclusion": exclusion,
+            }
+        )
+    weights_rows.sort(key=lambda r: -r["auroc"])
+
+    w = RerankSettings().screening
+    rerank_rows = []
+    for weight, penalty in itertools.product(
+        (0.0, 0.05, 0.1, 0.2, 0.3, 0.5), (0.0, 0.05, 0.1, 0.3)
+    ):
+        run = {}
+        for q in mine:
+            values = retrieval[q.query_id].copy()
+            head = np.argsort(-values, kind="stable")[: RerankSettings().depth]
+            for i in head:
+                found = screened[q.query_id][i]
+                values[i] += weight * score(found, w) - penalty * found.excluded
+            run[q.query_id] = dict(ordered_scores(ids, values))
+        rerank_rows.append(
+            {
+                "ndcg@10": round(evaluate(qrels, run)["ndcg@10"], 4),
+                "eligibility": weight,
+                "exclusion": penalty,
+            }
+        )
+    rerank_rows.sort(key=lambda r: -r["ndcg@10"])
+
+    judged = [(q, d, g) for q, docs in qrels.items() for d, g in docs.items()]
+    threshold_rows = []
+    for relevance, eligible_at in itertools.product(
+        np.arange(-0.2, 0.95, 0.05), np.arange(0.05, 0.95, 0.05)
+    ):
+        right = 0
+        for q, d, grade in judged:
+            found = screened[q][column[d]]
+            label = 0
+            if float(retrieval[q][column[d]]) >= relevance:
+                label = 2 if score(found, w) >= eligible_at and not found.excluded else 1
+            right += label == grade
+        threshold_rows.append(
+            {
+                "accuracy": round(right / len(judged), 4),
+                "relevance": round(float(relevance), 2),
+                "eligible": round(float(eligible_at), 2),
+            }
+        )
+    threshold_rows.sort(key=lambda r: (-r["accuracy"], -r["relevance"], r["eligible"]))
+    return {
+        "screening weights (AUROC)": weights_rows,
+        "rerank weights (NDCG@10)": rerank_rows,
+        "judge thresholds (3-class accuracy on judged pairs)": threshold_rows,
+    }
+
+
+def _auroc(
+    trials: list[Trial], queries: list[Query], splits: dict[str, dict], encoder: Encoder | None
+) -> dict[str, dict]:
+    """Eligible against excluded: the judge's score and the BM25 score on the same pairs."""
+    notes = {q.query_id: q.text for q in queries}
+    reranker = EligibilityReranker(TrialRetriever(trials, Settings(), encoder), trials)
+    bm25 = Bm25Baseline(trials)
+    column = {t: i for i, t in enumerate(bm25.trial_ids)}
+    figures: dict[str, dict] = {}
+    for split, qrels in splits.items():
+        pairs = [(q, d) for q, docs in qrels.items() for d, grade in docs.items() if grade >= 1]
+        eligible = [qrels[q][d] == 2 for q, d in pairs]
+        judged = judge_pairs(reranker, notes, pairs, JudgeSettings())
+        keyword = {q: bm25.scores(notes[q]) for q in {q for q, _ in pairs}}
+        figures[split] = {
+            "pairs": len(pairs),
+            "eligible": sum(eligible),
+            "judge": auroc(eligible, [j.score for j in judged]),
+            "bm25": auroc(eligible, [float(keyword[q][column[d]]) for q, d in pairs]),
+        }
+    return figures
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="SIGIR folder")
     parser.add_argument("--no-embeddings", action="store_true", help="rank on words alone")
     parser.add_argument("--ablation", action="store_true", help="add one step at a time")
+    parser.add_argument("--tune", action="store_true", help="print the tuning-split grids")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
     try:
@@ -132,7 +270,10 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, dict] = {}
     runs = {
         "bm25": lambda: Bm25Baseline(trials),
-        "system": lambda: TrialRetriever(trials, Settings(), encoder),
+        "retrieval": lambda: TrialRetriever(trials, Settings(), encoder),
+        "system": lambda: EligibilityReranker(
+            TrialRetriever(trials, Settings(), encoder), trials, RerankSettings()
+        ),
     }
     for name, make in runs.items():
         run, index_s, rank_s = _timed_run(make, queries)
@@ -141,6 +282,10 @@ def main(argv: list[str] | None = None) -> int:
             "rank_seconds": round(rank_s, 3),
             **{split: evaluate(q, run) for split, q in splits.items()},
         }
+
+    results["auroc"] = _auroc(trials, queries, splits, encoder)
+    if args.tune:
+        results["tune"] = tune(trials, queries, splits["tuning"], encoder)
 
     if args.ablation:
         results["ablation"] = {}
@@ -163,14 +308,30 @@ def main(argv: list[str] | None = None) -> int:
         print(_header(f"[{split}]"))
         for name in runs:
             print(_row(name, results[name][split]))
-        gain = results["system"][split]["ndcg@10"] - results["bm25"][split]["ndcg@10"]
-        print(f"{'system - bm25 NDCG@10':<40}{gain:>+13.4f}")
+        for better, worse in (("system", "bm25"), ("retrieval", "bm25"), ("system", "retrieval")):
+            gain = results[better][split]["ndcg@10"] - results[worse][split]["ndcg@10"]
+            print(f"{f'{better} - {worse} NDCG@10':<40}{gain:>+13.4f}")
+    print()
+    print("Eligible (2) against excluded (1) on the relevant judged pairs, AUROC:")
+    print(f"{'':<12}{'pairs':>7}{'eligible':>10}{'judge score':>13}{'bm25 score':>12}")
+    for split, row in results["auroc"].items():
+        print(
+            f"{split:<12}{row['pairs']:>7}{row['eligible']:>10}{row['judge']:>13.4f}"
+            f"{row['bm25']:>12.4f}"
+        )
     print()
     for name in runs:
         print(
             f"{name}: index {results[name]['index_seconds']:.2f} s, rank all queries "
             f"{results[name]['rank_seconds']:.2f} s"
         )
+    if args.tune:
+        print()
+        print("[tuning split] choices (best first):")
+        for name, rows in results["tune"].items():
+            print(f"  {name}:")
+            for row in rows[:5]:
+                print("    " + ", ".join(f"{k}={v}" for k, v in row.items()))
     if args.ablation:
         print()
         print(_header("[ablation, tuning split]"))

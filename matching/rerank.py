@@ -3,9 +3,11 @@
 Retrieval finds trials about the patient's condition; it cannot tell a trial the patient
 qualifies for from one whose criteria rule them out, and TREC counts the former twice. The
 reranker screens the retrieved head of the list (``depth`` trials) against the patient's facts
-read from the note and adds ``eligibility`` times the screening score; a trial that the patient
-fails (a failed inclusion or a met exclusion) also loses ``exclusion``. Trials below the head
-keep their retrieval order, under the head. The weights were chosen on the tuning split only.
+read from the note and adds ``eligibility`` times the screening score, so a trial the patient
+fails (a failed inclusion or a met exclusion halves the score) or leaves mostly undecided sinks;
+``exclusion`` is an extra flat penalty for a failure, 0 by default because on the tuning split
+it cost NDCG (the engine's failures are not all real ones). Trials below the head keep their
+retrieval order, under the head. The weights were chosen on the tuning split only.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from matching.corpus import Trial
-from matching.retrieval import TrialRetriever, _ordered
+from matching.retrieval import TrialRetriever
+from matching.retrieval import _ordered as ordered_scores
 from matching.screening import Screening, Weights, profile_of, screen, trial_criteria_text
 
 
@@ -26,7 +29,7 @@ class RerankSettings:
     """The reranker's knobs; defaults are the tuned ones."""
 
     eligibility: float = 0.2
-    exclusion: float = 0.1
+    exclusion: float = 0.0
     depth: int = 30
     screening: Weights = Weights()
 
@@ -51,11 +54,15 @@ class EligibilityReranker:
         self.trial_ids = retriever.trial_ids
         by_id = {t.trial_id: t for t in trials}
         self._criteria = [trial_criteria_text(by_id[i]) for i in self.trial_ids]
-        self._as_of = as_of or dt.date.today()
+        self.as_of = as_of or dt.date.today()
+
+    def criteria(self, index: int) -> str:
+        """The criteria text of the trial at ``index``, in the engine's layout."""
+        return self._criteria[index]
 
     def screen(self, text: str, index: int) -> Screening:
         """Screen the patient of a note against the trial at ``index``."""
-        return screen(profile_of(text, self._as_of), self._criteria[index], self.settings.screening)
+        return screen(profile_of(text, self.as_of), self._criteria[index], self.settings.screening)
 
     def rerank(self, text: str, retrieval: np.ndarray) -> np.ndarray:
         """Scores for the whole corpus: the head rescored, the rest kept below it."""
@@ -64,7 +71,7 @@ class EligibilityReranker:
         if s.depth <= 0 or not (s.eligibility or s.exclusion):
             return combined
         head = np.argsort(-combined, kind="stable")[: s.depth]
-        facts = profile_of(text, self._as_of).to_facts()
+        facts = profile_of(text, self.as_of).to_facts()
         for i in head:
             result = screen(facts, self._criteria[i], s.screening)
             combined[i] += s.eligibility * result.score - s.exclusion * result.excluded
@@ -81,11 +88,71 @@ class EligibilityReranker:
         return self.rerank(text, self.retriever.scores(text, vector))
 
     def rank(self, text: str) -> list[tuple[str, float]]:
-        return _ordered(self.trial_ids, self.scores(text))
+        return ordered_scores(self.trial_ids, self.scores(text))
 
     def rank_many(self, texts: Sequence[str]) -> list[list[tuple[str, float]]]:
         """Like :meth:`rank` for many notes, embedding them in one batch."""
         vectors = self.retriever.note_vectors(texts)
         return [
-            _ordered(self.trial_ids, self.scores(t, v)) for t, v in zip(texts, vectors, strict=True)
+            ordered_scores(self.trial_ids, self.scores(t, v))
+            for t, v in zip(texts, vectors, strict=True)
         ]
+
+
+@dataclass(frozen=True)
+class JudgeSettings:
+    """Thresholds of :func:`judge_pairs`, calibrated on the tuning split's judged pairs only.
+
+    ``relevance`` applies to the retrieval score (words and embeddings mixed, about 0..1 within
+    the corpus, 0.2 lower when the trial's age range excludes the patient) and
+    ``relevance_words`` to the same score from words alone, when embeddings are not installed;
+    each is the highest threshold that labels the judged pairs best. ``eligible`` applies to the
+    screening score.
+    """
+
+    relevance: float = 0.25
+    relevance_words: float = 0.0
+    eligible: float = 0.3
+
+
+@dataclass(frozen=True)
+class Judgment:
+    """One (patient, trial) pair judged the TREC way: 2 eligible, 1 excluded, 0 not relevant."""
+
+    query_id: str
+    trial_id: str
+    label: int
+    score: float
+    retrieval: float
+
+
+def judge_pairs(
+    reranker: EligibilityReranker,
+    notes: dict[str, str],
+    pairs: Sequence[tuple[str, str]],
+    settings: JudgeSettings | None = None,
+) -> list[Judgment]:
+    """Judge each pair; ``score`` is the confidence the patient is eligible for the trial.
+
+    Relevance comes from retrieval (is the trial about this patient?), eligibility from
+    screening (does the patient pass its criteria?).
+    """
+    s = settings or JudgeSettings()
+    retriever = reranker.retriever
+    threshold = s.relevance if retriever.uses_embeddings else s.relevance_words
+    index = {trial_id: i for i, trial_id in enumerate(reranker.trial_ids)}
+    wanted = list(dict.fromkeys(q for q, _ in pairs))
+    vectors = dict(zip(wanted, retriever.note_vectors([notes[q] for q in wanted]), strict=True))
+    retrieval = {q: retriever.scores(notes[q], vectors[q]) for q in wanted}
+    facts = {q: profile_of(notes[q], reranker.as_of).to_facts() for q in wanted}
+    judged: list[Judgment] = []
+    for query_id, trial_id in pairs:
+        i = index[trial_id]
+        relevance = float(retrieval[query_id][i])
+        result = screen(facts[query_id], reranker.criteria(i), reranker.settings.screening)
+        if relevance < threshold:
+            label = 0
+        else:
+            label = 2 if result.score >= s.eligible and not result.excluded else 1
+        judged.append(Judgment(query_id, trial_id, label, result.score, relevance))
+    return judged

@@ -267,6 +267,10 @@ class TrialRetriever:
             combined = combined - s.age_penalty * outside
         return combined
 
+    @property
+    def uses_embeddings(self) -> bool:
+        return self._encoder is not None
+
     def embedding_text(self, text: str) -> str:
         """What the encoder sees of a note: the note without its negated findings."""
         return (remove_negated(text) if self.settings.negation else text) or text

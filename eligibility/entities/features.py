@@ -2,7 +2,9 @@
 
 The lexicon maps lower-cased token sequences seen as annotated entities in the training texts
 to the types they were given; a phrase matched in new text adds its types as features, which
-carries vocabulary the surrounding words alone cannot (drug names, lab tests, diseases).
+carries vocabulary the surrounding words alone cannot (drug names, lab tests, diseases). Word
+clusters learnt from unlabelled criteria (``eligibility.entities.clusters``) do the same for words
+never annotated at all.
 """
 
 from __future__ import annotations

@@ -63,7 +63,8 @@ class SearchPage:
     hits: list[SearchHit]
     facets: dict[str, list[FacetCount]]
     # True when the words matched more trials than one search looks at (the newest
-    # engine.TEXT_WINDOW matches): ``total`` and the counts are then a lower bound ("10,000+").
+    # engine.TEXT_WINDOW matches, engine.PG_TEXT_WINDOW on PostgreSQL): ``total`` and the
+    # counts are then a lower bound ("10,000+").
     capped: bool = False
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import connection
 
@@ -67,6 +67,9 @@ class Snapshot:
     values: dict[str, dict[str, int]]
     trials: int
     located: int
+    # Costly results that hold as long as the catalogue does (the trials some words match, and
+    # their relevance): paging, or narrowing by a facet or a place, runs the same words again.
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
 
 
 _lock = threading.Lock()
@@ -102,6 +105,13 @@ def snapshot() -> Snapshot:
         _cached.clear()
         _cached[key] = (now, built)
         return built
+
+
+def clear_memos() -> None:
+    """Forget the results kept with the current snapshot (to time searches run cold)."""
+    with _lock:
+        for _, snap in _cached.values():
+            snap.memo.clear()
 
 
 def _build() -> Snapshot:

