@@ -27,14 +27,36 @@ __all__ = ["RecordError", "parse_study"]
 
 
 class _Node:
-    """A JSON object plus its path, so type errors can say where they are."""
+    """A JSON object plus its path, so type errors can say where they are.
 
-    def __init__(self, data: dict[str, Any], path: str) -> None:
+    The path is only spelled out when an error needs it: a study has hundreds of nodes and
+    almost never an error.
+    """
+
+    __slots__ = ("data", "_parent", "_key", "_index")
+
+    def __init__(
+        self,
+        data: dict[str, Any],
+        parent: _Node | None = None,
+        key: str = "",
+        index: int | None = None,
+    ) -> None:
         self.data = data
-        self.path = path
+        self._parent = parent
+        self._key = key
+        self._index = index
+
+    @property
+    def path(self) -> str:
+        if self._parent is None:
+            return self._key
+        where = self._parent._where(self._key)
+        return where if self._index is None else f"{where}[{self._index}]"
 
     def _where(self, key: str) -> str:
-        return f"{self.path}.{key}" if self.path else key
+        path = self.path
+        return f"{path}.{key}" if path else key
 
     def _wrong(self, key: str, expected: str, value: object) -> RecordError:
         return RecordError(f"{self._where(key)}: expected {expected}, got {_json_type(value)}")
@@ -42,10 +64,10 @@ class _Node:
     def node(self, key: str) -> _Node:
         value = self.data.get(key)
         if value is None:
-            return _Node({}, self._where(key))
+            return _Node({}, self, key)
         if not isinstance(value, dict):
             raise self._wrong(key, "an object", value)
-        return _Node(value, self._where(key))
+        return _Node(value, self, key)
 
     def text(self, key: str) -> str:
         value = self.data.get(key)
@@ -77,7 +99,7 @@ class _Node:
         for index, item in enumerate(self.items(key)):
             if not isinstance(item, dict):
                 raise self._wrong(f"{key}[{index}]", "an object", item)
-            result.append(_Node(item, f"{self._where(key)}[{index}]"))
+            result.append(_Node(item, self, key, index))
         return result
 
     def boolean(self, key: str) -> bool | None:
@@ -149,7 +171,7 @@ def parse_study(data: Any) -> TrialRecord:
     """
     if not isinstance(data, dict):
         raise RecordError(f"expected a study object, got {_json_type(data)}")
-    root = _Node(data, "")
+    root = _Node(data)
     nct_id = ""
     try:
         protocol = root.node("protocolSection")
@@ -294,9 +316,13 @@ def _contact(node: _Node) -> Contact:
 def _locations(module: _Node) -> list[Location]:
     """Sites from ``locations``; ``locations_nested`` is a non-standard copy some exports
     add. It is read too, but a site already listed in ``locations`` is not added twice."""
-    locations = [_location(n) for n in module.nodes("locations")]
-    seen = {json.dumps(n.data, sort_keys=True) for n in module.nodes("locations")}
-    for node in module.nodes("locations_nested"):
+    listed = module.nodes("locations")
+    locations = [_location(n) for n in listed]
+    nested = module.nodes("locations_nested")
+    if not nested:
+        return locations
+    seen = {json.dumps(n.data, sort_keys=True) for n in listed}
+    for node in nested:
         key = json.dumps(node.data, sort_keys=True)
         if key not in seen:
             seen.add(key)

@@ -15,13 +15,11 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
-
 from eligibility.model import Constraint, Criterion
 from eligibility.profile import Profile, lexicon
 from matching import screening
 from matching.synonyms import default_synonyms
-from prescreen.models import ProfileFacts
+from prescreen.answers import record_facts
 from trials import geo
 from trials.models import Site, Trial
 from trials.search import SearchError, SearchQuery, search
@@ -562,11 +560,4 @@ def shared_facts(profile: Profile) -> dict[str, Any]:
 def remember_facts(owner: str, profile: Profile) -> dict[str, Any]:
     """Store the profile's shared facts for ``owner`` so every trial's pre-screener starts
     from them; what the profile says replaces what was stored, the rest is kept."""
-    known = shared_facts(profile)
-    with transaction.atomic():
-        stored, _ = ProfileFacts.objects.select_for_update().get_or_create(owner_key=owner)
-        merged = {**stored.facts, **known}
-        if merged != stored.facts:
-            stored.facts = merged
-            stored.save()
-    return merged
+    return record_facts(owner, shared_facts(profile))

@@ -152,6 +152,20 @@ def clear_answers(owner: str | None, nct_id: str, parsed: ParsedCriteria) -> Non
             profile.save()
 
 
+def record_facts(owner: str, known: dict[str, Any]) -> dict[str, Any]:
+    """Merge facts learnt outside a trial page (the match form) into ``owner``'s shared facts.
+
+    What ``known`` says replaces what was stored; facts it does not mention are kept.
+    """
+    with transaction.atomic():
+        stored, _ = ProfileFacts.objects.select_for_update().get_or_create(owner_key=owner)
+        merged = {**stored.facts, **known}
+        if merged != stored.facts:
+            stored.facts = merged
+            stored.save()
+    return merged
+
+
 def move_owner(old: str, new: str) -> None:
     """Hand ``old``'s answers to ``new`` (on sign-in); the newer answers win per question."""
     if old == new:

@@ -1,61 +1,27 @@
 """A visitor pre-screens themselves on the seed trial in a real browser, with and without JS."""
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 
 from tests.prescreen.data import SEED_ID, load_trials
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-pytestmark = [pytest.mark.browser, pytest.mark.urls("tests.prescreen.urls")]
+pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def browser(monkeypatch):
-    if not CHROMIUM.exists():
-        pytest.skip(f"no chromium at {CHROMIUM}")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    # Playwright's sync API runs an event loop in this thread; the ORM calls around it are sync.
-    monkeypatch.setitem(os.environ, "DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-def prescreen_url(live_server, client) -> str:
-    """The trial page once it includes the pre-screener, else the pre-screener's own page."""
-    trial_page = f"/trials/{SEED_ID}/"
-    if 'id="prescreener"' in client.get(trial_page).content.decode():
-        return live_server.url + trial_page
-    return f"{live_server.url}/trials/{SEED_ID}/prescreen/"
+def trial_page_url(live_server) -> str:
+    return f"{live_server.url}/trials/{SEED_ID}/"
 
 
 def question(page, name: str):
     return page.get_by_role("group", name=name, exact=True)
 
 
-def test_answers_update_the_verdict_in_place_and_are_kept(
-    transactional_db, live_server, browser, client
-):
+def test_answers_update_the_verdict_in_place_and_are_kept(transactional_db, live_server, browser):
     from playwright.sync_api import expect
 
     load_trials()
-    url = prescreen_url(live_server, client)
+    url = trial_page_url(live_server)
     page = browser.new_page(viewport={"width": 375, "height": 740})
     page.goto(url)
     verdict = page.locator("#prescreen-verdict")
@@ -116,11 +82,11 @@ def test_answers_update_the_verdict_in_place_and_are_kept(
     )
 
 
-def test_without_javascript_the_form_still_works(transactional_db, live_server, browser, client):
+def test_without_javascript_the_form_still_works(transactional_db, live_server, browser):
     from playwright.sync_api import expect
 
     load_trials()
-    url = prescreen_url(live_server, client)
+    url = trial_page_url(live_server)
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(url)

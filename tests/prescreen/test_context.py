@@ -12,7 +12,7 @@ from tests.prescreen.data import SEED_ID
 from trials.models import ImportRun, Trial
 from trials.services.importing import import_items
 
-pytestmark = [pytest.mark.urls("tests.prescreen.urls"), pytest.mark.usefixtures("trials")]
+pytestmark = pytest.mark.usefixtures("trials")
 
 
 def request_for(path: str):

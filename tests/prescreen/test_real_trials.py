@@ -3,15 +3,12 @@
 import re
 from collections import Counter
 
-import pytest
-
 from ctgov.sources import read_paths
 from prescreen import engine
 from tests.conftest import shared_path
 from trials.models import ImportRun, Trial
 from trials.services.importing import import_items
 
-pytestmark = pytest.mark.urls("tests.prescreen.urls")
 SAMPLE_EVERY = 10
 
 

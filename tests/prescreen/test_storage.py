@@ -9,7 +9,7 @@ from prescreen.models import AnswerSet, ProfileFacts
 from tests.prescreen.data import OLDER_ID, SEED_ID, YOUNGER_ID
 from trials.models import Trial
 
-pytestmark = [pytest.mark.urls("tests.prescreen.urls"), pytest.mark.usefixtures("trials")]
+pytestmark = pytest.mark.usefixtures("trials")
 
 
 def page(client, nct_id: str) -> str:

@@ -15,7 +15,7 @@ from tests.prescreen.data import OLDER_ID, SEED_ID, seed_criteria
 from trials.models import ImportRun
 from trials.services.importing import import_items
 
-pytestmark = [pytest.mark.urls("tests.prescreen.urls"), pytest.mark.usefixtures("trials")]
+pytestmark = pytest.mark.usefixtures("trials")
 
 PAGE = f"/trials/{SEED_ID}/prescreen/"
 ANSWER = f"/trials/{SEED_ID}/prescreen/answer/"
