@@ -162,6 +162,26 @@ _NOT_AGE_TAIL = re.compile(
 )
 
 
+_OTHER_AGE = re.compile(
+    r"\b(?:gestation(?:al)?|bone|mental|developmental|corrected|post-?menstrual|"
+    r"post-?conceptional|skeletal|reading|tumou?r|lesion|wound|scar|fracture|injury|infarct|"
+    r"thrombus|clot|embryo|fetal|foetal|pregnancy)\s+age\b|\bage\s+(?:at|of)\s+(?:the\s+)?"
+    r"(?:first\s+|initial\s+)?(?:diagnosis|onset|menarche|menopause|tumou?r|lesion|wound|scar|"
+    r"fracture|injury|infarct|thrombus|clot|pregnancy|implant|transplant|surgery|symptom|"
+    r"presentation|disease)|\bgestation\b|\byears?\s+(?:since|after|from|post)\b",
+    re.I,
+)
+_SHORT_UNIT = re.compile(r"\s*(?:weeks?|wks?|days?|hours?|hrs?|minutes?)\b", re.I)
+
+_SHORT_NUMBER = re.compile(r"\d\s*(?:weeks?|wks?|days?|hours?|hrs?|minutes?)\b", re.I)
+
+
+def _patient_age(segment: str, a: int, b: int) -> bool:
+    """False when the number at ``a:b`` is not the person's age (gestational age, age at
+    diagnosis, years since an event)."""
+    return not _OTHER_AGE.search(_clause_tail(segment, a) + segment[a:b])
+
+
 def _age(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constraint]:
     if not terms.digits or not terms.has("year", "yr", "age", "month", "old"):
         return
@@ -169,11 +189,23 @@ def _age(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constraint]
     if not _AGE_CONTEXT.search(segment):
         return
     taken: list[tuple[int, int]] = []
+    other: list[bool] = []
+
+    def unusual() -> bool:
+        """Whether the sentence speaks of another age or of weeks and days (found once)."""
+        if not other:
+            other.append(bool(_OTHER_AGE.search(segment) or _SHORT_NUMBER.search(segment)))
+        return other[0]
 
     def free(a: int, b: int) -> bool:
+        if unusual() and not _patient_age(segment, a, b):
+            return False
         return all(b <= x or a >= y for x, y in taken)
 
     def emit(op: str, value: str, unit: str | None, a: int, b: int) -> Constraint:
+        short = _SHORT_UNIT.match(segment, b) if unit is None and unusual() else None
+        if short:
+            unit, b = short.group(0).strip(), short.end()
         taken.append((a, b))
         unit_name = rules.time_unit(unit) if unit else "year"
         return Constraint("age", "age", op, _num(value), unit_name, (start + a, start + b))
@@ -183,7 +215,7 @@ def _age(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constraint]
         unit = m.group("u") or m.group("u2")
         if not m.group("a") and not unit:
             continue
-        if int(lo) >= int(hi) or int(hi) > 120:
+        if int(lo) >= int(hi) or int(hi) > 120 or not free(m.start(), m.end()):
             continue
         yield emit(">=", lo, unit, m.start(), m.end())
         yield emit("<=", hi, unit, m.start(), m.end())
@@ -228,9 +260,9 @@ def _age(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constraint]
 
 _SEX = re.compile(
     r"^(?:healthy\s+|adult\s+|postmenopausal\s+|pre-?menopausal\s+)?(?P<sex>males?|females?|men|"
-    r"women|man|woman|boys?|girls?)\b(?!\s*(?:and/or|or|and|/|&)\s*(?:females?|males?|women|men|"
-    r"woman|man))(?!\s+(?:of\s+child|of\s+reproductive|who|with\s+(?:reproductive|partners)|"
-    r"partners|participants?\s+of\s+child))",
+    r"women|man|woman|boys?|girls?)\b(?!\s*(?:and/or|or|and|/|&)\s*(?:[\w-]+\s+){0,2}?"
+    r"(?:females?|males?|women|men|woman|man)\b)(?!\s+(?:of\s+child|of\s+reproductive|who|"
+    r"with\s+(?:reproductive|partners)|partners|participants?\s+of\s+child))",
     re.I,
 )
 

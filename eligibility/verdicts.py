@@ -119,6 +119,12 @@ def _events(facts: Mapping[str, Any], name: str) -> list[Mapping[str, Any]]:
     return found
 
 
+def _denied(facts: Mapping[str, Any], name: str) -> bool:
+    """Whether the person explicitly denies ``name`` (a known absence, not a gap in the notes)."""
+    wanted = _norm(name)
+    return any(_norm(str(n)) == wanted for n in facts.get("events_absent") or [])
+
+
 def _event_days_ago(event: Mapping[str, Any], start: dt.date) -> float | None:
     if event.get("active"):
         return 0.0
@@ -137,8 +143,8 @@ def constraint_holds(c: Constraint, facts: Mapping[str, Any]) -> bool | None:
     """Whether the person's facts satisfy ``c``; None when the facts do not say."""
     if c.concept == "age" and facts.get("age") is not None and isinstance(c.value, int | float):
         age = float(facts["age"])
-        limit = float(c.value) / 12 if c.unit == "month" else float(c.value)
-        return _compare(age, c.op, limit)
+        limit = rules.convert(float(c.value), c.unit or "year", "year")
+        return None if limit is None else _compare(age, c.op, limit)
     if c.concept == "sex" and facts.get("sex"):
         return str(facts["sex"]).lower() == c.value
     if c.concept in _SCALES and isinstance(c.value, int | float):
@@ -179,7 +185,7 @@ def constraint_holds(c: Constraint, facts: Mapping[str, Any]) -> bool | None:
     if c.concept in ("condition", "drug", "procedure", "therapy"):
         events = _events(facts, c.name)
         if not events:
-            if facts.get("events_complete"):
+            if facts.get("events_complete") or _denied(facts, c.name):
                 if c.op in ("present", "within"):
                     return False
                 return True if c.op == "absent" else None
@@ -208,28 +214,92 @@ def _describe(c: Constraint) -> str:
     return f"{c.name} {c.op}{value}"
 
 
-def _applies_from_facts(item: Criterion, facts: Mapping[str, Any]) -> tuple[bool | None, str]:
-    """Whether the criterion describes the person, judged by its constraints."""
-    if not item.constraints:
-        return None, ""
-    results = [(c, constraint_holds(c, facts)) for c in item.constraints]
+_CONDITIONAL = re.compile(
+    r"\b(?:must|should|shall|will|need(?:s)?\s+to|has\s+to|have\s+to|had\s+to|agrees?|"
+    r"required|willing|consent|able\s+to|contracepti\w*|birth[- ]control|condoms?|"
+    r"steril\w*|pregnancy\s+test)\b",
+    re.I,
+)
+_GROUP_WORDS = frozenset(rules.load("questions.json")["group_words"])
+
+
+def _without_counted(constraints: list[Constraint]) -> list[Constraint]:
+    """Drop the therapy that "prior lines of <therapy>" counts: the count decides it."""
+    lines = [c.span for c in constraints if c.name == "prior lines of therapy"]
+    if not lines:
+        return constraints
+    return [
+        c
+        for c in constraints
+        if not (
+            c.concept in ("therapy", "drug")
+            and c.op == "present"
+            and any(a <= c.span[0] <= b + 12 for a, b in lines)
+        )
+    ]
+
+
+def _qualified(item: Criterion) -> bool:
+    """Whether the text says more about the group than its constraints check
+    ("postmenopausal women", "women of childbearing potential", "women with ...")."""
+    chars = list(item.text)
+    for c in item.constraints:
+        for i in range(max(0, c.span[0]), min(len(chars), c.span[1])):
+            chars[i] = " "
+    words = re.findall(r"[A-Za-z][A-Za-z/'-]*", "".join(chars))
+    return any(w.lower() not in _GROUP_WORDS for w in words)
+
+
+def _applies_from_facts(item: Criterion, facts: Mapping[str, Any]) -> tuple[bool | None, str, bool]:
+    """Whether the criterion describes the person, judged by its constraints; the flag is
+    True when the criterion only speaks to a group (one sex) the person is not in."""
+    constraints = _without_counted(item.constraints)
+    if not constraints:
+        return None, "", False
+    sexes = [c for c in constraints if c.concept == "sex"]
+    if not sexes:
+        value, reason = _holds_all(item, constraints, facts)
+        return value, reason, False
+    sex = sexes[0]
+    in_group = constraint_holds(sex, facts)
+    rest = [c for c in constraints if c.concept != "sex"]
+    conditional = _CONDITIONAL.search(item.text, sex.span[1]) is not None
+    if in_group is False:
+        if conditional:
+            return None, f"this applies to {sex.value} participants only", True
+        return False, f"your details do not match {_describe(sex)}", False
+    if rest:
+        value, reason = _holds_all(item, rest, facts)
+        if value is False or (value and in_group):
+            return value, reason, False
+        return None, "", False
+    if in_group and item.covered and not _qualified(item):
+        return True, f"your details match {_describe(sex)}", False
+    return None, "", False
+
+
+def _holds_all(
+    item: Criterion, constraints: list[Constraint], facts: Mapping[str, Any]
+) -> tuple[bool | None, str]:
+    """``constraints`` read together: joined by "or" in the text any one decides, else all."""
+    results = [(c, constraint_holds(c, facts)) for c in constraints]
     text = item.text
-    between = text[item.constraints[0].span[0] : item.constraints[-1].span[1]]
-    any_of = bool(re.search(r"\bor\b", between)) and len(item.constraints) > 1
+    between = text[constraints[0].span[0] : constraints[-1].span[1]]
+    any_of = bool(re.search(r"\bor\b", between)) and len(constraints) > 1
     if any_of:
         hit = [c for c, r in results if r is True]
         if hit:
             return True, f"your details match {_describe(hit[0])}"
         if item.covered and all(r is False for _, r in results):
             return False, "your details match none of " + "; ".join(
-                _describe(c) for c in item.constraints
+                _describe(c) for c in constraints
             )
         return None, ""
     failed = [c for c, r in results if r is False]
     if failed:
         return False, f"your details do not match {_describe(failed[0])}"
     if item.covered and all(r is True for _, r in results):
-        return True, "your details match " + "; ".join(_describe(c) for c in item.constraints)
+        return True, "your details match " + "; ".join(_describe(c) for c in constraints)
     return None, ""
 
 
@@ -262,7 +332,8 @@ def evaluate(
     describes the person, for exclusions too); unknown ids or values raise ``AnswerError``.
     ``facts`` keys: age (years), sex, ecog / karnofsky / lansky, pregnant, breastfeeding,
     measurements {name: (value, unit)}, events [{name, date | active}], events_complete (no
-    event missing from ``events``), lines_of_therapy, start_date (ISO date windows count from).
+    event missing from ``events``), events_absent (names the person denies), lines_of_therapy,
+    start_date (ISO date windows count from).
     """
     answers = dict(answers or {})
     facts = dict(facts or {})
@@ -294,15 +365,18 @@ def evaluate(
             reason = f"you answered {answer}"
         elif value is None and answer == "not_sure":
             reason = "you were not sure; the study team can check this"
+        other_group = False
         if value is None and answer is None and not children:
-            value, reason = _applies_from_facts(item, facts)
+            value, reason, other_group = _applies_from_facts(item, facts)
+            if other_group:
+                value = item.kind == "inclusion"
         if value is None and not reason:
             reason = "not answered yet"
-        outcome = _outcome(item, value)
+        outcome: CriterionOutcome = "not_applicable" if other_group else _outcome(item, value)
         if value is False and item.kind == "inclusion" and rules.is_permissive(item.text):
             outcome = "not_applicable"
             reason += "; this line only widens who can take part"
-        if item.kind == "exclusion" and value is not None:
+        if item.kind == "exclusion" and value is not None and not other_group:
             reason += "; this rules people out" if value else "; this does not rule you out"
         results[item.id] = CriterionVerdict(item.id, outcome, reason[:1].upper() + reason[1:] + ".")
         applies[item.id] = value

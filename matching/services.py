@@ -17,7 +17,7 @@ from typing import Any
 
 from eligibility.model import Constraint, Criterion
 from eligibility.profile import Profile, lexicon
-from matching import screening
+from matching import screening, vectors
 from matching.synonyms import default_synonyms
 from prescreen.answers import record_facts
 from trials import geo
@@ -419,10 +419,14 @@ def match_patient(
     *,
     top: int = 20,
     near: str | tuple[float, float] | None = None,
+    semantic: bool = True,
 ) -> MatchResult:
     """The ``top`` best trials for ``profile``, each with a verdict, reasons and a score.
 
-    Raises ``MatchError`` (naming "top" or "near") on bad arguments.
+    When trial vectors are stored (``trialmatch embed``) and ``semantic`` holds, the trials
+    nearest in meaning to the profile join the full-text candidates, so a trial worded
+    differently from the note is still found. Raises ``MatchError`` (naming "top" or "near")
+    on bad arguments.
     """
     started = time.perf_counter()
     if isinstance(top, bool) or not isinstance(top, int) or not 1 <= top <= MAX_TOP:
@@ -432,6 +436,10 @@ def match_patient(
         return MatchResult([], "The catalogue is empty: no trials have been imported yet.")
     phrases = query_phrases(profile)
     relevance = _retrieve(phrases) if phrases else _browse()
+    if phrases and semantic:
+        nearest = vectors.semantic_search(profile.search_text())
+        relevance = vectors.fuse(relevance, nearest.scores, CANDIDATES, MIN_RELEVANCE)
+        note = " ".join(n for n in (note, nearest.note) if n)
     trials = {
         t.id: t
         for t in Trial.objects.filter(nct_id__in=list(relevance)).only(

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 from datetime import date
 
 import pytest
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
 
 from ctgov.record import TrialRecord
 from ctgov.sources import ReadError, ReadItem
@@ -270,3 +271,50 @@ def test_a_reader_that_breaks_while_reading_ahead_stops_the_import_with_its_erro
 
     with pytest.raises(OSError, match="device not ready"):
         import_items(items(), run=ImportRun.objects.create(), chunk_size=1, read_ahead=True)
+
+
+def test_a_reader_that_dies_while_reading_ahead_stops_the_import_instead_of_hanging():
+    def items():
+        yield item(make_record())
+        os._exit(3)
+
+    with pytest.raises(RuntimeError, match=r"reading process stopped unexpectedly \(exit code 3\)"):
+        import_items(items(), run=ImportRun.objects.create(), chunk_size=1, read_ahead=True)
+
+
+def test_an_error_that_cannot_be_handed_over_still_stops_the_import_with_its_message():
+    class Unpicklable(Exception):
+        def __reduce__(self):
+            raise TypeError("cannot pickle")
+
+    def items():
+        yield item(make_record())
+        raise Unpicklable("tape jammed")
+
+    with pytest.raises(RuntimeError, match="Unpicklable: tape jammed"):
+        import_items(items(), run=ImportRun.objects.create(), chunk_size=1, read_ahead=True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_postgresql_import_settings_are_put_back_afterwards():
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL session settings")
+
+    def settings() -> tuple[str, str]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT current_setting('synchronous_commit'), "
+                "current_setting('default_toast_compression')"
+            )
+            return cursor.fetchone()
+
+    before = settings()
+    seen = []
+    run = import_items(
+        [item(make_record())],
+        run=ImportRun.objects.create(),
+        progress=lambda r: seen.append(settings()),
+    )
+    assert run.imported == 1
+    assert seen[0][0] == "off"
+    assert settings() == before

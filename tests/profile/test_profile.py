@@ -357,6 +357,8 @@ def test_search_text_leaves_out_what_the_patient_does_not_have() -> None:
 
 
 def test_complete_history_lets_the_engine_read_unlisted_events_as_absent() -> None:
+    """An event the notes never mention stays unknown; a denied one or a complete history
+    reads as absent."""
     trial = json.loads(SEED_FIXTURE.read_text("utf-8"))
     parsed = parse_criteria(trial["protocolSection"]["eligibilityModule"]["eligibilityCriteria"])
     data = _json("seed_profile.json")
@@ -365,7 +367,10 @@ def test_complete_history_lets_the_engine_read_unlisted_events_as_absent() -> No
         for i in parsed.items
         if any(c.name == "allogeneic hsct" and c.op == "within" for c in i.constraints)
     )
-    assert evaluate(parsed, facts=load_profile(data).to_facts()).get(item).verdict == "unknown"  # type: ignore[union-attr]
+    silent = {k: v for k, v in load_profile(data).to_facts().items() if k != "events_absent"}
+    assert evaluate(parsed, facts=silent).get(item).verdict == "unknown"  # type: ignore[union-attr]
+    denied = load_profile(data).to_facts()
+    assert evaluate(parsed, facts=denied).get(item).verdict == "met"  # type: ignore[union-attr]
     complete = load_profile({**data, "history_complete": True}).to_facts()
     assert complete["events_complete"] is True
     assert evaluate(parsed, facts=complete).get(item).verdict == "met"  # type: ignore[union-attr]

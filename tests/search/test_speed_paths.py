@@ -126,3 +126,16 @@ def test_distance_search_follows_new_sites() -> None:
     assert ids(search(near_lyon)) == ["NCT00000001"]
     make_trial(record("NCT00000002", sites=(site("Villeurbanne", 45.77, 4.88),)))
     assert sorted(ids(search(near_lyon))) == ["NCT00000001", "NCT00000002"]
+
+
+def test_postgresql_looks_at_fewer_newest_matches(monkeypatch) -> None:
+    for i in range(1, 6):
+        make_trial(record(f"NCT{i:08d}", "Asthma study"))
+    monkeypatch.setattr(engine, "TEXT_WINDOW", 4)
+    monkeypatch.setattr(engine, "PG_TEXT_WINDOW", 2)
+    page = search(SearchQuery("asthma"))
+    newest = ["NCT00000005", "NCT00000004", "NCT00000003", "NCT00000002"]
+    window = 2 if connection.vendor == "postgresql" else 4
+    assert page.capped is True
+    assert page.total == window
+    assert sorted(ids(page), reverse=True) == newest[:window]

@@ -148,15 +148,17 @@ def _fetch(sql: str, params: list | tuple = ()) -> list[tuple]:
 
 
 def _fetch_indexed(sql: str, params: list | tuple = ()) -> list[tuple]:
-    """``_fetch``, insisting on indexes on PostgreSQL.
+    """``_fetch``, insisting on bitmap index scans on PostgreSQL.
 
-    Its planner prices a tsvector test or a long ``= ANY`` list too cheaply and would rather
-    scan a whole table (detoasting every vector); memory enough keeps index bitmaps exact.
+    Its planner prices a tsvector test too cheaply and would rather walk a whole table, or
+    an id range of it, testing (detoasting) every vector; memory enough keeps index bitmaps
+    exact.
     """
     if connection.vendor != "postgresql":
         return _fetch(sql, params)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
         cursor.execute("SET LOCAL work_mem = '32MB'")
         cursor.execute(sql, params)
         return cursor.fetchall()
@@ -236,8 +238,8 @@ def _text_window(text: TextQuery, vendor: str) -> tuple[list[int], bool]:
 def _text_window_pg(text: TextQuery, window: int) -> list[int]:
     """The GIN index yields matches in no useful order and each costs a heap visit, so the
     newest ids are searched first, in id ranges, until the window is full. Each range costs a
-    full index scan of the words, so after the first the next range is sized from the density
-    of matches seen so far, to need one more at most for common words."""
+    scan of the words' whole posting lists, so after the first the next range is sized from
+    the density of matches seen so far: common words need one range, or two."""
     newest = _fetch("SELECT MAX(id) FROM trials_trial")[0][0] or 0
     ids: list[int] = []
     high, span, seen = newest, 4 * window, 0

@@ -74,7 +74,8 @@ def site_index(snap: Snapshot) -> SiteIndex:
         with connection.cursor() as cursor:
             cursor.execute("SELECT MAX(id) FROM trials_site")
             newest = cursor.fetchone()[0]
-        key = (connection.alias, newest, snap.trials, snap.located)
+        name = str(connection.settings_dict.get("NAME"))
+        key = (connection.alias, name, newest, snap.trials, snap.located)
         if _cached and _cached[0][1] == key and not connection.in_atomic_block:
             built = _cached[0][2]
         else:

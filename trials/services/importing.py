@@ -146,6 +146,7 @@ def _in_background(source: Iterator[_T]) -> Iterator[_T]:
             try:
                 kind, value = receiver.recv()
             except EOFError:
+                process.join(timeout=5)
                 raise RuntimeError(
                     f"the reading process stopped unexpectedly (exit code {process.exitcode})"
                 ) from None
@@ -354,6 +355,7 @@ def _chunks(
 def _prepare(item: ReadItem, record: TrialRecord, adapt_date: Callable[[Any], Any]) -> _Pending:
     """Everything the database needs from one record, as values the driver takes as they are."""
     canonical = _canonical_json(record)
+    digest = _hash(canonical)
     elig = record.eligibility
     interventions = record.interventions
     names = [i.name for i in interventions if i.name]
@@ -386,7 +388,7 @@ def _prepare(item: ReadItem, record: TrialRecord, adapt_date: Callable[[Any], An
         ),
         _flat(record.keywords),
         canonical,
-        _hash(canonical),
+        digest,
         _where(item),
     )
     sites = [
@@ -408,7 +410,7 @@ def _prepare(item: ReadItem, record: TrialRecord, adapt_date: Callable[[Any], An
         item=ReadItem(source=item.source, location=item.location),
         nct_id=record.nct_id,
         updated=record.last_update_posted_date,
-        hash=trial[23],
+        hash=digest,
         trial=trial,
         sites=sites,
         facets=list(facet_values(record)),
