@@ -318,3 +318,21 @@ def test_the_postgresql_import_settings_are_put_back_afterwards():
     assert run.imported == 1
     assert seen[0][0] == "off"
     assert settings() == before
+
+
+def test_the_larger_sqlite_page_cache_is_only_for_the_import():
+    if connection.vendor != "sqlite":
+        pytest.skip("a SQLite setting")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        before = cursor.fetchone()[0]
+        seen = []
+
+        def progress(run: ImportRun) -> None:
+            cursor.execute("PRAGMA cache_size")
+            seen.append(cursor.fetchone()[0])
+
+        import_items([item(make_record())], run=ImportRun.objects.create(), progress=progress)
+        cursor.execute("PRAGMA cache_size")
+        assert cursor.fetchone()[0] == before
+    assert seen == [-64 * 1024]
