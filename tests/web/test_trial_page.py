@@ -5,6 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from matching.similar import compute as compute_similar
 from tests.web.data import LYON, SEED_ID
 from trials.models import Trial
 
@@ -134,10 +135,12 @@ def test_unknown_trial_gets_the_branded_404_page(client, catalogue, path):
     ("nct_id", "params"),
     [(SEED_ID, {}), ("NCT09000001", {}), ("NCT09000001", {"near": "45.76,4.83"})],
 )
-def test_trial_page_needs_two_queries(
+def test_trial_page_needs_three_queries(
     client, catalogue, nct_id, params, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(2):
+    """The trial, its sites and its precomputed similar trials."""
+    compute_similar()
+    with django_assert_max_num_queries(3):
         response = client.get(reverse("trials:detail", args=[nct_id]), params)
     assert response.status_code == 200
 

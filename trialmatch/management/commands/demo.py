@@ -38,6 +38,7 @@ class Command(BaseCommand):
                 "Only the seed trial is loaded. To fetch a few hundred recruiting trials from "
                 "ClinicalTrials.gov run: trialmatch sync --status RECRUITING --limit 300"
             )
+        call_command("similar", all=True, stdout=self.stdout, stderr=self.stderr)
         self.stdout.write(f"{Trial.objects.count()} trials in the catalogue.")
         if not no_serve:
             call_command("serve", port=port, host=host)
