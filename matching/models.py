@@ -45,7 +45,8 @@ class TrialVector(models.Model):
     )
     text_hash = models.CharField(max_length=64)
     vector = models.BinaryField()
-    updated_at = models.DateTimeField(default=timezone.now)
+    # Indexed: the site checks the newest change (and the count) to know when to reload.
+    updated_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     def __str__(self) -> str:
         return f"{self.trial_id}: {self.text_hash[:12]}"

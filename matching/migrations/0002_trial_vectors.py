@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
                 ('trial', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='vector', serialize=False, to='trials.trial')),
                 ('text_hash', models.CharField(max_length=64)),
                 ('vector', models.BinaryField()),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('updated_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
             ],
         ),
     ]
