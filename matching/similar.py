@@ -411,6 +411,22 @@ def refresh_for(trial_ids: Iterable[int]) -> int:
     return len(changed) + len(around)
 
 
+# Past this many changed trials an import leaves the lists to ``trialmatch similar --all``.
+REFRESH_AFTER_IMPORT_LIMIT = 2_000
+
+
+def refresh_after_import(sender: Any, run: Any, **kwargs: Any) -> str:
+    """Keep similar-trial lists current after an import or sync; a big one is left to
+    ``trialmatch similar --all`` (until then lists are computed on a trial page's first view)."""
+    if not (run.imported or run.updated):
+        return ""
+    changed = Trial.objects.filter(updated_at__gte=run.started_at).values_list("id", flat=True)
+    if run.imported + run.updated > REFRESH_AFTER_IMPORT_LIMIT:
+        return "Similar-trial lists are out of date: run `trialmatch similar --all`."
+    refresh_for(list(changed))
+    return ""
+
+
 # --- the trial page ---------------------------------------------------------------------
 
 

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from ctgov.sources import ReadError, ReadItem, read_paths
 from trials.models import ImportRun
 from trials.services.importing import import_items
+from trials.signals import catalogue_changed
 
 
 class Command(BaseCommand):
@@ -32,6 +33,9 @@ class Command(BaseCommand):
             meter.done()
         for failure in run.failures.order_by("id").iterator():
             self.stderr.write(str(failure), style_func=_plain)
+        for _receiver, message in catalogue_changed.send(sender=ImportRun, run=run):
+            if message:
+                self.stderr.write(message, style_func=_plain)
         self.stdout.write(run.summary)
         if run.failed:
             sys.exit(1)

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from trials.models import ImportRun
 from trials.services.syncing import SyncError, sync
+from trials.signals import catalogue_changed
 
 
 class Command(BaseCommand):
@@ -73,6 +74,9 @@ class Command(BaseCommand):
     def _summary(self, run: ImportRun) -> None:
         for failure in run.failures.order_by("id").iterator():
             self.stderr.write(str(failure), style_func=lambda text: text)
+        for _receiver, message in catalogue_changed.send(sender=ImportRun, run=run):
+            if message:
+                self.stderr.write(message, style_func=lambda text: text)
         self.stdout.write(run.summary)
 
 
