@@ -13,8 +13,10 @@ from eligibility import rules
 from eligibility.model import Constraint
 from eligibility.rules import CMP, NUM, POSTFIX_GE, POSTFIX_LE, TIME_UNIT
 
+# The stop comes first so the regex engine can skip ahead to it; the look-behinds then
+# check the words before it (with the stop itself).
 _SENTENCE_END = re.compile(
-    r"(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\bapprox)(?<!\bDr)[.;]\s+(?=[A-Z(])"
+    r"[.;](?<!\be\.g.)(?<!\bi\.e.)(?<!\bvs.)(?<!\bapprox.)(?<!\bDr.)\s+(?=[A-Z(])"
 )
 _EXCEPTION = re.compile(
     r"\b(?:allowed|permitted|acceptable|eligible|exceptions?|except|unless|exempt)\b", re.I
@@ -66,21 +68,74 @@ class _Terms:
     Cheap substring tests here let each extractor skip a sentence that cannot match.
     """
 
-    def __init__(self, text: str, pool: list[tuple[str, int]] | None = None) -> None:
+    def __init__(self, text: str, pool: rules.Pool | None = None) -> None:
         lowered = text.lower()
         self.lowered = lowered
         self.terms = rules.candidate_terms(rules.ALL_CONCEPTS, lowered, pool)
         self.digits = _DIGIT.search(text) is not None
         self.time_words = self.digits or _TIME_WORD.search(lowered) is not None
-        self.drug_suffix = any(s in lowered for s in _DRUG_SUFFIXES)
+        self.drug_suffix = self.has(*_DRUG_SUFFIXES)
         self.diagnosis = "diagnos" in lowered
         self.events = [t for t in self.terms if t.concept != "measurement"]
+        self.text = text
+        self._sentence: _Sentence | None = None
 
     def has(self, *words: str) -> bool:
-        return any(word in self.lowered for word in words)
+        lowered = self.lowered
+        for word in words:  # noqa: SIM110 - a plain loop: any() costs a generator per call
+            if word in lowered:
+                return True
+        return False
 
     def of(self, *concepts: str) -> list[rules.Term]:
         return [t for t in self.terms if t.concept in concepts]
+
+    def extractors(self) -> list[Extractor]:
+        """The extractors whose own first checks on the whole criterion pass, in order."""
+        has, digits = self.has, self.digits
+        found: list[Extractor] = []
+        if digits and has("year", "yr", "age", "month", "old"):
+            found.append(_age)
+        found.append(_sex)
+        if digits and has("ecog", "perf", "karnofsky", "kps", "lansky", "zubrod", "who", "world"):
+            found.append(_performance)
+        if has("pregnan", "breast", "lactat", "nursing"):
+            found.append(_reproductive)
+        if digits and any(t.concept == "measurement" for t in self.terms):
+            found.append(_measurements)
+        if self.events or self.drug_suffix or self.diagnosis:
+            found.append(_events)
+        if has("line", "regimen"):
+            found.append(_lines_of_therapy)
+        return found
+
+    def sentence(self, start: int, end: int) -> _Sentence:
+        """The words of ``text[start:end]``, found once for all extractors."""
+        if self._sentence is None or self._sentence.span != (start, end):
+            self._sentence = _Sentence(self.text, start, end)
+        return self._sentence
+
+
+class _Sentence:
+    """Substring tests on one sentence, for skipping patterns that need an absent word."""
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self.span = (start, end)
+        self.whole = start == 0 and end == len(text)
+        segment = text[start:end]
+        # Case-insensitive matching folds some non-ASCII letters onto ASCII ones
+        # ("ſ" matches "s"), which ``str.lower`` does not: no test is trusted there.
+        self.lowered = segment.lower() if segment.isascii() else None
+
+    def has(self, *words: str) -> bool:
+        """False only when no word of ``words`` can be in the sentence."""
+        lowered = self.lowered
+        if lowered is None:
+            return True
+        for word in words:  # noqa: SIM110 - a plain loop: any() costs a generator per call
+            if word in lowered:
+                return True
+        return False
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
@@ -95,7 +150,7 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     return bounds
 
 
-def extract(text: str, pool: list[tuple[str, int]] | None = None) -> list[Constraint]:
+def extract(text: str, pool: rules.Pool | None = None) -> list[Constraint]:
     """Every constraint in ``text``, in reading order, without duplicates.
 
     ``pool`` (``rules.Pools.of(whole criteria text).terms``) saves rescanning a text whose
@@ -103,10 +158,11 @@ def extract(text: str, pool: list[tuple[str, int]] | None = None) -> list[Constr
     """
     found: list[Constraint] = []
     terms = _Terms(text, pool)
+    extractors = terms.extractors()
     for index, (start, end) in enumerate(_sentences(text)):
         if index > 0 and _EXCEPTION.search(text, start, end):
             continue
-        for extractor in _EXTRACTORS:
+        for extractor in extractors:
             found.extend(extractor(text, start, end, terms))
     found.sort(key=lambda c: (c.span[0], c.span[1]))
     unique: list[Constraint] = []
@@ -492,7 +548,10 @@ def _measurements(text: str, start: int, end: int, terms: _Terms) -> Iterator[Co
         return
     segment = text[start:end]
     mentions: list[tuple[int, int, rules.Term]] = []
+    sentence = terms.sentence(start, end)
     for term in candidates:
+        if term.literals and not sentence.whole and not sentence.has(*term.literals):
+            continue
         if term.context is not None and not term.context.search(segment):
             continue
         for m in term.pattern.finditer(segment):
@@ -571,7 +630,8 @@ def _measure_value(
 
 # --- therapies, procedures, drugs, conditions, time windows ---------------------------------------
 
-_WINDOWS: list[tuple[re.Pattern[str], str | None]] = [
+# Each time window with the words one of which it needs (empty: always tried).
+_WINDOWS: list[tuple[re.Pattern[str], str | None, tuple[str, ...]]] = [
     (
         re.compile(
             rf"(?P<cmp>more than|greater than|longer than|>|over|at least|≥|>=|minimum of|"
@@ -581,6 +641,7 @@ _WINDOWS: list[tuple[re.Pattern[str], str | None]] = [
             re.I,
         ),
         None,
+        ("after", "ago", "before", "between", "elapse", "from", "preceding", "prior", "since"),
     ),
     (
         re.compile(
@@ -589,6 +650,7 @@ _WINDOWS: list[tuple[re.Pattern[str], str | None]] = [
             re.I,
         ),
         "after",
+        ("dose", "administration", "infusion"),
     ),
     (
         re.compile(
@@ -597,6 +659,7 @@ _WINDOWS: list[tuple[re.Pattern[str], str | None]] = [
             re.I,
         ),
         "within",
+        ("within",),
     ),
     (
         re.compile(
@@ -605,6 +668,7 @@ _WINDOWS: list[tuple[re.Pattern[str], str | None]] = [
             re.I,
         ),
         "within",
+        ("last", "past", "previous", "preceding", "prior"),
     ),
     (
         re.compile(
@@ -613,6 +677,7 @@ _WINDOWS: list[tuple[re.Pattern[str], str | None]] = [
             re.I,
         ),
         "within",
+        ("less than", "fewer than", "<", "≤", "no more than", "up to"),
     ),
     (
         re.compile(
@@ -623,6 +688,7 @@ _WINDOWS: list[tuple[re.Pattern[str], str | None]] = [
             re.I,
         ),
         "within",
+        ("before", "prior", "preceding"),
     ),
     (
         re.compile(
@@ -631,6 +697,7 @@ _WINDOWS: list[tuple[re.Pattern[str], str | None]] = [
             re.I,
         ),
         "within",
+        ("last", "past", "previous", "preceding", "prior"),
     ),
     (
         re.compile(
@@ -638,6 +705,7 @@ _WINDOWS: list[tuple[re.Pattern[str], str | None]] = [
             re.I,
         ),
         "within",
+        (),
     ),
 ]
 
@@ -685,7 +753,10 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
         mentions.append((a, b, concept, name))
 
     candidates: list[tuple[int, int, int, str, str]] = []
+    sentence = terms.sentence(start, end)
     for term in events:
+        if term.literals and not sentence.whole and not sentence.has(*term.literals):
+            continue
         for m in term.pattern.finditer(segment):
             candidates.append(
                 (m.start(), m.end(), _CONCEPT_ORDER[term.concept], term.concept, term.name)
@@ -717,7 +788,9 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
         return
     mentions.sort()
     windows: list[tuple[int, int, str, float | int | None, str]] = []
-    for pattern, kind in _WINDOWS if terms.time_words and _TIME_HINT.search(segment) else []:
+    for pattern, kind, needs in _WINDOWS if terms.time_words and _TIME_HINT.search(segment) else []:
+        if needs and not sentence.has(*needs):
+            continue
         for m in pattern.finditer(segment):
             if any(not (m.end() <= a or m.start() >= b) for a, b, *_ in windows):
                 continue
@@ -835,14 +908,3 @@ def _lines_of_therapy(text: str, start: int, end: int, terms: _Terms) -> Iterato
             "line",
             (m.start(), m.end()),
         )
-
-
-_EXTRACTORS: list[Extractor] = [
-    _age,
-    _sex,
-    _performance,
-    _reproductive,
-    _measurements,
-    _events,
-    _lines_of_therapy,
-]

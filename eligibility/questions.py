@@ -26,7 +26,7 @@ _LEAD_TAIL = re.compile(
     r"below)\b[^.]*$|:\s*$",
     re.I,
 )
-_FIRST_SENTENCE = re.compile(r"(?<!\be\.g)(?<!\bi\.e)[.;]\s+(?=[A-Z(])")
+_FIRST_SENTENCE = re.compile(r"[.;](?<!\be\.g.)(?<!\bi\.e.)\s+(?=[A-Z(])")
 _PRONOUNS = [
     (re.compile(r"\b(?:his or her|his/her|her/his|their)\b", re.I), "your"),
     (re.compile(r"\b(?:he or she|he/she|she/he|they)\b", re.I), "you"),
@@ -183,6 +183,8 @@ _TEMPLATE_ANY = re.compile(
 
 
 _PRONOUN_HINTS = ("his", "her", "the", "him")
+# Every pronoun matched contains one of these (exactly so in ASCII text).
+_PRONOUN_WORDS = ("his", "her", "thei", "they", "them", "him", "he or she", "he/she", "she/he")
 
 
 def _you(text: str) -> str:
@@ -190,7 +192,19 @@ def _you(text: str) -> str:
     lowered = text.lower()
     if not any(hint in lowered for hint in _PRONOUN_HINTS):
         return text
+    if text.isascii() and not any(word in lowered for word in _PRONOUN_WORDS):
+        return text
     return _PRONOUN_ANY.sub(_pronoun, text)
+
+
+def _without_or_tail(text: str) -> str:
+    """``text`` less a trailing "or"/"and" joiner (checked cheaply before the regex)."""
+    tail = text.rstrip()
+    while tail[-1:] in (",", ";", "."):
+        tail = tail[:-1].rstrip()
+    if not tail.endswith(("or", "OR", "and", "AND")):
+        return text
+    return _OR_TAIL.sub("", text)
 
 
 def _plural(value: object, unit: str) -> str:
@@ -434,7 +448,7 @@ def _have(rest: str) -> str:
 
 def text_question(text: str) -> str:
     """A faithful question built from the criterion's own words."""
-    body = _you(_OR_TAIL.sub("", text.strip()).rstrip(".;:, "))
+    body = _you(_without_or_tail(text.strip()).rstrip(".;:, "))
     first = _TEMPLATE_ANY.match(body)
     if first is not None and first.lastgroup is not None:
         pattern, template = _TEXT_TEMPLATES[int(first.lastgroup[1:])]
@@ -479,7 +493,7 @@ def question_for(item: Criterion) -> tuple[str, bool, str]:
     return text_question(item.text), False, ""
 
 
-def glossary_for(text: str, pool: list[tuple[str, int]] | None = None) -> list[GlossaryHit]:
+def glossary_for(text: str, pool: rules.Pool | None = None) -> list[GlossaryHit]:
     """Glossary entries for the terms ``text`` uses, in glossary order."""
     entries = rules.glossary()
     return [

@@ -562,98 +562,92 @@ def vocabulary() -> dict[str, list[Term]]:
     return out
 
 
-_COMMON_GRAMS = frozenset(
-    [
-        "the",
-        "ing",
-        "ion",
-        "tio",
-        "ent",
-        "and",
-        "ati",
-        "her",
-        "for",
-        "ter",
-        "thi",
-        "ere",
-        "con",
-        "ate",
-        "pro",
-        "ive",
-        "all",
-        "men",
-        "ver",
-        "res",
-        "ect",
-        "ant",
-        "ica",
-        "ous",
-        "ers",
-        "ted",
-        "ist",
-        "per",
-        "com",
-        "sta",
-        "rat",
-        "ter",
-        "ine",
-        "est",
-        "ore",
-        "ble",
-        "tra",
-        "nce",
-        "ity",
-        "ial",
-        "thr",
-    ]
-)
+# Literals found in a text, each with the patterns that need it.
+Pool = dict[str, tuple[int, ...]]
+_WORD_MEMORY = 200_000
+_WORD = re.compile(r"[^\W_]+")
 
 
 class LiteralIndex:
-    """Finds the few patterns worth trying on a text from one 3-letter key per literal.
+    """Finds the few patterns worth trying on a text from the literals each one needs.
 
-    Each literal is keyed by its least common trigram, so common words do not wake every
-    pattern; the literal itself is then checked with a plain substring test.
+    Literals are runs of letters and digits, so each lies inside one word of the text: the
+    words are looked up (and remembered, as vocabularies repeat) instead of the whole text
+    being scanned for every literal. One trie-shaped regex finds the literals of a new word.
     """
 
     def __init__(self, literal_sets: list[tuple[str, ...]]) -> None:
         self.always = [i for i, lits in enumerate(literal_sets) if not lits]
-        counts: dict[str, int] = {}
-        for lits in literal_sets:
-            for lit in lits:
-                for j in range(len(lit) - 2):
-                    counts[lit[j : j + 3]] = counts.get(lit[j : j + 3], 0) + 1
-        self.by_gram: dict[str, list[tuple[str, int]]] = {}
-        self.short = [
-            (lit, i) for i, lits in enumerate(literal_sets) for lit in lits if len(lit) < 3
-        ]
+        owners: dict[str, list[int]] = {}
         for i, lits in enumerate(literal_sets):
             for lit in lits:
-                if len(lit) < 3:
-                    continue
-                grams = [lit[j : j + 3] for j in range(len(lit) - 2)]
-                key = min(grams, key=lambda g: (g in _COMMON_GRAMS, counts[g]))
-                self.by_gram.setdefault(key, []).append((lit, i))
+                owners.setdefault(lit, []).append(i)
+        self.owners = {lit: tuple(indices) for lit, indices in owners.items()}
+        self.loose = [lit for lit in owners if not lit.isalnum()]
+        words = [lit for lit in owners if lit.isalnum()]
+        self.prefixes = {lit: [w for w in words if lit.startswith(w)] for lit in words}
+        self.scan = re.compile(f"(?=({_trie(words)}))") if words else None
+        self.seen: dict[str, tuple[str, ...]] = {}
 
-    def pool(self, lowered: str, grams: set[str] | None = None) -> list[tuple[str, int]]:
-        """The literals that occur in ``lowered`` (a whole criteria text), with their pattern."""
-        by_gram = self.by_gram
-        found = [(lit, i) for lit, i in self.short if lit in lowered]
-        found.extend(
-            (lit, i)
-            for gram in (trigrams(lowered) if grams is None else grams) & by_gram.keys()
-            for lit, i in by_gram[gram]
-            if lit in lowered
-        )
+    def _literals_in(self, lowered: str, words: set[str] | None = None) -> set[str]:
+        """The literals that occur in ``lowered``; ``words`` is ``words_of(lowered)``."""
+        if words is None:
+            words = words_of(lowered)
+        seen = self.seen
+        new = words.difference(seen)
+        if new:
+            if len(seen) + len(new) > _WORD_MEMORY:
+                # A fresh table, not clear(): a parse running beside this one keeps its own.
+                seen = self.seen = {}
+                new = words
+            scan, prefixes = self.scan, self.prefixes
+            for word in new:
+                hits = set(scan.findall(word)) if scan is not None else set()
+                seen[word] = tuple({p for lit in hits for p in prefixes[lit]})
+        found: set[str] = set().union(*map(seen.__getitem__, words))
+        if self.loose:
+            found.update(lit for lit in self.loose if lit in lowered)
         return found
 
-    def candidates(self, lowered: str, pool: list[tuple[str, int]] | None = None) -> list[int]:
+    def pool(self, lowered: str, words: set[str] | None = None) -> Pool:
+        """The literals that occur in ``lowered`` (a whole criteria text), with their patterns.
+
+        ``words`` is the set of ``words_of(lowered)`` when the caller already has it.
+        """
+        owners = self.owners
+        return {lit: owners[lit] for lit in sorted(self._literals_in(lowered, words))}
+
+    def candidates(self, lowered: str, pool: Pool | None = None) -> list[int]:
         """Patterns that may match ``lowered``; ``pool`` narrows the search to a known text."""
         found = set(self.always)
-        for lit, i in self.pool(lowered) if pool is None else pool:
-            if i not in found and lit in lowered:
-                found.add(i)
+        for lit, indices in (self.pool(lowered) if pool is None else pool).items():
+            if lit in lowered:
+                found.update(indices)
         return sorted(found)
+
+
+def words_of(lowered: str) -> set[str]:
+    """The distinct runs of letters and digits of ``lowered``."""
+    return set(_WORD.findall(lowered))
+
+
+def _trie(words: list[str]) -> str:
+    """A regex matching the longest of ``words`` that starts where it is tried."""
+    tree: dict[str, Any] = {}
+    for word in words:
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(tree)
 
 
 @cache
@@ -662,12 +656,8 @@ def term_index(concepts: tuple[str, ...]) -> tuple[LiteralIndex, list[Term]]:
     return LiteralIndex([t.literals for t in terms]), terms
 
 
-def trigrams(lowered: str) -> set[str]:
-    return set(map("".join, zip(lowered, lowered[1:], lowered[2:], strict=False)))
-
-
 def candidate_terms(
-    concepts: tuple[str, ...], lowered: str, pool: list[tuple[str, int]] | None = None
+    concepts: tuple[str, ...], lowered: str, pool: Pool | None = None
 ) -> list[Term]:
     """The terms of ``concepts`` that may occur in ``lowered``, in table order."""
     index, terms = term_index(concepts)
@@ -678,15 +668,15 @@ def candidate_terms(
 class Pools:
     """Literal pools of one whole criteria text, shared by all of its items."""
 
-    terms: list[tuple[str, int]]
-    glossary: list[tuple[str, int]]
+    terms: Pool
+    glossary: Pool
 
     @classmethod
     def of(cls, text: str) -> Pools:
         lowered = text.lower()
-        grams = trigrams(lowered)
+        words = words_of(lowered)
         return cls(
-            term_index(ALL_CONCEPTS)[0].pool(lowered, grams), glossary_index().pool(lowered, grams)
+            term_index(ALL_CONCEPTS)[0].pool(lowered, words), glossary_index().pool(lowered, words)
         )
 
 

@@ -27,6 +27,14 @@ _INLINE_BULLET = re.compile(r"\s+[•▪◦]\s+")
 _OR_TAIL = re.compile(r"[\s,;]+(?:OR|or)\s*[;,.]?\s*$")
 
 
+def _ends_with_or(text: str) -> bool:
+    """Whether ``text`` ends in an "or" joiner (a cheap look at its end before the regex)."""
+    tail = text.rstrip()
+    while tail[-1:] in (",", ";", "."):
+        tail = tail[:-1].rstrip()
+    return tail.endswith(("or", "OR")) and _OR_TAIL.search(text) is not None
+
+
 @dataclass
 class _Node:
     text: str
@@ -268,7 +276,7 @@ def _infer_flattened_groups(siblings: list[_Node]) -> None:
                 break
             if node.role == "criterion" and (follows_or or rules.reads_as_alternative(node.text)):
                 joined.append(node)
-                follows_or = bool(_OR_TAIL.search(node.text))
+                follows_or = _ends_with_or(node.text)
             else:
                 follows_or = False
                 if node.role == "criterion" and not rules.starts_new_criterion(node.text):
@@ -294,11 +302,11 @@ def _join_or_siblings(siblings: list[_Node]) -> None:
     index = 0
     while index < len(siblings) - 1:
         first = siblings[index]
-        if first.role != "criterion" or not _OR_TAIL.search(first.text):
+        if first.role != "criterion" or not _ends_with_or(first.text):
             index += 1
             continue
         end = index + 1
-        while end < len(siblings) - 1 and _OR_TAIL.search(siblings[end].text):
+        while end < len(siblings) - 1 and _ends_with_or(siblings[end].text):
             end += 1
         members = [n for n in siblings[index : end + 1] if n.role == "criterion"]
         group = _Node(
