@@ -20,6 +20,7 @@ def test_trial_page_then_search_in_place(transactional_db, live_server, page):
     expect(facts).to_contain_text("End date")
     expect(facts).to_contain_text("7 May 2025")
     expect(facts).to_contain_text("14 October 2022")
+    page.get_by_text("Criteria as published").click()
     expect(page.locator("#criteria-inclusion")).to_have_text("Inclusion criteria")
     expect(page.locator(".criteria-exclusion li").first).to_contain_text("History or presence")
     expect(

@@ -46,6 +46,12 @@ def test_seed_trial_shows_its_facts(client, catalogue):
     assert f'href="https://clinicaltrials.gov/study/{SEED_ID}"' in html
 
 
+def test_published_criteria_fold_away_when_the_pre_screener_asks_them(client, catalogue):
+    html = _page(client, SEED_ID)
+    folded = html.index('<details class="criteria-text">')
+    assert folded < html.index('id="criteria-inclusion"') < html.index('id="prescreener"')
+
+
 def test_seed_trial_criteria_are_split_into_two_lists(client, catalogue):
     html = _page(client, SEED_ID)
     inclusion = _section(html, "criteria-inclusion")
