@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -83,7 +82,7 @@ def list_trials(request: HttpRequest, filters: Query[TrialFilters]) -> dict[str,
         page = search(query)
     except SearchError as error:
         raise ValidationError([{"loc": ("query",), "msg": str(error)}]) from None
-    pages = max(1, math.ceil(page.total / query.per_page))
+    pages = page.pages
     if query.page > pages:
         raise ValidationError(
             [
@@ -116,7 +115,7 @@ def list_trials(request: HttpRequest, filters: Query[TrialFilters]) -> dict[str,
                     "value": c.value,
                     "label": value_label(name, c.value),
                     "count": c.count,
-                    "selected": c.selected or c.value in query.filters.get(name, []),
+                    "selected": c.selected,
                 }
                 for c in page.facets.get(name, [])
             ]

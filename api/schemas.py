@@ -7,7 +7,8 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from trials.forms import MAX_PAGE, MAX_PER_PAGE, MAX_RADIUS_KM
+from trials.forms import MAX_RADIUS_KM
+from trials.search import MAX_PAGE, MAX_PER_PAGE
 
 
 def _codes(example: str) -> str:

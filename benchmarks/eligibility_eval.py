@@ -58,17 +58,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
 from eligibility.entities.corpus import HELD_OUT, load_corpus, trials_in  # noqa: E402
-from eligibility.entities.scoring import Score  # noqa: E402
 from eligibility.entities.tagger import ModelMissingError, default_tagger  # noqa: E402
-
-DEFAULT_CHIA = PROJECT_ROOT.parent / "shared" / "data" / "chia" / "chia_without_scope"
+from eligibility.entities.train import DEFAULT_CHIA, evaluate  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -88,15 +85,10 @@ def main(argv: list[str] | None = None) -> int:
     except ModelMissingError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    started = time.perf_counter()
-    predictions = [tagger.extract(d.text) for d in documents]
-    elapsed = time.perf_counter() - started
-    score = Score()
-    for document, predicted in zip(documents, predictions, strict=True):
-        score.add(predicted, document.annotations)
+    score, ms_per_text = evaluate(tagger, documents)
     print(f"held-out: {len(trials)} trials, {len(documents)} texts (lenient match)")
     print(score.table())
-    print(f"speed: {1000 * elapsed / max(len(trials), 1):.1f} ms per trial")
+    print(f"speed: {ms_per_text * len(documents) / max(len(trials), 1):.1f} ms per trial")
     return 0
 
 

@@ -31,14 +31,11 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import numpy as np
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(PROJECT_ROOT))
+from common import PG_ADMIN_URL, PROJECT_ROOT
 
 DEFAULT_DATABASE = "sqlite:////tmp/trialmatch-bench/sqlite-100000/trialmatch.sqlite3"
 DEFAULT_WORK = Path("/tmp/trialmatch-bench/match")
 QUERY_FILES = sorted((PROJECT_ROOT.parent / "shared/data/trialgpt").glob("*/queries.jsonl"))
-PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 RANDOM_HASH = "random-fill"
 FILL_BATCH = 5000
 TARGET_P95_MS = 1000.0

@@ -47,7 +47,8 @@ _MONTHS = {
     )
     for name in names
 }
-_ISO_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+# An ISO date at the precision the registry gives: year, year-month or full date.
+ISO_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _TEXT_DATE_RE = re.compile(r"^([A-Za-z]+)\.?\s+(?:(\d{1,2}),?\s+)?(\d{4})$")
 
 
@@ -98,7 +99,7 @@ def normalise_date(text: str) -> str:
     cleaned = text.strip()
     if not cleaned:
         return ""
-    iso = _ISO_DATE_RE.match(cleaned)
+    iso = ISO_DATE_RE.match(cleaned)
     if iso:
         year, month, day = iso.groups()
         _check_date(int(year), int(month or 1), int(day or 1), text)

@@ -44,18 +44,6 @@ def _clause_tail(segment: str, pos: int) -> str:
 
 
 _DIGIT = re.compile(r"\d")
-_DRUG_SUFFIXES = (
-    "mab",
-    "tinib",
-    "ciclib",
-    "lisib",
-    "parib",
-    "platin",
-    "taxel",
-    "rafenib",
-    "zomib",
-    "limus",
-)
 _TIME_WORD = re.compile(
     r"\b(?:last|past|previous|preceding|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\b"
 )
@@ -74,7 +62,7 @@ class _Terms:
         self.terms = rules.candidate_terms(rules.ALL_CONCEPTS, lowered, pool)
         self.digits = _DIGIT.search(text) is not None
         self.time_words = self.digits or _TIME_WORD.search(lowered) is not None
-        self.drug_suffix = self.has(*_DRUG_SUFFIXES)
+        self.drug_suffix = self.has(*rules.drug_suffixes())
         self.diagnosis = "diagnos" in lowered
         self.events = [t for t in self.terms if t.concept != "measurement"]
         self.text = text

@@ -689,8 +689,14 @@ def glossary_index() -> LiteralIndex:
 
 
 @lru_cache(maxsize=1)
+def drug_suffixes() -> tuple[str, ...]:
+    """Endings of drug names (monoclonal antibodies, kinase inhibitors, ...)."""
+    return tuple(load("vocabulary.json")["drug_suffixes"])
+
+
+@lru_cache(maxsize=1)
 def drug_suffix_regex() -> re.Pattern[str]:
-    return re.compile(load("vocabulary.json")["drug_suffixes"])
+    return re.compile(r"\b[A-Za-z][a-z]{2,}(?:" + "|".join(drug_suffixes()) + r")\b")
 
 
 @lru_cache(maxsize=1)

@@ -15,12 +15,12 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
-from eligibility import ParsedCriteria, evaluate, parse_criteria
+from eligibility import evaluate
 from eligibility.profile import Profile, profile_from_text
 from matching.corpus import Trial
+from prescreen import engine
 
 HARD_CONCEPTS = ("age", "sex")
 _HEADING = re.compile(r"^\s*(?:(?:inclusion|exclusion)\s+criteria)?\s*:\s*", re.IGNORECASE)
@@ -127,10 +127,9 @@ def trial_criteria_text(trial: Trial) -> str:
     return criteria_text(trial.inclusion, trial.exclusion)
 
 
-@lru_cache(maxsize=4096)
-def parsed(text: str) -> ParsedCriteria:
-    """The engine's parse of a criteria text, cached: a trial is parsed once for every patient."""
-    return parse_criteria(text)
+# The engine's parse of a criteria text, cached once for the process and shared with the
+# pre-screener: a trial is parsed once for every patient and every page.
+parsed = engine.parse
 
 
 def facts_of(patient: Profile | Mapping[str, Any]) -> dict[str, Any]:

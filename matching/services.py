@@ -336,19 +336,16 @@ def resolve_near(
         try:
             if isinstance(near, str):
                 point = geo.resolve_place(near)
-                if point is None:
-                    raise MatchError(
-                        f"no trial site is known at {near!r}; give a city, postcode or lat,lon",
-                        "near",
-                    )
-                return point, ""
-            lat, lon = float(near[0]), float(near[1])
-            geo.check_point(lat, lon)
-            return (lat, lon), ""
+            else:
+                point = (float(near[0]), float(near[1]))
+                geo.check_point(*point)
         except (geo.PlaceError, TypeError, ValueError, IndexError) as exc:
-            if isinstance(exc, MatchError):
-                raise
             raise MatchError(str(exc), "near") from None
+        if point is None:
+            raise MatchError(
+                f"no trial site is known at {near!r}; give a city, postcode or lat,lon", "near"
+            )
+        return point, ""
     place = profile.location
     if place is None:
         return None, ""

@@ -27,7 +27,7 @@ from django.db.models.functions import Cos, Power, Radians, Sin
 from matching.models import SimilarTrial
 from matching.synonyms import default_synonyms
 from matching.text import terms
-from trials.geo import EARTH_RADIUS_KM
+from trials.geo import km_from_term
 from trials.models import Site, Trial
 
 KEPT = 10  # rows stored per trial
@@ -484,9 +484,7 @@ def similar_context(trial: Trial, near: tuple[float, float] | None = None) -> di
         if row.similar.overall_status in OPEN_STATUSES:
             reasons.append("Recruiting")
         term = getattr(row, "nearest", None)
-        distance = None
-        if term is not None:
-            distance = 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, max(0.0, term))))
+        distance = None if term is None else km_from_term(term)
         cards.append(
             SimilarCard(
                 row.similar.nct_id, row.similar.title, row.similar.overall_status, reasons, distance

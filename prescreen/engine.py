@@ -15,9 +15,10 @@ from eligibility.model import Criterion, ParsedCriteria, Verdict
 ANSWERS: tuple[str, ...] = tuple(eligibility.ANSWERS)
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=4096)
 def parse(text: str) -> ParsedCriteria:
-    """Parsed criteria for a trial's criteria text (cached: parsing runs on every answer).
+    """Parsed criteria for a trial's criteria text, cached for the process: parsing runs on
+    every answer, and matching screens the same trials for every patient.
 
     Callers must not modify the result.
     """

@@ -8,6 +8,7 @@ from typing import Any
 
 import eligibility
 from eligibility.verdicts import AnswerError
+from prescreen import engine
 from trials.models import Trial
 
 __all__ = [
@@ -52,7 +53,7 @@ def trial_criteria_text(trial: Trial) -> str:
 
 
 def parse_trial(trial: Trial) -> eligibility.ParsedCriteria:
-    return eligibility.parse_criteria(trial_criteria_text(trial))
+    return engine.parse(trial_criteria_text(trial))
 
 
 def criteria_payload(nct_id: str) -> tuple[dict[str, Any], eligibility.ParsedCriteria]:

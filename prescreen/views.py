@@ -8,7 +8,6 @@ with a redirect back to the page they came from (at ``#prescreener``).
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +24,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from ctgov.values import NCT_ID_RE
 from eligibility.model import Criterion, ParsedCriteria, Verdict
 from prescreen import answers as store
 from prescreen import engine
@@ -32,7 +32,6 @@ from prescreen.forms import CHOICES, AnswerForm
 from prescreen.services import trial_criteria_text
 from trials.models import Trial
 
-_NCT_ID = re.compile(r"^NCT\d{8}$")
 _KIND_TITLES = {
     "inclusion": ("Inclusion criteria", "To take part, these need to be true for you."),
     "exclusion": ("Exclusion criteria", "Any of these would rule you out."),
@@ -109,7 +108,7 @@ def _short(text: str, limit: int = 140) -> str:
 
 def get_trial(nct_id: str) -> Trial:
     canonical = nct_id.strip().upper()
-    trial = Trial.objects.filter(nct_id=canonical).first() if _NCT_ID.match(canonical) else None
+    trial = Trial.objects.filter(nct_id=canonical).first() if NCT_ID_RE.match(canonical) else None
     if trial is None:
         raise Http404(f"No trial {nct_id} in this catalogue.")
     return trial

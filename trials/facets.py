@@ -1,6 +1,7 @@
 """Facet values of a trial, derived from its normalised record."""
 
 from ctgov.record import TrialRecord
+from ctgov.values import std_ages_for
 
 FACET_NAMES = (
     "status",
@@ -13,18 +14,12 @@ FACET_NAMES = (
     "country",
 )
 
-# (label, lowest age in years, age the group ends at)
-AGE_GROUPS = (("CHILD", 0.0, 18.0), ("ADULT", 18.0, 65.0), ("OLDER_ADULT", 65.0, float("inf")))
-
 
 def age_groups(record: TrialRecord) -> list[str]:
     """The age groups a trial admits, from its stated ages (the registry's own list if given)."""
     if record.eligibility.std_ages:
         return list(dict.fromkeys(record.eligibility.std_ages))
-    low = record.eligibility.minimum_age or 0.0
-    high = record.eligibility.maximum_age
-    high = float("inf") if high is None else high
-    return [label for label, start, end in AGE_GROUPS if low < end and high >= start]
+    return std_ages_for(record.eligibility.minimum_age, record.eligibility.maximum_age)
 
 
 def facet_values(record: TrialRecord) -> list[tuple[str, str]]:

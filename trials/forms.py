@@ -14,7 +14,7 @@ from django import forms
 from trials.facets import FACET_NAMES
 from trials.geo import PlaceError, resolve_place
 from trials.models import TrialFacet
-from trials.search import GeoFilter, SearchQuery
+from trials.search import MAX_FILTER_VALUES, MAX_PAGE, MAX_PER_PAGE, GeoFilter, SearchQuery
 
 FACET_TITLES = {
     "status": "Status",
@@ -88,10 +88,7 @@ CONTACT_ROLES = {
     "STUDY_DIRECTOR": "Study director",
 }
 
-MAX_PER_PAGE = 100
-MAX_PAGE = 10_000
 MAX_RADIUS_KM = 20_000.0
-MAX_FILTER_VALUES = 50
 PLACE_HINT = "Enter a city, a postcode or coordinates such as “51.5,-0.12”."
 
 
@@ -219,7 +216,6 @@ class SearchForm(forms.Form):
     def __init__(self, *args: Any, default_per_page: int = 20, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.default_per_page = default_per_page
-        self.place_label = ""
 
     def clean_country(self) -> list[str]:
         """Map each country onto the catalogue's spelling; an unknown one is an error."""
@@ -248,8 +244,6 @@ class SearchForm(forms.Form):
                 data["near_point"] = resolve_near(near)
             except forms.ValidationError as error:
                 self.add_error("near", error)
-            else:
-                self.place_label = near
         return data
 
     @property

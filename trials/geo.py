@@ -27,23 +27,6 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
-def haversine_term_sql(
-    lat: str, lon: str, origin_lat: float, origin_lon: float
-) -> tuple[str, list]:
-    """SQL for the haversine term ``a`` from an origin to the columns ``lat``/``lon``, and params.
-
-    ``a`` grows with the distance (``km_from_term`` turns it into km), so the database can cut
-    and take minima on it with three cosines a row, leaving the arc sine to the few rows kept.
-    Uses sin²(x/2) = (1 - cos x) / 2; works on PostgreSQL and on SQLite 3.35+.
-    """
-    k = math.pi / 180
-    sql = (
-        f"((1.0 - COS(({lat} - %s) * {k!r})) / 2.0 + "
-        f"%s * COS({lat} * {k!r}) * (1.0 - COS(({lon} - %s) * {k!r})) / 2.0)"
-    )
-    return sql, [origin_lat, math.cos(math.radians(origin_lat)), origin_lon]
-
-
 def term_for_km(km: float) -> float:
     """The haversine term ``a`` at a distance of ``km``."""
     return math.sin(min(km, HALF_CIRCUMFERENCE_KM) / (2 * EARTH_RADIUS_KM)) ** 2

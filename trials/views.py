@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +19,7 @@ from trials.facets import FACET_NAMES
 from trials.forms import FACET_TITLES, SearchForm, resolve_near, value_label
 from trials.geo import haversine_km
 from trials.models import Site, Trial
-from trials.search import FacetCount, SearchError, SearchPage, search
+from trials.search import SearchError, SearchPage, search
 
 CTGOV_STUDY_URL = "https://clinicaltrials.gov/study/{}"
 
@@ -47,17 +46,13 @@ def _wants_partial(request: HttpRequest) -> bool:
     )
 
 
-def facet_groups(page: SearchPage, selected: dict[str, list[str]]) -> list[FacetGroup]:
+def facet_groups(page: SearchPage) -> list[FacetGroup]:
     """Sidebar groups in a fixed order; chosen values stay listed even with no hits."""
     groups = []
     for name in FACET_NAMES:
-        counts: list[FacetCount] = list(page.facets.get(name, []))
-        present = {c.value for c in counts}
-        counts += [FacetCount(v, 0, True) for v in selected.get(name, []) if v not in present]
-        chosen = set(selected.get(name, []))
         options = [
-            FacetOption(c.value, value_label(name, c.value), c.count, c.value in chosen)
-            for c in counts
+            FacetOption(c.value, value_label(name, c.value), c.count, c.selected)
+            for c in page.facets.get(name, [])
         ]
         if options:
             groups.append(FacetGroup(name, FACET_TITLES[name], options))
@@ -74,16 +69,15 @@ def search_page(request: HttpRequest) -> HttpResponse:
         except SearchError as error:
             context["errors"] = [("", "Search", str(error))]
             return _render_search(request, context)
-        pages = max(1, math.ceil(result.total / query.per_page))
+        pages = result.pages
         context.update(
             page=result,
             pages=pages,
             page_number=query.page,
             previous_page=query.page - 1 if query.page > 1 else None,
             next_page=query.page + 1 if query.page < pages else None,
-            facet_groups=facet_groups(result, query.filters),
+            facet_groups=facet_groups(result),
             near=form.cleaned_data.get("near", "").strip() if query.near else "",
-            place_label=form.place_label,
         )
         if query.page > pages:
             context["errors"] = [

@@ -149,20 +149,18 @@ def _short_shape(shape: str) -> str:
     return "".join(out)
 
 
+_CLASSES = (
+    ("unit", _UNITS),
+    ("time", _TIME),
+    ("timecue", _TIME_CUES),
+    ("person", _PERSON),
+    ("numword", _NUMBER_WORDS),
+    ("cmp", _COMPARATORS),
+)
+
+
 def _word_class(lower: str) -> list[str]:
-    classes = []
-    if lower in _UNITS:
-        classes.append("unit")
-    if lower in _TIME:
-        classes.append("time")
-    if lower in _TIME_CUES:
-        classes.append("timecue")
-    if lower in _PERSON:
-        classes.append("person")
-    if lower in _NUMBER_WORDS:
-        classes.append("numword")
-    if lower in _COMPARATORS:
-        classes.append("cmp")
+    classes = [name for name, words in _CLASSES if lower in words]
     if _NUMBER.match(lower):
         classes.append("num")
     return classes

@@ -33,12 +33,6 @@ def _compile(patterns: list[str], abbreviations: list[str]) -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=1)
-def raw() -> dict[str, object]:
-    data: dict[str, object] = load_data("lexicon.json")
-    return data
-
-
-@lru_cache(maxsize=1)
 def entries() -> tuple[Entry, ...]:
     data = load_data("lexicon.json")
     out: list[Entry] = []
@@ -65,7 +59,7 @@ def of(group: str) -> list[Entry]:
 
 @lru_cache(maxsize=1)
 def drug_suffix_regex() -> re.Pattern[str]:
-    return re.compile(str(raw()["drug_suffixes"]), re.I)
+    return re.compile(str(load_data("lexicon.json")["drug_suffixes"]), re.I)
 
 
 def _key(text: str) -> str:

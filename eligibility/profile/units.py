@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
 
+@cache
 def load_data(name: str) -> Any:
-    """A JSON data file of ``eligibility/profile/data``."""
+    """A JSON data file of ``eligibility/profile/data``, read once; callers must not mutate it."""
     text = resources.files("eligibility.profile").joinpath("data", name).read_text("utf-8")
     return json.loads(text)
 

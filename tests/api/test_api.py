@@ -1,6 +1,8 @@
 """The JSON API: search results and filters, trial records, errors and the OpenAPI document."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.web.data import SEED_ID
 
@@ -199,3 +201,23 @@ def test_openapi_document_is_self_consistent(client, db):
         assert ref.startswith("#/components/schemas/") and ref.rsplit("/", 1)[1] in schemas, ref
     operation_ids = [op["operationId"] for path in spec["paths"].values() for op in path.values()]
     assert len(operation_ids) == len(set(operation_ids))
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"q": "study"},
+        {"status": ["RECRUITING", "COMPLETED"]},
+        {"near": "Paris", "radius_km": 20000},
+    ],
+)
+def test_search_queries_do_not_grow_with_the_results(
+    client, catalogue, params, django_assert_num_queries
+):
+    """Twenty results cost the same queries as one (no query per hit)."""
+    with CaptureQueriesContext(connection) as one:
+        assert len(_ids(client.get("/api/trials", {**params, "per_page": 1}).json())) == 1
+    with django_assert_num_queries(len(one)):
+        body = client.get("/api/trials", {**params, "per_page": 20}).json()
+    assert len(_ids(body)) > 1

@@ -79,6 +79,9 @@ def test_enum_code(text: str, code: str) -> None:
         (70.0, None, ["OLDER_ADULT"]),
         (14.0, 35.0, ["CHILD", "ADULT"]),
         (None, None, ["CHILD", "ADULT", "OLDER_ADULT"]),
+        (18.0, 64.0, ["ADULT"]),
+        (None, 18.0, ["CHILD", "ADULT"]),
+        (65.0, 80.0, ["OLDER_ADULT"]),
     ],
 )
 def test_std_ages_for(minimum: float | None, maximum: float | None, groups: list[str]) -> None:

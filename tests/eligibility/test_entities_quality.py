@@ -1,10 +1,12 @@
 """What the tagger finds in real criteria, and a quality floor on held-out Chia trials."""
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from eligibility.entities import ENTITY_TYPES, ModelMissingError, Tagger, extract
+from eligibility.entities import ENTITY_TYPES, ModelMissingError, Tagger, default_tagger, extract
 from eligibility.entities.corpus import HELD_OUT, load_corpus, split_of, trials_in
 from eligibility.entities.scoring import Score
 from tests.conftest import shared_path
@@ -132,3 +134,12 @@ def test_missing_or_damaged_model_says_how_to_retrain(tmp_path: Path) -> None:
         (tmp_path / name).write_bytes(b"not xz")
     with pytest.raises(ModelMissingError, match="damaged"):
         Tagger(tmp_path)
+
+
+def test_model_loads_on_first_use_and_only_once() -> None:
+    importing = (
+        "import eligibility.entities, eligibility.entities.tagger as t; "
+        "assert t._default is None, 'model loaded on import'"
+    )
+    subprocess.run([sys.executable, "-c", importing], check=True)
+    assert default_tagger() is default_tagger()

@@ -179,3 +179,28 @@ def test_show_summary_spells_out_codes_and_lists_sites():
         "  - General Hospital, Boston, United States [RECRUITING]",
         "  - Clinic, Lyon, United States",
     ]
+
+
+def test_import_shows_progress_on_a_terminal_and_clears_it(tmp_path: Path):
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    path = tmp_path / "two.jsonl"
+    path.write_text(v2_line("NCT00000001") + "\n" + v2_line("NCT00000002") + "\n")
+    out, err = io.StringIO(), Terminal()
+
+    call_command("import", str(path), stdout=out, stderr=err)
+
+    assert "2 read: imported 2, updated 0, unchanged 0, failed 0 (" in err.getvalue()
+    assert err.getvalue().endswith("\r\x1b[K")
+    assert out.getvalue().strip() == "imported 2, updated 0, unchanged 0, failed 0"
+
+
+def test_import_shows_no_progress_when_not_on_a_terminal(tmp_path: Path):
+    path = tmp_path / "one.jsonl"
+    path.write_text(v2_line("NCT00000001") + "\n")
+
+    status, _, err = trialmatch("import", str(path))
+
+    assert (status, err) == (0, "")

@@ -1,9 +1,18 @@
 """A tiny hand-made corpus in TrialGPT's format, written where each test wants it."""
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
+
+from matching.corpus import load_corpus, load_qrels, load_queries
+from matching.evaluation import evaluate, restrict_qrels
+from matching.retrieval import rank_queries
+from tests.conftest import shared_path
 
 TRIALS = [
     {
@@ -74,3 +83,44 @@ def tiny(tmp_path: Path) -> dict[str, Path]:
         "queries": write_jsonl(tmp_path / "queries.jsonl", QUERIES),
         "dir": tmp_path,
     }
+
+
+def rank(tiny: dict[str, Path], **options) -> list[list[str]]:
+    """``trialmatch rank`` over the tiny corpus; the run file's lines split into fields."""
+    out = tiny["dir"] / "run.txt"
+    call_command(
+        "rank",
+        corpus=str(tiny["corpus"]),
+        queries=str(tiny["queries"]),
+        out=str(out),
+        **options,
+    )
+    return [line.split() for line in out.read_text().splitlines()]
+
+
+def run_installed(*args: str, home: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """The installed ``trialmatch`` script run as a user runs it: exit code and both streams."""
+    env = None if home is None else {**os.environ, "TRIALMATCH_HOME": str(home)}
+    return subprocess.run(
+        [str(Path(sys.executable).with_name("trialmatch")), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+@pytest.fixture(scope="session")
+def sigir():
+    """The shared SIGIR subset: its trials, patients and the judgments of those trials."""
+    folder = shared_path("trialgpt", "sigir")
+    trials = load_corpus(folder / "subsets" / "corpus.jsonl")
+    queries = load_queries(folder / "queries.jsonl")
+    qrels = restrict_qrels(load_qrels(folder / "qrels" / "test.tsv"), [t.trial_id for t in trials])
+    return trials, queries, qrels
+
+
+def ndcg(ranker, queries, qrels) -> float:
+    """NDCG@10 of ``ranker``'s run over ``queries``."""
+    run = {r.query_id: dict(r.scored) for r in rank_queries(ranker, queries)}
+    return evaluate(qrels, run)["ndcg@10"]

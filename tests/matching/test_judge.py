@@ -1,14 +1,12 @@
 """``trialmatch judge``: the pair-labelling contract and its handling of bad input."""
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from .conftest import QUERIES, TRIALS
+from .conftest import QUERIES, TRIALS, run_installed
 
 PAIRS = [(q["_id"], t["_id"]) for q in QUERIES for t in TRIALS]
 
@@ -111,22 +109,16 @@ def test_bad_corpus_and_missing_output_folder_exit_2(tiny):
 def test_the_installed_command_exits_2_without_a_traceback(tiny):
     pairs = _write_pairs(tiny["dir"] / "pairs.tsv", [("p1", "NCT00000001"), ("nobody", "NCTx")])
     out = tiny["dir"] / "out.tsv"
-    result = subprocess.run(
-        [
-            str(Path(sys.executable).parent / "trialmatch"),
-            "judge",
-            "--corpus",
-            str(tiny["corpus"]),
-            "--queries",
-            str(tiny["queries"]),
-            "--pairs",
-            str(pairs),
-            "--out",
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
+    result = run_installed(
+        "judge",
+        "--corpus",
+        str(tiny["corpus"]),
+        "--queries",
+        str(tiny["queries"]),
+        "--pairs",
+        str(pairs),
+        "--out",
+        str(out),
     )
     assert result.returncode == 2
     assert "unknown query id nobody" in result.stderr

@@ -13,6 +13,7 @@ from matching.screening import (
     score,
     screen,
 )
+from prescreen import engine
 from tests.conftest import SEED_FIXTURE
 
 AS_OF = dt.date(2025, 3, 1)
@@ -117,3 +118,10 @@ def test_score_reads_the_verdicts_with_the_given_weights(seed_criteria):
     assert score(result, Weights(unknown_inclusion=1.0, unknown_exclusion=1.0)) == pytest.approx(
         Weights().prior
     )
+
+
+def test_matching_and_the_prescreener_share_one_parse(seed_criteria):
+    parsed.cache_clear()
+    screen({"age": 40}, seed_criteria)
+    assert engine.parse(seed_criteria) is parsed(seed_criteria)
+    assert parsed.cache_info().misses == 1

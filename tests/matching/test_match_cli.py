@@ -1,15 +1,12 @@
 """``trialmatch match --patient FILE [--top N] --json``: the JSON contract; exit 2 on bad input."""
 
 import json
-import os
-import subprocess
-import sys
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
+from tests.matching.conftest import run_installed
 from tests.matching.test_match_service import SEED_ID, SEED_PATIENT, import_seed
 
 pytestmark = pytest.mark.django_db
@@ -93,14 +90,6 @@ def test_bad_top_exits_2(tmp_path):
 def test_console_script_exit_code_and_stderr(tmp_path):
     path = tmp_path / "bad.json"
     path.write_text(json.dumps({**SEED_PATIENT, "sex": "robot"}), encoding="utf-8")
-    script = Path(sys.executable).with_name("trialmatch")
-    env = {**os.environ, "TRIALMATCH_HOME": str(tmp_path)}
-    done = subprocess.run(
-        [str(script), "match", "--patient", str(path), "--json"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-    )
+    done = run_installed("match", "--patient", str(path), "--json", home=tmp_path)
     assert done.returncode == 2
     assert "sex" in done.stderr and done.stdout == ""

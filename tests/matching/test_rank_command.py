@@ -1,9 +1,5 @@
 """``trialmatch rank``: the TREC run-file contract and its handling of bad input."""
 
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -11,26 +7,14 @@ from django.core.management.base import CommandError
 from matching.corpus import load_run
 from matching.embeddings import available
 
-from .conftest import QUERIES, TRIALS, write_jsonl
+from .conftest import QUERIES, TRIALS, rank, run_installed, write_jsonl
 
 TRIAL_IDS = {t["_id"] for t in TRIALS}
 
 
-def _rank(tiny, **options) -> list[list[str]]:
-    out = tiny["dir"] / "run.txt"
-    call_command(
-        "rank",
-        corpus=str(tiny["corpus"]),
-        queries=str(tiny["queries"]),
-        out=str(out),
-        **options,
-    )
-    return [line.split() for line in out.read_text().splitlines()]
-
-
 @pytest.mark.parametrize("method", ["lexical", "bm25"])
 def test_run_file_has_every_query_ranks_from_one_and_falling_scores(tiny, method):
-    lines = _rank(tiny, method=method)
+    lines = rank(tiny, method=method)
     assert all(len(parts) == 6 and parts[1] == "Q0" and parts[5] == method for parts in lines)
     by_query: dict[str, list[list[str]]] = {}
     for parts in lines:
@@ -44,31 +28,31 @@ def test_run_file_has_every_query_ranks_from_one_and_falling_scores(tiny, method
 
 
 def test_top_limits_trials_per_query_and_tag_is_written(tiny):
-    lines = _rank(tiny, method="lexical", top=2, tag="mytag")
+    lines = rank(tiny, method="lexical", top=2, tag="mytag")
     assert len(lines) == 2 * len(QUERIES)
     assert {parts[3] for parts in lines} == {"1", "2"}
     assert {parts[5] for parts in lines} == {"mytag"}
 
 
 def test_each_patient_gets_the_trial_for_their_condition_first(tiny):
-    firsts = {parts[0]: parts[2] for parts in _rank(tiny, method="lexical") if parts[3] == "1"}
+    firsts = {parts[0]: parts[2] for parts in rank(tiny, method="lexical") if parts[3] == "1"}
     assert firsts == {"p1": "NCT00000002", "p2": "NCT00000003", "p3": "NCT00000004"}
 
 
 def test_denied_smoking_ranks_the_smoking_trial_lower_than_reported_smoking(tiny):
-    def smoking_rank(note: str) -> int:
+    def smokingrank(note: str) -> int:
         write_jsonl(tiny["queries"], [{"_id": "p", "text": note}])
-        lines = _rank(tiny, method="lexical")
+        lines = rank(tiny, method="lexical")
         return next(int(p[3]) for p in lines if p[2] == "NCT00000001")
 
-    assert smoking_rank("A 50-year-old man. He denies smoking. Cough for a week.") > smoking_rank(
+    assert smokingrank("A 50-year-old man. He denies smoking. Cough for a week.") > smokingrank(
         "A 50-year-old man. He smokes 20 cigarettes a day. Cough for a week."
     )
 
 
 @pytest.mark.skipif(not available(), reason="sentence embeddings are not installed")
 def test_default_method_ranks_with_embeddings(tiny):
-    lines = _rank(tiny)
+    lines = rank(tiny)
     assert len(lines) == len(QUERIES) * len(TRIALS)
     firsts = {parts[0]: parts[2] for parts in lines if parts[3] == "1"}
     assert firsts["p2"] == "NCT00000003"
@@ -94,7 +78,7 @@ def test_bad_corpus_exits_2_with_the_line(tiny, corpus_lines, message):
     else:
         tiny["corpus"].write_text(corpus_lines)
     with pytest.raises(CommandError, match=message) as error:
-        _rank(tiny, method="lexical")
+        rank(tiny, method="lexical")
     assert error.value.returncode == 2
 
 
@@ -109,7 +93,7 @@ def test_bad_corpus_exits_2_with_the_line(tiny, corpus_lines, message):
 def test_bad_queries_exit_2_with_the_line(tiny, query_lines, message):
     tiny["queries"].write_text(query_lines)
     with pytest.raises(CommandError, match=message) as error:
-        _rank(tiny, method="lexical")
+        rank(tiny, method="lexical")
     assert error.value.returncode == 2
 
 
@@ -119,27 +103,20 @@ def test_bad_queries_exit_2_with_the_line(tiny, query_lines, message):
 )
 def test_bad_options_exit_2(tiny, options, message):
     with pytest.raises(CommandError, match=message) as error:
-        _rank(tiny, method="lexical", **options)
+        rank(tiny, method="lexical", **options)
     assert error.value.returncode == 2
 
 
 def test_the_installed_command_exits_2_with_a_message_and_no_traceback(tiny, tmp_path):
     tiny["corpus"].write_text('{"title": "no id"}\n')
-    command = Path(sys.executable).parent / "trialmatch"
-    result = subprocess.run(
-        [
-            str(command),
-            "rank",
-            "--corpus",
-            str(tiny["corpus"]),
-            "--queries",
-            str(tiny["queries"]),
-            "--out",
-            str(tmp_path / "run.txt"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
+    result = run_installed(
+        "rank",
+        "--corpus",
+        str(tiny["corpus"]),
+        "--queries",
+        str(tiny["queries"]),
+        "--out",
+        str(tmp_path / "run.txt"),
     )
     assert result.returncode == 2
     assert 'missing "_id"' in result.stderr
@@ -148,7 +125,7 @@ def test_the_installed_command_exits_2_with_a_message_and_no_traceback(tiny, tmp
 
 
 def test_run_file_reads_back(tiny):
-    _rank(tiny, method="bm25", top=3)
+    rank(tiny, method="bm25", top=3)
     run = load_run(tiny["dir"] / "run.txt")
     assert set(run) == {q["_id"] for q in QUERIES}
     assert all(len(docs) == 3 for docs in run.values())

@@ -5,16 +5,13 @@ import datetime as dt
 import numpy as np
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 
-from matching.corpus import Trial, load_corpus, load_qrels, load_queries
+from matching.corpus import Trial, load_corpus, load_queries
 from matching.embeddings import available, load_encoder
-from matching.evaluation import evaluate, restrict_qrels
 from matching.rerank import EligibilityReranker, RerankSettings, judge_pairs
 from matching.retrieval import Bm25Baseline, Settings, TrialRetriever, rank_queries
-from tests.conftest import shared_path
 
-from .conftest import QUERIES, TRIALS
+from .conftest import QUERIES, TRIALS, ndcg, rank
 
 AS_OF = dt.date(2025, 3, 1)
 ASTHMA = [
@@ -70,28 +67,11 @@ def test_the_reranker_ranks_every_trial_once(tiny):
 
 @pytest.mark.parametrize("method", ["retrieval", "system"])
 def test_rank_command_methods_rank_every_trial(tiny, method):
-    out = tiny["dir"] / "run.txt"
-    call_command(
-        "rank",
-        corpus=str(tiny["corpus"]),
-        queries=str(tiny["queries"]),
-        out=str(out),
-        method=method,
-    )
-    lines = [line.split() for line in out.read_text().splitlines()]
+    lines = rank(tiny, method=method)
     assert len(lines) == len(QUERIES) * len(TRIALS)
     assert {p[5] for p in lines} == {method}
     firsts = {p[0]: p[2] for p in lines if p[3] == "1"}
     assert firsts["p2"] == "NCT00000003"
-
-
-@pytest.fixture(scope="module")
-def sigir():
-    folder = shared_path("trialgpt", "sigir")
-    trials = load_corpus(folder / "subsets" / "corpus.jsonl")
-    queries = load_queries(folder / "queries.jsonl")
-    qrels = restrict_qrels(load_qrels(folder / "qrels" / "test.tsv"), [t.trial_id for t in trials])
-    return trials, queries, qrels
 
 
 def test_judge_score_separates_eligible_from_excluded_better_than_keywords(sigir):
@@ -116,10 +96,6 @@ def test_reranked_system_beats_bm25_and_retrieval_alone(sigir):
     encoder = load_encoder(settings.HOME / "cache" / "embeddings")
     retriever = TrialRetriever(trials, Settings(), encoder)
 
-    def ndcg(ranker) -> float:
-        run = {r.query_id: dict(r.scored) for r in rank_queries(ranker, queries)}
-        return evaluate(qrels, run)["ndcg@10"]
-
-    system = ndcg(EligibilityReranker(retriever, trials))
-    assert system >= ndcg(Bm25Baseline(trials)) + 0.15
-    assert system >= ndcg(retriever) + 0.01
+    system = ndcg(EligibilityReranker(retriever, trials), queries, qrels)
+    assert system >= ndcg(Bm25Baseline(trials), queries, qrels) + 0.15
+    assert system >= ndcg(retriever, queries, qrels) + 0.01

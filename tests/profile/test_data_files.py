@@ -89,3 +89,17 @@ def test_distinct_analyte_keeps_its_own_name_in_the_facts() -> None:
     facts = load_profile({"labs": labs}).to_facts()["measurements"]
     assert facts["total bilirubin"] == (1.0, "mg/dl")
     assert facts["direct bilirubin"] == (0.2, "mg/dl")
+
+
+def test_lab_conversions_agree_with_the_engine() -> None:
+    """Where the engine converts the same units (or the same molar mass), it gets the same value."""
+    compared = 0
+    for spec in lab_specs():
+        term = rules.term_by_name().get(spec.name)
+        for unit, factor in spec.convert.items():
+            molar = term.molar_factor if term is not None else 1.0
+            engine = rules.convert(1.0, unit, spec.unit, molar)
+            if engine is not None:
+                assert factor == pytest.approx(engine, rel=1e-3), (spec.name, unit)
+                compared += 1
+    assert compared >= 8

@@ -3,6 +3,8 @@
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.web.data import SEED_ID
 
@@ -183,3 +185,29 @@ def test_page_has_landmarks_and_skip_link(client, catalogue):
         assert landmark in html, landmark
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
     assert '<html lang="en">' in html
+
+
+def test_chosen_facet_with_no_hits_stays_listed(client, catalogue):
+    html = _get(client, {"q": "aspirin", "status": "COMPLETED"})
+    box = re.search(r'<input type="checkbox" id="f-status-completed"[^>]*>', html).group(0)
+    assert "checked" in box
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"q": "study"},
+        {"status": ["RECRUITING", "COMPLETED"]},
+        {"near": "Paris", "radius_km": 20000},
+    ],
+)
+def test_search_page_queries_do_not_grow_with_the_results(
+    client, catalogue, params, django_assert_num_queries
+):
+    """A page of twenty trials costs the same queries as a page of one (no query per hit)."""
+    with CaptureQueriesContext(connection) as one:
+        assert len(_result_ids(_get(client, {**params, "per_page": 1}))) == 1
+    with django_assert_num_queries(len(one)):
+        html = _get(client, {**params, "per_page": 20})
+    assert len(_result_ids(html)) > 1

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+
+# Limits on one search, checked by the search form (with messages) and again by ``search``.
+MAX_PER_PAGE = 100
+MAX_PAGE = 10_000
+MAX_FILTER_VALUES = 50
 
 
 class SearchError(ValueError):
@@ -66,6 +72,11 @@ class SearchPage:
     # engine.TEXT_WINDOW matches, engine.PG_TEXT_WINDOW on PostgreSQL): ``total`` and the
     # counts are then a lower bound ("10,000+").
     capped: bool = False
+
+    @property
+    def pages(self) -> int:
+        """How many pages the results fill (one when there are none)."""
+        return max(1, math.ceil(self.total / self.query.per_page))
 
 
 def search(query: SearchQuery) -> SearchPage:

@@ -29,6 +29,9 @@ from trials.facets import FACET_NAMES
 from trials.models import Site, Trial
 
 from . import (
+    MAX_FILTER_VALUES,
+    MAX_PAGE,
+    MAX_PER_PAGE,
     FacetCount,
     GeoFilter,
     NearestSite,
@@ -41,9 +44,6 @@ from . import (
 from .bitsets import Membership, Snapshot, from_ids, snapshot, to_ids
 from .text import TextQuery, parse
 
-MAX_PER_PAGE = 100
-MAX_PAGE = 10_000
-MAX_FILTER_VALUES = 50
 RECRUITING = "RECRUITING"
 TEXT_WINDOW = 10_000
 # PostgreSQL's GIN index returns matches in no order, each costing a visit to a wide table row,

@@ -175,7 +175,11 @@ def _ranges(first: np.ndarray, last: np.ndarray) -> np.ndarray:
 def haversine_term(
     lat: np.ndarray, lon: np.ndarray, origin_lat: float, origin_lon: float
 ) -> np.ndarray:
-    """``geo.haversine_term_sql`` over arrays."""
+    """The haversine term ``a`` from an origin to each site (``geo.km_from_term`` gives km).
+
+    ``a`` grows with the distance, so radii are cut and minima taken on it, leaving the arc
+    sine to the few values kept; sin²(x/2) is written (1 - cos x) / 2.
+    """
     k = math.pi / 180
     return (1.0 - np.cos((lat - origin_lat) * k)) / 2.0 + math.cos(math.radians(origin_lat)) * (
         np.cos(lat * k) * (1.0 - np.cos((lon - origin_lon) * k)) / 2.0

@@ -13,7 +13,6 @@ import json
 import multiprocessing
 import pickle
 import queue
-import re
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -29,14 +28,13 @@ from django.utils import timezone
 
 from ctgov.record import TrialRecord
 from ctgov.sources import ReadItem
+from ctgov.values import ISO_DATE_RE, NCT_ID_RE
 from trials.facets import facet_values
 from trials.models import ChangeEvent, ImportFailure, ImportRun, Site, Trial, TrialFacet
 
 CHUNK_SIZE = 500
 _SQLITE_CACHE_KIB = 64 * 1024
 _T = TypeVar("_T")
-NCT_ID_RE = re.compile(r"^NCT\d{8}$")
-_PARTIAL_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
 # What writing one record can fail with; anything else is a bug and should stop the import.
 _WRITE_ERRORS = (DatabaseError, ValueError, TypeError)
 
@@ -256,7 +254,7 @@ def _hash(canonical: str) -> str:
 
 def parse_partial_date(value: str) -> date | None:
     """``2015``, ``2015-04`` or ``2015-04-07`` as a date (first day of the month or year)."""
-    match = _PARTIAL_DATE_RE.match((value or "").strip())
+    match = ISO_DATE_RE.match((value or "").strip())
     if not match:
         return None
     year, month, day = (int(part) if part else 1 for part in match.groups())
@@ -273,7 +271,7 @@ def is_older(incoming: str, stored: str) -> bool:
     ``2015-08-04``); a missing or malformed date never counts as older.
     """
     incoming, stored = (incoming or "").strip(), (stored or "").strip()
-    if not (_PARTIAL_DATE_RE.match(incoming) and _PARTIAL_DATE_RE.match(stored)):
+    if not (ISO_DATE_RE.match(incoming) and ISO_DATE_RE.match(stored)):
         return False
     common = min(len(incoming), len(stored))
     return incoming[:common] < stored[:common]

@@ -10,6 +10,7 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
+from ctgov.values import ISO_DATE_RE
 from trials import forms as labels
 
 register = template.Library()
@@ -28,7 +29,6 @@ _MONTHS = (
     "November",
     "December",
 )
-_ISO_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _HEADING_RE = re.compile(
     r"^\s*(?:key\s+|main\s+|major\s+)?(inclusion|exclusion)\s+criteria\s*:?\s*$", re.IGNORECASE
 )
@@ -45,7 +45,7 @@ def partial_date(value: Any) -> str:
     if isinstance(value, date):
         return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
     text = str(value or "").strip()
-    match = _ISO_RE.match(text)
+    match = ISO_DATE_RE.match(text)
     if not match:
         return text
     year, month, day = match.groups()
@@ -70,11 +70,6 @@ def distance(value: float | None) -> str:
 @register.filter
 def facet_label(value: str, facet: str) -> str:
     return labels.value_label(facet, value)
-
-
-@register.filter
-def facet_title(facet: str) -> str:
-    return labels.FACET_TITLES.get(facet, facet)
 
 
 @register.filter

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import re
 import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from ctgov.values import NCT_ID_RE
 from matching.similar import compute, refresh_for
 from trials.models import Trial
-
-NCT_ID = re.compile(r"^NCT\d{8}$")
 
 
 class Command(BaseCommand):
@@ -31,7 +29,7 @@ class Command(BaseCommand):
             done = compute(progress=self._progress)
         else:
             wanted = list(dict.fromkeys(n.strip().upper() for n in nct_ids))
-            bad = [n for n in wanted if not NCT_ID.match(n)]
+            bad = [n for n in wanted if not NCT_ID_RE.match(n)]
             if bad:
                 raise CommandError(f"not an NCT number: {', '.join(bad)}", returncode=2)
             found = dict(Trial.objects.filter(nct_id__in=wanted).values_list("nct_id", "id"))

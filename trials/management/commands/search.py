@@ -8,26 +8,12 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from trials import geo
-from trials.search import GeoFilter, SearchError, SearchQuery, search
+from trials.forms import VALUE_LABELS
+from trials.search import MAX_PER_PAGE, GeoFilter, SearchError, SearchQuery, search
 
-STATUSES = (
-    "RECRUITING",
-    "NOT_YET_RECRUITING",
-    "ENROLLING_BY_INVITATION",
-    "ACTIVE_NOT_RECRUITING",
-    "COMPLETED",
-    "SUSPENDED",
-    "TERMINATED",
-    "WITHDRAWN",
-    "UNKNOWN",
-    "AVAILABLE",
-    "NO_LONGER_AVAILABLE",
-    "TEMPORARILY_NOT_AVAILABLE",
-    "APPROVED_FOR_MARKETING",
-    "WITHHELD",
-)
-PHASES = ("EARLY_PHASE1", "PHASE1", "PHASE2", "PHASE3", "PHASE4", "NA")
-MAX_LIMIT = 100
+# The codes the catalogue's filters know, from the one list of them.
+STATUSES = tuple(VALUE_LABELS["status"])
+PHASES = tuple(VALUE_LABELS["phase"])
 
 
 def _usage_error(message: str) -> CommandError:
@@ -78,7 +64,7 @@ class Command(BaseCommand):
             "--radius-km", type=float, metavar="R", help="only trials with a site within R km"
         )
         parser.add_argument(
-            "--limit", type=int, default=20, metavar="N", help=f"results to show (1-{MAX_LIMIT})"
+            "--limit", type=int, default=20, metavar="N", help=f"results to show (1-{MAX_PER_PAGE})"
         )
         parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
@@ -105,8 +91,8 @@ class Command(BaseCommand):
 
     def _query(self, options: dict[str, Any]) -> SearchQuery:
         limit = options["limit"]
-        if not 1 <= limit <= MAX_LIMIT:
-            raise _usage_error(f"--limit must be from 1 to {MAX_LIMIT}, got {limit}")
+        if not 1 <= limit <= MAX_PER_PAGE:
+            raise _usage_error(f"--limit must be from 1 to {MAX_PER_PAGE}, got {limit}")
         filters = {}
         if statuses := codes(options["status"], STATUSES, "--status"):
             filters["status"] = statuses

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ctgov.record import TrialRecord
+from ctgov.values import NCT_ID_RE
 from trials.models import Trial
-
-NCT_ID_RE = re.compile(r"^NCT\d{8}$", re.IGNORECASE)
 
 
 class Command(BaseCommand):
@@ -24,10 +22,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, nct_id: str, json: bool = False, **options: Any) -> None:
-        nct_id = nct_id.strip()
+        given = nct_id.strip()
+        nct_id = given.upper()
         if not NCT_ID_RE.match(nct_id):
-            raise CommandError(f"{nct_id!r} is not an NCT id (NCT followed by 8 digits)")
-        nct_id = nct_id.upper()
+            raise CommandError(f"{given!r} is not an NCT id (NCT followed by 8 digits)")
         trial = Trial.objects.filter(nct_id=nct_id).first()
         if trial is None:
             raise CommandError(f"{nct_id} is not in the catalogue (import it first)")

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import logging
 import sys
-import time
 from datetime import date
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from trials.management.commands._progress import ProgressLine, is_tty, plain, records_done
 from trials.models import ImportRun
 from trials.services.syncing import SyncError, sync
 from trials.signals import catalogue_changed
@@ -40,7 +39,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         since = _since(options["since"])
         limit = _limit(options["limit"])
-        meter = _Progress(self.stderr) if _is_tty(self.stderr) else None
+        meter = (
+            ProgressLine(self.stderr, _describe, quiet_logger="ctgov.client")
+            if is_tty(self.stderr)
+            else None
+        )
         try:
             run = sync(
                 term=options["term"],
@@ -73,10 +76,10 @@ class Command(BaseCommand):
 
     def _summary(self, run: ImportRun) -> None:
         for failure in run.failures.order_by("id").iterator():
-            self.stderr.write(str(failure), style_func=lambda text: text)
+            self.stderr.write(str(failure), style_func=plain)
         for _receiver, message in catalogue_changed.send(sender=ImportRun, run=run):
             if message:
-                self.stderr.write(message, style_func=lambda text: text)
+                self.stderr.write(message, style_func=plain)
         self.stdout.write(run.summary)
 
 
@@ -103,43 +106,5 @@ def _limit(value: Any) -> int | None:
     return limit
 
 
-def _is_tty(stream: Any) -> bool:
-    isatty = getattr(getattr(stream, "_out", stream), "isatty", None)
-    return bool(isatty and isatty())
-
-
-class _Progress(logging.Filter):
-    """One status line on the terminal, rewritten at most a few times a second.
-
-    Retry warnings from the client clear the line first, so they do not run into it.
-    """
-
-    def __init__(self, stream: Any) -> None:
-        super().__init__()
-        self.stream = stream
-        self.shown = 0.0
-        logging.getLogger("ctgov.client").addFilter(self)
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        self._write("\r\x1b[K")
-        return True
-
-    def __call__(self, run: ImportRun) -> None:
-        now = time.monotonic()
-        if now - self.shown < 0.25:
-            return
-        self.shown = now
-        done = run.imported + run.updated + run.unchanged + run.failed
-        self._write(f"\r{done:,} studies synced: {run.summary}\x1b[K")
-
-    def done(self) -> None:
-        if self.stream is None:
-            return
-        self._write("\r\x1b[K")
-        logging.getLogger("ctgov.client").removeFilter(self)
-        self.stream = None
-
-    def _write(self, text: str) -> None:
-        if self.stream is not None:
-            self.stream.write(text, ending="", style_func=lambda text: text)
-            self.stream.flush()
+def _describe(run: ImportRun, elapsed: float) -> str:
+    return f"{records_done(run):,} studies synced: {run.summary}"
