@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import gzip
-import json
 import os
 import re
 import xml.etree.ElementTree as ET
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import ijson
+import orjson
 
 from ctgov.errors import RecordError
 from ctgov.legacy_xml import parse_clinical_study
@@ -258,8 +258,8 @@ def _read_json_object(stream: IO[bytes], source: str) -> Iterator[ReadItem]:
     first_complete = first.endswith(b"\n") or len(first) < _FIRST_LINE_LIMIT
     first_is_object = False
     if first_complete:
-        with contextlib.suppress(ValueError):
-            first_is_object = isinstance(json.loads(first), dict)
+        with contextlib.suppress(orjson.JSONDecodeError):
+            first_is_object = isinstance(orjson.loads(first), dict)
     second = _next_content_line(stream) if first_complete else b""
     _rewind(stream)
     if second and (first_is_object or second.startswith(b"{")):
@@ -285,8 +285,8 @@ def _read_json_lines(stream: IO[bytes], source: str) -> Iterator[ReadItem]:
             continue
         location = f"line {number}"
         try:
-            data = json.loads(line)
-        except ValueError as exc:
+            data = orjson.loads(line)
+        except orjson.JSONDecodeError as exc:
             yield _error(source, location, f"broken JSON: {exc}")
             continue
         yield from _from_json_value(data, source, location)
@@ -294,8 +294,8 @@ def _read_json_lines(stream: IO[bytes], source: str) -> Iterator[ReadItem]:
 
 def _read_whole_json(stream: IO[bytes], source: str, location: str) -> Iterator[ReadItem]:
     try:
-        data = json.load(stream)
-    except ValueError as exc:
+        data = orjson.loads(stream.read())
+    except orjson.JSONDecodeError as exc:
         yield _error(source, location, f"broken JSON: {exc}")
         return
     yield from _from_json_value(data, source, location)

@@ -48,7 +48,8 @@ class Trial(models.Model):
 class Site(models.Model):
     """A place where the trial enrols people."""
 
-    trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="sites")
+    # Looked up by trial through the covering index trials_site_trial_geo (migration 0002).
+    trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="sites", db_index=False)
     position = models.PositiveIntegerField(default=0)
     facility = models.TextField(blank=True)
     city = models.CharField(max_length=200, blank=True)
@@ -62,8 +63,8 @@ class Site(models.Model):
 
     class Meta:
         ordering = ["trial", "position"]
+        # Points are looked up through the covering index trials_site_geo (migration 0002).
         indexes = [
-            models.Index(fields=["latitude", "longitude"]),
             models.Index(fields=["city"]),
             models.Index(fields=["zip"]),
         ]
@@ -75,7 +76,10 @@ class Site(models.Model):
 class TrialFacet(models.Model):
     """One facet value of a trial (a trial has several phases, countries, ...)."""
 
-    trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="facets")
+    # Looked up by trial through the unique constraint's index, which starts with it.
+    trial = models.ForeignKey(
+        Trial, on_delete=models.CASCADE, related_name="facets", db_index=False
+    )
     name = models.CharField(max_length=32)
     value = models.CharField(max_length=100)
 

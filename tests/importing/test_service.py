@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import os
 from datetime import date
@@ -63,8 +64,9 @@ def test_older_compares_partial_dates_at_their_common_precision(incoming, stored
 
 def test_content_hash_is_that_of_the_canonical_record_json():
     record = make_record()
-    canonical = json.dumps(record.to_dict(), sort_keys=True, separators=(",", ":"))
-    assert content_hash(record) == importing._hash(canonical)
+    canonical = importing._canonical_json(record)
+    assert json.loads(canonical) == record.to_dict()
+    assert content_hash(record) == hashlib.sha256(canonical).hexdigest()
     assert content_hash(make_record()) == content_hash(record)
     assert content_hash(make_record(status="COMPLETED")) != content_hash(record)
 
@@ -300,11 +302,12 @@ def test_the_postgresql_import_settings_are_put_back_afterwards():
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL session settings")
 
-    def settings() -> tuple[str, str]:
+    def settings() -> tuple[str, str, str]:
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT current_setting('synchronous_commit'), "
-                "current_setting('default_toast_compression')"
+                "current_setting('default_toast_compression'), "
+                "current_setting('gin_pending_list_limit')"
             )
             return cursor.fetchone()
 
@@ -317,6 +320,7 @@ def test_the_postgresql_import_settings_are_put_back_afterwards():
     )
     assert run.imported == 1
     assert seen[0][0] == "off"
+    assert seen[0][2] == "256MB"
     assert settings() == before
 
 

@@ -9,7 +9,6 @@ written whole (trial, sites, facets, change events) or not at all.
 from __future__ import annotations
 
 import hashlib
-import json
 import multiprocessing
 import pickle
 import queue
@@ -21,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TypeVar
 
+import orjson
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Model
 from django.db.models.fields.json import KeyTextTransform
@@ -81,7 +81,15 @@ def import_items(
 # anything, and importing the same files again writes what was lost. LZ4 for the large
 # values (record JSON, criteria): the default compression costs the server more time than
 # anything else an import asks of it, LZ4 a fraction of that for a few percent more space.
-_PG_IMPORT_SETTINGS = (("synchronous_commit", "off"), ("default_toast_compression", "lz4"))
+# A long pending list for the full-text GIN index: new entries are merged into the index in
+# large sorted batches instead of every 4 MB, and the import merges what is left at the end,
+# so searches never scan a long list.
+_PG_IMPORT_SETTINGS = (
+    ("synchronous_commit", "off"),
+    ("default_toast_compression", "lz4"),
+    ("gin_pending_list_limit", "262144"),
+)
+_PG_SEARCH_INDEX = "trials_trial_search_vector"
 
 
 @contextmanager
@@ -107,6 +115,8 @@ def _import_session() -> Iterator[None]:
             previous.append((name, old))
     try:
         yield
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [_PG_SEARCH_INDEX])
     finally:
         with connection.cursor() as cursor:
             for name, old in previous:
@@ -236,20 +246,21 @@ def content_hash(record: TrialRecord) -> str:
     return _hash(_canonical_json(record))
 
 
-# Dataclasses are serialised as their fields, without the slow copies of ``asdict``.
-_CANONICAL = json.JSONEncoder(
-    default=vars, sort_keys=True, separators=(",", ":"), ensure_ascii=False
-)
-_COMPACT = json.JSONEncoder(default=vars, separators=(",", ":"), ensure_ascii=False)
+def _canonical_json(record: TrialRecord) -> bytes:
+    """``record.to_dict()`` as compact UTF-8 JSON, fields in the record's own order.
+
+    orjson writes dataclasses directly, several times faster than the standard library,
+    which matters at one record per trial imported.
+    """
+    return orjson.dumps(record)
 
 
-def _canonical_json(record: TrialRecord) -> str:
-    """``record.to_dict()`` as sorted, compact JSON."""
-    return _CANONICAL.encode(record)
+def _hash(canonical: bytes) -> str:
+    return hashlib.sha256(canonical).hexdigest()
 
 
-def _hash(canonical: str) -> str:
-    return hashlib.sha256(canonical.encode()).hexdigest()
+def _compact(value: Any) -> str:
+    return orjson.dumps(value).decode()
 
 
 def parse_partial_date(value: str) -> date | None:
@@ -378,10 +389,11 @@ def _prepare(item: ReadItem, record: TrialRecord, adapt_date: Callable[[Any], An
     """Everything the database needs from one record, as values the driver takes as they are."""
     canonical = _canonical_json(record)
     digest = _hash(canonical)
+    canonical_text = canonical.decode()
     elig = record.eligibility
     interventions = record.interventions
     names = [i.name for i in interventions if i.name]
-    encode = _COMPACT.encode
+    encode = _compact
     trial = (
         record.nct_id,
         record.title,
@@ -409,7 +421,7 @@ def _prepare(item: ReadItem, record: TrialRecord, adapt_date: Callable[[Any], An
             record.intervention_mesh_terms,
         ),
         _flat(record.keywords),
-        canonical,
+        canonical_text,
         digest,
         _where(item),
     )
@@ -528,7 +540,7 @@ def _write(run: ImportRun, chunk: list[_Pending]) -> dict[str, int]:
             run.pk,
             ChangeEvent.Kind.CREATED.value,
             None,
-            _COMPACT.encode({"title": p.title, "status": p.status}),
+            _compact({"title": p.title, "status": p.status}),
         )
         for p in new
     ]
@@ -594,7 +606,7 @@ def _insert(
 
 
 def _json_param(value: Any) -> str | None:
-    return None if value is None else _COMPACT.encode(value)
+    return None if value is None else _compact(value)
 
 
 def _load_before(changed: list[_Pending]) -> None:
