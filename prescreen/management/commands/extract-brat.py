@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from eligibility.entities import ModelMissingError, extract
+from eligibility.entities import ModelMissingError, default_tagger, extract
 from eligibility.entities.batch import FolderError, annotate_folder
 
 
@@ -27,5 +27,6 @@ class Command(BaseCommand):
         except (FolderError, ModelMissingError) as error:
             raise CommandError(str(error), returncode=2) from error
         self.stdout.write(
-            f"wrote {result.files} .ann file(s) with {result.entities} entities to {out_dir}"
+            f"wrote {result.files} .ann file(s) with {result.entities} entities to {out_dir} "
+            f"(model: {default_tagger().model})"
         )
