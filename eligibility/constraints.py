@@ -19,7 +19,10 @@ _SENTENCE_END = re.compile(
     r"[.;](?<!\be\.g.)(?<!\bi\.e.)(?<!\bvs.)(?<!\bapprox.)(?<!\bDr.)\s+(?=[A-Z(])"
 )
 _EXCEPTION = re.compile(
-    r"\b(?:allowed|permitted|acceptable|eligible|exceptions?|except|unless|exempt)\b", re.I
+    r"\b(?:allowed|permitted|acceptable|eligible|exceptions?|except|unless|exempt|"
+    r"not\s+(?:an?\s+)?exclusion(?:ary)?|may\s+(?:still\s+)?(?:be\s+)?(?:enrolled|included))\b|"
+    r"\bis\s+not\s+an?\s*$",
+    re.I,
 )
 _NEGATION = re.compile(
     r"\b(?:no|not|non|without|never|free of|free from|absence of|negative(?: for)?|none|nor|"
@@ -29,7 +32,7 @@ _NEGATION = re.compile(
 _HISTORY = re.compile(r"\b(?:history of|prior|previous(?:ly)?|past|ever|had)\b", re.I)
 _ACTIVE = re.compile(
     r"\b(?:active|current(?:ly)?|ongoing|uncontrolled|concurrent|concomitant|symptomatic|"
-    r"untreated|presence of|present|receiving|on)\b",
+    r"untreated|presence of|present|receiving|on|acute)\b",
     re.I,
 )
 _NOT_LIMITED = re.compile(r"\bnot\s+(?:be\s+)?(?:limited|restricted)", re.I)
@@ -227,6 +230,34 @@ def _patient_age(segment: str, a: int, b: int) -> bool:
 
 
 def _age(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constraint]:
+    """The sentence's age limits, less the subgroups of a range stated before them.
+
+    "ages 2-18 months, studied by age group 12-18 months, 6-12 months, < 6 months" admits
+    2 to 18 months: the later bounds only split that range into groups.
+    """
+    found = list(_age_bounds(text, start, end, terms))
+    first: tuple[float, float, int] | None = None
+    for low, high in zip(found, found[1:], strict=False):
+        a, b = _years(low), _years(high)
+        same = low.span == high.span and (low.op, high.op) == (">=", "<=")
+        if same and a is not None and b is not None:
+            first = (a, b, low.span[1])
+            break
+    for c in found:
+        years = _years(c)
+        if first and years is not None and c.span[0] >= first[2] and first[0] <= years <= first[1]:
+            continue
+        yield c
+
+
+def _years(c: Constraint) -> float | None:
+    value = c.value
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return None
+    return rules.convert(float(value), c.unit or "year", "year")
+
+
+def _age_bounds(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constraint]:
     if not terms.digits or not terms.has("year", "yr", "age", "month", "old"):
         return
     segment = text[start:end]
@@ -311,6 +342,12 @@ _SEX = re.compile(
 )
 
 
+# A later group of the other sex with its own limits ("Male Age 2 months to 20 years ...
+# Female Age 2 months to 11 years"): the line speaks to both sexes.
+_MALE_GROUP = re.compile(r"\b(?:males?|men|boys?)\s*:?\s*(?:age[sd]?\b|\d)", re.I)
+_FEMALE_GROUP = re.compile(r"\b(?:females?|women|girls?)\s*:?\s*(?:age[sd]?\b|\d)", re.I)
+
+
 def _sex(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constraint]:
     if start != 0:
         return
@@ -318,6 +355,9 @@ def _sex(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constraint]
     if m:
         word = m.group("sex").lower()
         value = "female" if word.startswith(("fem", "wom", "girl")) else "male"
+        other = _MALE_GROUP if value == "female" else _FEMALE_GROUP
+        if other.search(text, m.end()):
+            return
         yield Constraint("sex", "sex", "==", value, None, (m.start("sex"), m.end("sex")))
 
 
@@ -478,10 +518,12 @@ def _reproductive(text: str, start: int, end: int, terms: _Terms) -> Iterator[Co
                     continue
                 if re.search(
                     r"\b(?:plan(?:s|ning)?|intend(?:s|ing)?|wish(?:es|ing)?|want(?:s|"
-                    r"ing)?)\s+(?:to\s+|on\s+)?(?:become|becoming|get|getting)\s+$",
+                    r"ing)?|desir(?:e|es|ing))\s+(?:to\s+|on\s+)?(?:become|becoming|get|getting)"
+                    r"\s+$|\b(?:desir(?:e|es|ing)|planned|planning|plans?\s+for|wish(?:es)?\s+for)"
+                    r"\s+(?:a\s+)?$",
                     before,
                     re.I,
-                ):
+                ) and not re.search(r"\bcurrent(?:ly)?\s+(?:and/)?or\s+\w+\s+$", before, re.I):
                     qualifier = "planned"
                 elif _PREGNANCY_SKIP.search(before) or re.match(
                     r"\s*(?:prevention|avoidance)", after, re.I
@@ -527,6 +569,9 @@ _VALUE_BEFORE = re.compile(
     rf"(?P<cmp>{CMP})\s*(?P<n>{NUM})\s*(?P<unit>%|percent)?\s*(?:of\s+|in\s+)?(?:the\s+)?$",
     re.I,
 )
+# "normal leukocyte count, platelet count >= 120": the first says its own level, so the
+# value after the list does not belong to it.
+_OWN_LEVEL = re.compile(r"\b(?:normal|abnormal|elevated|increased|decreased|low|high)\s+$", re.I)
 _LIST_GAP = re.compile(r"^\s*(?:,|and|or|/|&|\([^)]{0,30}\)|\s)*\s*$", re.I)
 
 
@@ -559,7 +604,8 @@ def _measurements(text: str, start: int, end: int, terms: _Terms) -> Iterator[Co
     for i in range(len(mentions) - 2, -1, -1):
         if values[i] is None and values[i + 1] is not None:
             gap = segment[mentions[i][1] : mentions[i + 1][0]]
-            if _LIST_GAP.match(gap):
+            own = _OWN_LEVEL.search(segment, max(0, mentions[i][0] - 20), mentions[i][0])
+            if _LIST_GAP.match(gap) and not own:
                 values[i] = values[i + 1]
     for (a, b, term), found in zip(mentions, values, strict=True):
         for op, value, unit, va, vb in found or []:
@@ -689,7 +735,8 @@ _WINDOWS: list[tuple[re.Pattern[str], str | None, tuple[str, ...]]] = [
     ),
     (
         re.compile(
-            rf"\bin\s+(?:the\s+)?(?P<n>{NUM})\s*{TIME_UNIT}(?!\s+(?:after|from|following|post))",
+            rf"\bin\s+(?:the\s+)?(?:<|≤|less\s+than\s+)?\s*(?P<n>{NUM})\s*{TIME_UNIT}"
+            rf"(?!\s+(?:after|from|following|post))",
             re.I,
         ),
         "within",
@@ -709,7 +756,25 @@ _EXCEPT_BEFORE = re.compile(
     re.I,
 )
 _EXCEPT_PAREN = re.compile(
-    r"\((?:except|excluding|other than|with the exception|unless|not including)\b[^)]*\)", re.I
+    r"\((?:except|excluding|other than|with the exception|unless|not including)\b[^)]*\)|"
+    r"\([^()]*\b(?:may\s+(?:still\s+)?be\s+(?:enrolled|included)|(?:is|are)\s+(?:allowed|"
+    r"permitted|eligible))\b[^()]*\)",
+    re.I,
+)
+_NOT_ABOUT = re.compile(
+    r"\b(?:causes?|etiolog(?:y|ies)|risk(?:\s+factors?)?|development|prevention|prophylaxis)\s+"
+    r"(?:of|for)\s+(?:(?:the|a|an|any)\s+)?$",
+    re.I,
+)
+# A kind or a severity of the condition the vocabulary names ("idiopathic osteoporosis",
+# "uncontrolled hypertension", "class III or IV heart failure"): a person known to have the
+# condition may or may not have that kind.
+_SPECIFIC = re.compile(
+    r"\b(?:idiopathic|secondary|primary|familial|hereditary|inherited|congenital|juvenile|"
+    r"(?:drug|steroid|chemotherapy|radiation)[- ]induced|gestational|neonatal|severe|"
+    r"uncontrolled|poorly[- ]controlled|unstable|decompensated|end[- ]stage|refractory|"
+    r"(?:nyha\s+)?class\s+(?:iv|i{1,3}|[1-4])(?:\s*(?:or|-|to|/)\s*(?:iv|i{1,3}|[1-4]))?)\s+$",
+    re.I,
 )
 _DOSE_OF = re.compile(
     r"\b(?:last|first|final)\s+(?:dose|administration|infusion)\s+of\s+(?:the\s+)?(?:study\s+)?$",
@@ -769,6 +834,7 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
         x
         for x in mentions
         if not _EXCEPT_BEFORE.search(segment, max(0, x[0] - 20), x[0])
+        and not _NOT_ABOUT.search(segment, max(0, x[0] - 40), x[0])
         and not (dose_of and _DOSE_OF.search(segment, max(0, x[0] - 45), x[0]))
         and not any(a < x[0] < b for a, b in excepted)
     ]
@@ -816,7 +882,13 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
             _NEGATION.search(_NOT_NEGATION.sub(" ", context))
         ) and not _NOT_LIMITED.search(context)
         qualifier = (
-            "history" if _HISTORY.search(context) else "active" if _ACTIVE.search(context) else None
+            "specific"
+            if _SPECIFIC.search(segment, max(0, a - 30), a)
+            else "history"
+            if _HISTORY.search(context)
+            else "active"
+            if _ACTIVE.search(context)
+            else None
         )
         window = assigned.get(i)
         if window is not None:

@@ -20,8 +20,9 @@ class Constraint:
     """One checkable statement inside a criterion: ``concept`` ``op`` ``value`` ``unit``.
 
     ``qualifier`` says whether a condition is meant as ever ("history"), now ("active")
-    or before the study ("prior"); ``anchor`` is what a time window counts from when
-    it is not the start of the study (e.g. "last dose").
+    or before the study ("prior"), as one kind or severity of it ("specific": "uncontrolled
+    hypertension"), or a pregnancy as planned ("planned"); ``anchor`` is what a time window
+    counts from when it is not the start of the study (e.g. "last dose").
     """
 
     concept: str

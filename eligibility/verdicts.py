@@ -158,7 +158,7 @@ def constraint_holds(c: Constraint, facts: Mapping[str, Any]) -> bool | None:
         return low if low == high else None
     if c.concept in ("pregnancy", "breastfeeding"):
         key = "pregnant" if c.concept == "pregnancy" else "breastfeeding"
-        if facts.get(key) is None:
+        if facts.get(key) is None or c.qualifier == "planned":
             return None
         state = bool(facts[key])
         return (not state) if c.op == "absent" else state
@@ -190,7 +190,12 @@ def constraint_holds(c: Constraint, facts: Mapping[str, Any]) -> bool | None:
                     return False
                 return True if c.op == "absent" else None
             return None
+        if c.qualifier == "specific":
+            return None
         if c.op == "present":
+            # "acute MI" or "active tuberculosis" is not decided by one that is over.
+            if c.qualifier == "active" and all(e.get("active") is False for e in events):
+                return None
             return True
         if c.op == "absent":
             return False
@@ -254,6 +259,9 @@ def _applies_from_facts(item: Criterion, facts: Mapping[str, Any]) -> tuple[bool
     """Whether the criterion describes the person, judged by its constraints; the flag is
     True when the criterion only speaks to a group (one sex) the person is not in."""
     constraints = _without_counted(item.constraints)
+    if item.kind == "exclusion":
+        # "Not pregnant" never rules anyone out: it is the negative test asked of participants.
+        constraints = [c for c in constraints if (c.concept, c.op) != ("pregnancy", "absent")]
     if not constraints:
         return None, "", False
     sexes = [c for c in constraints if c.concept == "sex"]

@@ -14,8 +14,12 @@ retrieval order, under the head. The weights were chosen on the tuning split onl
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import json
+import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import cache
+from pathlib import Path
 
 import numpy as np
 
@@ -100,6 +104,36 @@ class EligibilityReranker:
         ]
 
 
+JUDGE_MODEL = Path(__file__).resolve().parent / "data" / "judge_model.json"
+_FLOOR = 1e-4
+
+
+def judge_features(screening: float) -> dict[str, float]:
+    """The evidence the judge weighs: the screening score as a log, so that each criterion's
+    factor adds to it."""
+    return {"log_screening": math.log(max(screening, 0.0) + _FLOOR)}
+
+
+@dataclass(frozen=True)
+class JudgeModel:
+    """A logistic model: the chance the patient is eligible from a few features."""
+
+    features: tuple[str, ...]
+    weights: tuple[float, ...]
+    bias: float
+
+    def probability(self, values: Mapping[str, float]) -> float:
+        z = self.bias + sum(w * values[f] for f, w in zip(self.features, self.weights, strict=True))
+        return 1.0 / (1.0 + math.exp(-z))
+
+
+@cache
+def judge_model(path: Path = JUDGE_MODEL) -> JudgeModel:
+    """The shipped model (learnt weights kept as data; see the file's comment)."""
+    row = json.loads(path.read_text(encoding="utf-8"))["model"]
+    return JudgeModel(tuple(row["features"]), tuple(row["weights"]), float(row["bias"]))
+
+
 @dataclass(frozen=True)
 class JudgeSettings:
     """Thresholds of :func:`judge_pairs`, calibrated on the tuning split's judged pairs only.
@@ -108,12 +142,12 @@ class JudgeSettings:
     the corpus, 0.2 lower when the trial's age range excludes the patient) and
     ``relevance_words`` to the same score from words alone, when embeddings are not installed;
     each is the highest threshold that labels the judged pairs best. ``eligible`` applies to the
-    screening score.
+    judge's score (best in both modes).
     """
 
     relevance: float = 0.25
     relevance_words: float = 0.0
-    eligible: float = 0.3
+    eligible: float = 0.65
 
 
 @dataclass(frozen=True)
@@ -132,14 +166,17 @@ def judge_pairs(
     notes: dict[str, str],
     pairs: Sequence[tuple[str, str]],
     settings: JudgeSettings | None = None,
+    model: JudgeModel | None = None,
 ) -> list[Judgment]:
     """Judge each pair; ``score`` is the confidence the patient is eligible for the trial.
 
-    Relevance comes from retrieval (is the trial about this patient?), eligibility from
-    screening (does the patient pass its criteria?).
+    Relevance comes from retrieval (is the trial about this patient?); the score is a logistic
+    model of the screening score (does the patient pass its criteria?), calibrated on the
+    tuning split's eligible and excluded pairs. A failed criterion labels the pair excluded.
     """
     s = settings or JudgeSettings()
     retriever = reranker.retriever
+    model = model or judge_model()
     threshold = s.relevance if retriever.uses_embeddings else s.relevance_words
     index = {trial_id: i for i, trial_id in enumerate(reranker.trial_ids)}
     wanted = list(dict.fromkeys(q for q, _ in pairs))
@@ -151,9 +188,10 @@ def judge_pairs(
         i = index[trial_id]
         relevance = float(retrieval[query_id][i])
         result = screen(facts[query_id], reranker.criteria(i), reranker.settings.screening)
+        confidence = model.probability(judge_features(result.score))
         if relevance < threshold:
             label = 0
         else:
-            label = 2 if result.score >= s.eligible and not result.excluded else 1
-        judged.append(Judgment(query_id, trial_id, label, result.score, relevance))
+            label = 2 if confidence >= s.eligible and not result.excluded else 1
+        judged.append(Judgment(query_id, trial_id, label, confidence, relevance))
     return judged

@@ -267,6 +267,14 @@ class TrialRetriever:
             combined = combined - s.age_penalty * outside
         return combined
 
+    def semantic_scores(self, text: str, vector: np.ndarray | None = None) -> np.ndarray | None:
+        """Cosine similarity of the note to every trial; None when ranking on words alone."""
+        if self._encoder is None or self._trial_vectors is None:
+            return None
+        if vector is None:
+            vector = self._encoder([self.embedding_text(text)])[0]
+        return np.asarray(self._trial_vectors @ vector, dtype=np.float64)
+
     @property
     def uses_embeddings(self) -> bool:
         return self._encoder is not None

@@ -47,6 +47,7 @@ class _Rules:
     stage: re.Pattern[str]
     lab_name: re.Pattern[str]
     lab_value: re.Pattern[str]
+    lab_not_after: re.Pattern[str]
     blast_percent: re.Pattern[str]
 
 
@@ -106,6 +107,7 @@ def text_rules() -> _Rules:
         stage=re.compile(data["stage"], re.I),
         lab_name=lab_name,
         lab_value=re.compile(data["lab_value"], re.I),
+        lab_not_after=re.compile(data["lab_not_after"], re.I),
         blast_percent=re.compile(data["blast_percent"], re.I),
     )
 
@@ -317,6 +319,8 @@ def _labs(sentence: str) -> list[Lab]:
         if any(a <= m.start() < b for a, b in taken):
             continue
         if len(alias) <= 2 and not alias[0].isupper():
+            continue
+        if r.lab_not_after.search(sentence, max(0, m.start() - 30), m.start()):
             continue
         v = r.lab_value.match(sentence, m.end())
         if not v or v.group("cmp"):

@@ -74,6 +74,7 @@ ROWS: list[tuple[str, str, dict[str, Any]]] = [
         "serum creatinine is 1.3 mg/dL",
         {"labs": {"serum creatinine": (1.3, "mg/dl")}},
     ),
+    ("sigir-201418", "fractional excretion of sodium", {"no_labs": ["sodium"]}),
     (
         "sigir-201419",
         "heavy smoking and drinking",
@@ -246,6 +247,8 @@ def test_note_sentence(qid: str, anchor: str, expected: dict[str, Any]) -> None:
                 assert name in got, (name, got)
                 assert got[name].value == pytest.approx(value, rel=1e-3)
                 assert got[name].unit == unit
+        elif key == "no_labs":
+            assert not {lab.normalised().name for lab in p.labs} & set(want)
         elif key == "onset":
             onsets = {c.name: c.onset for c in p.conditions}
             for name, day in want.items():
