@@ -324,19 +324,23 @@ def test_the_postgresql_import_settings_are_put_back_afterwards():
     assert settings() == before
 
 
-def test_the_larger_sqlite_page_cache_is_only_for_the_import():
+def test_the_larger_sqlite_cache_and_log_are_only_for_the_import():
     if connection.vendor != "sqlite":
         pytest.skip("a SQLite setting")
     with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        before = cursor.fetchone()[0]
-        seen = []
 
-        def progress(run: ImportRun) -> None:
+        def settings() -> tuple[int, int]:
             cursor.execute("PRAGMA cache_size")
-            seen.append(cursor.fetchone()[0])
+            cache = cursor.fetchone()[0]
+            cursor.execute("PRAGMA wal_autocheckpoint")
+            return cache, cursor.fetchone()[0]
 
-        import_items([item(make_record())], run=ImportRun.objects.create(), progress=progress)
-        cursor.execute("PRAGMA cache_size")
-        assert cursor.fetchone()[0] == before
-    assert seen == [-64 * 1024]
+        before = settings()
+        seen = []
+        import_items(
+            [item(make_record())],
+            run=ImportRun.objects.create(),
+            progress=lambda run: seen.append(settings()),
+        )
+        assert settings() == before
+    assert seen == [(-64 * 1024, 20_000)]
