@@ -344,3 +344,43 @@ def test_the_larger_sqlite_cache_and_log_are_only_for_the_import():
         )
         assert settings() == before
     assert seen == [(-64 * 1024, 20_000)]
+
+
+@pytest.mark.parametrize(
+    ("written", "catalogue", "tidy"),
+    [
+        (1000, 1000, True),  # a first import
+        (1000, 10_000, True),
+        (1000, 10_001, False),
+        (40_000, 400_000, True),
+        (39_999, 400_000, False),
+        (999, 999, False),  # small catalogues stay small
+        (0, 0, False),
+    ],
+)
+def test_only_a_large_import_tidies_the_search_tables(written, catalogue, tidy):
+    assert importing.needs_tidying(written, catalogue) is tidy
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_import_leaves_planner_statistics_and_a_searchable_index(monkeypatch):
+    monkeypatch.setattr(importing, "_TIDY_MIN_TRIALS", 2)
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("ANALYZE sqlite_schema")  # makes sqlite_stat1 exist
+            cursor.execute("DELETE FROM sqlite_stat1")
+        run_import(make_record("NCT00000001"), make_record("NCT00000002"))
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = 'trials_trial'")
+            assert cursor.fetchall()
+            cursor.execute(
+                "SELECT count(*) FROM trials_trial_fts WHERE trials_trial_fts MATCH 'adults'"
+            )
+        else:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'trials_trial'")
+            assert cursor.fetchone()[0] == 2
+            cursor.execute(
+                "SELECT count(*) FROM trials_trial "
+                "WHERE search_vector @@ plainto_tsquery('english', 'adults')"
+            )
+        assert cursor.fetchone()[0] == 2
