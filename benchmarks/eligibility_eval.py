@@ -15,7 +15,10 @@ Person. A predicted entity is correct when it overlaps (shares a character with)
 the same type; precision = matched predictions / predictions (TP_pred / pred), recall = gold
 entities overlapped by a prediction of their type / gold entities (TP_gold / gold), F1 their
 harmonic mean; micro pools the counts of all seven types. Speed is wall time of ``extract`` per
-trial (inclusion + exclusion text), model loading excluded.
+trial (inclusion + exclusion text), model loading excluded. Then, when the shared
+ClinicalTrials.gov records are present, the engine's criteria parse + constraint extraction
+time per trial over the 467 trials of ``ctgov/v2/studies.jsonl`` (``eligibility_speed.py``;
+target 2 ms of CPU, best of five passes).
 
 Model: a CRF over tokens (BIO tags) with word, affix, shape, lexicon and word-cluster features,
 behind a line filter that skips criteria Chia leaves unannotated. The word clusters (k-means at
@@ -97,6 +100,8 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
+from eligibility_speed import SHARED, criteria_texts, report  # noqa: E402
+
 from eligibility.entities.corpus import HELD_OUT, load_corpus, trials_in  # noqa: E402
 from eligibility.entities.tagger import ModelMissingError, Tagger, default_tagger  # noqa: E402
 from eligibility.entities.train import DEFAULT_CHIA, evaluate  # noqa: E402
@@ -129,6 +134,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"model: {tagger.model}")
     print(score.table())
     print(f"speed: {ms_per_text * len(documents) / max(len(trials), 1):.1f} ms per trial")
+    if (SHARED / "v2" / "studies.jsonl").exists():
+        print("criteria parse + constraint extraction, the shared ClinicalTrials.gov trials:")
+        report(criteria_texts(False), repeat=5)
     return 0
 
 
