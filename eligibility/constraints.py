@@ -257,6 +257,10 @@ def _years(c: Constraint) -> float | None:
     return rules.convert(float(value), c.unit or "year", "year")
 
 
+_AGE_WORD = re.compile(r"\bage\b", re.I)
+_AGE_PREFIX = re.compile(r"\bage", re.I)
+
+
 def _age_bounds(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constraint]:
     if not terms.digits or not terms.has("year", "yr", "age", "month", "old"):
         return
@@ -304,7 +308,7 @@ def _age_bounds(text: str, start: int, end: int, terms: _Terms) -> Iterator[Cons
         op = rules.comparator(m.group("cmp"))
         if not op or not free(m.start(), m.end()) or int(m.group("n")) > 120:
             continue
-        has_age = bool(re.search(r"\bage\b", m.group(0), re.I))
+        has_age = bool(_AGE_WORD.search(m.group(0)))
         if not m.group("u") and not m.group("tail") and not has_age:
             continue
         if _NOT_AGE_TAIL.match(segment[m.end() :]):
@@ -323,7 +327,7 @@ def _age_bounds(text: str, start: int, end: int, terms: _Terms) -> Iterator[Cons
             continue
         post = m.group("post")
         if post is None:
-            if not re.search(r"\bage", segment[max(0, m.start() - 20) : m.start()], re.I):
+            if not _AGE_PREFIX.search(segment[max(0, m.start() - 20) : m.start()]):
                 continue
             op = ">="
         else:
@@ -789,6 +793,7 @@ _ANCHOR_GAP = re.compile(
 
 
 _TIME_HINT = re.compile(rf"\b{TIME_UNIT}", re.I)
+_VAGUE_NAME = re.compile(r"(?:the|a|an|any|at|prior|previous|clinically|significant)\b")
 _CONCEPT_ORDER = {"procedure": 0, "therapy": 1, "drug": 2, "condition": 3}
 
 
@@ -822,9 +827,7 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
     for m in _DIAGNOSIS.finditer(segment) if diagnosis else ():
         name = m.group("name").strip().lower()
         a, b = m.start("name"), m.start("name") + len(m.group("name").rstrip())
-        if len(name) > 2 and not re.match(
-            r"(?:the|a|an|any|at|prior|previous|clinically|significant)\b", name
-        ):
+        if len(name) > 2 and not _VAGUE_NAME.match(name):
             add(a, b, "condition", name)
     excepted = (
         [(m.start(), m.end()) for m in _EXCEPT_PAREN.finditer(segment)] if "(" in segment else []

@@ -20,6 +20,9 @@ _ANCHOR = re.compile(
     re.I,
 )
 _OR_TAIL = re.compile(r"[\s,;]+(?:OR|or|AND|and)\s*[;,.]?\s*$")
+_BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_PLAIN_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
+_OR_WORD = re.compile(r"\bor\b|/")
 _LEAD_TAIL = re.compile(
     r"\s*(?:,?\s*(?:with|and|including|meeting|who (?:have|meet|are)|if|when)\s+)?(?:any|one|all|"
     r"either|at least one|one or more|1 or more)\s+of\s+(?:the\s+)?(?:following|these|"
@@ -431,8 +434,8 @@ def _uncovered_words(sentence: str, cons: list[Constraint]) -> list[str]:
         for i in range(max(0, c.span[0]), min(len(chars), c.span[1])):
             chars[i] = " "
     rest = _ANCHOR.sub(" ", "".join(chars))
-    rest = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", rest)
-    return [w for w in re.findall(r"[A-Za-z][A-Za-z'-]+", rest) if w.lower() not in _FILLER]
+    rest = _BRACKETED.sub(" ", rest)
+    return [w for w in _PLAIN_WORD.findall(rest) if w.lower() not in _FILLER]
 
 
 _PARTICIPLES = frozenset(rules.load("questions.json")["participles"])
@@ -481,7 +484,7 @@ def question_for(item: Criterion) -> tuple[str, bool, str]:
     cons = [c for c in item.constraints if c.span[1] <= len(sentence) + 1]
     if cons:
         between = item.text[cons[0].span[0] : cons[-1].span[1]]
-        joiner = " or " if re.search(r"\bor\b|/", between) and len(cons) > 1 else " and "
+        joiner = " or " if _OR_WORD.search(between) and len(cons) > 1 else " and "
         question = template_question(cons, joiner)
         events_only = all(
             c.op in ("present", "absent")

@@ -89,6 +89,9 @@ _NEW_CRITERION = re.compile(
 
 
 _HEADING_HINT = re.compile(r"clu|ligib", re.I)
+_PLAIN_TOKEN = re.compile(r"[a-z0-9+]+")
+_SPACES = re.compile(r"\s+")
+_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+")
 
 
 def kind_heading(line: str) -> tuple[Kind, str, str | None] | None:
@@ -199,7 +202,7 @@ _GENERIC = frozenset(
 
 
 def _words(text: str) -> list[str]:
-    return [w for w in re.findall(r"[a-z0-9+]+", text.lower()) if w not in _GENERIC]
+    return [w for w in _PLAIN_TOKEN.findall(text.lower()) if w not in _GENERIC]
 
 
 def term_score(term: str, text: str) -> float:
@@ -284,7 +287,7 @@ POSTFIX_LE = r"(?:or|and)\s+(?:less|fewer|lower|below|younger|under|better)"
 
 
 def comparator(phrase: str) -> str | None:
-    phrase = re.sub(r"\s+", " ", phrase.strip().lower())
+    phrase = _SPACES.sub(" ", phrase.strip().lower())
     for pattern, op in _CMP_LOOKUP:
         if pattern.match(phrase):
             return op
@@ -295,7 +298,7 @@ def number(text: str) -> float | None:
     text = text.strip().lower()
     if text in NUMBER_WORDS:
         return NUMBER_WORDS[text]
-    if re.fullmatch(r"\d{1,3}(?:,\d{3})+", text):
+    if _THOUSANDS.fullmatch(text):
         text = text.replace(",", "")
     text = text.replace(",", ".")
     try:

@@ -25,6 +25,7 @@ _INLINE_NUMBER = re.compile(r"(?<=[\s.;:,])(\d{1,2})[.)]\s+(?=[A-Z(])")
 _LEADING_NUMBER = re.compile(r"\s*\(?(\d{1,2})[.)]\s")
 _INLINE_BULLET = re.compile(r"\s+[•▪◦]\s+")
 _OR_TAIL = re.compile(r"[\s,;]+(?:OR|or)\s*[;,.]?\s*$")
+_RULE_LINE = re.compile(r"[-*•_=.\s]+")
 
 
 def _ends_with_or(text: str) -> bool:
@@ -123,7 +124,7 @@ def split(text: str) -> SplitResult:
     blank_before = True
     for number, line in enumerate(lines):
         stripped = line.strip()
-        if not stripped or re.fullmatch(r"[-*•_=.\s]+", stripped):
+        if not stripped or _RULE_LINE.fullmatch(stripped):
             blank_before = True
             continue
         indent = len(line) - len(line.lstrip())
