@@ -622,11 +622,11 @@ class LiteralIndex:
 
     def candidates(self, lowered: str, pool: Pool | None = None) -> list[int]:
         """Patterns that may match ``lowered``; ``pool`` narrows the search to a known text."""
-        found = set(self.always)
-        for lit, indices in (self.pool(lowered) if pool is None else pool).items():
-            if lit in lowered:
-                found.update(indices)
-        return sorted(found)
+        source = self.pool(lowered) if pool is None else pool
+        hits = [indices for lit, indices in source.items() if lit in lowered]
+        if not hits:
+            return sorted(self.always)
+        return sorted(set(self.always).union(*hits))
 
 
 def words_of(lowered: str) -> set[str]:
