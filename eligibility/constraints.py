@@ -806,8 +806,9 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
     mentions: list[tuple[int, int, str, str]] = []
 
     def add(a: int, b: int, concept: str, name: str) -> None:
-        if any(not (b <= x or a >= y) for x, y, _, _ in mentions):
-            return
+        for x, y, _, _ in mentions:  # a plain loop: any() costs a generator per call
+            if not (b <= x or a >= y):
+                return
         mentions.append((a, b, concept, name))
 
     candidates: list[tuple[int, int, int, str, str]] = []
