@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -30,6 +31,9 @@ def browser(monkeypatch):
             yield browser
         finally:
             browser.close()
+            # The ORM calls made while Playwright runs get connections of their own, which
+            # would otherwise stay open and keep the test database from being dropped.
+            connections.close_all()
 
 
 @pytest.fixture
