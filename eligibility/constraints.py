@@ -485,6 +485,17 @@ _PREGNANCY_SKIP = re.compile(
 )
 
 
+# "planning to become pregnant", "desire for a pregnancy": a pregnancy to come, unless the line
+# speaks of both ("currently or planning to become pregnant").
+_PLANNED = re.compile(
+    r"\b(?:plan(?:s|ning)?|intend(?:s|ing)?|wish(?:es|ing)?|want(?:s|ing)?|desir(?:e|es|ing))"
+    r"\s+(?:to\s+|on\s+)?(?:become|becoming|get|getting)\s+$|\b(?:desir(?:e|es|ing)|planned|"
+    r"planning|plans?\s+for|wish(?:es)?\s+for)\s+(?:a\s+)?$",
+    re.I,
+)
+_CURRENT_OR_PLANNED = re.compile(r"\bcurrent(?:ly)?\s+(?:and/)?or\s+\w+\s+$", re.I)
+
+
 def _reproductive(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constraint]:
     if not terms.has("pregnan", "breast", "lactat", "nursing"):
         return
@@ -520,14 +531,7 @@ def _reproductive(text: str, start: int, end: int, terms: _Terms) -> Iterator[Co
                             (start + m.start(), start + m.end()),
                         )
                     continue
-                if re.search(
-                    r"\b(?:plan(?:s|ning)?|intend(?:s|ing)?|wish(?:es|ing)?|want(?:s|"
-                    r"ing)?|desir(?:e|es|ing))\s+(?:to\s+|on\s+)?(?:become|becoming|get|getting)"
-                    r"\s+$|\b(?:desir(?:e|es|ing)|planned|planning|plans?\s+for|wish(?:es)?\s+for)"
-                    r"\s+(?:a\s+)?$",
-                    before,
-                    re.I,
-                ) and not re.search(r"\bcurrent(?:ly)?\s+(?:and/)?or\s+\w+\s+$", before, re.I):
+                if _PLANNED.search(before) and not _CURRENT_OR_PLANNED.search(before):
                     qualifier = "planned"
                 elif _PREGNANCY_SKIP.search(before) or re.match(
                     r"\s*(?:prevention|avoidance)", after, re.I

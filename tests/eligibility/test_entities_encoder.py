@@ -59,25 +59,30 @@ def test_the_end_of_a_very_long_line_is_tagged(with_encoder: Tagger) -> None:
     assert any(e.type == "Condition" and e.start > len(text) // 2 for e in entities)
 
 
-def test_without_torch_the_tagger_and_extract_brat_use_the_crf_alone(tmp_path: Path) -> None:
-    in_dir = tmp_path / "in"
-    in_dir.mkdir()
-    (in_dir / "trial_exc.txt").write_text(CRITERION + "\n", encoding="utf-8")
-    script = WITHOUT_TORCH + (
-        "from eligibility.entities import default_tagger, extract; "
-        f"print(sorted((e.type, e.text) for e in extract({CRITERION!r}))); "
-        "print(default_tagger().model); "
-        "from trialmatch.cli import main; "
-        f"main(['extract-brat', {str(in_dir)!r}, {str(tmp_path / 'out')!r}])"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
+def run_without_torch(script: str) -> subprocess.CompletedProcess[str]:
+    """``script`` in a fresh interpreter where torch cannot be imported."""
+    return subprocess.run(
+        [sys.executable, "-c", WITHOUT_TORCH + script],
         capture_output=True,
         text=True,
         cwd=PROJECT_ROOT,
         env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
         timeout=120,
     )
+
+
+def test_without_torch_the_tagger_and_extract_brat_use_the_crf_alone(tmp_path: Path) -> None:
+    in_dir = tmp_path / "in"
+    in_dir.mkdir()
+    (in_dir / "trial_exc.txt").write_text(CRITERION + "\n", encoding="utf-8")
+    script = (
+        "from eligibility.entities import default_tagger, extract; "
+        f"print(sorted((e.type, e.text) for e in extract({CRITERION!r}))); "
+        "print(default_tagger().model); "
+        "from trialmatch.cli import main; "
+        f"main(['extract-brat', {str(in_dir)!r}, {str(tmp_path / 'out')!r}])"
+    )
+    result = run_without_torch(script)
     assert result.returncode == 0, result.stderr
     tagged, model, summary = result.stdout.splitlines()
     assert all(repr(pair) in tagged for pair in EXPECTED)
@@ -87,19 +92,12 @@ def test_without_torch_the_tagger_and_extract_brat_use_the_crf_alone(tmp_path: P
 
 
 def test_asking_for_the_encoder_without_torch_says_what_to_install() -> None:
-    script = WITHOUT_TORCH + (
+    script = (
         "from eligibility.entities import Tagger, ModelMissingError\n"
         "try:\n    Tagger(use_encoder=True)\n"
         "except ModelMissingError as error:\n    print(error)"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        cwd=PROJECT_ROOT,
-        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
-        timeout=120,
-    )
+    result = run_without_torch(script)
     assert "embeddings" in result.stdout, result.stderr
 
 

@@ -16,6 +16,19 @@ DROPPED = {
 }
 
 
+def _unindexed_trial_key(model_name: str, related_name: str) -> migrations.AlterField:
+    return migrations.AlterField(
+        model_name=model_name,
+        name="trial",
+        field=models.ForeignKey(
+            db_index=False,
+            on_delete=django.db.models.deletion.CASCADE,
+            related_name=related_name,
+            to="trials.trial",
+        ),
+    )
+
+
 class Migration(migrations.Migration):
     dependencies = [("trials", "0002_search_index")]
 
@@ -29,26 +42,8 @@ class Migration(migrations.Migration):
             ],
             state_operations=[
                 migrations.RemoveIndex(model_name="site", name="trials_site_latitud_9f7aca_idx"),
-                migrations.AlterField(
-                    model_name="site",
-                    name="trial",
-                    field=models.ForeignKey(
-                        db_index=False,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="sites",
-                        to="trials.trial",
-                    ),
-                ),
-                migrations.AlterField(
-                    model_name="trialfacet",
-                    name="trial",
-                    field=models.ForeignKey(
-                        db_index=False,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="facets",
-                        to="trials.trial",
-                    ),
-                ),
+                _unindexed_trial_key("site", "sites"),
+                _unindexed_trial_key("trialfacet", "facets"),
             ],
         )
     ]

@@ -96,8 +96,8 @@ _PG_IMPORT_SETTINGS = (
 _PG_SEARCH_INDEX = "trials_trial_search_vector"
 # Tables whose statistics and layout searches depend on.
 _SEARCHED_TABLES = ("trials_trial", "trials_site", "trials_trialfacet")
-# An import that wrote at least this many trials, or a tenth of the catalogue, is followed by
-# a tidy-up (the threshold autovacuum uses for its statistics).
+# An import that wrote at least this many trials and a tenth of the catalogue is followed by
+# a tidy-up (a tenth is the share autovacuum waits for before gathering statistics).
 _TIDY_MIN_TRIALS = 1000
 
 
