@@ -6,7 +6,7 @@ class MatchingConfig(AppConfig):
     verbose_name = "Matching"
 
     def ready(self) -> None:
-        from matching.similar import refresh_after_import
+        from matching.tasks import queue_similar_refresh
         from trials.signals import catalogue_changed
 
-        catalogue_changed.connect(refresh_after_import, dispatch_uid="similar-trials")
+        catalogue_changed.connect(queue_similar_refresh, dispatch_uid="similar-trials")

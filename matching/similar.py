@@ -28,7 +28,7 @@ from matching.models import SimilarTrial
 from matching.synonyms import default_synonyms
 from matching.text import terms
 from trials.geo import km_from_term
-from trials.models import Site, Trial
+from trials.models import ImportRun, Site, Trial
 
 KEPT = 10  # rows stored per trial
 SHOWN = 5  # cards on the page
@@ -411,20 +411,29 @@ def refresh_for(trial_ids: Iterable[int]) -> int:
     return len(changed) + len(around)
 
 
-# Past this many changed trials an import leaves the lists to ``trialmatch similar --all``.
-REFRESH_AFTER_IMPORT_LIMIT = 2_000
+# When at least this share of the catalogue changed, one pass over every trial is cheaper
+# than refreshing the changed trials and then the trials around them.
+FULL_REFRESH_SHARE = 0.5
 
 
-def refresh_after_import(sender: Any, run: Any, **kwargs: Any) -> str:
-    """Keep similar-trial lists current after an import or sync; a big one is left to
-    ``trialmatch similar --all`` (until then lists are computed on a trial page's first view)."""
-    if not (run.imported or run.updated):
-        return ""
-    changed = Trial.objects.filter(updated_at__gte=run.started_at).values_list("id", flat=True)
-    if run.imported + run.updated > REFRESH_AFTER_IMPORT_LIMIT:
-        return "Similar-trial lists are out of date: run `trialmatch similar --all`."
-    refresh_for(list(changed))
-    return ""
+def refresh_after_run(run_id: int) -> int:
+    """Bring the lists up to date with the trials an import or sync run wrote.
+
+    Runs in the background worker once the run is committed; the work is done in chunks
+    (see ``compute``), each committed on its own. Returns how many lists were recomputed.
+    """
+    run = ImportRun.objects.filter(pk=run_id).first()
+    if run is None:
+        return 0
+    written = Trial.objects.filter(updated_at__gte=run.started_at)
+    if run.finished_at is not None:
+        written = written.filter(updated_at__lte=run.finished_at)
+    changed = list(written.values_list("id", flat=True))
+    if not changed:
+        return 0
+    if len(changed) >= FULL_REFRESH_SHARE * Trial.objects.count():
+        return compute()
+    return refresh_for(changed)
 
 
 # --- the trial page ---------------------------------------------------------------------
@@ -469,8 +478,9 @@ def _rows(trial: Trial, near: tuple[float, float] | None) -> list[Any]:
 def similar_context(trial: Trial, near: tuple[float, float] | None = None) -> dict[str, Any]:
     """Template context for the "Similar trials" section: one query once the list is stored.
 
-    A trial never computed (imported before this feature, or by a path that skipped the
-    refresh) gets its list computed here, once. ``near`` is a (lat, lon) point.
+    A trial never computed (imported before this feature, by a path that skipped the
+    refresh, or with its refresh still queued for the worker) gets its list computed here,
+    once. ``near`` is a (lat, lon) point.
     """
     rows = _rows(trial, near)
     if not any(row.similar_id is None for row in rows):

@@ -3,6 +3,8 @@
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
+from django.test import override_settings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
@@ -20,3 +22,18 @@ def shared_path(*parts: str) -> Path:
 @pytest.fixture
 def seed_path() -> Path:
     return SEED_FIXTURE
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _background_tasks_run_at_once():
+    """Background tasks run inside the command that queues them, as with
+    TRIALMATCH_TASKS_BACKEND=immediate; tests of the queue use ``database_tasks``."""
+    immediate = {"default": {"BACKEND": django_settings.TASKS_BACKENDS["immediate"]}}
+    with override_settings(TASKS=immediate):
+        yield
+
+
+@pytest.fixture
+def database_tasks(settings):
+    """Background tasks wait in the database for the worker, as in the default set-up."""
+    settings.TASKS = {"default": {"BACKEND": django_settings.TASKS_BACKENDS["database"]}}

@@ -5,6 +5,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 HOME = Path(os.environ.get("TRIALMATCH_HOME", Path.home() / ".trialmatch")).expanduser()
@@ -45,6 +46,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "trialmatch",
     "trials",
     "prescreen",
@@ -114,6 +117,21 @@ WHITENOISE_USE_FINDERS = True
 
 # ClinicalTrials.gov API v2; tests point it at a local fake server.
 CTGOV_API_URL = os.environ.get("CTGOV_API_URL", "https://clinicaltrials.gov/api/v2")
+
+# Background work (similar-trial lists after an import or sync) is queued in the database and
+# run by `trialmatch worker`; TRIALMATCH_TASKS_BACKEND=immediate runs it inside the command
+# that queues it instead, with no worker.
+TASKS_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+_tasks_backend = os.environ.get("TRIALMATCH_TASKS_BACKEND", "database").strip().lower()
+if _tasks_backend not in TASKS_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TRIALMATCH_TASKS_BACKEND must be one of {', '.join(TASKS_BACKENDS)}, "
+        f"not {_tasks_backend!r}"
+    )
+TASKS = {"default": {"BACKEND": TASKS_BACKENDS[_tasks_backend]}}
 
 LOGGING = {
     "version": 1,

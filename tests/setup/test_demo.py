@@ -1,6 +1,8 @@
 """The README's promises: `trialmatch demo` gives a working site with the sample catalogue,
 and CI runs the README's test command."""
 
+import io
+import json
 import os
 import re
 import socket
@@ -12,7 +14,9 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django_tasks_db.models import DBTaskResult
 
+from matching.models import SimilarTrial
 from tests.conftest import PROJECT_ROOT
 from trialmatch.management.commands import demo
 from trials.models import Trial
@@ -28,6 +32,38 @@ def test_demo_without_shared_data_loads_the_seed_and_points_to_sync(monkeypatch,
     assert list(Trial.objects.values_list("nct_id", flat=True)) == ["NCT04521231"]
     assert "trialmatch sync --status RECRUITING --limit 300" in out
     assert "1 trials in the catalogue." in out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_runs_the_queued_refresh_so_trial_pages_show_similar_trials(
+    monkeypatch, tmp_path, database_tasks, client
+):
+    catalogue = tmp_path / "ctgov"
+    catalogue.mkdir()
+    studies = [
+        {
+            "protocolSection": {
+                "identificationModule": {"nctId": nct_id, "briefTitle": title},
+                "statusModule": {"overallStatus": "RECRUITING"},
+                "conditionsModule": {"conditions": ["Non-small Cell Lung Cancer"]},
+            }
+        }
+        for nct_id, title in [
+            ("NCT00000001", "Pembrolizumab in NSCLC"),
+            ("NCT00000002", "Nivolumab in NSCLC"),
+        ]
+    ]
+    (catalogue / "studies.jsonl").write_text("".join(json.dumps(s) + "\n" for s in studies))
+    monkeypatch.setattr(demo, "SHARED_CATALOGUE", catalogue)
+
+    call_command("demo", no_serve=True, stdout=io.StringIO(), stderr=io.StringIO())
+
+    assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
+    assert SimilarTrial.objects.filter(
+        trial__nct_id="NCT00000001", similar__nct_id="NCT00000002"
+    ).exists()
+    page = client.get("/trials/NCT00000001/").content.decode()
+    assert "Nivolumab in NSCLC" in page
 
 
 def test_serve_rejects_a_port_out_of_range():

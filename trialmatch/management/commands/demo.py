@@ -1,4 +1,7 @@
-"""``trialmatch demo``: prepare the embedded database, load the sample catalogue, serve."""
+"""``trialmatch demo``: prepare the embedded database, load the sample catalogue, serve.
+
+The background tasks the import queued run before the site opens, and a worker runs beside
+the server for the tasks queued while it serves."""
 
 from pathlib import Path
 
@@ -6,6 +9,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from trialmatch.background import WorkerThread, queues_tasks, run_queued
 from trials.models import Trial
 
 SEED_TRIAL = Path(__file__).resolve().parents[3] / "trials" / "fixtures" / "NCT04521231.json"
@@ -14,7 +18,8 @@ SHARED_CATALOGUE = settings.BASE_DIR.parent / "shared" / "data" / "ctgov"
 
 class Command(BaseCommand):
     help = (
-        "Migrate, load the seed trial plus ../shared/data/ctgov when present, then serve the site."
+        "Migrate, load the seed trial plus ../shared/data/ctgov when present, run the queued "
+        "background tasks, then serve the site with a worker beside it."
     )
 
     def add_arguments(self, parser):
@@ -38,7 +43,15 @@ class Command(BaseCommand):
                 "Only the seed trial is loaded. To fetch a few hundred recruiting trials from "
                 "ClinicalTrials.gov run: trialmatch sync --status RECRUITING --limit 300"
             )
-        call_command("similar", all=True, stdout=self.stdout, stderr=self.stderr)
+        if queues_tasks():
+            self.stdout.write("Running the queued background tasks (similar-trial lists).")
+            run_queued()
         self.stdout.write(f"{Trial.objects.count()} trials in the catalogue.")
         if not no_serve:
-            call_command("serve", port=port, host=host)
+            # A worker beside the server, so a sync run while the demo serves is taken in too.
+            worker = WorkerThread().start() if queues_tasks() else None
+            try:
+                call_command("serve", port=port, host=host)
+            finally:
+                if worker is not None:
+                    worker.stop(timeout=5)
