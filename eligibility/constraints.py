@@ -194,8 +194,9 @@ _AGE_CMP = re.compile(
     rf"\s*{_AGE_UNIT}?(?P<tail>\s*(?:of\s+age|old))?",
     re.I,
 )
+# "18 years or older", "18+", and after the word age "Age 18 or older" (no unit).
 _AGE_POSTFIX = re.compile(
-    rf"(?P<n>\d{{1,3}})\s*(?:\+|{_AGE_UNIT}\s*(?:of\s+age|old)?\s*(?P<post>{POSTFIX_GE}|"
+    rf"(?P<n>\d{{1,3}})\s*(?:\+|(?:{_AGE_UNIT}\s*(?:of\s+age|old)?\s*)?(?P<post>{POSTFIX_GE}|"
     rf"{POSTFIX_LE}))",
     re.I,
 )
@@ -326,12 +327,11 @@ def _age_bounds(text: str, start: int, end: int, terms: _Terms) -> Iterator[Cons
         if not free(m.start(), m.end()) or int(m.group("n")) > 120:
             continue
         post = m.group("post")
-        if post is None:
-            if not _AGE_PREFIX.search(segment[max(0, m.start() - 20) : m.start()]):
-                continue
-            op = ">="
-        else:
-            op = ">=" if re.search(POSTFIX_GE, post, re.I) else "<="
+        if (post is None or m.group("u") is None) and not _AGE_PREFIX.search(
+            segment[max(0, m.start() - 20) : m.start()]
+        ):
+            continue
+        op = "<=" if post is not None and not re.search(POSTFIX_GE, post, re.I) else ">="
         yield emit(op, m.group("n"), m.group("u"), m.start(), m.end())
 
 
@@ -369,8 +369,8 @@ def _sex(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constraint]
 
 _ECOG = re.compile(
     r"\b(?:(?-i:ECOG)|Eastern Cooperative Oncology Group|Zubrod|(?-i:WHO)|"
-    r"World Health Organi[sz]ation)(?:\s*\((?:ECOG|WHO)\))?(?:[\s-]*(?:performance|PS|"
-    r"perfomance)(?:\s+(?:status|score|scale|grade))?(?:\s*\((?:ECOG[\s-]*)?PS\))?)?|"
+    r"World Health Organi[sz]ation)(?:\s*[(（](?:ECOG|WHO)[)）])?(?:[\s-]*(?:performance|PS|"
+    r"perfomance)(?:\s+(?:status|score|scale|grade))?(?:\s*[(（](?:ECOG[\s-]*)?PS[)）])?)?|"
     r"\bperformance status(?:\s*\(PS\))?(?=\s*(?:of|:|=|≤|<|0|1|2))",
     re.I,
 )
@@ -384,8 +384,9 @@ _LANSKY = re.compile(
     re.I,
 )
 _SCALE_LEAD = re.compile(
-    r"^(?:\s|:|=|,|\(|\)|-(?=\s)|\bperformance\b|\bphysical\b|\bstatus\b|\bscore\b|\bPS\b|"
-    r"\bgrade\b|\bof\b|\bmust\b|\bbe\b|\bis\b|\bshould\b|\bbetween\b|\bthe\b|\ba\b|\brange\b)*",
+    r"^(?:\s|:|：|=|,|\(|\)|（|）|-(?=\s)|\bperformance\b|\bphysical\b|\bstatus\b|\bscore\b|"
+    r"\bPS\b|\bgrade\b|\bstandard\b|\bof\b|\bmust\b|\bbe\b|\bis\b|\bshould\b|\bbetween\b|"
+    r"\bthe\b|\ba\b|\brange\b)*",
     re.I,
 )
 _PCT = r"\s*%?"
