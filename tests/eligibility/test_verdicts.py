@@ -174,6 +174,16 @@ def _one(text):
     ("text", "facts", "holds"),
     [
         ("Hemoglobin ≥ 9 g/dL", {"measurements": {"hemoglobin": (95, "g/l")}}, True),
+        (
+            "High risk for primary prevention: LDL-C>=120 mg/dL",
+            {"measurements": {"ldl cholesterol": (131, "mg/dl")}},
+            True,
+        ),
+        (
+            "Serum cholesterol <350 mg/dL and triglycerides < 400 mg/dL",
+            {"measurements": {"total cholesterol": (380, "mg/dl")}},
+            False,
+        ),
         ("Hemoglobin ≥ 9 g/dL", {"measurements": {"hemoglobin": (85, "g/l")}}, False),
         ("Platelet count ≥ 100,000/mm3", {"measurements": {"platelets": (150, "10^9/l")}}, True),
         (
