@@ -785,6 +785,15 @@ _SPECIFIC = re.compile(
     r"(?:nyha\s+)?class\s+(?:iv|i{1,3}|[1-4])(?:\s*(?:or|-|to|/)\s*(?:iv|i{1,3}|[1-4]))?)\s+$",
     re.I,
 )
+# "hypersensitivity to X", "allergy to X or Y", "contraindication to X": about reacting to X,
+# not about having had it.
+_REACTION_TO = re.compile(
+    r"\b(?:hypersensitiv(?:e|ity|ities)|allerg(?:y|ies|ic)(?:\s+reactions?)?|intoleran(?:t|ce)|"
+    r"(?:contra-?indications?|contra-?indicated))\s+(?:to|of|against|for|with)\s+"
+    r"(?:(?:the|a|an|any|one|of|either|components?|ingredients?)\s+)*"
+    r"(?:[\w-]+(?:\s+[\w-]+){0,2}\s*(?:,\s*(?:or|and)?|/|\bor\b|\band\b)\s*(?:to\s+)?)*$",
+    re.I,
+)
 _DOSE_OF = re.compile(
     r"\b(?:last|first|final)\s+(?:dose|administration|infusion)\s+of\s+(?:the\s+)?(?:study\s+)?$",
     re.I,
@@ -839,11 +848,13 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
         [(m.start(), m.end()) for m in _EXCEPT_PAREN.finditer(segment)] if "(" in segment else []
     )
     dose_of = "dose" in segment or "administration" in segment or "infusion" in segment
+    reaction = sentence.has("sensitiv", "allerg", "intoleran", "contra")
     mentions = [
         x
         for x in mentions
         if not _EXCEPT_BEFORE.search(segment, max(0, x[0] - 20), x[0])
         and not _NOT_ABOUT.search(segment, max(0, x[0] - 40), x[0])
+        and not (reaction and _REACTION_TO.search(segment, max(0, x[0] - 70), x[0]))
         and not (dose_of and _DOSE_OF.search(segment, max(0, x[0] - 45), x[0]))
         and not any(a < x[0] < b for a, b in excepted)
     ]
