@@ -24,9 +24,10 @@ _EXCEPTION = re.compile(
     r"\bis\s+not\s+an?\s*$",
     re.I,
 )
+# "non-" negates only the word it joins: "non-smoker", but not "non-squamous NSCLC".
 _NEGATION = re.compile(
-    r"\b(?:no|not|non|without|never|free of|free from|absence of|negative(?: for)?|none|nor|"
-    r"neither)\b|\bnon-",
+    r"\b(?:no|not|without|never|free of|free from|absence of|negative(?: for)?|none|nor|"
+    r"neither)\b|\bnon\b(?!-)|\bnon-\s*$",
     re.I,
 )
 _HISTORY = re.compile(r"\b(?:history of|prior|previous(?:ly)?|past|ever|had)\b", re.I)
@@ -761,7 +762,8 @@ _DIAGNOSIS = re.compile(
     re.I,
 )
 _EXCEPT_BEFORE = re.compile(
-    r"\b(?:other than|except(?: for)?|excluding|with the exception of|apart from)\s+(?:\w+\s+)?$",
+    r"\b(?:other than|except(?: for)?|excluding|with the exception of|apart from)\s+"
+    r"(?:[\w-]+\s+){0,2}$",
     re.I,
 )
 _EXCEPT_PAREN = re.compile(
@@ -788,10 +790,12 @@ _SPECIFIC = re.compile(
 # "hypersensitivity to X", "allergy to X or Y", "contraindication to X": about reacting to X,
 # not about having had it.
 _REACTION_TO = re.compile(
-    r"\b(?:hypersensitiv(?:e|ity|ities)|allerg(?:y|ies|ic)(?:\s+reactions?)?|intoleran(?:t|ce)|"
-    r"(?:contra-?indications?|contra-?indicated))\s+(?:to|of|against|for|with)\s+"
+    r"\b(?:hypersensitiv\w*|allerg\w*|anaphyla\w*|intoleran\w*|contra-?indicat\w*)"
+    r"(?:\s+(?:or|and|/)\s+(?:hypersensitiv\w*|allerg\w*|anaphyla\w*))?(?:\s+reactions?)?"
+    r"\s+(?:to|of|against|for|with)\s+"
     r"(?:(?:the|a|an|any|one|of|either|components?|ingredients?)\s+)*"
-    r"(?:[\w-]+(?:\s+[\w-]+){0,2}\s*(?:,\s*(?:or|and)?|/|\bor\b|\band\b)\s*(?:to\s+)?)*$",
+    r"(?:[\w-]+(?:\s+[\w-]+){0,2}\s*(?:,\s*(?:or|and)?|/|\bor\b|\band\b)\s*(?:to\s+)?)*"
+    r"(?:[\w-]+\s+)?$",
     re.I,
 )
 _DOSE_OF = re.compile(
