@@ -11,12 +11,12 @@ import re
 from eligibility import rules
 from eligibility.model import Constraint, Criterion, GlossaryHit, ParsedCriteria
 
-_FILLER = frozenset(rules.load("questions.json")["filler_words"])
 _ANCHOR = re.compile(
     r"\b(?:before|prior to|preceding|of|since)\s+(?:the\s+)?(?:start|first dose|initiation|"
     r"enrol\w*|randomi\w*|screening|registration|baseline|day 1|study entry|study treatment|"
     r"study drug)(?:\s+of\s+(?:the\s+)?(?:protocol[- ]specified |study )?(?:therapy|treatment|"
-    r"drug))?",
+    r"drug))?|\bat\s+(?:the\s+)?time\s+of\s+(?:(?:signing|obtaining|giving|providing)\s+(?:the\s+)?"
+    r"(?:written\s+)?)?(?:informed\s+)?consent(?:\s+form)?",
     re.I,
 )
 _OR_TAIL = re.compile(r"[\s,;]+(?:OR|or|AND|and)\s*[;,.]?\s*$")
@@ -30,142 +30,79 @@ _LEAD_TAIL = re.compile(
     re.I,
 )
 _FIRST_SENTENCE = re.compile(r"[.;](?<!\be\.g.)(?<!\bi\.e.)\s+(?=[A-Z(])")
+# For questions from the wording: also not after "eg.", "ex.", "vs.", nor (checked in code)
+# inside brackets; a bullet or a full-width stop also ends a sentence.
+_TEXT_SENTENCE = re.compile(
+    r"[.;](?<!\be\.g.)(?<!\bi\.e.)(?<!\b(?:[Ee][gx]|vs|[Nn]o|ie)\.)\s+(?=[A-Z(])"
+    r"|[.;]\s*(?=[•·▪])|[。；]\s*(?=\S)"
+)
 _PRONOUNS = [
     (re.compile(r"\b(?:his or her|his/her|her/his|their)\b", re.I), "your"),
     (re.compile(r"\b(?:he or she|he/she|she/he|they)\b", re.I), "you"),
     (re.compile(r"\b(?:him or her|him/her|them)\b", re.I), "you"),
     (re.compile(r"\b(?:themselves|himself or herself)\b", re.I), "yourself"),
 ]
-_SUBJ = (
-    r"^(?:the\s+|a\s+|all\s+|any\s+)?(?:participants?|patients?|subjects?|individuals?|people|"
-    r"persons?|those|volunteers?|children|adults?)"
+_DATA = rules.load("questions.json")
+_FILLER = frozenset(_DATA["filler_words"])
+
+
+_PARTICIPLES = frozenset(_DATA["participles"])
+_MACROS = {**_DATA["macros"], "participle": "|".join(sorted(_PARTICIPLES))}
+
+
+def _expand(pattern: str) -> str:
+    """``pattern`` with each ``{name}`` of the data's macros written out."""
+    for name, text in _MACROS.items():
+        pattern = pattern.replace("{" + name + "}", text)
+    return pattern
+
+
+_GROUP = re.compile(r"\(\?P<[a-z0-9]+>")
+# The patterns are written in lower case and matched against the lowered criterion, so
+# that the matcher can skip a row by its first letter; values are cut from the original.
+_ROW_PATTERNS = [re.compile(_expand(row["pattern"])) for row in _DATA["text_patterns"]]
+_ROW_QUESTIONS: list[str] = [row["question"] for row in _DATA["text_patterns"]]
+# The words a subject can start with; other text skips the rows that need one.
+_SUBJECT_WORDS = frozenset(
+    form for word in re.findall(r"[a-z]+", _MACROS["subject"]) for form in (word, word[:-1])
 )
-# Pattern table: the first row whose pattern matches the criterion gives its question.
-_TEXT_TABLE: list[tuple[str, str]] = [
-    (
-        _SUBJ + r"\s+(?:with|who have)\s+(?P<x>.+?)\s+(?:are|is|will be|may be|"
-        r"can be)\s+(?:also\s+)?(?:eligible|allowed|permitted|included)$",
-        "Does this describe you: {x}?",
-    ),
-    (
-        r"^(?:either\s+)?(?P<x>(?:relapsed?|refractory|primary refractory|recurrent|"
-        r"in\b[^.]{0,60}?\b(?:relapse|remission)|progressive|progression)\b.+)",
-        "Does this describe your disease: {x0}?",
-    ),
-    (
-        r"^history (?:and/or|or|and) presence of\s+(?P<x>.+)",
-        "Do you have, or have you ever had, {x}?",
-    ),
-    (
-        r"^(?:current or (?:past|prior|previous)|(?:past|prior|previous) or current)\s+(?P<x>.+)",
-        "Do you have, or have you ever had, {x}?",
-    ),
-    (
-        r"^(?:signed\s+|written\s+)*informed consent\b.*|^(?:\w+\s+){0,4}(?:give|provide|"
-        r"sign)\w*\s+(?:\w+\s+)?informed consent\b.*",
-        "Are you able to give written informed consent to take part?",
-    ),
-    (
-        r"^(?:(?:participants?|patients?|subjects?)\s+(?:must\s+be\s+|is\s+|"
-        r"are\s+)?)?(?:must\s+be\s+)?(?P<w>(?:able|willing)(?:\s+and\s+(?:able|"
-        r"willing))?)\s+to\s+(?P<x>.+)",
-        "Are you {w} to {x}?",
-    ),
-    (
-        _SUBJ + r"\s+(?:must|should|need to)\s+have\s+(?:had\s+)(?P<x>.+)",
-        "Have you had {x}?",
-    ),
-    (
-        _SUBJ + r"\s+(?:must|should|need to)\s+have\s+(?P<x>.+)",
-        "Do you have {x}?",
-    ),
-    (
-        _SUBJ + r"\s+(?:must|should|need to)\s+be\s+(?P<x>.+)",
-        "Are you {x}?",
-    ),
-    (
-        r"^(?:participants?|patients?|subjects?|individuals?|people)\s+(?:with|having)\s+(?P<x>.+)",
-        "Do you have {x}?",
-    ),
-    (
-        _SUBJ + r"\s+who\s+(?:are|is)\s+(?P<x>.+)",
-        "Are you {x}?",
-    ),
-    (
-        _SUBJ + r"\s+who\s+(?:have|has)\s+(?P<x>.+)",
-        "Have you {x}?",
-    ),
-    (
-        r"^(?:a\s+|any\s+|prior\s+|previous\s+|known\s+)*history of\s+(?P<x>.+)",
-        "Have you ever had {x}?",
-    ),
-    (
-        r"^(?:confirmed\s+|established\s+|clinical\s+)?diagnos(?:is|ed)\s+(?:of|with)\s+(?P<x>.+)",
-        "Have you been diagnosed with {x}?",
-    ),
-    (
-        r"^currently\s+(?P<x>(?:receiving|taking|using|enrolled|participating|on|in)\b.+)",
-        "Are you currently {x}?",
-    ),
-    (r"^(?:current|active|ongoing)\s+(?P<x>.+)", "Do you currently have {x0}?"),
-    (r"^(?:prior|previous)\s+(?P<x>.+)", "Have you had {x0}?"),
-    (r"^(?:known|documented|confirmed)\s+(?:to\s+have\s+)?(?P<x>.+)", "Do you have {x0}?"),
-    (_SUBJ + r"\s+(?:who|that)\s+(?:are|is)\s+(?P<x>.+)", "Are you {x}?"),
-    (_SUBJ + r"\s+(?:who|that)\s+(?:have|has)\s+(?P<x>.+)", "{have_x}?"),
-    (_SUBJ + r"\s+(?:has|have)\s+(?P<x>.+)", "{have_x}?"),
-    (_SUBJ + r"\s+(?:is|are)\s+(?P<x>.+)", "Are you {x}?"),
-    (_SUBJ + r"\s+(?:who|that)\s+(?P<x>\w+.*)", "Do you {x}?"),
-    (r"^(?:must|should)\s+have\s+(?P<x>.+)", "Do you have {x}?"),
-    (r"^presence\s+of\s+(?P<x>.+)", "Do you have {x}?"),
-    (r"^(?:evidence|signs?|symptoms?)\s+of\s+(?P<x>.+)", "Do you have signs of {x}?"),
-    (
-        r"^(?:life expectancy|expected survival)\s+(?:of\s+|is\s+|must be\s+|"
-        r"should be\s+)?(?P<x>.+)",
-        "Is your life expectancy {x}?",
-    ),
-    (r"^(?:unable|inability|not able)\s+to\s+(?P<x>.+)", "Are you unable to {x}?"),
-    (r"^(?:ability|capacity)\s+to\s+(?P<x>.+)", "Are you able to {x}?"),
-    (r"^capable\s+of\s+(?P<x>.+)", "Are you capable of {x}?"),
-    (
-        r"^(?:participation|participating|enrolled|enrollment|enrolment)\s+in\s+(?P<x>.+)",
-        "Are you taking part in {x}?",
-    ),
-    (r"^no\s+(?:prior|previous)\s+(?P<x>.+)", "Can you confirm you have not had any prior {x}?"),
-    (r"^no\s+(?P<x>.+)", "Can you confirm you do not have {x}?"),
-    (r"^(?:treatment|therapy|treated)\s+with\s+(?P<x>.+)", "Have you been treated with {x}?"),
-    (r"^(?:use|using|usage)\s+of\s+(?P<x>.+)", "Do you use {x}?"),
-    (r"^(?P<w>fluent|proficient)\s+in\s+(?P<x>.+)", "Are you {w} in {x}?"),
-    (
-        r"^(?:lives?|living|resides?|residing|resident)\s+(?:in|of|within)\s+(?P<x>.+)",
-        "Do you live in {x}?",
-    ),
-    (r"^(?:has\s+)?access to\s+(?P<x>.+)", "Do you have access to {x}?"),
-    (r"^lifetime\s+(?:history|diagnosis)\s+of\s+(?P<x>.+)", "Have you ever had {x}?"),
-    (
-        r"^(?:any\s+)?(?:other\s+)?(?:conditions?|diseases?|illness(?:es)?|disorders?)\s+(?:that|"
-        r"which)\s+(?P<x>.+)",
-        "Do you have a condition that {x}?",
-    ),
-    (
-        r"^(?P<x>(?:clinically significant|severe|uncontrolled|significant|serious|symptomatic|"
-        r"chronic|acute|adequate|measurable|evaluable|histologically|cytologically|pathologically|"
-        r"radiologically|moderate|mild|recurrent|persistent|unstable|untreated|major|metastatic|"
-        r"advanced|locally advanced|newly diagnosed)\b.+)",
-        "Do you have {x0}?",
-    ),
-    (
-        r"^(?P<x>(?:skeletally mature|right[- ]handed|left[- ]handed|ambulatory|"
-        r"english[- ]speaking|literate|post-?menopausal|pre-?menopausal|hospitali[sz]ed|"
-        r"on dialysis|undergoing|scheduled|planning|planned|referred|awaiting|receiving|"
-        r"taking)\b.*)",
-        "Are you {x0}?",
-    ),
-    (r"^(?:has|have)\s+(?P<x>.+)", "{have_x}?"),
-    (r"^(?:is|are)\s+(?P<x>.+)", "Are you {x}?"),
-]
-_TEXT_TEMPLATES: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(pattern, re.I), template) for pattern, template in _TEXT_TABLE
-]
+
+
+_OPTIONAL_SUBJECT = re.compile(r"^\(\?:\{subject\}\\s\+(?:\(\?:who\\s\+\)\?)?\)\?")
+
+
+def _any_row(subject: bool) -> re.Pattern[str]:
+    """All rows in one pattern, each closed by an empty group named after its index (the
+    name of the last group matched says which row matched first). Without ``subject``, the
+    rows that need one are left out and an optional one is dropped, so that text that does
+    not start with a subject skips them at once."""
+    parts = []
+    for i, row in enumerate(_DATA["text_patterns"]):
+        pattern = row["pattern"]
+        if not subject:
+            if pattern.startswith("{subject}"):
+                continue
+            pattern = _OPTIONAL_SUBJECT.sub("", pattern)
+        parts.append(f"(?:{_GROUP.sub('(?:', _expand(pattern))})(?P<_{i}>)")
+    return re.compile("|".join(parts))
+
+
+_TEMPLATE_ANY = _any_row(subject=True)
+_TEMPLATE_NO_SUBJECT = _any_row(subject=False)
+
+
+def _first_word(text: str) -> str:
+    """What ``text`` says before its first space (without copying the rest)."""
+    end = text.find(" ")
+    return text if end < 0 else text[:end]
+
+
+def _lowered(text: str) -> str:
+    """``text`` in lower case, letter for letter (so that positions still match)."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 
 _PRONOUN_ANY = re.compile("|".join(f"(?:{p.pattern})" for p, _ in _PRONOUNS), re.I)
@@ -176,26 +113,13 @@ def _pronoun(m: re.Match[str]) -> str:
     return next(replacement for pattern, replacement in _PRONOUNS if pattern.fullmatch(word))
 
 
-_TEMPLATE_ANY = re.compile(
-    "|".join(
-        f"(?P<t{i}>{re.sub(r'[(][?]P<[a-z0-9]+>', '(?:', p.pattern)})"
-        for i, (p, _) in enumerate(_TEXT_TEMPLATES)
-    ),
-    re.I,
-)
-
-
-_PRONOUN_HINTS = ("his", "her", "the", "him")
-# Every pronoun matched contains one of these (exactly so in ASCII text).
-_PRONOUN_WORDS = ("his", "her", "thei", "they", "them", "him", "he or she", "he/she", "she/he")
+# Every pronoun replaced starts with one of these words.
+_PRONOUN_SCAN = re.compile(r"\b(?:his|her|him(?:self)?|the(?:ir|y|m(?:selves)?)|s?he)\b", re.I)
 
 
 def _you(text: str) -> str:
     """The criterion's words addressed to the reader ("their" becomes "your")."""
-    lowered = text.lower()
-    if not any(hint in lowered for hint in _PRONOUN_HINTS):
-        return text
-    if text.isascii() and not any(word in lowered for word in _PRONOUN_WORDS):
+    if _PRONOUN_SCAN.search(text) is None:
         return text
     return _PRONOUN_ANY.sub(_pronoun, text)
 
@@ -428,17 +352,34 @@ def _first_sentence(text: str) -> tuple[str, str]:
     return text[: m.start() + 1], text[m.end() :]
 
 
+# Other stops that end a sentence (none of them ASCII).
+_OTHER_STOPS = re.compile("[•·▪。；]")
+_LIST_NUMBER_END = re.compile(r"\s\d{1,2}[.)]$")
+
+
+def _text_sentence(text: str) -> tuple[str, str]:
+    """The first sentence of ``text`` and the rest, for a question from the wording."""
+    for m in _TEXT_SENTENCE.finditer(text):
+        head = text[: m.start() + 1]
+        if head.count("(") > head.count(")") and ")" in text[m.end() :]:
+            continue  # a stop inside brackets closed later: "(ex. CBT. Light therapy)"
+        if _LIST_NUMBER_END.search(head):
+            continue  # the number of the next item of a list: "... transplant. 9. Allergy"
+        return head, text[m.end() :]
+    return text, ""
+
+
 def _uncovered_words(sentence: str, cons: list[Constraint]) -> list[str]:
-    chars = list(sentence)
-    for c in cons:
-        for i in range(max(0, c.span[0]), min(len(chars), c.span[1])):
-            chars[i] = " "
-    rest = _ANCHOR.sub(" ", "".join(chars))
+    parts, end = [], 0
+    for start, stop in sorted((max(0, c.span[0]), c.span[1]) for c in cons):
+        if start > end:
+            parts.append(sentence[end:start])
+        parts.append(" ")
+        end = max(end, stop)
+    parts.append(sentence[end:])
+    rest = _ANCHOR.sub(" ", "".join(parts))
     rest = _BRACKETED.sub(" ", rest)
     return [w for w in _PLAIN_WORD.findall(rest) if w.lower() not in _FILLER]
-
-
-_PARTICIPLES = frozenset(rules.load("questions.json")["participles"])
 
 
 def _have(rest: str) -> str:
@@ -449,25 +390,238 @@ def _have(rest: str) -> str:
     return f"Do you have {rest}"
 
 
+def _had(rest: str) -> str:
+    """ "had X" as a question: "Have you undergone ..." but "Have you had a stroke"."""
+    first = rest.split(" ", 1)[0].lower()
+    if first in _PARTICIPLES or (first.endswith("ed") and len(first) > 4):
+        return f"Have you {rest}"
+    return f"Have you had {rest}"
+
+
+_LOWER_WORDS = ("A ", "An ", "Any ", "The ")
+
+
+def _lower_first(text: str) -> str:
+    """``text`` with a capital first letter lowered, unless it starts an acronym."""
+    if text[1:2].islower() or text.startswith(_LOWER_WORDS):
+        return text[:1].lower() + text[1:]
+    return text
+
+
+def _lower_common(text: str) -> str:
+    """Like ``_lower_first``, but a name in capitals ("Clinical Frailty Scale") stays."""
+    second = text.split(" ", 2)[1:2]
+    if second and second[0][:1].isupper() and not second[0].isupper():
+        return text
+    return _lower_first(text)
+
+
+_A_NOT_AN = ("uni", "use", "usu", "uri", "ure", "uro", "eu", "one", "once")
+
+
+def _article(text: str) -> str:
+    """ "a" or "an" before ``text`` (by its spelling, which is right for plain words)."""
+    lowered = text.lower()
+    return "an" if lowered[:1] in "aeiou" and not lowered.startswith(_A_NOT_AN) else "a"
+
+
+def _from_template(template: str, values: dict[str, str]) -> str:
+    """``template`` filled from a row's groups and the forms of ``x`` it asks for."""
+    for key in ("w", "v"):
+        if key in values:
+            values[key] = values[key].lower()
+    if "x" in values:
+        x = values["x"]
+        values["x0"] = _lower_first(x)
+        if "x1" in template:
+            values["x1"] = _lower_common(x)
+        if "have_x" in template:
+            values["have_x"] = _have(x)
+        if "had_x" in template:
+            values["had_x"] = _had(x)
+        if "a_x" in template:
+            values["a_x"] = f"{_article(x)} {values['x0']}"
+    return template.format(**values)
+
+
+_NP = _DATA["noun_phrase"]
+_NP_LEAD = re.compile(_NP["lead"], re.I)
+_NP_LEAD_WORDS = frozenset(_NP["lead_words"])
+_NP_END_WORDS = frozenset(_NP["end_words"])
+_NP_RELATIVE = frozenset(_NP["relative_words"])
+_NP_CLAUSE = frozenset(_NP["clause_words"])
+_NP_REFUSE = frozenset(_NP["refuse_words"])
+_NP_REFUSE_PATTERN = re.compile(_NP["refuse_pattern"], re.I)
+_NP_WINDOW = frozenset(_NP["window_words"])
+_NP_WINDOW_LEADS = frozenset(_NP["window_leads"])
+_NP_TIME = frozenset(_NP["time_words"])
+_NP_PEOPLE = frozenset(_NP["people_words"])
+_NP_KINDS = {word: kind for kind, words in _NP["heads"].items() for word in words}
+_NP_SUFFIXES = tuple(_NP["condition_suffixes"])
+_NP_NOT_HEADS = frozenset(_NP["not_heads"])
+_NP_BAD_WORDS = frozenset(_NP["bad_words"])
+_NP_COUNT = frozenset(_NP["count_heads"])
+_NP_DETERMINERS = frozenset(_NP["determiners"])
+_NP_QUESTIONS: dict[str, str] = _NP["questions"]
+_JOINERS = ("or", "and", "and/or")
+_TOKENS = re.compile(r"\([^)]*\)|\[[^\]]*\]|[a-z]+")
+_GROUP_LINKS = frozenset({"or", "and", "in"})
+
+
+def _head_kind(word: str) -> str | None:
+    """What a head noun names: a condition, an event or a treatment (None: none of these)."""
+    word = word.rsplit("/", 1)[-1].strip(".,'\"")
+    kind = _NP_KINDS.get(word) or _NP_KINDS.get(word[:-1] if word.endswith("s") else word)
+    if kind is None and word.endswith(_NP_SUFFIXES) and word not in _NP_NOT_HEADS:
+        kind = "condition"
+    return kind
+
+
+def _has_window(words: list[str]) -> bool:
+    """Whether ``words`` set a time window: "within", "ago", "in the past", "last 6 months"."""
+    if not _NP_WINDOW.isdisjoint(words):
+        return True
+    return any(
+        word in _NP_WINDOW_LEADS
+        and ((i and words[i - 1] == "the") or words[i + 1 : i + 2] and words[i + 1] in _NP_TIME)
+        for i, word in enumerate(words)
+    )
+
+
+def _alternation(words: list[str]) -> str:
+    """``words`` as one regex alternation, grouped by first letter so that it is quick."""
+    by_letter: dict[str, list[str]] = {}
+    for word in sorted(words, key=len, reverse=True):
+        by_letter.setdefault(word[0], []).append(re.escape(word[1:]))
+    return "|".join(
+        f"{re.escape(letter)}(?:{'|'.join(rests)})" for letter, rests in by_letter.items()
+    )
+
+
+# The head phrase: words up to the first end word, comma or bracket (at most ten).
+_NP_PHRASE = re.compile(
+    r"[^\s,;(\[]+(?:\s+(?!(?:"
+    + _alternation(_NP["end_words"])
+    + r"|other\s+than|-)(?=[\s,;(\[]|$))[^\s,;(\[]+){0,9}"
+)
+
+
+def _noun_question(body: str, lowered: str | None = None) -> str | None:
+    """A question for a bare noun phrase naming a condition ("Pulmonary edema or cyanosis").
+
+    Only a phrase whose head noun is a known condition, event or treatment word qualifies,
+    and only when no verb outside a relative clause makes the criterion a statement.
+    """
+    if ":" in body or ";" in body:
+        return None
+    if lowered is None:
+        lowered = _lowered(body)
+    first = _first_word(lowered)
+    if first in _NP_BAD_WORDS and first not in _NP_LEAD_WORDS:
+        return None
+    lead = _NP_LEAD.match(lowered) if first in _NP_LEAD_WORDS else None
+    keep = lead.group("keep") if lead else None
+    start = (lead.end("keep") if keep else lead.end()) if lead else 0
+    phrase = _NP_PHRASE.match(lowered, start)
+    if phrase is None:
+        return None
+    words = phrase.group().split()
+    while words and words[-1] in _JOINERS:
+        words.pop()
+    if not words or len(words) > 8:
+        return None
+    kind = _head_kind(words[-1])
+    if kind is None or not _NP_BAD_WORDS.isdisjoint(words):
+        return None
+    # The words outside brackets: what the criterion itself says.
+    plain = [t for t in _TOKENS.findall(lowered, start) if t[0] not in "(["]
+    if not _NP_REFUSE.isdisjoint(plain) or _NP_REFUSE_PATTERN.search(lowered):
+        return None
+    if any(w in _NP_PEOPLE and plain[i - 1] in _GROUP_LINKS for i, w in enumerate(plain) if i):
+        return None  # "... in subjects", "... or patients who ...": about someone else
+    relative = next((i for i, w in enumerate(plain) if w in _NP_RELATIVE), None)
+    if not _NP_CLAUSE.isdisjoint(plain[:relative]):
+        return None
+    rest = body[start:]
+    kept = body[lead.start("keep") :] if lead and keep else rest
+    named = any(w[:1].isupper() for w in body[start : phrase.end()].split()[1:])
+    x = kept if named and not kept.startswith(_LOWER_WORDS) else _lower_first(kept)
+    window = _has_window(plain)
+    if lead and lead.group("now"):
+        key = "current_" + kind
+    elif lead and lead.group("recent"):
+        key = "recent_" + kind
+    elif kind == "treatment":
+        key = "treatment_window" if window else ""
+    else:
+        key = "condition_window" if kind == "condition" and window else kind
+        if x.startswith("other "):
+            x = "any " + x
+        elif (
+            not named
+            and not keep
+            and words[-1] in _NP_COUNT
+            and words[0] not in _NP_DETERMINERS
+            and words[0][:1].isalpha()
+            and not rest.split(None, 1)[0].isupper()
+            and "'" not in rest
+        ):
+            x = f"{_article(x)} {x}"
+    template = _NP_QUESTIONS.get(key)
+    return template.format(x=x) if template else None
+
+
+_LEAD_NOISE = re.compile(_DATA["lead_noise"])
+_SCOPE = re.compile(_DATA["scope_label"], re.I)
+
+
+_STOPS = ".;:, 。；：，"
+_NOISY_START = frozenset("•·▪◦*-–.(0123456789")
+
+
+def _without_lead(text: str) -> str:
+    """``text`` less a stray list number or bullet at its start."""
+    text = text.strip()
+    if text[:1] in _NOISY_START or text[1:2] == ")" or text[:1] in "ivxIVX":
+        text = _LEAD_NOISE.sub("", text, count=1)
+    return text
+
+
+def _body(text: str) -> str:
+    """The criterion's words as a question's body: no list number, trailing stop or joiner."""
+    return _you(_without_or_tail(_without_lead(text)).rstrip(_STOPS))
+
+
+def _question(body: str) -> str | None:
+    """A question built from ``body`` by the first rule that fits it, or None."""
+    if not body:
+        return None
+    lowered = _lowered(body)
+    subject = _first_word(lowered) in _SUBJECT_WORDS
+    first = (_TEMPLATE_ANY if subject else _TEMPLATE_NO_SUBJECT).match(lowered)
+    if first is not None and first.lastgroup is not None:
+        i = int(first.lastgroup[1:])
+        m = _ROW_PATTERNS[i].match(lowered)
+        if m is not None:
+            values = {
+                name: body[m.start(name) : m.end(name)]
+                for name, value in m.groupdict().items()
+                if value is not None
+            }
+            return _from_template(_ROW_QUESTIONS[i], values)
+    question = _noun_question(body, lowered)
+    if question is None and (":" in body or "：" in body):
+        scope = _SCOPE.match(body)
+        inner = _question(_body(scope.group("rest"))) if scope else None
+        if scope and inner:
+            question = f"{scope.group('label').strip()}: {inner}"
+    return question
+
+
 def text_question(text: str) -> str:
     """A faithful question built from the criterion's own words."""
-    body = _you(_without_or_tail(text.strip()).rstrip(".;:, "))
-    first = _TEMPLATE_ANY.match(body)
-    if first is not None and first.lastgroup is not None:
-        pattern, template = _TEXT_TEMPLATES[int(first.lastgroup[1:])]
-        m = pattern.match(body)
-        if m:
-            values = {k: v for k, v in m.groupdict().items() if v is not None}
-            if "x" in values:
-                x = values["x"]
-                values["x0"] = x[:1].lower() + x[1:] if x[1:2].islower() else x
-            if "w" in values:
-                values["w"] = values["w"].lower()
-            if "x" in values:
-                values["have_x"] = _have(values["x"])
-            return template.format(**values)
-    lowered = body[:1].lower() + body[1:] if body[1:2].islower() else body
-    return f"Does this apply to you: {lowered}?"
+    body = _body(text)
+    return _question(body) or f"Does this apply to you: {_lower_first(body)}?"
 
 
 def question_for(item: Criterion) -> tuple[str, bool, str]:
@@ -493,6 +647,13 @@ def question_for(item: Criterion) -> tuple[str, bool, str]:
         )
         if question and len(_uncovered_words(sentence, cons)) <= (0 if events_only else 3):
             return question, not rest, rest
+    if rest or (not item.text.isascii() and _OTHER_STOPS.search(item.text)):
+        sentence, rest = _text_sentence(_without_lead(item.text))
+        if rest:
+            question = _question(_body(sentence))
+            if question:
+                return question, False, rest
+            return f"Does this apply to you: {_lower_first(_body(item.text))}?", False, ""
     return text_question(item.text), False, ""
 
 

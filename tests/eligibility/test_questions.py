@@ -3,6 +3,7 @@
 import pytest
 
 import eligibility
+from eligibility import questions
 
 ROWS = [
     # Templates from the constraints.
@@ -126,6 +127,316 @@ ROWS = [
         "Patients must have their own transport to the clinic",
         "Do you have your own transport to the clinic?",
     ),
+    (
+        "Patients with other psychiatric comorbidities are included.",
+        "Does this describe you: other psychiatric comorbidities?",
+    ),
+    ("Recurrent disc herniation", "Does this describe your disease: recurrent disc herniation?"),
+    (
+        "Previous or current exposure to Raptiva®",
+        "Do you have, or have you ever had, exposure to Raptiva®?",
+    ),
+    (
+        "Patients must be accessible for treatment and follow-up.",
+        "Are you accessible for treatment and follow-up?",
+    ),
+    ("Patients who are cognitively impaired", "Are you cognitively impaired?"),
+    ("Currently receiving HIV care", "Are you currently receiving HIV care?"),
+    (
+        "Must have primary residence in the United States",
+        "Do you have primary residence in the United States?",
+    ),
+    ("Presence of ferromagnetic implants", "Do you have ferromagnetic implants?"),
+    ("Evidence of parkinsonism", "Do you have signs of parkinsonism?"),
+    ("Ability to swallow medications.", "Are you able to swallow medications?"),
+    ("Capable of giving informed consent", "Are you capable of giving informed consent?"),
+    ("No measurable lesion", "Can you confirm you do not have measurable lesion?"),
+    ("Treated with epidural injections.", "Have you been treated with epidural injections?"),
+    ("Use of prescribed opioids", "Do you use prescribed opioids?"),
+    ("Lives in the United States.", "Do you live in the United States?"),
+    ("Access to a mobile device", "Do you have access to a mobile device?"),
+    ("Lifetime diagnosis of bipolar disorder", "Have you ever had bipolar disorder?"),
+    ("Is a prisoner", "Are you a prisoner?"),
+    ("Patient must have participated in Study REP001a.", "Have you participated in Study REP001a?"),
+    (
+        "Any condition that precludes the surgical procedure.",
+        "Do you have a condition that precludes the surgical procedure?",
+    ),
+    # Questions from the criterion's wording: one row per rule of text_patterns.
+    ("Self report of diagnosis with PTSD", "Have you been diagnosed with PTSD?"),
+    (
+        "Healthy subjects as established by clinical evaluation (medical history and physical "
+        "examination) before entering in the study.",
+        "Are you healthy, as established by clinical evaluation (medical history and physical "
+        "examination) before entering in the study?",
+    ),
+    (
+        "An alcohol and/or drug abuser currently or recently undergoing treatment for alcohol "
+        "and/or drug abuse.",
+        "Are you an alcohol and/or drug abuser currently or recently undergoing treatment for "
+        "alcohol and/or drug abuse?",
+    ),
+    ("smokers", "Are you a smoker?"),
+    ("Age 18 and over.", "Are you 18 years or older?"),
+    ("At least 18 years of age at the time of surgery", "Are you 18 years or older?"),
+    ("18+ years of age", "Are you 18 years or older?"),
+    (
+        "History or evidence of orthopaedic or muscular problems,",
+        "Do you have, or have you ever had, orthopaedic or muscular problems?",
+    ),
+    (
+        "Current or previous use of the Beats Medical Parkinson's application.",
+        "Are you using, or have you ever used, the Beats Medical Parkinson's application?",
+    ),
+    (
+        "Current or recent (within 10 days of first dose of bevacizumab) use of aspirin "
+        "(325 mg/day) or other nonsteroidal anti-inflammatory agents known to inhibit platelet "
+        "function.",
+        "Are you using, or have you recently used (within 10 days of first dose of bevacizumab), "
+        "aspirin (325 mg/day) or other nonsteroidal anti-inflammatory agents known to inhibit "
+        "platelet function?",
+    ),
+    (
+        "Patients must have had prior platinum-based chemotherapy",
+        "Have you had prior platinum-based chemotherapy?",
+    ),
+    ("Persons with a smoking habit.", "Do you have a smoking habit?"),
+    (
+        "Medical history of interstitial lung disease",
+        "Have you ever had interstitial lung disease?",
+    ),
+    (
+        "A diagnosis of MAS within the last 8 weeks prior to enrollment.",
+        "Have you been diagnosed with MAS within the last 8 weeks prior to enrollment?",
+    ),
+    ("Concomitant use of any JAK inhibitor.", "Are you currently using any JAK inhibitor?"),
+    (
+        "Concurrent treatment with immunosuppressive agents",
+        "Are you currently receiving treatment with immunosuppressive agents?",
+    ),
+    (
+        "Concurrent administration of any other antitumour therapy",
+        "Are you currently receiving any other antitumour therapy?",
+    ),
+    (
+        "Concurrent enrollment in any other clinical trial;",
+        "Are you currently taking part in any other clinical trial?",
+    ),
+    (
+        "Currently performs at least 3 fasting fingerstick glucose measurements/week",
+        "Do you currently perform at least 3 fasting fingerstick glucose measurements/week?",
+    ),
+    ("Currently a prisoner", "Are you currently a prisoner?"),
+    ("Patients that are pregnant", "Are you pregnant?"),
+    ("Patients that have a pacemaker", "Do you have a pacemaker?"),
+    ("Patients who have been on ECMO < 6 hours.", "Have you been on ECMO < 6 hours?"),
+    ("The patient has a spinal tumor", "Do you have a spinal tumor?"),
+    ("Patient is older than 85", "Are you older than 85?"),
+    ("patients who required emergency surgery,", "Have you required emergency surgery?"),
+    (
+        "Those who participate in another intervention study",
+        "Do you participate in another intervention study?",
+    ),
+    ("Conservative methods are ineffective", "Have conservative methods been ineffective for you?"),
+    (
+        "There is currently a peripheral neuropathy of ≥CTCAE 2 degrees, except for trauma;",
+        "Do you currently have a peripheral neuropathy of ≥CTCAE 2 degrees, except for trauma?",
+    ),
+    ("There is a history of immunodeficiency", "Do you have a history of immunodeficiency?"),
+    ("Positive screen for HIV", "Have you tested positive for HIV?"),
+    ("HCV antibody positive;", "Have you tested positive for HCV antibody?"),
+    (
+        "Clinical Frailty Scale score between 2 and 4.",
+        "Is your Clinical Frailty Scale score between 2 and 4?",
+    ),
+    ("Any prior cervical spine surgery.", "Have you had any prior cervical spine surgery?"),
+    (
+        "Receipt of FVIII gene therapy at any time.",
+        "Have you received FVIII gene therapy at any time?",
+    ),
+    (
+        "Patient consents to treatment with epidural injection in a shared decision-making "
+        "process with the treating physician.",
+        "Do you consent to treatment with epidural injection in a shared decision-making process "
+        "with the treating physician?",
+    ),
+    ("Owns a smartphone.", "Do you own a smartphone?"),
+    ("Must agree not to donate blood or semen", "Do you agree not to donate blood or semen?"),
+    ("Speak English", "Do you speak English?"),
+    (
+        "Must not have received prior systemic therapy for HCC",
+        "Can you confirm you have not received prior systemic therapy for HCC?",
+    ),
+    (
+        "Patient must not have hypokalemia (value < institutional lower limit of normal)",
+        "Can you confirm you do not have hypokalemia (value < institutional lower limit of "
+        "normal)?",
+    ),
+    (
+        "Participants must not be a member of the same household as another research participant",
+        "Can you confirm you are not a member of the same household as another research "
+        "participant?",
+    ),
+    (
+        "Does not understand written and spoken English",
+        "Can you confirm you do not understand written and spoken English?",
+    ),
+    (
+        "Must be a candidate for small molecule drug treatment.",
+        "Are you a candidate for small molecule drug treatment?",
+    ),
+    (
+        "Patient can read, write, and speak in English",
+        "Can you read, write, and speak in English?",
+    ),
+    (
+        "The participants cannot read or write in Japanese",
+        "Are you unable to read or write in Japanese?",
+    ),
+    ("Previously diagnosed with osteomalacia;", "Have you been diagnosed with osteomalacia?"),
+    (
+        "Patients not treated with discectomy for the lumbar disc herniation.",
+        "Can you confirm you have not been treated with discectomy for the lumbar disc herniation?",
+    ),
+    ("Patient operated with UBE technique", "Have you been operated with UBE technique?"),
+    ("Participated in the WHIMS study", "Have you participated in the WHIMS study?"),
+    ("Previously undergone spine surgery.", "Have you previously undergone spine surgery?"),
+    (
+        "underwent lumbar disc herniation surgery",
+        "Have you undergone lumbar disc herniation surgery?",
+    ),
+    (
+        "The patient had a past recurrent disc herniation treated with sequestrectomy of the "
+        "relevant disc.",
+        "Have you had a past recurrent disc herniation treated with sequestrectomy of the "
+        "relevant disc?",
+    ),
+    ("Patients without NSCLC", "Can you confirm you do not have NSCLC?"),
+    ("Having pain due to LDH", "Do you have pain due to LDH?"),
+    ("Having given their consent.", "Have you given your consent?"),
+    ("Subjects under dialysis", "Are you under dialysis?"),
+    (
+        "Patients undergoing a lumbar slipped disc surgery",
+        "Are you undergoing a lumbar slipped disc surgery?",
+    ),
+    ("At risk for suicide", "Are you at risk for suicide?"),
+    ("Seeking therapy for paranoia", "Are you seeking therapy for paranoia?"),
+    ("being treated with ART OR", "Are you being treated with ART?"),
+    (
+        "Be likely to return for all follow-up visits; and",
+        "Are you likely to return for all follow-up visits?",
+    ),
+    (
+        "Willingness to undergo repeat sleep study (PSG) and blood studies;",
+        "Are you willing to undergo repeat sleep study (PSG) and blood studies?",
+    ),
+    (
+        "Willingness and ability to comply with scheduled visit and study procedures",
+        "Are you willing and able to comply with scheduled visit and study procedures?",
+    ),
+    (
+        "Unwillingness to discontinue current ineffective psycho- or pharmacotherapy",
+        "Are you unwilling to discontinue current ineffective psycho- or pharmacotherapy?",
+    ),
+    ("Refusal to undergo regional anesthesia.", "Do you refuse to undergo regional anesthesia?"),
+    (
+        "Agreement not to participate in a conception process (e.g., active attempt to become "
+        "pregnant or to impregnate, donate sperm, in vitro fertilization).",
+        "Do you agree not to participate in a conception process (e.g., active attempt to "
+        "become pregnant or to impregnate, donate sperm, in vitro fertilization)?",
+    ),
+    ("Contraindications to undergo a MRI", "Is there a medical reason you cannot undergo a MRI?"),
+    (
+        "Contraindication of NSAIDs including intercurrent disease, hypersensitivity reaction "
+        "or other medication",
+        "Is there a medical reason you cannot take NSAIDs including intercurrent disease, "
+        "hypersensitivity reaction or other medication?",
+    ),
+    ("Contraindication to MRI", "Is there a medical reason you cannot have MRI?"),
+    (
+        "Owning a smartphone compatible with the Sidekick Health app and capable of using it.",
+        "Do you own a smartphone compatible with the Sidekick Health app and capable of using it?",
+    ),
+    ("shift workers", "Are you a shift worker?"),
+    (
+        "Female subjects who are pregnant, lactating, or planning to become pregnant during the "
+        "study period.",
+        "Women only: Are you pregnant, lactating, or planning to become pregnant during the "
+        "study period?",
+    ),
+    (
+        "At least six weeks of prior conservative treatment (e.g., physical therapy and/or use "
+        "of anti-inflammatory medications, narcotics, and muscle relaxants at the "
+        "manufacturer's recommended therapeutic dose);",
+        "Have you had at least six weeks of prior conservative treatment (e.g., physical therapy "
+        "and/or use of anti-inflammatory medications, narcotics, and muscle relaxants at the "
+        "manufacturer's recommended therapeutic dose)?",
+    ),
+    ("Scheduled for elective spine surgery", "Are you scheduled for elective spine surgery?"),
+    # A criterion that is only a noun phrase naming a condition.
+    ("Pulmonary edema or cyanosis.", "Do you have pulmonary edema or cyanosis?"),
+    ("Medically uncontrolled hypertension", "Do you have medically uncontrolled hypertension?"),
+    ("Pain due to skin infections", "Do you have pain due to skin infections?"),
+    ("Sensory deficit", "Do you have a sensory deficit?"),
+    (
+        "Antisocial or Borderline Personality Disorder",
+        "Do you have Antisocial or Borderline Personality Disorder?",
+    ),
+    (
+        "Other malignancy within the past five years other than basal cell skin cancer or "
+        "carcinoma in situ of the cervix.",
+        "Have you had any other malignancy within the past five years other than basal cell "
+        "skin cancer or carcinoma in situ of the cervix?",
+    ),
+    (
+        "Hospital admission in the previous 3 months.",
+        "Have you had a hospital admission in the previous 3 months?",
+    ),
+    (
+        "Concomitant psychological treatment for sleep problems",
+        "Are you currently receiving psychological treatment for sleep problems?",
+    ),
+    (
+        "Atropine treatment in the past 2 weeks.",
+        "Have you had atropine treatment in the past 2 weeks?",
+    ),
+    ("Recent trauma (<6 months).", "Have you recently had trauma (<6 months)?"),
+    ("Self-reported symptoms of depression", "Do you have symptoms of depression?"),
+    ("Lumbar disc herniation proved by MRI", "Do you have lumbar disc herniation proved by MRI?"),
+    # A stray list number or label before the criterion.
+    (
+        "2 History of uncontrolled intercurrent illness;",
+        "Have you ever had uncontrolled intercurrent illness?",
+    ),
+    (
+        ". There are ulcers, intestinal perforations, and intestinal obstruction.",
+        "Do you have ulcers, intestinal perforations, and intestinal obstruction?",
+    ),
+    (
+        "Cohort 2: Subjects with unresectable, stage III NSCLC evaluated by MDT.",
+        "Cohort 2: Do you have unresectable, stage III NSCLC evaluated by MDT?",
+    ),
+]
+
+# Criteria no rule can ask faithfully: they keep the generic question.
+GENERIC = [
+    "Imaging showed lumbar disc herniation with Modic Change;",
+    "Cancer meningitis in subjects",
+    "Patients who must be operated urgently.",
+    "Participants who are claustrophobic will be excluded.",
+    "Patients are excluded if they have symptomatic brain metastases or leptomeningeal metastases.",
+    "Scheduled admission",
+    "Active labor.",
+    "Current Smoking",
+    "Subject has active tuberculosis or has had tuberculosis in the past three (3) years.",
+    "Subjects who are pregnant or plan to become pregnant in the next 24 months",
+    "Failure to understand informed consent or inability or unwillingness to adhere to the "
+    "study follow-up visit schedule or other protocol requirements",
+    "positive centralization phenomenon",
+    "Not known to be HIV positive.",
+    "Rheumatoid arthritis, Parkinson's disease or currently on dialysis",
+    "Participants who had participated in other clinical trial within 1 month, or have plan for "
+    "participation in other trial during follow up period of this trial",
 ]
 
 
@@ -133,6 +444,34 @@ ROWS = [
 def test_question(text, question):
     parsed = eligibility.parse_criteria(text)
     assert [i.question for i in parsed.items] == [question]
+
+
+@pytest.mark.parametrize("text", GENERIC, ids=[t[:40] for t in GENERIC])
+def test_criteria_no_rule_can_ask_keep_the_generic_question(text):
+    [item] = eligibility.parse_criteria(text).items
+    assert item.question.startswith("Does this apply to you: ")
+
+
+def test_every_rule_of_the_pattern_table_has_a_row():
+    """A rule no row reaches is dead, or hidden by an earlier rule."""
+    answered = set()
+    for text, _ in ROWS:
+        lowered = questions._lowered(questions._body(text))
+        first = questions._TEMPLATE_ANY.match(lowered)
+        if first is not None and first.lastgroup is not None:
+            answered.add(int(first.lastgroup[1:]))
+    assert answered == set(range(len(questions._ROW_PATTERNS)))
+
+
+def test_the_rest_of_a_long_criterion_is_kept_with_a_question_from_its_first_sentence():
+    parsed = eligibility.parse_criteria(
+        "Patients receiving therapeutic anticoagulation. Prophylactic anticoagulation of venous "
+        "access devices is allowed provided Section 3.10 is met."
+    )
+    item = parsed.items[0]
+    assert item.question == "Are you receiving therapeutic anticoagulation?"
+    assert item.details.startswith("Prophylactic anticoagulation")
+    assert not item.covered
 
 
 def test_exclusions_are_asked_the_same_way_as_inclusions():

@@ -166,3 +166,49 @@ def test_performance_table():
 )
 def test_comparators(phrase, op):
     assert rules.comparator(phrase) == op
+
+
+QUESTIONS = json.loads((DATA / "questions.json").read_text("utf-8"))
+# Values a question may use beside the pattern's own groups; the x forms need group x.
+DERIVED = {"x0", "x1", "have_x", "had_x", "a_x"}
+
+
+@pytest.mark.parametrize("row", QUESTIONS["text_patterns"], ids=lambda row: row["pattern"][:40])
+def test_question_patterns_are_lower_case_and_fill_their_questions(row):
+    """The rows are matched against the lowered criterion and fill their question."""
+    assert set(row) == {"pattern", "question"}
+    pattern, question = row["pattern"], row["question"]
+    plain = re.sub(r"\\.|\(\?P<\w+>|\{\w+\}", "", pattern)
+    assert plain == plain.lower(), "patterns are matched against lower-case text"
+    macros = set(re.findall(r"\{([a-z_]+)\}", pattern))
+    assert macros <= set(QUESTIONS["macros"]) | {"participle"}
+    expanded = pattern
+    for name, text in QUESTIONS["macros"].items():
+        expanded = expanded.replace("{" + name + "}", text)
+    expanded = expanded.replace("{participle}", "|".join(QUESTIONS["participles"]))
+    groups = set(re.compile(expanded).groupindex)
+    fields = set(re.findall(r"\{(\w+)\}", question))
+    assert fields <= groups | (DERIVED if "x" in groups else set())
+    assert question.endswith("?")
+    assert question[:1].isupper() or question.startswith(("{have_x}", "{had_x}"))
+
+
+def test_question_word_lists_are_lower_case_and_distinct():
+    np = QUESTIONS["noun_phrase"]
+    lists = [QUESTIONS["participles"], *np["heads"].values()]
+    lists += [np[key] for key in ("end_words", "relative_words", "clause_words", "refuse_words")]
+    lists += [np[key] for key in ("bad_words", "count_heads", "determiners", "lead_words")]
+    lists += [np[key] for key in ("people_words", "window_words", "window_leads", "time_words")]
+    for words in lists:
+        assert words == [w.lower() for w in words]
+        assert len(words) == len(set(words))
+    heads = [w for words in np["heads"].values() for w in words]
+    assert len(heads) == len(set(heads)), "a head word names one kind"
+    assert set(np["count_heads"]) <= set(heads)
+    for key, template in np["questions"].items():
+        assert any(part in np["heads"] for part in key.split("_")), key
+        assert re.findall(r"\{(\w+)\}", template) == ["x"]
+    for key in ("lead", "refuse_pattern"):
+        re.compile(np[key])
+    re.compile(QUESTIONS["lead_noise"])
+    assert {"label", "rest"} <= set(re.compile(QUESTIONS["scope_label"]).groupindex)
