@@ -7,6 +7,8 @@ inclusion and exclusion alike; the verdict logic does the inverting.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import cache
 
 from eligibility import rules
 from eligibility.model import Constraint, Criterion, GlossaryHit, ParsedCriteria
@@ -58,9 +60,6 @@ def _expand(pattern: str) -> str:
 
 
 _GROUP = re.compile(r"\(\?P<[a-z0-9]+>")
-# The patterns are written in lower case and matched against the lowered criterion, so
-# that the matcher can skip a row by its first letter; values are cut from the original.
-_ROW_PATTERNS = [re.compile(_expand(row["pattern"])) for row in _DATA["text_patterns"]]
 _ROW_QUESTIONS: list[str] = [row["question"] for row in _DATA["text_patterns"]]
 # The words a subject can start with; other text skips the rows that need one.
 _SUBJECT_WORDS = frozenset(
@@ -87,8 +86,26 @@ def _any_row(subject: bool) -> re.Pattern[str]:
     return re.compile("|".join(parts))
 
 
-_TEMPLATE_ANY = _any_row(subject=True)
-_TEMPLATE_NO_SUBJECT = _any_row(subject=False)
+@dataclass(frozen=True)
+class TextRows:
+    """The text rules compiled: each row alone, and all rows in one pattern with and without
+    the rows that need a subject."""
+
+    patterns: list[re.Pattern[str]]
+    with_subject: re.Pattern[str]
+    without_subject: re.Pattern[str]
+
+
+@cache
+def text_rows() -> TextRows:
+    """Compiled on first use: the table is large, and most imports never ask a question."""
+    # The patterns are written in lower case and matched against the lowered criterion, so
+    # that the matcher can skip a row by its first letter; values are cut from the original.
+    return TextRows(
+        [re.compile(_expand(row["pattern"])) for row in _DATA["text_patterns"]],
+        _any_row(subject=True),
+        _any_row(subject=False),
+    )
 
 
 def _first_word(text: str) -> str:
@@ -598,10 +615,11 @@ def _question(body: str) -> str | None:
         return None
     lowered = _lowered(body)
     subject = _first_word(lowered) in _SUBJECT_WORDS
-    first = (_TEMPLATE_ANY if subject else _TEMPLATE_NO_SUBJECT).match(lowered)
+    rows = text_rows()
+    first = (rows.with_subject if subject else rows.without_subject).match(lowered)
     if first is not None and first.lastgroup is not None:
         i = int(first.lastgroup[1:])
-        m = _ROW_PATTERNS[i].match(lowered)
+        m = rows.patterns[i].match(lowered)
         if m is not None:
             values = {
                 name: body[m.start(name) : m.end(name)]

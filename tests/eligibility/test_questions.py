@@ -457,10 +457,10 @@ def test_every_rule_of_the_pattern_table_has_a_row():
     answered = set()
     for text, _ in ROWS:
         lowered = questions._lowered(questions._body(text))
-        first = questions._TEMPLATE_ANY.match(lowered)
+        first = questions.text_rows().with_subject.match(lowered)
         if first is not None and first.lastgroup is not None:
             answered.add(int(first.lastgroup[1:]))
-    assert answered == set(range(len(questions._ROW_PATTERNS)))
+    assert answered == set(range(len(questions.text_rows().patterns)))
 
 
 def test_the_rest_of_a_long_criterion_is_kept_with_a_question_from_its_first_sentence():
