@@ -6,9 +6,15 @@ import threading
 
 from django.db import connections
 from django.utils.crypto import get_random_string
-from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, DEFAULT_TASK_QUEUE_NAME, task_backends
+from django_tasks import (
+    DEFAULT_TASK_BACKEND_ALIAS,
+    DEFAULT_TASK_QUEUE_NAME,
+    TaskResultStatus,
+    task_backends,
+)
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 
 
 def queues_tasks() -> bool:
@@ -30,6 +36,15 @@ def _worker(*, batch: bool, interval: float = 1.0) -> Worker:
         worker_id=get_random_string(32),
         excluded_queue_names=[],
     )
+
+
+def requeue_interrupted() -> int:
+    """Queue again the tasks a stopped demo left marked running; returns how many.
+
+    The demo's worker is the only one on its database, so a task still running when the demo
+    starts was cut off by Ctrl+C. The refresh tasks are safe to run twice.
+    """
+    return DBTaskResult.objects.running().update(status=TaskResultStatus.READY, started_at=None)
 
 
 def run_queued() -> None:

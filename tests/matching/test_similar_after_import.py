@@ -15,7 +15,7 @@ from django_tasks_db.models import DBTaskResult
 
 from matching.models import SimilarTrial
 from matching.tasks import WORKER_MESSAGE
-from trialmatch.background import WorkerThread
+from trialmatch.background import WorkerThread, requeue_interrupted, run_queued
 from trials.models import ImportRun, Trial
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -80,6 +80,21 @@ def test_an_import_leaves_the_refresh_to_the_worker(tmp_path, database_tasks):
     assert similar_ids("NCT00000001") == ["NCT00000003"]
     assert similar_ids("NCT00000003") == ["NCT00000001"]
     assert similar_ids("NCT00000002") == []
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+
+
+def test_a_refresh_cut_off_by_a_stopped_demo_runs_on_the_next_start(tmp_path, database_tasks):
+    import_studies(tmp_path / "a.jsonl", [LUNG_1, LUNG_3])
+    interrupted = DBTaskResult.objects.get()
+    interrupted.claim("a-worker-that-was-stopped")
+
+    run_queued()  # a running task is not picked up again by itself
+    assert similar_ids("NCT00000001") == []
+
+    assert requeue_interrupted() == 1
+    run_queued()
+
+    assert similar_ids("NCT00000001") == ["NCT00000003"]
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
 
 

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from trialmatch.background import WorkerThread, queues_tasks, run_queued
+from trialmatch.background import WorkerThread, queues_tasks, requeue_interrupted, run_queued
 from trials.models import Trial
 
 SEED_TRIAL = Path(__file__).resolve().parents[3] / "trials" / "fixtures" / "NCT04521231.json"
@@ -45,6 +45,7 @@ class Command(BaseCommand):
             )
         if queues_tasks():
             self.stdout.write("Running the queued background tasks (similar-trial lists).")
+            requeue_interrupted()
             run_queued()
         self.stdout.write(f"{Trial.objects.count()} trials in the catalogue.")
         if not no_serve:
