@@ -798,6 +798,8 @@ _REACTION_TO = re.compile(
     r"(?:[\w-]+\s+)?$",
     re.I,
 )
+# The words one of which every match of _REACTION_TO holds: a sentence without any skips it.
+_REACTION_WORDS = rules.literals(_REACTION_TO.pattern)
 _DOSE_OF = re.compile(
     r"\b(?:last|first|final)\s+(?:dose|administration|infusion)\s+of\s+(?:the\s+)?(?:study\s+)?$",
     re.I,
@@ -852,7 +854,7 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
         [(m.start(), m.end()) for m in _EXCEPT_PAREN.finditer(segment)] if "(" in segment else []
     )
     dose_of = "dose" in segment or "administration" in segment or "infusion" in segment
-    reaction = sentence.has("sensitiv", "allerg", "intoleran", "contra")
+    reaction = sentence.has(*_REACTION_WORDS)
     mentions = [
         x
         for x in mentions

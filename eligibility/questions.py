@@ -464,7 +464,6 @@ def _from_template(template: str, values: dict[str, str]) -> str:
 _NP = _DATA["noun_phrase"]
 _NP_LEAD = re.compile(_NP["lead"], re.I)
 _NP_LEAD_WORDS = frozenset(_NP["lead_words"])
-_NP_END_WORDS = frozenset(_NP["end_words"])
 _NP_RELATIVE = frozenset(_NP["relative_words"])
 _NP_CLAUSE = frozenset(_NP["clause_words"])
 _NP_REFUSE = frozenset(_NP["refuse_words"])

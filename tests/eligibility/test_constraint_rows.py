@@ -46,3 +46,20 @@ def test_constraints_of_real_criteria(text, expected):
     for c in found:
         start, end = c.span
         assert 0 <= start < end <= len(text), "span must point into the criterion text"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "History of anaphylactic reaction to carboplatin",
+        "Known allergy to aspirin or clopidogrel",
+        "Intolerant to docetaxel",
+    ],
+)
+def test_a_drug_named_after_a_reaction_word_is_not_a_prior_treatment(text):
+    assert [c for c in constraints.extract(text) if c.concept == "drug"] == []
+
+
+def test_a_drug_named_apart_from_a_reaction_word_is_still_read():
+    found = constraints.extract("Prior treatment with carboplatin; allergy to penicillin")
+    assert [(c.name, c.op) for c in found] == [("carboplatin", "present")]

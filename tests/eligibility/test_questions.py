@@ -463,31 +463,35 @@ def test_every_rule_of_the_pattern_table_has_a_row():
     assert answered == set(range(len(questions.text_rows().patterns)))
 
 
-def test_the_rest_of_a_long_criterion_is_kept_with_a_question_from_its_first_sentence():
-    parsed = eligibility.parse_criteria(
-        "Patients receiving therapeutic anticoagulation. Prophylactic anticoagulation of venous "
-        "access devices is allowed provided Section 3.10 is met."
-    )
-    item = parsed.items[0]
-    assert item.question == "Are you receiving therapeutic anticoagulation?"
-    assert item.details.startswith("Prophylactic anticoagulation")
-    assert not item.covered
-
-
 def test_exclusions_are_asked_the_same_way_as_inclusions():
     inc = eligibility.parse_criteria("Inclusion Criteria:\n* Pregnant")
     exc = eligibility.parse_criteria("Exclusion Criteria:\n* Pregnant")
     assert inc.items[0].question == exc.items[0].question == "Are you pregnant?"
 
 
-def test_the_rest_of_a_long_criterion_is_kept_as_details():
-    parsed = eligibility.parse_criteria(
-        "Immunotherapy within 4 weeks before start of protocol-specified therapy. "
-        "Prior failed CD19 directed therapy will be allowed"
-    )
-    item = parsed.items[0]
-    assert item.question == "Have you had immunotherapy in the last 4 weeks?"
-    assert item.details.startswith("Prior failed CD19")
+@pytest.mark.parametrize(
+    ("text", "question", "details"),
+    [
+        (  # a question from the constraints
+            "Immunotherapy within 4 weeks before start of protocol-specified therapy. "
+            "Prior failed CD19 directed therapy will be allowed",
+            "Have you had immunotherapy in the last 4 weeks?",
+            "Prior failed CD19",
+        ),
+        (  # a question from the wording
+            "Patients receiving therapeutic anticoagulation. Prophylactic anticoagulation of "
+            "venous access devices is allowed provided Section 3.10 is met.",
+            "Are you receiving therapeutic anticoagulation?",
+            "Prophylactic anticoagulation",
+        ),
+    ],
+)
+def test_a_long_criterion_is_asked_by_its_first_sentence_the_rest_kept_as_details(
+    text, question, details
+):
+    item = eligibility.parse_criteria(text).items[0]
+    assert item.question == question
+    assert item.details.startswith(details)
     assert not item.covered
 
 
