@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/matching_eval.py [--data DIR] [--no-embeddings] [--ablation]
                                                  [--tune] [--write-judge-model]
+                                                 [--split {tuning,held-out,all}]
 
 Scores three rankers on the same 101-trial corpus, with the judgments limited to those trials,
 on a fixed split of the topics: the tuning split (the only one settings were chosen on) and the
@@ -13,7 +14,9 @@ that of the plain BM25 score. ``--ablation`` adds one step at a time to show wha
 (on the tuning split); ``--tune`` prints the grids the screening weights, rerank weights, the
 judge's model and its thresholds were chosen from (tuning split only);
 ``--write-judge-model`` fits the judge's logistic model on the tuning split and writes it to
-``matching/data/judge_model.json``.
+``matching/data/judge_model.json``. ``--split`` ranks, judges and prints one split only (the
+default ``all`` prints the tuning split, the held-out split and both together); work on the
+engine with ``--split tuning`` so that the held-out figures stay unseen until they are reported.
 """
 
 from __future__ import annotations
@@ -56,6 +59,7 @@ from matching.retrieval import (
 from matching.screening import Screening, Weights, profile_of, score, screen, trial_criteria_text
 
 DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared/data/trialgpt/sigir"
+SPLITS = ("tuning", "held-out", "all")
 HEADERS = MEASURE_NAMES
 
 
@@ -376,6 +380,14 @@ def _auroc(
     return figures
 
 
+def selected_splits(qrels: dict, split: str = "all") -> dict[str, dict]:
+    """The judgments of each split to evaluate: ``split`` alone, or for ``all`` the tuning
+    split, the held-out split and both together."""
+    tuning, held_out = split_queries(qrels)
+    splits = {"tuning": subset(qrels, tuning), "held-out": subset(qrels, held_out), "all": qrels}
+    return splits if split == "all" else {split: splits[split]}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="SIGIR folder")
@@ -388,7 +400,15 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help=f"fit the judge's model on the tuning split and write it to {JUDGE_MODEL.name}",
     )
+    parser.add_argument(
+        "--split",
+        choices=SPLITS,
+        default="all",
+        help="evaluate and print only this split (default: all three rows)",
+    )
     args = parser.parse_args(argv)
+    if args.split == "held-out" and (args.tune or args.ablation):
+        parser.error("--tune and --ablation work on the tuning split; use --split tuning or all")
     try:
         trials: list[Trial] = load_corpus(args.data / "subsets" / "corpus.jsonl")
         queries = load_queries(args.data / "queries.jsonl")
@@ -398,13 +418,18 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     qrels = restrict_qrels(judged, (t.trial_id for t in trials))
     tuning, held_out = split_queries(qrels)
-    splits = {"tuning": subset(qrels, tuning), "held-out": subset(qrels, held_out), "all": qrels}
+    tuning_qrels = subset(qrels, tuning)
+    splits = selected_splits(qrels, args.split)
+    # Only the chosen split's patients are ranked; the grids and the fit see the tuning split.
+    wanted = set().union(*splits.values())
+    shown = [q for q in queries if q.query_id in wanted]
+    tuning_queries = [q for q in queries if q.query_id in tuning_qrels]
     encoder: Encoder | None = None if args.no_embeddings else load_encoder(_cache_dir())
     if encoder is None:
         print("(ranking on words alone: embeddings off or not installed)", file=sys.stderr)
 
     if args.write_judge_model:
-        write_judge_model(judge_rows(trials, queries, splits["tuning"], encoder))
+        write_judge_model(judge_rows(trials, tuning_queries, tuning_qrels, encoder))
         print(f"wrote {JUDGE_MODEL}")
         return 0
 
@@ -417,24 +442,26 @@ def main(argv: list[str] | None = None) -> int:
         ),
     }
     for name, make in runs.items():
-        run, index_s, rank_s = _timed_run(make, queries)
+        run, index_s, rank_s = _timed_run(make, shown)
         results[name] = {
             "index_seconds": round(index_s, 3),
             "rank_seconds": round(rank_s, 3),
             **{split: evaluate(q, run) for split, q in splits.items()},
         }
 
-    results["auroc"] = _auroc(trials, queries, splits, encoder)
+    results["auroc"] = _auroc(trials, shown, splits, encoder)
     if args.tune:
-        results["tune"] = tune(trials, queries, splits["tuning"], encoder)
+        results["tune"] = tune(trials, tuning_queries, tuning_qrels, encoder)
 
     if args.ablation:
         results["ablation"] = {}
         for label, settings, needs_encoder in _ablation_steps():
             if needs_encoder and encoder is None:
                 continue
-            run, _, _ = _timed_run(lambda s=settings: TrialRetriever(trials, s, encoder), queries)
-            results["ablation"][label] = evaluate(splits["tuning"], run)
+            run, _, _ = _timed_run(
+                lambda s=settings: TrialRetriever(trials, s, encoder), tuning_queries
+            )
+            results["ablation"][label] = evaluate(tuning_qrels, run)
 
     if args.json:
         print(json.dumps(results, indent=2))
@@ -463,7 +490,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     for name in runs:
         print(
-            f"{name}: index {results[name]['index_seconds']:.2f} s, rank all queries "
+            f"{name}: index {results[name]['index_seconds']:.2f} s, rank {len(shown)} queries "
             f"{results[name]['rank_seconds']:.2f} s"
         )
     if args.tune:
