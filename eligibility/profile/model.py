@@ -203,10 +203,13 @@ class Profile(_Strict):
             value = getattr(self.performance, scale)
             if value is not None:
                 facts[scale] = value
-        if self.pregnant is not None:
-            facts["pregnant"] = self.pregnant
-        if self.breastfeeding is not None:
-            facts["breastfeeding"] = self.breastfeeding
+        # A man is neither pregnant nor breastfeeding: "Pregnancy" as an exclusion does not
+        # rule him out, rather than staying a question for the study team.
+        for key, value in (("pregnant", self.pregnant), ("breastfeeding", self.breastfeeding)):
+            if value is not None:
+                facts[key] = value
+            elif self.sex == "male":
+                facts[key] = False
         measurements = self._measurements()
         if measurements:
             facts["measurements"] = measurements

@@ -125,3 +125,35 @@ def test_matching_and_the_prescreener_share_one_parse(seed_criteria):
     screen({"age": 40}, seed_criteria)
     assert engine.parse(seed_criteria) is parsed(seed_criteria)
     assert parsed.cache_info().misses == 1
+
+
+@pytest.mark.parametrize(
+    ("note", "criteria", "verdict"),
+    [
+        (
+            "A 65-year-old man with productive cough and a cavitary lung mass.",
+            criteria_text("Age 18 years or older", "Pregnant or breast-feeding women"),
+            "met",
+        ),
+        (
+            "A 62 yo male presents with four days of non-productive cough.",
+            criteria_text("Age 18-65", "Currently pregnant"),
+            "met",
+        ),
+        (
+            "A 30-year-old woman with shortness of breath. She had given birth to a healthy "
+            "child 3 weeks before.",
+            criteria_text("Term pregnancy", ""),
+            "not_met",
+        ),
+        (
+            "A 30-year-old woman with shortness of breath.",
+            criteria_text("Age 18 or older", "Currently pregnant"),
+            "unknown",
+        ),
+    ],
+)
+def test_pregnancy_criteria_read_sex_and_a_recent_birth(note, criteria, verdict):
+    result = screen(profile_of(note, AS_OF), criteria)
+    pregnancy = [c for c in result.criteria if "regnan" in c.text]
+    assert [c.verdict for c in pregnancy] == [verdict], result.criteria

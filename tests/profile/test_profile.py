@@ -85,6 +85,21 @@ def test_no_transplant_is_kept_as_a_known_absence() -> None:
     assert all(e["name"] != "allogeneic hsct" for e in facts["events"])
 
 
+@pytest.mark.parametrize(
+    ("data", "pregnant", "breastfeeding"),
+    [
+        ({"sex": "male"}, False, False),
+        ({"sex": "female"}, None, None),
+        ({"sex": "female", "pregnant": True}, True, None),
+        ({}, None, None),
+    ],
+)
+def test_a_man_is_neither_pregnant_nor_breastfeeding(data, pregnant, breastfeeding) -> None:
+    facts = load_profile(data).to_facts()
+    assert facts.get("pregnant") is pregnant
+    assert facts.get("breastfeeding") is breastfeeding
+
+
 def test_plain_bundle() -> None:
     p = profile_from_fhir(_json("plain_bundle.json"), as_of=AS_OF)
     assert (p.sex, int(p.age_years or 0), p.pregnant) == ("female", 58, False)

@@ -67,6 +67,8 @@ ROWS: list[tuple[str, str, dict[str, Any]]] = [
     ("sigir-20147", "Her current medications include", {"meds": ["lithium", "zolpidem"]}),
     ("sigir-201411", "no past medical history", {"age": 40, "sex": "female", "conditions": 0}),
     ("sigir-201413", "oxygen saturation 92%", {"labs": {"oxygen saturation": (92, "%")}}),
+    ("sigir-201413", "given birth to a healthy child 3 weeks", {"pregnant": False}),
+    ("sigir-201429", "to be in menopause", {"pregnant": False}),
     ("sigir-201415", "pregnancy test", {"pregnant": False}),
     ("sigir-201418", "A 6-month-old male infant", {"age": 0.5, "sex": "male"}),
     (
