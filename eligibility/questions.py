@@ -131,7 +131,14 @@ def _pronoun(m: re.Match[str]) -> str:
 
 
 # Every pronoun replaced starts with one of these words.
-_PRONOUN_SCAN = re.compile(r"\b(?:his|her|him(?:self)?|the(?:ir|y|m(?:selves)?)|s?he)\b", re.I)
+_PRONOUN_SCAN = re.compile(
+    r"\b"
+    + rules.by_first_character(
+        ["his", "her", "him(?:self)?", "the(?:ir|y|m(?:selves)?)", "she", "he"]
+    )
+    + r"\b",
+    re.I,
+)
 
 
 def _you(text: str) -> str:

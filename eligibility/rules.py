@@ -21,6 +21,75 @@ def load(name: str) -> Any:
     return json.loads(resources.files("eligibility").joinpath("data", name).read_text("utf-8"))
 
 
+# --- regex sources ---------------------------------------------------------------------------
+
+
+def _split_alternatives(source: str) -> list[str]:
+    """Top-level ``|`` branches of a pattern."""
+    parts: list[str] = []
+    depth = 0
+    current: list[str] = []
+    i = 0
+    while i < len(source):
+        ch = source[i]
+        if ch == "\\":
+            current.append(source[i : i + 2])
+            i += 2
+            continue
+        if ch == "[":
+            j = _class_end(source, i)
+            current.append(source[i:j])
+            i = j
+            continue
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append("".join(current))
+            current = []
+            i += 1
+            continue
+        current.append(ch)
+        i += 1
+    parts.append("".join(current))
+    return parts
+
+
+def _class_end(source: str, i: int) -> int:
+    j = i + 1
+    if j < len(source) and source[j] == "^":
+        j += 1
+    if j < len(source) and source[j] == "]":
+        j += 1
+    while j < len(source) and source[j] != "]":
+        j += 2 if source[j] == "\\" else 1
+    return j + 1
+
+
+_PLAIN_FIRST = re.compile(r"[^\\()\[\]|?*+{}.^$A-Z]")
+_QUANTIFIERS = ("?", "*", "+", "{")
+
+
+def by_first_character(alternatives: list[str]) -> str:
+    """One alternation of ``alternatives``, matching exactly what ``a|b|...`` matches.
+
+    The regex engine enters every branch of a case-insensitive alternation at every position
+    it tries. Branches that start with the same character are grouped (in their own order, so
+    the same branch still wins), and a lookahead on the first characters rejects most
+    positions before any branch is entered.
+    """
+    groups: dict[str, list[str]] = {}
+    for alternative in alternatives:
+        first = alternative[:1]
+        if not _PLAIN_FIRST.fullmatch(first) or alternative[1:2] in _QUANTIFIERS:
+            raise ValueError(f"{alternative!r} does not start with one plain lowercase character")
+        groups.setdefault(first, []).append(alternative[1:])
+    lookahead = "(?=[" + "".join(re.escape(c) for c in groups) + "])"
+    branches = "|".join(re.escape(c) + "(?:" + "|".join(rests) + ")" for c, rests in groups.items())
+    return f"(?:{lookahead}(?:{branches}))"
+
+
 # --- headings, notes, definitions, group lead-ins -----------------------------------------
 
 _KIND_HEADING = re.compile(
@@ -244,7 +313,7 @@ NUMBER_WORDS: dict[str, float] = {
 }
 NUM = (
     r"(?:\d{1,3}(?:,\d{3})+|\d+(?:[.,]\d+)?|"
-    + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+    + by_first_character(sorted(NUMBER_WORDS, key=len, reverse=True))
     + r")"
 )
 
@@ -279,7 +348,7 @@ COMPARATORS: list[tuple[str, str]] = [
     ),
     (r"less than|lower than|fewer than|younger than|below|under|<", "<"),
 ]
-CMP = "(?:" + "|".join(p for p, _ in COMPARATORS) + ")"
+CMP = by_first_character([a for p, _ in COMPARATORS for a in _split_alternatives(p)])
 _CMP_LOOKUP = [(re.compile(rf"^(?:{p})$", re.I), op) for p, op in COMPARATORS]
 
 POSTFIX_GE = r"(?:or|and)\s+(?:more|greater|higher|above|older|over|longer)"
@@ -407,49 +476,6 @@ class Term:
     literals: tuple[str, ...] = ()
 
 
-def _split_alternatives(source: str) -> list[str]:
-    """Top-level ``|`` branches of a pattern."""
-    parts: list[str] = []
-    depth = 0
-    current: list[str] = []
-    i = 0
-    while i < len(source):
-        ch = source[i]
-        if ch == "\\":
-            current.append(source[i : i + 2])
-            i += 2
-            continue
-        if ch == "[":
-            j = _class_end(source, i)
-            current.append(source[i:j])
-            i = j
-            continue
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            parts.append("".join(current))
-            current = []
-            i += 1
-            continue
-        current.append(ch)
-        i += 1
-    parts.append("".join(current))
-    return parts
-
-
-def _class_end(source: str, i: int) -> int:
-    j = i + 1
-    if j < len(source) and source[j] == "^":
-        j += 1
-    if j < len(source) and source[j] == "]":
-        j += 1
-    while j < len(source) and source[j] != "]":
-        j += 2 if source[j] == "\\" else 1
-    return j + 1
-
-
 def _group_end(source: str, i: int) -> int:
     depth = 0
     j = i
@@ -569,6 +595,8 @@ def vocabulary() -> dict[str, list[Term]]:
 Pool = dict[str, tuple[int, ...]]
 _WORD_MEMORY = 200_000
 _WORD = re.compile(r"[^\W_]+")
+# ASCII text splits into the same runs faster by turning every other ASCII character to a space.
+_ASCII_NON_ALNUM = {i: " " for i in range(128) if not chr(i).isalnum()}
 
 
 class LiteralIndex:
@@ -631,6 +659,8 @@ class LiteralIndex:
 
 def words_of(lowered: str) -> set[str]:
     """The distinct runs of letters and digits of ``lowered``."""
+    if lowered.isascii():
+        return set(lowered.translate(_ASCII_NON_ALNUM).split())
     return set(_WORD.findall(lowered))
 
 

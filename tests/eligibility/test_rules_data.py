@@ -212,3 +212,47 @@ def test_question_word_lists_are_lower_case_and_distinct():
         re.compile(np[key])
     re.compile(QUESTIONS["lead_noise"])
     assert {"label", "rest"} <= set(re.compile(QUESTIONS["scope_label"]).groupindex)
+
+
+_COMPARATOR_PHRASES = [
+    "age ≥ 18 years",
+    "Greater than or equal to 2 lines",
+    "more than 4 weeks",
+    "Equal to or less than 3",
+    "no more than two prior regimens",
+    "At least 12 weeks",
+    ">/= 1.5",
+    "=< 2",
+    "older than 65",
+    "over 20 years",
+    "exceeds 5",
+    "minimum of 3 cycles",
+    "under 12 months",
+    "in excess of 100",
+    "not younger than 18",
+    "higher than 50 kg",
+    "≦ 1",
+]
+
+
+@pytest.mark.parametrize("text", _COMPARATOR_PHRASES)
+def test_factored_comparators_match_what_the_plain_alternation_matches(text):
+    plain = re.compile("(?:" + "|".join(p for p, _ in rules.COMPARATORS) + ")", re.I)
+    factored = re.compile(rules.CMP, re.I)
+    assert [m.span() for m in factored.finditer(text)] == [m.span() for m in plain.finditer(text)]
+    assert factored.search(text) is not None
+
+
+def test_number_words_are_found_in_their_factored_form():
+    pattern = re.compile(rf"^{rules.NUM}$", re.I)
+    for word, value in rules.NUMBER_WORDS.items():
+        assert pattern.match(word.upper()), word
+        assert rules.number(word) == value
+    assert re.match(rules.NUM, "fourteen", re.I).group(0) == "fourteen"  # not "four"
+
+
+def test_factoring_refuses_a_branch_without_a_plain_first_character():
+    with pytest.raises(ValueError):
+        rules.by_first_character(["(?:a|b)c"])
+    with pytest.raises(ValueError):
+        rules.by_first_character(["s?he"])
