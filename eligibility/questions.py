@@ -393,7 +393,8 @@ def _text_sentence(text: str) -> tuple[str, str]:
     return text, ""
 
 
-def _uncovered_words(sentence: str, cons: list[Constraint]) -> list[str]:
+def _uncovered_text(sentence: str, cons: list[Constraint]) -> str:
+    """``sentence`` less the constraints' spans, the time anchors and bracketed asides."""
     parts, end = [], 0
     for start, stop in sorted((max(0, c.span[0]), c.span[1]) for c in cons):
         if start > end:
@@ -402,8 +403,37 @@ def _uncovered_words(sentence: str, cons: list[Constraint]) -> list[str]:
         end = max(end, stop)
     parts.append(sentence[end:])
     rest = _ANCHOR.sub(" ", "".join(parts))
-    rest = _BRACKETED.sub(" ", rest)
-    return [w for w in _PLAIN_WORD.findall(rest) if w.lower() not in _FILLER]
+    return _BRACKETED.sub(" ", rest)
+
+
+def _uncovered_words(sentence: str, cons: list[Constraint]) -> list[str]:
+    return [
+        w for w in _PLAIN_WORD.findall(_uncovered_text(sentence, cons)) if w.lower() not in _FILLER
+    ]
+
+
+# "pregnant women with severe anemia", "pregnancy women affected by thalassemia": the words after
+# such a link narrow who the criterion is about, so the constraints alone do not say it all.
+_NARROWED = re.compile(
+    r"\b(?:with|affected by|suffering from|diagnosed with|who (?:have|has|are|is)|having)\s+"
+    r"(?:(?:a|an|the|any|known|history of|not|no)\s+)*(?P<word>[^\W\d_][\w'-]*)",
+    re.I,
+)
+
+
+# Constraints on who the person is; "with ..." after them says more about that person.
+_PERSON_CONCEPTS = frozenset(
+    {"age", "sex", "pregnancy", "breastfeeding", "ecog", "karnofsky", "lansky"}
+)
+
+
+def _narrowed(sentence: str, cons: list[Constraint]) -> bool:
+    """Whether uncovered words after "with", "affected by", ... narrow a criterion on who the
+    person is (events and measurements say their own scope)."""
+    if any(c.concept not in _PERSON_CONCEPTS for c in cons):
+        return False
+    rest = _uncovered_text(sentence, cons)
+    return any(m.group("word").lower() not in _FILLER for m in _NARROWED.finditer(rest))
 
 
 def _have(rest: str) -> str:
@@ -669,7 +699,11 @@ def question_for(item: Criterion) -> tuple[str, bool, str]:
             and c.concept in ("condition", "drug", "procedure", "therapy")
             for c in cons
         )
-        if question and len(_uncovered_words(sentence, cons)) <= (0 if events_only else 3):
+        if (
+            question
+            and len(_uncovered_words(sentence, cons)) <= (0 if events_only else 3)
+            and not _narrowed(sentence, cons)
+        ):
             return question, not rest, rest
     if rest or (not item.text.isascii() and _OTHER_STOPS.search(item.text)):
         sentence, rest = _text_sentence(_without_lead(item.text))

@@ -510,3 +510,28 @@ def test_glossary_help(text, terms):
     item = eligibility.parse_criteria(text).items[0]
     assert terms <= {h.term for h in item.help}
     assert all(h.text for h in item.help)
+
+
+@pytest.mark.parametrize(
+    ("text", "covered"),
+    [
+        ("pregnant women with severe anemia", False),
+        ("pregnancy women affected by béta thalassemia", False),
+        ("Women with untreated thyroid abnormalities", False),
+        ("Parent who is at least 18 years old of child with autism.", False),
+        ("Subjects who are Japanese male or female aged 65 years or older", False),
+        ("Women with a positive pregnancy test", True),
+        ("Patients who are not pregnant or breastfeeding", True),
+        ("Pregnant or breastfeeding women", True),
+        ("Age ≥ 18 years", True),
+    ],
+)
+def test_words_that_narrow_who_a_criterion_is_about_are_not_covered_by_its_constraints(
+    text, covered
+):
+    """A "yes" to "Are you pregnant?" must not exclude a pregnant woman from a trial that
+    only rules out pregnant women with anemia."""
+    item = eligibility.parse_criteria(text).items[0]
+    assert item.covered is covered
+    if not covered:
+        assert item.question != "Are you pregnant?"
