@@ -82,7 +82,9 @@ def by_first_character(alternatives: list[str]) -> str:
     groups: dict[str, list[str]] = {}
     for alternative in alternatives:
         first = alternative[:1]
-        if not _PLAIN_FIRST.fullmatch(first) or alternative[1:2] in _QUANTIFIERS:
+        # A non-ASCII letter may fold onto an ASCII one ("ſ" onto "s"): only uncased ones pass.
+        uncased = first.isascii() or first.lower() == first.upper()
+        if not _PLAIN_FIRST.fullmatch(first) or not uncased or alternative[1:2] in _QUANTIFIERS:
             raise ValueError(f"{alternative!r} does not start with one plain lowercase character")
         groups.setdefault(first, []).append(alternative[1:])
     lookahead = "(?=[" + "".join(re.escape(c) for c in groups) + "])"

@@ -256,3 +256,5 @@ def test_factoring_refuses_a_branch_without_a_plain_first_character():
         rules.by_first_character(["(?:a|b)c"])
     with pytest.raises(ValueError):
         rules.by_first_character(["s?he"])
+    with pytest.raises(ValueError):  # "ſ" and "s" both match "S" when case is ignored
+        rules.by_first_character(["ſome", "some"])
