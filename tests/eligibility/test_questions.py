@@ -403,6 +403,84 @@ ROWS = [
     ("Recent trauma (<6 months).", "Have you recently had trauma (<6 months)?"),
     ("Self-reported symptoms of depression", "Do you have symptoms of depression?"),
     ("Lumbar disc herniation proved by MRI", "Do you have lumbar disc herniation proved by MRI?"),
+    # Shapes asked by their own rows: consent in other words, test results, "Any ... condition",
+    # smoking, languages, "Absence of", lesions, "Had ...", "Who have ...", "In case of ...".
+    (
+        "Voluntarily agree to participate in the study and sign an informed consent form.",
+        "Are you able to give written informed consent to take part?",
+    ),
+    ("Signed consent", "Are you able to give written informed consent to take part?"),
+    ("Negative HIV test at screening", "Have you had a negative HIV test at screening?"),
+    (
+        "Positive urine test for drugs of abuse (blood for alcohol)",
+        "Have you had a positive urine test for drugs of abuse (blood for alcohol)?",
+    ),
+    (
+        "Who have undergone standard/open microdiscectomy",
+        "Have you undergone standard/open microdiscectomy?",
+    ),
+    (
+        "Had previous decompression at the involved levels.",
+        "Have you had previous decompression at the involved levels?",
+    ),
+    (
+        "Had a condition that prevented them from exercising.",
+        "Have you had a condition that prevented you from exercising?",
+    ),
+    (
+        "In case of significant vascular impairment proximal to the graft site.",
+        "Do you have significant vascular impairment proximal to the graft site?",
+    ),
+    ("Cigarette smoking", "Do you smoke?"),
+    ("Current Smoking", "Do you smoke?"),
+    (
+        "Smoking more than 5 cigarettes per day.",
+        "Do you smoke more than 5 cigarettes per day?",
+    ),
+    ("English speakers", "Do you speak English?"),
+    ("Sufficient fluency in English", "Do you speak English fluently?"),
+    ("Non-English speaking patients", "Are you unable to speak English?"),
+    ("Absence of measurable lesions;", "Can you confirm you do not have measurable lesions?"),
+    (
+        "At least one measurable lesion according to RECIST 1.1 criteria.",
+        "Do you have at least one measurable lesion according to RECIST 1.1 criteria?",
+    ),
+    ("Poorly controlled hypertension.", "Do you have poorly controlled hypertension?"),
+    (
+        "Women with untreated thyroid abnormalities",
+        "Women only: Do you have untreated thyroid abnormalities?",
+    ),
+    ("Healthy participants", "Are you healthy?"),
+    ("Male or female", "Are you male or female?"),
+    ("Any gender", "Are you male or female?"),
+    ("Not being able to fill out questionnaires", "Are you unable to fill out questionnaires?"),
+    (
+        "Subjects who are pregnant or plan to become pregnant in the next 24 months",
+        "Are you pregnant or planning to become pregnant in the next 24 months?",
+    ),
+    (
+        "Pregnant, or intend to become pregnant, during the course of the study",
+        "Are you pregnant or planning to become pregnant during the course of the study?",
+    ),
+    (
+        "Any terminal, systemic or autoimmune disease;",
+        "Do you have any terminal, systemic or autoimmune disease?",
+    ),
+    (
+        "Any condition contraindicated with blood sampling procedures required by the protocol.",
+        "Do you have any condition contraindicated with blood sampling procedures required by "
+        "the protocol?",
+    ),
+    (  # "disease" is not the head of "disease events": an event, asked as one
+        "Any symptomatic coronary disease events within 6 months prior to the screening visit.",
+        "Have you had any symptomatic coronary disease events within 6 months prior to the "
+        "screening visit?",
+    ),
+    (
+        "Other serious illness or medical condition potentially interfering with the study.",
+        "Do you have any other serious illness or medical condition potentially interfering with "
+        "the study?",
+    ),
     # A stray list number or label before the criterion.
     (
         "2 History of uncontrolled intercurrent illness;",
@@ -427,9 +505,7 @@ GENERIC = [
     "Patients are excluded if they have symptomatic brain metastases or leptomeningeal metastases.",
     "Scheduled admission",
     "Active labor.",
-    "Current Smoking",
     "Subject has active tuberculosis or has had tuberculosis in the past three (3) years.",
-    "Subjects who are pregnant or plan to become pregnant in the next 24 months",
     "Failure to understand informed consent or inability or unwillingness to adhere to the "
     "study follow-up visit schedule or other protocol requirements",
     "positive centralization phenomenon",
@@ -437,6 +513,16 @@ GENERIC = [
     "Rheumatoid arthritis, Parkinson's disease or currently on dialysis",
     "Participants who had participated in other clinical trial within 1 month, or have plan for "
     "participation in other trial during follow up period of this trial",
+    "20 Positive for urine drug screening;",
+    "positive Lasegue and/or Bragard tests",
+    "Women with hemoglobin less than 11gm/dl at screening evaluation.",
+    "absence of informed consent",
+    "Had the ability to conduct video calls were included in the study.",
+    "Had at least 6-weeks of conservative non-operative treatment and/or presents with increasing "
+    "signs and symptoms of cervical myelopathy or radiculopathy that may require immediate "
+    "intervention -",
+    "Other significant medical or neurological conditions may disqualify the patient from "
+    "participation in this study, particularly those which would create an unacceptable risk",
 ]
 
 
