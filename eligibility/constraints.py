@@ -176,9 +176,15 @@ def _num(value: str) -> float | int | None:
 
 # --- age ----------------------------------------------------------------------------------------
 
-_AGE_CONTEXT = re.compile(
-    r"\bage[sd]?\b|years? old|years? of age|\by/?o\b|\bolder\b|\byounger\b|\badults?\b|"
-    r"^(?:healthy\s+)?(?:male|female|men|women|patients?|participants?|subjects?|volunteers?|"
+# Words that put a number in an age context: a word of age anywhere (every one starts with
+# "a", "o" or "y", which a lookahead checks first), or a person at the start.
+_AGE_MENTION = re.compile(
+    r"(?=[aoy])(?:\bage[sd]?\b|years? old|years? of age|\by/?o\b|\bolder\b|\byounger\b|"
+    r"\badults?\b)",
+    re.I,
+)
+_AGE_PERSON = re.compile(
+    r"(?:healthy\s+)?(?:male|female|men|women|patients?|participants?|subjects?|volunteers?|"
     r"individuals?|children|adolescents?|persons?|people|boys?|girls?)\b",
     re.I,
 )
@@ -267,7 +273,7 @@ def _age_bounds(text: str, start: int, end: int, terms: _Terms) -> Iterator[Cons
     if not terms.digits or not terms.has("year", "yr", "age", "month", "old"):
         return
     segment = text[start:end]
-    if not _AGE_CONTEXT.search(segment):
+    if not _AGE_MENTION.search(segment) and not _AGE_PERSON.match(segment):
         return
     taken: list[tuple[int, int]] = []
     other: list[bool] = []

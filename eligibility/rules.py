@@ -138,10 +138,11 @@ _EXAMPLES_LEAD_IN = re.compile(
     re.I,
 )
 _ALL_LEAD_IN = re.compile(r"\b(?:all|each|both) of\s+(?:the\s+)?(?:following|these|below)\b", re.I)
+# Every branch starts a word with "a", "o", "e" or "1": the lookahead skips other words fast.
 _ANY_LEAD_IN = re.compile(
-    r"\b(?:any|one|either|at least one|one or more|1 or more)\s+of\s+(?:the\s+)?(?:following|"
-    r"these|below|criteria|conditions)\b[^.]{0,40}$|\bone of\s*:?\s*$|\b(?:any|"
-    r"one) of the following\b",
+    r"\b(?=[aoe1])(?:(?:any|one|either|at least one|one or more|1 or more)\s+of\s+(?:the\s+)?"
+    r"(?:following|these|below|criteria|conditions)\b[^.]{0,40}$|one of\s*:?\s*$|(?:any|"
+    r"one) of the following\b)",
     re.I,
 )
 _ALTERNATIVE = re.compile(
@@ -182,7 +183,13 @@ def kind_heading(line: str) -> tuple[Kind, str, str | None] | None:
 
 
 _SECTION_ANY = re.compile("|".join(f"(?:{p.pattern})" for p in _SECTION_HEADING), re.I)
-_NOTE_ANY = re.compile("|".join(f"(?:{p.pattern})" for p in _NOTES), re.I)
+# The rules anchored at the start are tried there alone; the others along the whole text.
+_NOTE_AT_START = re.compile(
+    "|".join(f"(?:{p.pattern})" for p in _NOTES if p.pattern.startswith("^")), re.I
+)
+_NOTE_ANYWHERE = re.compile(
+    "|".join(f"(?:{p.pattern})" for p in _NOTES if not p.pattern.startswith("^")), re.I
+)
 
 
 def section_heading(line: str) -> bool:
@@ -194,7 +201,9 @@ _NOTE_HINTS = ("summary", "apply", "protocol", "information", "details", "criter
 
 def is_note(text: str) -> bool:
     lowered = text.lower()
-    return any(h in lowered for h in _NOTE_HINTS) and _NOTE_ANY.search(text) is not None
+    return any(h in lowered for h in _NOTE_HINTS) and (
+        _NOTE_AT_START.match(text) is not None or _NOTE_ANYWHERE.search(text) is not None
+    )
 
 
 def defined_term(text: str) -> str | None:
