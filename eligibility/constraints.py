@@ -681,12 +681,28 @@ def _measure_value(
 # --- therapies, procedures, drugs, conditions, time windows ---------------------------------------
 
 # Each time window with the words one of which it needs (empty: always tried).
+_MORE_THAN = rules.by_first_character(
+    [
+        "more than",
+        "greater than",
+        "longer than",
+        ">",
+        "over",
+        "at least",
+        "≥",
+        ">=",
+        "minimum of",
+        "no less than",
+        "a minimum of",
+    ]
+)
+_LESS_THAN = rules.by_first_character(
+    ["less than", "fewer than", "<", "≤", "no more than", "up to"]
+)
 _WINDOWS: list[tuple[re.Pattern[str], str | None, tuple[str, ...]]] = [
     (
         re.compile(
-            rf"(?P<cmp>more than|greater than|longer than|>|over|at least|≥|>=|minimum of|"
-            rf"no less than|"
-            rf"a minimum of)\s*(?P<n>{NUM})\s*{TIME_UNIT}\s*(?:must\s+have\s+)?(?:since|before|"
+            rf"(?P<cmp>{_MORE_THAN})\s*(?P<n>{NUM})\s*{TIME_UNIT}\s*(?:must\s+have\s+)?(?:since|before|"
             rf"prior|preceding|ago|from|after|elapsed|have elapsed|must elapse|between)",
             re.I,
         ),
@@ -722,8 +738,7 @@ _WINDOWS: list[tuple[re.Pattern[str], str | None, tuple[str, ...]]] = [
     ),
     (
         re.compile(
-            rf"(?:less than|fewer than|<|≤|no more than|"
-            rf"up to)\s*(?P<n>{NUM})\s*{TIME_UNIT}\s+(?:since|before|prior|preceding|from|of|ago)",
+            rf"{_LESS_THAN}\s*(?P<n>{NUM})\s*{TIME_UNIT}\s+(?:since|before|prior|preceding|from|of|ago)",
             re.I,
         ),
         "within",
@@ -818,7 +833,7 @@ _ANCHOR_GAP = re.compile(
 )
 
 
-_TIME_HINT = re.compile(rf"\b{TIME_UNIT}", re.I)
+_TIME_HINT = re.compile(rf"\b(?=[ymwdh]){TIME_UNIT}", re.I)
 _VAGUE_NAME = re.compile(r"(?:the|a|an|any|at|prior|previous|clinically|significant)\b")
 _CONCEPT_ORDER = {"procedure": 0, "therapy": 1, "drug": 2, "condition": 3}
 

@@ -322,10 +322,13 @@ NUMBER_WORDS: dict[str, float] = {
     "sixty": 60,
     "ninety": 90,
 }
+# A number in digits or in words; the lookahead rejects other characters before any branch.
 NUM = (
-    r"(?:\d{1,3}(?:,\d{3})+|\d+(?:[.,]\d+)?|"
+    r"(?:(?=[\d"
+    + "".join(sorted({word[0] for word in NUMBER_WORDS}))
+    + r"])(?:\d{1,3}(?:,\d{3})+|\d+(?:[.,]\d+)?|"
     + by_first_character(sorted(NUMBER_WORDS, key=len, reverse=True))
-    + r")"
+    + r"))"
 )
 
 # Comparator phrases to operators, longest first.
