@@ -92,6 +92,72 @@ def by_first_character(alternatives: list[str]) -> str:
     return f"(?:{lookahead}(?:{branches}))"
 
 
+_ZERO_WIDTH_ESCAPES = frozenset("bBAZ")
+_CLASS_ESCAPES = frozenset("dDwWsS")
+
+
+def first_characters(source: str) -> frozenset[str] | None:
+    """The characters a match of ``source`` can start with; None when not known.
+
+    Known for patterns made of literal characters, plain character lists, groups and
+    alternations, with optional parts; anything else (ranges, classes such as ``\\w``, a dot,
+    a pattern that can match nothing) gives None.
+    """
+    found: set[str] = set()
+    for alternative in _split_alternatives(source):
+        firsts = _branch_firsts(alternative)
+        if firsts is None:
+            return None
+        found |= firsts
+    return frozenset(found)
+
+
+def _branch_firsts(branch: str) -> set[str] | None:
+    """First characters of one branch (no top-level ``|``); None when not known or empty."""
+    found: set[str] = set()
+    i = 0
+    while i < len(branch):
+        ch = branch[i]
+        if ch == "\\":
+            code = branch[i + 1 : i + 2]
+            if code in _ZERO_WIDTH_ESCAPES:
+                i += 2
+                continue
+            if code.isalnum() or code in _CLASS_ESCAPES:
+                return None
+            chars, j = {code}, i + 2
+        elif ch == "[":
+            j = _class_end(branch, i)
+            body = branch[i + 1 : j - 1]
+            if body.startswith("^") or "\\" in body or "-" in body[1:-1]:
+                return None
+            chars = set(body)
+        elif ch == "(":
+            j = _group_end(branch, i)
+            inner = branch[i + 1 : j - 1]
+            if inner.startswith(("?=", "?!", "?<=", "?<!")):
+                i = j
+                continue
+            inner = re.sub(r"^\?(?:[:>]|P<\w+>)", "", inner)
+            if inner.startswith("?"):
+                return None
+            inner_firsts = first_characters(inner)
+            if inner_firsts is None:
+                return None
+            chars = set(inner_firsts)
+        elif ch in ".^$|)?*+{":
+            return None
+        else:
+            chars, j = {ch}, i + 1
+        found |= chars
+        if not _optional(branch, j):
+            return found
+        i = j + 1 if branch[j] in "?*" else branch.index("}", j) + 1
+        if i < len(branch) and branch[i] in "?+":  # lazy or possessive
+            i += 1
+    return None
+
+
 # --- headings, notes, definitions, group lead-ins -----------------------------------------
 
 _KIND_HEADING = re.compile(
@@ -578,6 +644,18 @@ def literals(source: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+def _first_character_check(source: str) -> str:
+    """A lookahead on the characters a match of ``source`` can start with, or nothing.
+
+    The regex engine then passes over a word that cannot start a match without entering
+    the branches of ``source``.
+    """
+    firsts = first_characters(source)
+    if not firsts:
+        return ""
+    return "(?=[" + "".join(re.escape(c) for c in sorted(firsts)) + "])"
+
+
 @lru_cache(maxsize=1)
 def vocabulary() -> dict[str, list[Term]]:
     data = load("vocabulary.json")
@@ -593,7 +671,10 @@ def vocabulary() -> dict[str, list[Term]]:
                     concept=concept,
                     name=entry["name"],
                     display=entry.get("display", entry["name"]),
-                    pattern=re.compile(rf"(?<![\w-])(?:{alternation})(?![\w])", flags),
+                    pattern=re.compile(
+                        rf"(?<![\w-]){_first_character_check(alternation)}(?:{alternation})(?![\w])",
+                        flags,
+                    ),
                     context=re.compile(context, re.I) if context else None,
                     molar_factor=float(entry.get("molar_factor", 1.0)),
                     source=alternation,
@@ -771,7 +852,10 @@ def glossary() -> list[GlossaryEntry]:
         GlossaryEntry(
             term,
             entry["text"],
-            re.compile(entry["pattern"], re.I if term.islower() else 0),
+            re.compile(
+                _first_character_check(entry["pattern"]) + f"(?:{entry['pattern']})",
+                re.I if term.islower() else 0,
+            ),
             literals(entry["pattern"]),
         )
         for term, entry in data.items()

@@ -258,3 +258,32 @@ def test_factoring_refuses_a_branch_without_a_plain_first_character():
         rules.by_first_character(["s?he"])
     with pytest.raises(ValueError):  # "ſ" and "s" both match "S" when case is ignored
         rules.by_first_character(["ſome", "some"])
+
+
+@pytest.mark.parametrize(
+    ("source", "firsts"),
+    [
+        ("infections?", {"i"}),
+        ("(?:other |another )?malignan(?:cy|cies)", {"o", "a", "m"}),
+        (r"\bECOG\b|Zubrod", {"E", "Z"}),
+        ("dis[ck]|disk", {"d"}),
+        (r"\(CNS\)", {"("}),
+        ("a{0,2}b", {"a", "b"}),
+        (r"\d+ years", None),
+        ("(?:a|b)?", None),  # can match nothing
+        ("[a-z]+itis", None),
+        (".*", None),
+    ],
+)
+def test_first_characters(source, firsts):
+    assert rules.first_characters(source) == (None if firsts is None else frozenset(firsts))
+
+
+def test_first_character_lookahead_never_hides_a_match():
+    """Every vocabulary pattern finds the same spans as its plain alternation."""
+    texts = [text for _, text, _ in ROWS]
+    for term in (t for ts in rules.vocabulary().values() for t in ts):
+        plain = re.compile(rf"(?<![\w-])(?:{term.source})(?![\w])", term.pattern.flags)
+        for text in texts:
+            found = [m.span() for m in term.pattern.finditer(text)]
+            assert found == [m.span() for m in plain.finditer(text)], (term.name, text)
