@@ -801,11 +801,20 @@ class Pools:
 
     @classmethod
     def of(cls, text: str) -> Pools:
-        lowered = text.lower()
-        words = words_of(lowered)
+        found = sorted(_pool_index()._literals_in(text.lower()))
+        terms, glossary = term_index(ALL_CONCEPTS)[0].owners, glossary_index().owners
         return cls(
-            term_index(ALL_CONCEPTS)[0].pool(lowered, words), glossary_index().pool(lowered, words)
+            {lit: terms[lit] for lit in found if lit in terms},
+            {lit: glossary[lit] for lit in found if lit in glossary},
         )
+
+
+@lru_cache(maxsize=1)
+def _pool_index() -> LiteralIndex:
+    """The literals of the vocabulary and of the glossary in one index, so that the words of
+    a whole criteria text are looked up once for both."""
+    terms = term_index(ALL_CONCEPTS)[1]
+    return LiteralIndex([t.literals for t in terms] + [e.literals for e in glossary()])
 
 
 ALL_CONCEPTS = ("measurement", "procedure", "therapy", "drug", "condition")
