@@ -690,8 +690,8 @@ def vocabulary() -> dict[str, list[Term]]:
 Pool = dict[str, tuple[int, ...]]
 _WORD_MEMORY = 200_000
 _WORD = re.compile(r"[^\W_]+")
-# ASCII text splits into the same runs faster by turning every other ASCII character to a space.
-_ASCII_NON_ALNUM = {i: " " for i in range(128) if not chr(i).isalnum()}
+# Every ASCII character that is not a letter or digit, as a space (other bytes unchanged).
+_ASCII_NON_ALNUM = bytes(b if b >= 128 or chr(b).isalnum() else 32 for b in range(256))
 
 
 class LiteralIndex:
@@ -753,10 +753,19 @@ class LiteralIndex:
 
 
 def words_of(lowered: str) -> set[str]:
-    """The distinct runs of letters and digits of ``lowered``."""
+    """The distinct runs of letters and digits of ``lowered``.
+
+    Splitting at ASCII punctuation and spaces with a byte table is much faster than the
+    regex; only the pieces holding other characters (``≥18``, ``µmol``) go through it.
+    """
+    pieces = set(lowered.encode().translate(_ASCII_NON_ALNUM).decode().split())
     if lowered.isascii():
-        return set(lowered.translate(_ASCII_NON_ALNUM).split())
-    return set(_WORD.findall(lowered))
+        return pieces
+    odd = [piece for piece in pieces if not piece.isascii()]
+    pieces.difference_update(odd)
+    for piece in odd:
+        pieces.update(_WORD.findall(piece))
+    return pieces
 
 
 def _trie(words: list[str]) -> str:

@@ -287,3 +287,17 @@ def test_first_character_lookahead_never_hides_a_match():
         for text in texts:
             found = [m.span() for m in term.pattern.finditer(text)]
             assert found == [m.span() for m in plain.finditer(text)], (term.name, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("age ≥18 years", {"age", "18", "years"}),
+        ("1,000 cells/µl", {"1", "000", "cells", "µl"}),
+        ("naïve_patients (no prior-therapy)", {"naïve", "patients", "no", "prior", "therapy"}),
+        ("a\u00a0b\u2009c", {"a", "b", "c"}),
+        ("≥≤", set()),
+    ],
+)
+def test_words_are_runs_of_letters_and_digits(text, words):
+    assert rules.words_of(text) == words
