@@ -190,6 +190,7 @@ _NOTES = [
         r"^(?:please )?(?:see|refer to|consult) (?:the )?(?:study )?protocol\b",
         r"^for (?:more|further) (?:information|details)",
         r"^(?:there are )?no (?:inclusion|exclusion|eligibility) criteria\.?$",
+        r"^(?:none|nil|n/a|not specified|not applicable|none specified)\s*[.;]?$",
     )
 ]
 _DEFINED = re.compile(
@@ -249,7 +250,8 @@ def kind_heading(line: str) -> tuple[Kind, str, str | None] | None:
 
 
 _SECTION_ANY = re.compile("|".join(f"(?:{p.pattern})" for p in _SECTION_HEADING), re.I)
-# The rules anchored at the start are tried there alone; the others along the whole text.
+# The rules anchored at the start are tried there alone (cheap enough to try on every
+# line); the others along the whole text, when it holds one of the words they need.
 _NOTE_AT_START = re.compile(
     "|".join(f"(?:{p.pattern})" for p in _NOTES if p.pattern.startswith("^")), re.I
 )
@@ -266,10 +268,10 @@ _NOTE_HINTS = ("summary", "apply", "protocol", "information", "details", "criter
 
 
 def is_note(text: str) -> bool:
+    if _NOTE_AT_START.match(text) is not None:
+        return True
     lowered = text.lower()
-    return any(h in lowered for h in _NOTE_HINTS) and (
-        _NOTE_AT_START.match(text) is not None or _NOTE_ANYWHERE.search(text) is not None
-    )
+    return any(h in lowered for h in _NOTE_HINTS) and _NOTE_ANYWHERE.search(text) is not None
 
 
 def defined_term(text: str) -> str | None:

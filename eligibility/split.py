@@ -182,6 +182,7 @@ def split(text: str) -> SplitResult:
     for node in nodes:
         _assign_role(node)
     roots = _rebuild_roots(nodes)
+    _quiet_empty_groups(nodes)
     _infer_flattened_groups(roots)
     _join_or_siblings(roots)
     _attach_definitions(roots)
@@ -256,6 +257,14 @@ def _assign_role(node: _Node) -> None:
         node.role = "definition"
     if node.children and node.role == "criterion":
         node.logic = "any" if rules.group_logic(node.text, node.kind) == "any" else "all"
+
+
+def _quiet_empty_groups(nodes: list[_Node]) -> None:
+    """A line whose sub-items are all notes ("Age:" over "Not specified") asks nothing."""
+    for node in reversed(nodes):  # sub-items before the lines above them
+        notes_only = all(child.role == "note" for child in node.children)
+        if node.role == "criterion" and node.children and notes_only:
+            node.role, node.logic = "note", None
 
 
 def _infer_flattened_groups(siblings: list[_Node]) -> None:

@@ -102,6 +102,18 @@ ROWS = [
             ("exc-n1", "note", None, None, "The above is a summary"),
         ],
     ),
+    (  # sections with nothing to ask (NCT records say "None", "Nil", "Not specified")
+        "empty-sections",
+        "Inclusion Criteria:\n\n* Not specified\n\nExclusion Criteria:\n\n* Nil\n"
+        "* None of the above medications\n* Life expectancy:\n  * Not specified",
+        [
+            ("inc-n1", "note", None, None, "Not specified"),
+            ("exc-n1", "note", None, None, "Nil"),
+            ("exc-1", "criterion", None, None, "None of the above medications"),
+            ("exc-n2", "note", None, None, "Life expectancy:"),
+            ("exc-n3", "note", None, None, "Not specified"),
+        ],
+    ),
     (
         "protocol-defined-notes",
         NOTES,
