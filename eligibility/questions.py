@@ -686,7 +686,14 @@ def question_for(item: Criterion) -> tuple[str, bool, str]:
         if not lead or item.text == "One of the following:":
             verb = "Does" if item.logic == "any" else "Do"
             return f"{verb} {which} of the following apply to you?", False, ""
-        base = text_question(lead).rstrip("?")
+        body = _body(lead)
+        question = _question(body)
+        label = item.text.strip().endswith(":") and lead == item.text.strip()[:-1].strip()
+        if question is None and label and len(lead.split()) <= 5:
+            # A label over its items ("Hepatic:", "Prior therapy:"): the items are the questions.
+            verb = "does" if item.logic == "any" else "do"
+            return f"{lead}: {verb} {which} of the following apply to you?", False, ""
+        base = (question or f"Does this apply to you: {_lower_first(body)}?").rstrip("?")
         return f"{base}, with {which} of the following?", False, ""
     sentence, rest = _first_sentence(item.text)
     cons = [c for c in item.constraints if c.span[1] <= len(sentence) + 1]

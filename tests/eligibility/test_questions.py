@@ -621,3 +621,28 @@ def test_words_that_narrow_who_a_criterion_is_about_are_not_covered_by_its_const
     assert item.covered is covered
     if not covered:
         assert item.question != "Are you pregnant?"
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        (
+            "Inclusion Criteria:\n\n* Hepatic:\n  * Bilirubin less than 1.5 mg/dL\n"
+            "  * AST less than 2 times upper limit of normal",
+            "Hepatic: do all of the following apply to you?",
+        ),
+        (
+            "Exclusion Criteria:\n\n* Prior/Concomitant therapy:\n  * Prior chemotherapy\n"
+            "  * Radiotherapy within 4 weeks",
+            "Prior/Concomitant therapy: does at least one of the following apply to you?",
+        ),
+    ],
+)
+def test_a_label_over_its_items_asks_whether_they_apply(text, question):
+    assert eligibility.parse_criteria(text).items[0].question == question
+
+
+def test_a_lead_in_is_not_taken_for_a_label():
+    text = "Exclusion Criteria:\n\n* Have at least one of the following:\n  * Heart failure\n"
+    question = eligibility.parse_criteria(text + "  * Stroke").items[0].question
+    assert not question.startswith("Have:")
