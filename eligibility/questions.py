@@ -26,7 +26,7 @@ _BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _PLAIN_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
 _OR_WORD = re.compile(r"\bor\b|/")
 _LEAD_TAIL = re.compile(
-    r"\s*(?:,?\s*(?:with|and|including|meeting|who (?:have|meet|are)|if|when)\s+)?(?:any|one|all|"
+    r"\s*(?:,?\s*(?:with|and|including|meeting|who (?:have|meet|are)|if|when)\s+)?\b(?:any|one|all|"
     r"either|at least one|one or more|1 or more)\s+of\s+(?:the\s+)?(?:following|these|"
     r"below)\b[^.]*$|:\s*$",
     re.I,

@@ -646,3 +646,11 @@ def test_a_lead_in_is_not_taken_for_a_label():
     text = "Exclusion Criteria:\n\n* Have at least one of the following:\n  * Heart failure\n"
     question = eligibility.parse_criteria(text + "  * Stroke").items[0].question
     assert not question.startswith("Have:")
+
+
+def test_a_lead_in_phrase_is_cut_only_at_a_word_start():
+    text = "Inclusion Criteria:\n\n* In the company of the following study disease status:\n"
+    question = (
+        eligibility.parse_criteria(text + "  * Stable disease\n  * Remission").items[0].question
+    )
+    assert "company of the following study disease status" in question
