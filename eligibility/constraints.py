@@ -176,11 +176,11 @@ def _num(value: str) -> float | int | None:
 
 # --- age ----------------------------------------------------------------------------------------
 
-# Words that put a number in an age context: a word of age anywhere (every one starts with
-# "a", "o" or "y", which a lookahead checks first), or a person at the start.
+# Words that put a number in an age context: a word of age anywhere, or a person at the start.
 _AGE_MENTION = re.compile(
-    r"(?=[aoy])(?:\bage[sd]?\b|years? old|years? of age|\by/?o\b|\bolder\b|\byounger\b|"
-    r"\badults?\b)",
+    rules.checked_first(
+        r"\bage[sd]?\b|years? old|years? of age|\by/?o\b|\bolder\b|\byounger\b|\badults?\b"
+    ),
     re.I,
 )
 _AGE_PERSON = re.compile(
@@ -833,7 +833,7 @@ _ANCHOR_GAP = re.compile(
 )
 
 
-_TIME_HINT = re.compile(rf"\b(?=[ymwdh]){TIME_UNIT}", re.I)
+_TIME_HINT = re.compile(rf"\b{rules.checked_first(TIME_UNIT)}", re.I)
 _VAGUE_NAME = re.compile(r"(?:the|a|an|any|at|prior|previous|clinically|significant)\b")
 _CONCEPT_ORDER = {"procedure": 0, "therapy": 1, "drug": 2, "condition": 3}
 

@@ -406,10 +406,9 @@ def _uncovered_text(sentence: str, cons: list[Constraint]) -> str:
     return _BRACKETED.sub(" ", rest)
 
 
-def _uncovered_words(sentence: str, cons: list[Constraint]) -> list[str]:
-    return [
-        w for w in _PLAIN_WORD.findall(_uncovered_text(sentence, cons)) if w.lower() not in _FILLER
-    ]
+def _uncovered_words(uncovered: str) -> list[str]:
+    """The words of ``_uncovered_text`` that say something (fillers left out)."""
+    return [w for w in _PLAIN_WORD.findall(uncovered) if w.lower() not in _FILLER]
 
 
 # "pregnant women with severe anemia", "pregnancy women affected by thalassemia": the words after
@@ -427,13 +426,12 @@ _PERSON_CONCEPTS = frozenset(
 )
 
 
-def _narrowed(sentence: str, cons: list[Constraint]) -> bool:
-    """Whether uncovered words after "with", "affected by", ... narrow a criterion on who the
-    person is (events and measurements say their own scope)."""
+def _narrowed(uncovered: str, cons: list[Constraint]) -> bool:
+    """Whether words of ``_uncovered_text`` after "with", "affected by", ... narrow a criterion
+    on who the person is (events and measurements say their own scope)."""
     if any(c.concept not in _PERSON_CONCEPTS for c in cons):
         return False
-    rest = _uncovered_text(sentence, cons)
-    return any(m.group("word").lower() not in _FILLER for m in _NARROWED.finditer(rest))
+    return any(m.group("word").lower() not in _FILLER for m in _NARROWED.finditer(uncovered))
 
 
 def _have(rest: str) -> str:
@@ -675,7 +673,12 @@ def _question(body: str) -> str | None:
 def text_question(text: str) -> str:
     """A faithful question built from the criterion's own words."""
     body = _body(text)
-    return _question(body) or f"Does this apply to you: {_lower_first(body)}?"
+    return _question(body) or _generic_question(body)
+
+
+def _generic_question(body: str) -> str:
+    """The question when no rule fits: the criterion's own words, asked as they are."""
+    return f"Does this apply to you: {_lower_first(body)}?"
 
 
 def question_for(item: Criterion) -> tuple[str, bool, str]:
@@ -693,7 +696,7 @@ def question_for(item: Criterion) -> tuple[str, bool, str]:
             # A label over its items ("Hepatic:", "Prior therapy:"): the items are the questions.
             verb = "does" if item.logic == "any" else "do"
             return f"{lead}: {verb} {which} of the following apply to you?", False, ""
-        base = (question or f"Does this apply to you: {_lower_first(body)}?").rstrip("?")
+        base = (question or _generic_question(body)).rstrip("?")
         return f"{base}, with {which} of the following?", False, ""
     sentence, rest = _first_sentence(item.text)
     cons = [c for c in item.constraints if c.span[1] <= len(sentence) + 1]
@@ -706,10 +709,11 @@ def question_for(item: Criterion) -> tuple[str, bool, str]:
             and c.concept in ("condition", "drug", "procedure", "therapy")
             for c in cons
         )
+        uncovered = _uncovered_text(sentence, cons)
         if (
             question
-            and len(_uncovered_words(sentence, cons)) <= (0 if events_only else 3)
-            and not _narrowed(sentence, cons)
+            and len(_uncovered_words(uncovered)) <= (0 if events_only else 3)
+            and not _narrowed(uncovered, cons)
         ):
             return question, not rest, rest
     if rest or (not item.text.isascii() and _OTHER_STOPS.search(item.text)):
@@ -718,7 +722,7 @@ def question_for(item: Criterion) -> tuple[str, bool, str]:
             question = _question(_body(sentence))
             if question:
                 return question, False, rest
-            return f"Does this apply to you: {_lower_first(_body(item.text))}?", False, ""
+            return _generic_question(_body(item.text)), False, ""
     return text_question(item.text), False, ""
 
 

@@ -158,6 +158,44 @@ def _branch_firsts(branch: str) -> set[str] | None:
     return None
 
 
+def _group_end(source: str, i: int) -> int:
+    depth = 0
+    j = i
+    while j < len(source):
+        ch = source[j]
+        if ch == "\\":
+            j += 2
+            continue
+        if ch == "[":
+            j = _class_end(source, j)
+            continue
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return j + 1
+        j += 1
+    return j
+
+
+def _optional(source: str, j: int) -> bool:
+    return j < len(source) and (source[j] in "?*" or source.startswith("{0", j))
+
+
+def checked_first(source: str) -> str:
+    """``source`` as one group behind a lookahead on the characters a match can start with
+    (no lookahead where they are not known).
+
+    The regex engine then passes over a word that cannot start a match without entering
+    the branches of ``source``; the lookahead is derived, so it follows edits of the pattern.
+    """
+    firsts = first_characters(source)
+    if not firsts:
+        return f"(?:{source})"
+    return "(?=[" + "".join(re.escape(c) for c in sorted(firsts)) + f"])(?:{source})"
+
+
 # --- headings, notes, definitions, group lead-ins -----------------------------------------
 
 _KIND_HEADING = re.compile(
@@ -205,11 +243,13 @@ _EXAMPLES_LEAD_IN = re.compile(
     re.I,
 )
 _ALL_LEAD_IN = re.compile(r"\b(?:all|each|both) of\s+(?:the\s+)?(?:following|these|below)\b", re.I)
-# Every branch starts a word with "a", "o", "e" or "1": the lookahead skips other words fast.
 _ANY_LEAD_IN = re.compile(
-    r"\b(?=[aoe1])(?:(?:any|one|either|at least one|one or more|1 or more)\s+of\s+(?:the\s+)?"
-    r"(?:following|these|below|criteria|conditions)\b[^.]{0,40}$|one of\s*:?\s*$|(?:any|"
-    r"one) of the following\b)",
+    r"\b"
+    + checked_first(
+        r"(?:any|one|either|at least one|one or more|1 or more)\s+of\s+(?:the\s+)?"
+        r"(?:following|these|below|criteria|conditions)\b[^.]{0,40}$|one of\s*:?\s*$|(?:any|"
+        r"one) of the following\b"
+    ),
     re.I,
 )
 _ALTERNATIVE = re.compile(
@@ -558,31 +598,6 @@ class Term:
     literals: tuple[str, ...] = ()
 
 
-def _group_end(source: str, i: int) -> int:
-    depth = 0
-    j = i
-    while j < len(source):
-        ch = source[j]
-        if ch == "\\":
-            j += 2
-            continue
-        if ch == "[":
-            j = _class_end(source, j)
-            continue
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return j + 1
-        j += 1
-    return j
-
-
-def _optional(source: str, j: int) -> bool:
-    return j < len(source) and (source[j] in "?*" or source.startswith("{0", j))
-
-
 def _required(branch: str) -> set[str] | None:
     """Literals of which every match of ``branch`` contains one; None when unknown."""
     runs: list[str] = []
@@ -646,18 +661,6 @@ def literals(source: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
-def _first_character_check(source: str) -> str:
-    """A lookahead on the characters a match of ``source`` can start with, or nothing.
-
-    The regex engine then passes over a word that cannot start a match without entering
-    the branches of ``source``.
-    """
-    firsts = first_characters(source)
-    if not firsts:
-        return ""
-    return "(?=[" + "".join(re.escape(c) for c in sorted(firsts)) + "])"
-
-
 @lru_cache(maxsize=1)
 def vocabulary() -> dict[str, list[Term]]:
     data = load("vocabulary.json")
@@ -674,7 +677,7 @@ def vocabulary() -> dict[str, list[Term]]:
                     name=entry["name"],
                     display=entry.get("display", entry["name"]),
                     pattern=re.compile(
-                        rf"(?<![\w-]){_first_character_check(alternation)}(?:{alternation})(?![\w])",
+                        rf"(?<![\w-]){checked_first(alternation)}(?![\w])",
                         flags,
                     ),
                     context=re.compile(context, re.I) if context else None,
@@ -717,10 +720,9 @@ class LiteralIndex:
         self.scan = re.compile(f"(?=({_trie(words)}))") if words else None
         self.seen: dict[str, tuple[str, ...]] = {}
 
-    def _literals_in(self, lowered: str, words: set[str] | None = None) -> set[str]:
-        """The literals that occur in ``lowered``; ``words`` is ``words_of(lowered)``."""
-        if words is None:
-            words = words_of(lowered)
+    def literals_in(self, lowered: str) -> set[str]:
+        """The literals that occur in ``lowered``."""
+        words = words_of(lowered)
         seen = self.seen
         new = words.difference(seen)
         if new:
@@ -737,13 +739,10 @@ class LiteralIndex:
             found.update(lit for lit in self.loose if lit in lowered)
         return found
 
-    def pool(self, lowered: str, words: set[str] | None = None) -> Pool:
-        """The literals that occur in ``lowered`` (a whole criteria text), with their patterns.
-
-        ``words`` is the set of ``words_of(lowered)`` when the caller already has it.
-        """
+    def pool(self, lowered: str) -> Pool:
+        """The literals that occur in ``lowered`` (a whole criteria text), with their patterns."""
         owners = self.owners
-        return {lit: owners[lit] for lit in sorted(self._literals_in(lowered, words))}
+        return {lit: owners[lit] for lit in sorted(self.literals_in(lowered))}
 
     def candidates(self, lowered: str, pool: Pool | None = None) -> list[int]:
         """Patterns that may match ``lowered``; ``pool`` narrows the search to a known text."""
@@ -812,7 +811,7 @@ class Pools:
 
     @classmethod
     def of(cls, text: str) -> Pools:
-        found = sorted(_pool_index()._literals_in(text.lower()))
+        found = sorted(_pool_index().literals_in(text.lower()))
         terms, glossary = term_index(ALL_CONCEPTS)[0].owners, glossary_index().owners
         return cls(
             {lit: terms[lit] for lit in found if lit in terms},
@@ -873,7 +872,7 @@ def glossary() -> list[GlossaryEntry]:
             term,
             entry["text"],
             re.compile(
-                _first_character_check(entry["pattern"]) + f"(?:{entry['pattern']})",
+                checked_first(entry["pattern"]),
                 re.I if term.islower() else 0,
             ),
             literals(entry["pattern"]),
