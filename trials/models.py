@@ -174,3 +174,14 @@ class SyncCheckpoint(models.Model):
 
     def __str__(self) -> str:
         return self.query_key
+
+
+class DeferredIndex(models.Model):
+    """An index a large import dropped, kept here until it is built again, so that an import
+    that was killed before building it loses nothing (see ``trials.services.indexes``)."""
+
+    name = models.CharField(max_length=100, unique=True)
+    definition = models.TextField()
+
+    def __str__(self) -> str:
+        return self.name

@@ -31,6 +31,7 @@ from ctgov.sources import ReadItem
 from ctgov.values import ISO_DATE_RE, NCT_ID_RE
 from trials.facets import facet_values
 from trials.models import ChangeEvent, ImportFailure, ImportRun, Site, Trial, TrialFacet
+from trials.services import indexes
 
 CHUNK_SIZE = 500
 # SQLite settings for the import's connection: a 64 MiB page cache, and a write-ahead log of
@@ -64,15 +65,24 @@ def import_items(
     chunks = _chunks(items, chunk_size, connection.ops.adapt_datefield_value)
     if read_ahead:
         chunks = _in_background(chunks)
+    deferral = indexes.Deferral(run)
     with _import_session():
-        for chunk, failures in chunks:
-            if failures:
-                _record_failures(run, failures)
-            if chunk:
-                _write_chunk(run, chunk)
-            run.save(update_fields=["imported", "updated", "unchanged", "failed"])
-            if progress is not None:
-                progress(run)
+        indexes.build_deferred()  # those an import that was killed left unbuilt
+        try:
+            for chunk, failures in chunks:
+                if failures:
+                    _record_failures(run, failures)
+                if chunk:
+                    _write_chunk(run, chunk)
+                run.save(update_fields=["imported", "updated", "unchanged", "failed"])
+                if progress is not None:
+                    progress(run)
+                deferral.after_chunk()
+        except BaseException:
+            with suppress(DatabaseError):  # the error that stopped the import comes first
+                indexes.build_deferred()
+            raise
+        indexes.build_deferred()
     if needs_tidying(run.imported + run.updated, Trial.objects.count()):
         tidy_search_tables()
     run.finished_at = timezone.now()
