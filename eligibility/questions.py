@@ -74,16 +74,38 @@ def _any_row(subject: bool) -> re.Pattern[str]:
     """All rows in one pattern, each closed by an empty group named after its index (the
     name of the last group matched says which row matched first). Without ``subject``, the
     rows that need one are left out and an optional one is dropped, so that text that does
-    not start with a subject skips them at once."""
-    parts = []
+    not start with a subject skips them at once. With it, consecutive rows that start with the
+    same subject lead share one match of it (a subject matched once, not once a row)."""
+    parts: list[str] = []
+    lead = ""
+    run: list[str] = []  # consecutive rows that start with ``lead``
     for i, row in enumerate(_DATA["text_patterns"]):
         pattern = row["pattern"]
         if not subject:
             if pattern.startswith("{subject}"):
                 continue
             pattern = _OPTIONAL_SUBJECT.sub("", pattern)
-        parts.append(f"(?:{_GROUP.sub('(?:', _expand(pattern))})(?P<_{i}>)")
+        row_lead = next((x for x in _SUBJECT_LEADS if pattern.startswith(x)), "")
+        if run and row_lead != lead:
+            parts.append(f"{_expand(lead)}(?:{'|'.join(run)})")
+            run = []
+        source = f"(?:{_GROUP.sub('(?:', _expand(pattern[len(row_lead) :]))})(?P<_{i}>)"
+        if row_lead:
+            lead = row_lead
+            run.append(source)
+        else:
+            parts.append(source)
+    if run:
+        parts.append(f"{_expand(lead)}(?:{'|'.join(run)})")
     return re.compile("|".join(parts))
+
+
+# Subject leads that rows share (longest first).
+_SUBJECT_LEADS = (
+    "(?:{subject}\\s+(?:who\\s+)?)?",
+    "(?:{subject}\\s+)?",
+    "{subject}\\s+",
+)
 
 
 @dataclass(frozen=True)
@@ -434,20 +456,32 @@ def _narrowed(uncovered: str, cons: list[Constraint]) -> bool:
     return any(m.group("word").lower() not in _FILLER for m in _NARROWED.finditer(uncovered))
 
 
+_ADVERBS = frozenset(_DATA["adverbs"])
+
+
+def _participle_first(rest: str) -> bool:
+    """Whether ``rest`` starts with a participle ("received ...", "previously undergone ..."),
+    not a noun or an adjective ("diabetes", "previously documented evidence")."""
+    words = rest.split(" ", 2)
+    first = words[0].lower()
+    if first in _ADVERBS and len(words) > 1:
+        return words[1].lower() in _PARTICIPLES  # "previously documented evidence": an adjective
+    return first in _PARTICIPLES or (first.endswith("ed") and len(first) > 4)
+
+
 def _have(rest: str) -> str:
-    """ "have X" as a question: "Have you received ..." but "Do you have diabetes"."""
-    first = rest.split(" ", 1)[0].lower()
-    if first in _PARTICIPLES or (first.endswith("ed") and len(first) > 4):
-        return f"Have you {rest}"
-    return f"Do you have {rest}"
+    """ "have X" as a question: "Have you received ..." but "Do you have diabetes"; "have not
+    received ..." is asked as "Can you confirm you have not received ...?"."""
+    if rest[:4].lower() == "not " and _participle_first(rest[4:]):
+        return f"Can you confirm you have {rest}"
+    return f"Have you {rest}" if _participle_first(rest) else f"Do you have {rest}"
 
 
 def _had(rest: str) -> str:
     """ "had X" as a question: "Have you undergone ..." but "Have you had a stroke"."""
-    first = rest.split(" ", 1)[0].lower()
-    if first in _PARTICIPLES or (first.endswith("ed") and len(first) > 4):
-        return f"Have you {rest}"
-    return f"Have you had {rest}"
+    if rest[:4].lower() == "not " and _participle_first(rest[4:]):
+        return f"Can you confirm you have {rest}"
+    return f"Have you {rest}" if _participle_first(rest) else f"Have you had {rest}"
 
 
 _LOWER_WORDS = ("A ", "An ", "Any ", "The ")
@@ -468,7 +502,7 @@ def _lower_common(text: str) -> str:
     return _lower_first(text)
 
 
-_A_NOT_AN = ("uni", "use", "usu", "uri", "ure", "uro", "eu", "one", "once")
+_A_NOT_AN = ("uni", "use", "usu", "uri", "ure", "uro", "eu", "one", "once", "u.")
 
 
 def _article(text: str) -> str:
@@ -549,11 +583,16 @@ def _alternation(words: list[str]) -> str:
     )
 
 
-# The head phrase: words up to the first end word, comma or bracket (at most ten).
+# The head phrase: words up to the first end word, comma or bracket (at most ten); a bracket
+# joined to the rest of its word by a hyphen is part of it ("(HIV)-associated").
+_NP_WORD = r"(?:[^\s,;(\[]+|\([^()\s]*\)(?=-))+"
 _NP_PHRASE = re.compile(
-    r"[^\s,;(\[]+(?:\s+(?!(?:"
+    _NP_WORD
+    + r"(?:\s+(?!(?:"
     + _alternation(_NP["end_words"])
-    + r"|other\s+than|-)(?=[\s,;(\[]|$))[^\s,;(\[]+){0,9}"
+    + r"|other\s+than|-)(?=[\s,;(\[]|$))"
+    + _NP_WORD
+    + "){0,9}"
 )
 
 
@@ -595,7 +634,8 @@ def _noun_question(body: str, lowered: str | None = None) -> str | None:
         return None
     rest = body[start:]
     kept = body[lead.start("keep") :] if lead and keep else rest
-    named = any(w[:1].isupper() for w in body[start : phrase.end()].split()[1:])
+    # A capital after the first word marks a name ("Parkinson's Disease"), an acronym does not.
+    named = any(w[:1].isupper() and not w.isupper() for w in body[start : phrase.end()].split()[1:])
     x = kept if named and not kept.startswith(_LOWER_WORDS) else _lower_first(kept)
     window = _has_window(plain)
     if lead and lead.group("now"):
@@ -626,6 +666,35 @@ _LEAD_NOISE = re.compile(_DATA["lead_noise"])
 _SCOPE = re.compile(_DATA["scope_label"], re.I)
 
 
+_PLAIN = re.compile(_expand("{plain}"))
+_TWO_WORDS = re.compile(r"\S+\s+\S+")
+# A clause with a subject of its own after a comma ("..., they may be post-menopausal").
+_NEW_CLAUSE = re.compile(r"[,;]\s*(?:they|you|she|he|it|there)\s")
+
+
+def _one_statement(lowered: str) -> bool:
+    """Whether ``lowered`` says one thing after its first two words ("must have", "who are"):
+    no cut between statements, no second verb joined by "and"/"or", no other group of people,
+    no "must" (the ``plain`` macro of the text rules, for rules that do not check it
+    themselves)."""
+    start = lead.end() if (lead := _TWO_WORDS.match(lowered)) else 0
+    return _COORD_CUT.search(lowered, start) is None and _PLAIN.match(lowered, start) is not None
+
+
+_SEX_GROUP = _DATA["group_label"]
+_GROUP_SCOPE = re.compile(_expand(_SEX_GROUP["scope"]))
+_GROUP_SUBJECT = re.compile(_expand(_SEX_GROUP["subject"]))
+_GROUP_FIRST_WORDS = frozenset(_SEX_GROUP["first_words"])
+_OPINION_DATA = _DATA["opinion_label"]
+_OPINION = re.compile(_OPINION_DATA["pattern"])
+_OPINION_REACH: int = _OPINION_DATA["reach"]
+_OPINION_LABEL: str = _OPINION_DATA["label"]
+_OPINION_WHO = re.compile(r"^(\S+),\s+who\b,?")
+_WHO_VERB = re.compile(r"\S+\s+(who\s+)(?!(?:is|has|was|does)\b)[a-z]+s\b", re.I)
+_SELF_REPORT = re.compile(_expand(_DATA["self_report"]))
+_SELF_REPORT_REACH = 40
+
+
 _STOPS = ".;:, 。；：，"
 _NOISY_START = frozenset("•·▪◦*-–.(0123456789")
 
@@ -648,6 +717,31 @@ def _question(body: str) -> str | None:
     if not body:
         return None
     lowered = _lowered(body)
+    question = _single_question(body, lowered)
+    if (
+        question is None
+        and len(lowered) <= _COORDINATION["most_characters"]
+        and (" and " in lowered or " or " in lowered)
+        and _coordination_start(_first_word(lowered))
+    ):
+        question = _coordinated_question(body, lowered)
+    return question
+
+
+def _coordination_start(word: str) -> bool:
+    """Whether a criterion starting with ``word`` may be statements about the reader: a subject
+    ("Participant is ..."), a verb ("Agrees to ..."), a participle or an adverb before one."""
+    return (
+        word in _SUBJECT_WORDS
+        or word in _COORD_FIRST_WORDS
+        or word in _PARTICIPLES
+        or word in _ADVERBS
+        or word.endswith(("ed", "s"))
+    )
+
+
+def _single_question(body: str, lowered: str) -> str | None:
+    """A question for ``body`` as one statement: a text rule, a noun phrase or a scope label."""
     subject = _first_word(lowered) in _SUBJECT_WORDS
     rows = text_rows()
     first = (rows.with_subject if subject else rows.without_subject).match(lowered)
@@ -667,7 +761,187 @@ def _question(body: str) -> str | None:
         inner = _question(_body(scope.group("rest"))) if scope else None
         if scope and inner:
             question = f"{scope.group('label').strip()}: {inner}"
+    if question is None and _first_word(lowered) in _GROUP_FIRST_WORDS:
+        question = _group_question(body, lowered)
+    if question is None and (
+        "opinion" in lowered[:_OPINION_REACH] or "judg" in lowered[:_OPINION_REACH]
+    ):
+        question = _opinion_question(body, lowered)
+    if question is None and "report" in lowered[:_SELF_REPORT_REACH]:
+        question = _self_report_question(body, lowered)
     return question
+
+
+def _group_question(body: str, lowered: str) -> str | None:
+    """A question for a criterion on one sex ("Female participant must agree not to breastfeed",
+    "If female of childbearing potential, must have ..."), asked of the reader under a label
+    that says whom it is for ("Women only: Do you agree not to breastfeed ...?")."""
+    scope = _GROUP_SCOPE.match(lowered)
+    if scope is not None:
+        rest = _body(body[scope.start("rest") :])
+    else:
+        scope = _GROUP_SUBJECT.match(lowered)
+        if scope is None:
+            return None
+        rest = _without_who("participants " + body[scope.start("rest") :])
+    inner = _statement_question(rest)
+    if inner is None:
+        return None
+    sex = "female" if scope.group("female") else "male"
+    potential = "potential" if scope.group("potential") else "any"
+    return f"{_SEX_GROUP['labels'][sex][potential]}: {inner}"
+
+
+def _opinion_question(body: str, lowered: str) -> str | None:
+    """A criterion the investigator judges ("Patients who, in the opinion of the investigator,
+    present a risk of suicide"), asked as such: "In the study doctor's opinion, do you ...?"."""
+    opinion = _OPINION.search(lowered)
+    if opinion is None or opinion.start() > _OPINION_REACH:
+        return None
+    rest = _OPINION_WHO.sub(r"\1 who", body[: opinion.start()] + " " + body[opinion.end() :], 1)
+    inner = _statement_question(_without_who(rest.strip()))
+    if inner is None:
+        return None
+    return f"{_OPINION_LABEL}{inner[:1].lower()}{inner[1:]}"
+
+
+def _self_report_question(body: str, lowered: str) -> str | None:
+    """A criterion the person reports ("Participants must self-report that they are not
+    currently incarcerated"): what they report is what they are asked."""
+    lead = _SELF_REPORT.match(lowered)
+    if lead is None:
+        return None
+    rest = body[lead.end() :]
+    if rest[:4].lower() == "you ":
+        rest = "participants " + rest[4:]
+    return _statement_question(rest)
+
+
+def _without_who(text: str) -> str:
+    """``text`` without the "who" before a verb in -s ("Man who agrees to ..." becomes "Man
+    agrees to ..."), which the rules ask as a statement ("Do you agree to ...?")."""
+    m = _WHO_VERB.match(text)
+    return text if m is None else text[: m.start(1)] + text[m.end(1) :]
+
+
+def _statement_question(rest: str) -> str | None:
+    """A question for ``rest``, the statement under a label: a text rule when it says one
+    thing, else its statements one by one; None for one with a clause of its own."""
+    rest_lowered = _lowered(rest)
+    if _NEW_CLAUSE.search(rest_lowered):
+        return None
+    inner = None
+    if _one_statement(rest_lowered):
+        inner = _single_question(rest, rest_lowered)
+    if inner is None:
+        inner = _coordinated_question(rest, rest_lowered)
+    if inner is None or not inner.startswith(_COORD_QUESTION_STARTS):
+        return None
+    return inner
+
+
+_COORDINATION = _DATA["coordination"]
+# A joiner before a verb that starts another statement about the same person: "..., and has",
+# " or is", " and who are". Cuts inside brackets are skipped in code. Each branch starts with
+# a literal (a comma, a space), so that the search skips to those characters at once.
+_COORD_CUT = re.compile(
+    r"(?:,\s*(?:(?P<comma>and/or|and|or)\s+)?| (?P<word>and/or|and|or)\s+)(?:who\s+)?"
+    r"(?=(?:" + _alternation(_COORDINATION["verbs"]) + r")\s)"
+)
+_COORD_SUBJECT = re.compile(_expand(r"{subject}\s+(?:(?:who|that)\s+)?"))
+_COORD_OPEN_ENDS = frozenset(_COORDINATION["open_ends"])
+_COORD_FIRST_WORDS = frozenset(_COORDINATION["verbs"] + _COORDINATION["first_words"])
+_COORD_CLOSED_ENDS = frozenset(_COORDINATION["closed_ends"])
+_COORD_QUESTION_STARTS = tuple(_COORDINATION["question_starts"])
+
+
+# Words that, in a statement, speak of someone else ("... as judged by the investigator"), join
+# a clause with a subject of its own ("and the start date is ..."), oblige ("must") or say
+# who is eligible, or start a list: the cut is not between two statements about the person.
+_COORD_OTHER = re.compile(
+    r"\b(?:subjects?|patients?|participants?|investigators?|physicians?|doctors?|you|must"
+    r"|should|shall|women|men|females|males|children|adults|individuals|persons|people|those)\b"
+    r"|\b(?:and|or)\s+(?:the|a|an|this|that|its|your)\s+(?:[\w-]+\s+){0,4}(?:is|are|was|were)\s"
+    r"|\b(?:be|is|are|were|been)\s+(?:not\s+)?(?:eligible|ineligible|excluded|allowed|permitted"
+    r"|included|enrolled)\b|[,;.]\s*\(?\d{1,2}\)\s|:"
+)
+_AND_A = re.compile(r"\band an? ")
+_NEGATED_HAVE = re.compile(r"you (?:had|have) not ")
+_INNER_LIST = re.compile(r",\s*(?:and|or)\s|[.;:]\s")
+_PLURAL_ROLE = re.compile(
+    r"are you (?:the |only |current |active |regular )*\w+(?:ers|ates|ents|ists|ors)\b"
+)
+
+
+def _open_end(part: str) -> bool:
+    """Whether ``part`` ends where its object should follow ("has received", "is taking",
+    "agrees to download"): the object is shared with the next statement, which a question for
+    each part would lose."""
+    words = part.lower().rsplit(None, 2)
+    last = words[-1].strip(",")
+    if len(words) > 1 and words[-2] == "to":
+        return True
+    if last in _COORD_CLOSED_ENDS:
+        return False
+    return last in _COORD_OPEN_ENDS or last in _PARTICIPLES or last.endswith(("ing", "ed"))
+
+
+def _coordinated_question(body: str, lowered: str) -> str | None:
+    """Statements joined by "and" or "or" ("Subject is able to read English and has given
+    consent"), each asked by the rules in turn and joined as the criterion joins them; None
+    unless every statement has a question of its own. The cheap checks of every statement
+    come before the rules ask any, so that most criteria that are no such list cost little."""
+    cuts: list[tuple[int, int]] = []
+    joiner: str | None = None
+    word: str | None = None
+    for m in _COORD_CUT.finditer(lowered):
+        before = lowered[: m.start()]
+        if before.count("(") > before.count(")") or before.count("[") > before.count("]"):
+            continue
+        word = m.group("comma") or m.group("word")
+        if word is not None and joiner is not None and word != joiner:
+            return None  # "and" beside "or": which binds first is unclear
+        joiner = word or joiner
+        cuts.append((m.start(), m.end()))
+    if not cuts or word is None or len(cuts) >= _COORDINATION["most_statements"]:
+        return None  # no cut, no joiner before the last statement, or too many statements
+    if word != "and" and _AND_A.search(lowered):
+        return None  # "has an email or is willing to create one and a phone": "and" binds last
+    subject = _COORD_SUBJECT.match(lowered)
+    prefix = body[: subject.end()] if subject else ""
+    texts, start = [], 0
+    for i, (cut_start, cut_end) in enumerate(cuts + [(len(body), len(body))]):
+        part = body[start:cut_start].rstrip()
+        text = part if i == 0 else _without_who(prefix + part)
+        if not _may_stand_alone(text, part[len(prefix) :] if i == 0 else part, i < len(cuts)):
+            return None
+        texts.append(text)
+        start = cut_end
+    questions = []
+    for text in texts:
+        question = _single_question(text, _lowered(text))
+        if question is None or not question.startswith(_COORD_QUESTION_STARTS):
+            return None
+        if _PLURAL_ROLE.match(question.lower()) or _NEGATED_HAVE.search(question):
+            return None  # "Are you candidates" (one person), "have you had not ..."
+        questions.append(question[:-1])
+    middle = "".join(f", {q[:1].lower()}{q[1:]}" for q in questions[1:-1])
+    said = "and" if word == "and" else "or"
+    last = questions[-1]
+    return f"{questions[0]}{middle}, {said} {last[:1].lower()}{last[1:]}?"
+
+
+def _may_stand_alone(text: str, words: str, more: bool) -> bool:
+    """Whether a statement of a coordinated criterion (``text``, its own ``words`` without the
+    subject) can be asked alone: its object is not shared with the next one (``more``: one
+    follows), it speaks of no one else, and it is one clause."""
+    if more and _open_end(text):
+        return False
+    lowered = _lowered(words)
+    if _COORD_OTHER.search(lowered, lowered.find(" ") + 1 if " " in lowered else len(lowered)):
+        return False
+    # "understand it well, and voluntarily volunteer", a second sentence
+    return _INNER_LIST.search(_BRACKETED.sub("", _lowered(text))) is None
 
 
 def text_question(text: str) -> str:

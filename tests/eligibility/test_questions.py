@@ -494,6 +494,301 @@ ROWS = [
         "Cohort 2: Subjects with unresectable, stage III NSCLC evaluated by MDT.",
         "Cohort 2: Do you have unresectable, stage III NSCLC evaluated by MDT?",
     ),
+    # Statements joined by "and" or "or", each asked in turn.
+    (
+        "Subject has active tuberculosis or has had tuberculosis in the past three (3) years.",
+        "Do you have active tuberculosis, or have you had tuberculosis in the past three (3) "
+        "years?",
+    ),
+    (
+        "Participants who had participated in other clinical trial within 1 month, or have plan "
+        "for participation in other trial during follow up period of this trial",
+        "Have you participated in other clinical trial within 1 month, or do you have plan for "
+        "participation in other trial during follow up period of this trial?",
+    ),
+    (
+        "Subject is capable of reading and understanding English and has provided written "
+        "informed consent to participate.",
+        "Are you capable of reading and understanding English, and are you able to give written "
+        "informed consent to take part?",
+    ),
+    (
+        "The patient has a primary hyperparathyroidism or hyperthyroidism, has chronic renal "
+        "failure or has had previous fragility fractures.",
+        "Do you have a primary hyperparathyroidism or hyperthyroidism, do you have chronic "
+        "renal failure, or have you had previous fragility fractures?",
+    ),
+    (
+        "Agrees to participate in the study and is able to understand and sign the Informed "
+        "Consent",
+        "Do you agree to participate in the study, and are you able to understand and sign the "
+        "Informed Consent?",
+    ),
+    (
+        "Subjects who are pregnant or plan to become pregnant in the next 12 months or who are "
+        "lactating.",
+        "Are you pregnant, do you plan to become pregnant in the next 12 months, or are you "
+        "lactating?",
+    ),
+    # A criterion on one sex, asked under a label.
+    (
+        "Female participant must agree not to breastfeed starting at screening and throughout "
+        "the study period and for 6 months after study intervention administration.",
+        "Women only: Do you agree not to breastfeed starting at screening and throughout the "
+        "study period and for 6 months after study intervention administration?",
+    ),
+    (
+        "Females of childbearing potential must have a negative pregnancy test and use approved "
+        "contraception from screening to 30 days after the last study drug is given",
+        "Women of childbearing potential only: Do you have a negative pregnancy test, and do "
+        "you use approved contraception from screening to 30 days after the last study drug is "
+        "given?",
+    ),
+    (
+        "If female, subjects who are pregnant or are trying to become pregnant during the "
+        "course of the trial (due to risks of additional radiation exposures)",
+        "Women only: Are you pregnant, or are you trying to become pregnant during the course "
+        "of the trial (due to risks of additional radiation exposures)?",
+    ),
+    (
+        "For males, agree to be abstinent from heterosexual intercourse, or agree to use "
+        "acceptable contraception, for the duration of study and 1 week after",
+        "Men only: Do you agree to be abstinent from heterosexual intercourse, or do you agree "
+        "to use acceptable contraception, for the duration of study and 1 week after?",
+    ),
+    (
+        "WOCBP who agrees to follow the contraceptive guidance from the time of informed "
+        "consent through at least 6 months after study intervention administration.",
+        "Women only: Do you agree to follow the contraceptive guidance from the time of "
+        "informed consent through at least 6 months after study intervention administration?",
+    ),
+    (
+        "Women who use anticonception or are in their menopause. If this is not the case, a "
+        "negative pregnancy test is necessary",
+        "Women only: Do you use anticonception, or are you in your menopause?",
+    ),
+    # A criterion the investigator judges, and one the person reports.
+    (
+        "Participants who, in the opinion of the investigator, present a serious risk of suicide.",
+        "In the study doctor's opinion, do you present a serious risk of suicide?",
+    ),
+    (
+        "Participant who, in the investigator's judgment, poses a significant suicide risk. "
+        "Participant's recent history of suicidal behavior and/or suicidal ideation should be "
+        "considered when evaluating for suicide risk.",
+        "In the study doctor's opinion, do you pose a significant suicide risk?",
+    ),
+    (
+        "In the opinion of the investigator, life expectancy < one (1) year",
+        "In the study doctor's opinion, is your life expectancy < one (1) year?",
+    ),
+    (
+        "Participants must self-report smoking at least 1 cigarette per day in the 30 days "
+        "prior to screening",
+        "Do you smoke at least 1 cigarette per day in the 30 days prior to screening?",
+    ),
+    (
+        "Participants must self-report that they are comfortable reading, writing, and speaking "
+        "English",
+        "Are you comfortable reading, writing, and speaking English?",
+    ),
+    (
+        "Self-report having repetitive nightmares contributing to disrupted sleep",
+        "Do you have repetitive nightmares contributing to disrupted sleep?",
+    ),
+    # More text rules.
+    ("Acceptance to participate in the study.", "Do you agree to take part in this study?"),
+    (
+        "Disease progression after prior immunization (PD-1/L1 antibody)or combined with "
+        "platinum-based chemotherapy;",
+        "Has your disease progressed after prior immunization (PD-1/L1 antibody)or combined "
+        "with platinum-based chemotherapy?",
+    ),
+    (
+        "Diagnosis or suspicion of dementia",
+        "Do you have, or are you suspected of having, dementia?",
+    ),
+    (
+        "Suspected or known allergies or intolerance to the implant materials.",
+        "Do you have, or are you suspected of having, allergies or intolerance to the implant "
+        "materials?",
+    ),
+    (
+        "With uncontrolled ascites or pleural effusion;",
+        "Do you have uncontrolled ascites or pleural effusion?",
+    ),
+    (
+        "Inability or unwillingness to take folic acid or vitamin B12 supplementation",
+        "Are you unable or unwilling to take folic acid or vitamin B12 supplementation?",
+    ),
+    (
+        "Not a woman of childbearing potential (WOCBP).",
+        "Can you confirm you are not a woman of childbearing potential (WOCBP)?",
+    ),
+    (
+        "Not being fluent in English (due to instructions provided in English)",
+        "Can you confirm you are not fluent in English (due to instructions provided in English)?",
+    ),
+    (
+        "not having diseases affecting cognitive functions or thermoregulation due to systemic "
+        "effects,",
+        "Can you confirm you do not have diseases affecting cognitive functions or "
+        "thermoregulation due to systemic effects?",
+    ),
+    (
+        "Not undergone previous spinal surgery at the affected disc level(s).",
+        "Can you confirm you have not undergone previous spinal surgery at the affected disc "
+        "level(s)?",
+    ),
+    ("Eligible for buprenorphine treatment", "Are you eligible for buprenorphine treatment?"),
+    (
+        "In contact with secondary care mental health services",
+        "Are you in contact with secondary care mental health services?",
+    ),
+    (
+        "Histological or cytologically confirmed NSCLC.",
+        "Do you have histological or cytologically confirmed NSCLC?",
+    ),
+    (
+        "Meet criteria for ICD-10 psychosis diagnoses (F20-29, F30-39)",
+        "Do you meet criteria for ICD-10 psychosis diagnoses (F20-29, F30-39)?",
+    ),
+    (
+        "Interest in using a digital therapeutic for Opioid-use Disorder",
+        "Are you interested in using a digital therapeutic for Opioid-use Disorder?",
+    ),
+    (
+        "Intention to remain in the same general geographic region for the duration of study "
+        "participation.",
+        "Do you intend to remain in the same general geographic region for the duration of "
+        "study participation?",
+    ),
+    (
+        "Sufficient understanding of spoken and written Dutch language",
+        "Do you understand spoken and written Dutch?",
+    ),
+    (
+        "Participant owns or has access to devices appropriate for participation in the study "
+        "including compatible Apple Watch and Apple iPhone.",
+        "Do you own or have access to devices appropriate for participation in the study "
+        "including compatible Apple Watch and Apple iPhone?",
+    ),
+    ("Difficulty lying flat", "Do you have difficulty lying flat?"),
+    (
+        "Acting out of dreams prior to PTSD trauma",
+        "Did you act out your dreams prior to PTSD trauma?",
+    ),
+    (
+        "Participants who did not consent to the questionnaire",
+        "Can you confirm you did not consent to the questionnaire?",
+    ),
+    (
+        "Pregnant or breastfeeding women, or those planning to become pregnant during the study.",
+        "Are you pregnant or breastfeeding, or planning to become pregnant during the study?",
+    ),
+    (
+        "Pregnant women or individuals planning pregnancy during the clinical trial period",
+        "Are you pregnant or planning to become pregnant during the clinical trial period?",
+    ),
+    (
+        "Failure of supervised therapy and education",
+        "Have you tried supervised therapy and education without success?",
+    ),
+    (
+        "Failure to improve with non-operative care (Conservative treatment failure)",
+        "Have you failed to improve with non-operative care (Conservative treatment failure)?",
+    ),
+    (
+        "Concurrently participating in another active clinical study",
+        "Are you currently participating in another active clinical study?",
+    ),
+    ("Life expectancy≥3 months", "Is your life expectancy ≥3 months?"),
+    ("Anticipated to live for more than 3 months.", "Is your life expectancy more than 3 months?"),
+    (
+        "History or presence at baseline of pulmonary interstitial disease, drug-related "
+        "pneumonitis, or radiation pneumonitis",
+        "Do you have, or have you ever had, pulmonary interstitial disease, drug-related "
+        "pneumonitis, or radiation pneumonitis?",
+    ),
+    (
+        "possessing a smartphone with internet connection",
+        "Do you own a smartphone with internet connection?",
+    ),
+    ("Medically stable", "Are you medically stable?"),
+    (
+        "Competent to understand the study protocol and provide voluntary informed consent.",
+        "Are you competent to understand the study protocol and provide voluntary informed "
+        "consent?",
+    ),
+    ("U.S. resident", "Are you a U.S. resident?"),
+    ("Fluent and literate in English", "Are you fluent and literate in English?"),
+    (
+        "Ability and will to participate in study for 4 years.",
+        "Are you willing and able to participate in study for 4 years?",
+    ),
+    ("active participation in competitive sports;", "Are you taking part in competitive sports?"),
+    (
+        "The presence of measurable disease as defined by Response Evaluation Criteria in Solid "
+        "Tumors (RECIST) 1.1 criteria (28).",
+        "Do you have measurable disease as defined by Response Evaluation Criteria in Solid "
+        "Tumors (RECIST) 1.1 criteria (28)?",
+    ),
+    (
+        "Provision of fully informed consent prior to any study specific procedures.",
+        "Are you able to give written informed consent to take part?",
+    ),
+    (
+        "Patients who had undergone surgery on the relevant lumbar vertebra",
+        "Have you undergone surgery on the relevant lumbar vertebra?",
+    ),
+    (
+        "Patients who have previously received a SHP-2 inhibitor.",
+        "Have you previously received a SHP-2 inhibitor?",
+    ),
+    (
+        "Patients who do not benefit from conservative treatment",
+        "Can you confirm you do not benefit from conservative treatment?",
+    ),
+    (
+        "Has not undergone a hysterectomy or bilateral oophorectomy; or",
+        "Can you confirm you have not undergone a hysterectomy or bilateral oophorectomy?",
+    ),
+    # Noun phrases with more head words.
+    ("Idiopathic PAH", "Do you have idiopathic PAH?"),
+    (
+        "human immunodeficiency virus (HIV)-associated PAH",
+        "Do you have human immunodeficiency virus (HIV)-associated PAH?",
+    ),
+    ("Stage IV NSCLC;", "Do you have stage IV NSCLC?"),
+    (
+        "Myelodysplastic syndrome/acute myeloid leukaemia or features suggestive of MDS/AML on "
+        "peripheral blood smear.",
+        "Do you have myelodysplastic syndrome/acute myeloid leukaemia or features suggestive of "
+        "MDS/AML on peripheral blood smear?",
+    ),
+    ("Calcified disc fragment", "Do you have a calcified disc fragment?"),
+    (
+        "Circadian rhythm disruption on a regular basis (shift-work)",
+        "Do you have circadian rhythm disruption on a regular basis (shift-work)?",
+    ),
+    (
+        "Wireless Internet and two power outlets where they sleep",
+        "Do you have Wireless Internet and two power outlets where you sleep?",
+    ),
+    (
+        "A clinical relapse within the last 30 days.",
+        "Have you had a clinical relapse within the last 30 days?",
+    ),
+    (
+        "Narcotic analgesics within 24 hours prior to enrollment.",
+        "Have you had narcotic analgesics within 24 hours prior to enrollment?",
+    ),
+    (
+        "Yellow fever vaccination within the 30 days previous to study entry.",
+        "Have you had yellow fever vaccination within the 30 days previous to study entry?",
+    ),
+    ("Axial back pain only.", "Do you have axial back pain only?"),
+    ("Type I or type II diabetes mellitus", "Do you have type I or type II diabetes mellitus?"),
 ]
 
 # Criteria no rule can ask faithfully: they keep the generic question.
@@ -505,14 +800,11 @@ GENERIC = [
     "Patients are excluded if they have symptomatic brain metastases or leptomeningeal metastases.",
     "Scheduled admission",
     "Active labor.",
-    "Subject has active tuberculosis or has had tuberculosis in the past three (3) years.",
     "Failure to understand informed consent or inability or unwillingness to adhere to the "
     "study follow-up visit schedule or other protocol requirements",
     "positive centralization phenomenon",
     "Not known to be HIV positive.",
     "Rheumatoid arthritis, Parkinson's disease or currently on dialysis",
-    "Participants who had participated in other clinical trial within 1 month, or have plan for "
-    "participation in other trial during follow up period of this trial",
     "20 Positive for urine drug screening;",
     "positive Lasegue and/or Bragard tests",
     "Women with hemoglobin less than 11gm/dl at screening evaluation.",
@@ -523,6 +815,44 @@ GENERIC = [
     "intervention -",
     "Other significant medical or neurological conditions may disqualify the patient from "
     "participation in this study, particularly those which would create an unacceptable risk",
+    # no joiner before the last statement
+    "Participant is unable to complete training, has cognitive deficits, major psychiatric "
+    "conditions, psycho-social conditions; lack of access to reliable internet and accessible "
+    "device; other social conditions that would interfere with participation",
+    # an object shared by two statements
+    "Patients who are currently taking or have taken MRAs containing finerenone in the past 4 "
+    "weeks prior to obtaining consent",
+    # "and a" after "or": which binds first is unclear
+    "Participant has an email account or is willing to create one and a smartphone able to "
+    "download the necessary applications",
+    # a statement about someone else
+    "Patients who are intolerant to chemotherapy or EGFR-TKI and have no other effective "
+    "treatment can also be admitted to the dose expansion group after judgment by the "
+    "investigator.",
+    # a plural noun that does not fit one person
+    "Subjects who are candidates and have already elected to undergo contiguous two or "
+    "three-level ACDF surgery between C2-C7 of the cervical spine",
+    # "them" is the parents, not the reader
+    "The patient has lived with their parents at the time of participating in this study and is "
+    "expected to live with them during the investigation period.",
+    # a second verb the rules cannot ask
+    "Female patients of childbearing age must have a negative pregnancy test and be able to "
+    "take effective contraceptive measures with no plans for pregnancy within six months of the "
+    "study;",
+    # a clause with a subject of its own
+    "Women must not be pregnant or lactating, They may be post-menopausal, surgically "
+    "sterilized or using an appropriate method of contraception.",
+    # "can and will": a modal without its verb
+    "Participants who, in the opinion of the investigator, can and will comply with the "
+    "requirements of the protocol",
+    "Participants must self-report that they understand and agree to the conditions of "
+    "compensation",
+    # a treatment without a time window: done or planned?
+    "Revision surgery",
+    # a noun phrase before the statements
+    "Active smoker or is unable to abstain from tobacco use for 2 weeks prior to study injection",
+    "Failure to adhere with or inability to complete eDiary inputs and onboarding activities "
+    "during the run-in period.",
 ]
 
 

@@ -214,6 +214,33 @@ def test_question_word_lists_are_lower_case_and_distinct():
     assert {"label", "rest"} <= set(re.compile(QUESTIONS["scope_label"]).groupindex)
 
 
+def _expanded(pattern):
+    for name, text in QUESTIONS["macros"].items():
+        pattern = pattern.replace("{" + name + "}", text)
+    return pattern
+
+
+def test_coordination_and_label_data_are_well_formed():
+    """The lists that cut coordinated statements and the patterns of the labelled questions."""
+    coordination = QUESTIONS["coordination"]
+    lists = [QUESTIONS["adverbs"]]
+    lists += [coordination[key] for key in ("verbs", "open_ends", "closed_ends", "first_words")]
+    for words in lists:
+        assert words == [w.lower() for w in words]
+        assert len(words) == len(set(words))
+    assert all(start.endswith(" ") for start in coordination["question_starts"])
+    group = QUESTIONS["group_label"]
+    for key in ("scope", "subject"):
+        groups = set(re.compile(_expanded(group[key])).groupindex)
+        assert {"female", "male", "potential", "rest"} <= groups
+    assert group["first_words"] == [w.lower() for w in group["first_words"]]
+    assert set(group["labels"]) == {"female", "male"}
+    opinion = QUESTIONS["opinion_label"]
+    re.compile(opinion["pattern"])
+    assert opinion["label"].endswith(", ") and opinion["reach"] > 0
+    re.compile(_expanded(QUESTIONS["self_report"]))
+
+
 _COMPARATOR_PHRASES = [
     "age ≥ 18 years",
     "Greater than or equal to 2 lines",
