@@ -470,18 +470,21 @@ def _participle_first(rest: str) -> bool:
 
 
 def _have(rest: str) -> str:
-    """ "have X" as a question: "Have you received ..." but "Do you have diabetes"; "have not
-    received ..." is asked as "Can you confirm you have not received ...?"."""
-    if rest[:4].lower() == "not " and _participle_first(rest[4:]):
-        return f"Can you confirm you have {rest}"
-    return f"Have you {rest}" if _participle_first(rest) else f"Do you have {rest}"
+    """ "have X" as a question: "Have you received ..." but "Do you have diabetes"."""
+    return _perfect_or(rest, "Do you have")
 
 
 def _had(rest: str) -> str:
     """ "had X" as a question: "Have you undergone ..." but "Have you had a stroke"."""
+    return _perfect_or(rest, "Have you had")
+
+
+def _perfect_or(rest: str, otherwise: str) -> str:
+    """``rest`` after "have"/"had": "Have you received ..." when it starts with a participle,
+    "Can you confirm you have not received ...?" for its negation, else ``otherwise``."""
     if rest[:4].lower() == "not " and _participle_first(rest[4:]):
         return f"Can you confirm you have {rest}"
-    return f"Have you {rest}" if _participle_first(rest) else f"Have you had {rest}"
+    return f"Have you {rest}" if _participle_first(rest) else f"{otherwise} {rest}"
 
 
 _LOWER_WORDS = ("A ", "An ", "Any ", "The ")
