@@ -50,3 +50,18 @@ class TrialVector(models.Model):
 
     def __str__(self) -> str:
         return f"{self.trial_id}: {self.text_hash[:12]}"
+
+
+class SavedProfile(models.Model):
+    """The "Find trials for me" answers as the person typed them, so the form comes back filled.
+
+    Keyed by ``owner_key`` like the pre-screener's answers ("session:<token>" for a visitor,
+    "user:<id>" for an account), so a visitor's answers move to their account on sign-in.
+    """
+
+    owner_key = models.CharField(max_length=80, unique=True)
+    answers = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.owner_key

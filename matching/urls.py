@@ -7,4 +7,5 @@ from matching import views
 app_name = "matching"
 urlpatterns = [
     path("", views.find, name="find"),
+    path("forget/", views.forget, name="forget"),
 ]

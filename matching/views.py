@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_http_methods
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
 
 from matching.forms import MatchForm
+from matching.saved import forget_answers, save_answers, saved_answers
 from matching.services import MatchError, match_patient, remember_facts
-from prescreen.answers import ensure_owner_key
+from prescreen.answers import ensure_owner_key, owner_key
 
 VERDICT_LABELS = {
     "likely_eligible": "Likely eligible",
@@ -20,10 +21,13 @@ SHOWN = 20
 
 @require_http_methods(["GET", "POST"])
 def find(request: HttpRequest) -> HttpResponse:
-    """GET: the empty form. POST: validate, match, remember the answers for the
-    pre-screeners of the trials shown, and show the results under the form."""
+    """GET: the form, filled with the answers kept for this person. POST: validate, match,
+    keep the answers (for the form and the pre-screeners of the trials shown), and show the
+    results under the form."""
     if request.method != "POST":
-        return render(request, "matching/find.html", {"form": MatchForm()})
+        saved = saved_answers(owner_key(request))
+        context = {"form": MatchForm(initial=saved), "saved": saved is not None}
+        return render(request, "matching/find.html", context)
     form = MatchForm(request.POST)
     context: dict = {"form": form}
     if form.is_valid():
@@ -33,7 +37,10 @@ def find(request: HttpRequest) -> HttpResponse:
         except MatchError as exc:
             form.add_error(None, exc.reason)
         else:
-            remember_facts(ensure_owner_key(request), profile)
+            owner = ensure_owner_key(request)
+            remember_facts(owner, profile)
+            save_answers(owner, request.POST)
+            context["saved"] = True
             context["outcome"] = outcome
             context["results"] = [
                 {
@@ -47,3 +54,10 @@ def find(request: HttpRequest) -> HttpResponse:
         context["errors"] = form.error_list()
     status = 200 if not form.errors else 400
     return render(request, "matching/find.html", context, status=status)
+
+
+@require_POST
+def forget(request: HttpRequest) -> HttpResponse:
+    """Drop the answers kept for the form; the pre-screeners keep theirs."""
+    forget_answers(owner_key(request))
+    return redirect("matching:find")

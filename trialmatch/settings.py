@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "prescreen",
     "matching",
     "api",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -100,6 +101,16 @@ if test_name := os.environ.get("TRIALMATCH_TEST_DB_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": test_name}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "matching:find"
+LOGOUT_REDIRECT_URL = "trials:search"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
