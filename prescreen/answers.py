@@ -1,7 +1,7 @@
 """Where answers live: per-trial answer sets and shared profile facts, keyed by owner.
 
 A visitor's owner key is "session:<token>", the token a random value kept in their session
-(not the session key, which Django rotates on sign-in). Once sign-in exists the key is
+(not the session key, which Django rotates on sign-in). A signed-in person's key is
 "user:<id>", and ``move_owner`` hands a visitor's answers to the account on sign-in
 (connected to ``user_logged_in`` in ``PrescreenConfig.ready``).
 

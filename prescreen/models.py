@@ -1,7 +1,7 @@
 """Stored pre-screening answers.
 
-Everything is keyed by ``owner_key`` ("session:<token>" for visitors, "user:<id>" once
-sign-in exists) rather than a foreign key, so a visitor's answers move to their account by
+Everything is keyed by ``owner_key`` ("session:<token>" for visitors, "user:<id>" for
+signed-in people) rather than a foreign key, so a visitor's answers move to their account by
 rewriting one column (see ``prescreen.answers.move_owner``).
 """
 
