@@ -191,6 +191,14 @@ JUDGE_FEATURES = ("log_screening",)
 # to -0.03); counts of inclusions, exclusions, met criteria or the share of inclusions met as
 # extra features (cross-validated AUROC 0.69-0.72). What the score ranks on is mostly how many
 # inclusions stay undecided: most excluded pairs need a diagnosis the note never states.
+# Sentence matches (MiniLM cosine between each criterion and the note's sentences, negated ones
+# left out), with the screening score at 0.697 measured the same way: the best exclusion match
+# 0.713 and the mean best inclusion match 0.715, both 0.730 (+0.034, spread 0.026 over
+# shuffles); not kept, since the fit weighs the exclusion match as evidence FOR eligibility:
+# the exclusions a note resembles name the trial's own condition (uterus, creatinine, dementia),
+# so it measures topic like the semantic feature. Its part beyond the note-trial cosine (0.652)
+# or an exclusion matching a sentence better than any inclusion does (0.673) took the judge
+# down; the number of exclusions matched above 0.4-0.7 gave 0.67-0.72.
 JUDGE_CANDIDATES = {
     "screening": JUDGE_FEATURES,
     "screening + semantic": ("log_screening", "semantic"),
