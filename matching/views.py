@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from matching.forms import MatchForm
-from matching.saved import forget_answers, save_answers, saved_answers
+from matching.saved import forget_answers, save_answers, starting_answers
 from matching.services import MatchError, match_patient, remember_facts
 from prescreen.answers import ensure_owner_key, owner_key
 
@@ -21,12 +21,13 @@ SHOWN = 20
 
 @require_http_methods(["GET", "POST"])
 def find(request: HttpRequest) -> HttpResponse:
-    """GET: the form, filled with the answers kept for this person. POST: validate, match,
+    """GET: the form, filled with the answers kept for this person and what their
+    pre-screening answers settled. POST: validate, match,
     keep the answers (for the form and the pre-screeners of the trials shown), and show the
     results under the form."""
     if request.method != "POST":
-        saved = saved_answers(owner_key(request))
-        context = {"form": MatchForm(initial=saved), "saved": saved is not None}
+        answers, saved, from_facts = starting_answers(owner_key(request))
+        context = {"form": MatchForm(initial=answers), "saved": saved, "from_facts": from_facts}
         return render(request, "matching/find.html", context)
     form = MatchForm(request.POST)
     context: dict = {"form": form}
@@ -58,6 +59,7 @@ def find(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def forget(request: HttpRequest) -> HttpResponse:
-    """Drop the answers kept for the form; the pre-screeners keep theirs."""
+    """Drop the answers kept for the form and the facts they share with the pre-screeners;
+    each trial's own answers stay."""
     forget_answers(owner_key(request))
     return redirect("matching:find")

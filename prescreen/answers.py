@@ -152,6 +152,19 @@ def clear_answers(owner: str | None, nct_id: str, parsed: ParsedCriteria) -> Non
             profile.save()
 
 
+def known_facts(owner: str | None) -> dict[str, Any]:
+    """``owner``'s shared facts: what their pre-screening (or the match form) established."""
+    if owner is None:
+        return {}
+    stored = ProfileFacts.objects.filter(owner_key=owner).first()
+    return dict(stored.facts) if stored else {}
+
+
+def forget_facts(owner: str) -> None:
+    """Drop ``owner``'s shared facts; each trial's own answers stay."""
+    ProfileFacts.objects.filter(owner_key=owner).delete()
+
+
 def record_facts(owner: str, known: dict[str, Any]) -> dict[str, Any]:
     """Merge facts learnt outside a trial page (the match form) into ``owner``'s shared facts.
 

@@ -11,8 +11,12 @@ from django.utils import timezone
 
 from accounts.services import do_sign_up
 from matching.models import SavedProfile
-from matching.saved import FIELDS, move_answers
+from matching.saved import FIELDS, answers_from_facts, move_answers
+from prescreen.models import AnswerSet, ProfileFacts
+from tests.importing.helpers import item, make_record
 from tests.matching.test_match_service import import_seed
+from trials.models import ImportRun
+from trials.services.importing import import_items
 
 pytestmark = pytest.mark.django_db
 
@@ -215,3 +219,79 @@ def test_staff_see_saved_answers_but_cannot_edit_them(alice):
     assert "Second relapse" in page
     assert 'name="answers"' not in page
     assert staff.get("/admin/matching/savedprofile/add/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("facts", "answers"),
+    [
+        ({}, {}),
+        # the match form's own facts: a whole-number age is [age, age + 1)
+        ({"age": {"lo": 34, "lo_incl": True, "hi": 35, "hi_incl": False}}, {"age": "34"}),
+        ({"age": {"lo": 34, "lo_incl": True, "hi": 34, "hi_incl": True}}, {"age": "34"}),
+        # "Aged 18 years or older: yes" settles a range, not an age
+        ({"age": {"lo": 18, "lo_incl": True, "hi": None, "hi_incl": False}}, {}),
+        ({"age": {"lo": 34.5, "lo_incl": True, "hi": 34.5, "hi_incl": True}}, {}),
+        ({"sex": {"is": "female"}}, {"sex": "female"}),
+        ({"sex": {"is_not": ["female"]}}, {}),
+        ({"ecog": {"lo": 0.0, "lo_incl": True, "hi": 0.0, "hi_incl": True}}, {"activity": "0"}),
+        ({"ecog": {"lo": None, "lo_incl": False, "hi": 2, "hi_incl": True}}, {}),
+        ({"ecog": {"lo": 5, "lo_incl": True, "hi": 5, "hi_incl": True}}, {}),
+        ({"karnofsky": {"lo": 80, "lo_incl": True, "hi": 80, "hi_incl": True}}, {}),
+        ({"pregnancy": False, "breastfeeding": True}, {"pregnant": "no", "breastfeeding": "yes"}),
+        ({"pregnancy": "no", "age": "34"}, {}),
+    ],
+)
+def test_the_form_takes_only_what_the_facts_settle(facts, answers):
+    assert answers_from_facts(facts) == answers
+
+
+FACTS_TRIAL = "NCT09300001"
+FACTS_NOTE = "From your pre-screening answers on trial pages we filled in"
+
+
+def prescreen(client: Client, answers: dict[str, str]) -> None:
+    response = client.post(f"/trials/{FACTS_TRIAL}/prescreen/answer/", answers)
+    assert response.status_code == 302
+
+
+@pytest.fixture
+def facts_trial() -> None:
+    criteria = (
+        "Inclusion Criteria:\n* Women only\n* ECOG performance status 0\n\n"
+        "Exclusion Criteria:\n* Pregnant\n* Breastfeeding"
+    )
+    records = [item(make_record(FACTS_TRIAL, criteria=criteria), line=1)]
+    import_items(records, run=ImportRun.objects.create())
+
+
+def test_pre_screening_answers_fill_the_form(client, facts_trial):
+    prescreen(client, {"inc-1": "yes", "inc-2": "yes", "exc-1": "no", "exc-2": "not_sure"})
+    assert shown(client) == {**EMPTY, "sex": "female", "activity": "0", "pregnant": "no"}
+    page = client.get("/match/").content.decode()
+    assert f"{FACTS_NOTE}: sex, how active you are, pregnancy." in page
+    assert NOTE not in page
+
+
+def test_saved_answers_win_over_pre_screening_facts(client, facts_trial):
+    match(client, {**ANSWERS, "sex": "male", "pregnant": ""})
+    prescreen(client, {"exc-1": "no"})
+    assert shown(client) == {**ANSWERS, "sex": "male", "pregnant": "no"}
+    assert f"{FACTS_NOTE}: pregnancy." in client.get("/match/").content.decode()
+
+
+def test_alice_pre_screening_facts_stay_hers(alice, bob, facts_trial):
+    prescreen(signed_in("alice@example.com"), {"inc-1": "yes"})
+    assert shown(signed_in("alice@example.com"))["sex"] == "female"
+    bob_client = signed_in("bob@example.com")
+    assert shown(bob_client) == EMPTY
+    assert FACTS_NOTE not in bob_client.get("/match/").content.decode()
+    assert shown(Client()) == EMPTY
+
+
+def test_forget_drops_the_shared_facts_and_keeps_each_trial_answers(client, facts_trial):
+    prescreen(client, {"inc-1": "yes", "exc-1": "no"})
+    client.post("/match/forget/")
+    assert shown(client) == EMPTY
+    assert FACTS_NOTE not in client.get("/match/").content.decode()
+    assert not ProfileFacts.objects.exists()
+    assert AnswerSet.objects.get().answers == {"inc-1": "yes", "exc-1": "no"}
