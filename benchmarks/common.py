@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import pwd
 import shutil
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -140,3 +142,60 @@ def run_child(args: list[str], env: dict[str, str], scratch: Path) -> ChildRun:
         stdout=done.stdout,
         stderr=done.stderr,
     )
+
+
+class ServerCpu:
+    """CPU time spent by a local server's processes (those of an operating-system user, e.g.
+    ``postgres``) while the block runs, read from /proc every ``interval`` seconds.
+
+    The import's own CPU time leaves out what it asks of PostgreSQL, most of the work. A
+    process that ends between two readings loses at most its last interval. ``seconds`` is
+    None where the user or /proc is missing (a remote server, another system).
+    """
+
+    def __init__(self, user: str = "postgres", interval: float = 0.2) -> None:
+        try:
+            self.uid: int | None = pwd.getpwnam(user).pw_uid
+        except KeyError:
+            self.uid = None
+        self.interval = interval
+        self.seconds: float | None = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._start: dict[str, float] = {}
+        self._last: dict[str, float] = {}
+
+    def _read(self) -> dict[str, float]:
+        ticks = os.sysconf("SC_CLK_TCK")
+        found = {}
+        for pid in os.listdir("/proc"):
+            if not pid.isdigit():
+                continue
+            try:
+                if os.stat(f"/proc/{pid}").st_uid != self.uid:
+                    continue
+                with open(f"/proc/{pid}/stat") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+            except OSError:  # ended meanwhile
+                continue
+            found[pid] = (int(fields[11]) + int(fields[12])) / ticks
+        return found
+
+    def _sample(self) -> None:
+        while not self._stop.wait(self.interval):
+            self._last.update(self._read())
+
+    def __enter__(self) -> ServerCpu:
+        if self.uid is not None and Path("/proc").is_dir():
+            self._start = self._read()
+            self._last = dict(self._start)
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if not self._thread.is_alive():
+            return
+        self._stop.set()
+        self._thread.join()
+        self._last.update(self._read())
+        self.seconds = sum(v - self._start.get(pid, 0.0) for pid, v in self._last.items())
