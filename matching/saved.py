@@ -15,7 +15,7 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from matching.models import SavedProfile
-from prescreen.answers import SESSION_TOKEN, forget_facts, known_facts
+from prescreen.answers import forget_facts, handover_keys, known_facts
 
 FIELDS = (
     "condition",
@@ -129,8 +129,5 @@ def move_answers(old: str, new: str) -> None:
 
 def on_sign_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     """``user_logged_in`` receiver: the visitor's saved answers become the account's."""
-    if request is None or not hasattr(request, "session"):
-        return
-    token = request.session.get(SESSION_TOKEN)
-    if isinstance(token, str) and token:
-        move_answers(f"session:{token}", f"user:{user.pk}")
+    if keys := handover_keys(request, user):
+        move_answers(*keys)

@@ -214,10 +214,18 @@ def move_owner(old: str, new: str) -> None:
                 source.delete()
 
 
-def on_sign_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
-    """``user_logged_in`` receiver: the visitor's answers become the account's."""
+def handover_keys(request: HttpRequest | None, user: Any) -> tuple[str, str] | None:
+    """On sign-in: the visitor's owner key and the account's, for everything kept by owner
+    to move; None for a visitor who never had one."""
     if request is None or not hasattr(request, "session"):
-        return
+        return None
     token = request.session.get(SESSION_TOKEN)
     if isinstance(token, str) and token:
-        move_owner(f"session:{token}", f"user:{user.pk}")
+        return f"session:{token}", f"user:{user.pk}"
+    return None
+
+
+def on_sign_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    """``user_logged_in`` receiver: the visitor's answers become the account's."""
+    if keys := handover_keys(request, user):
+        move_owner(*keys)
