@@ -133,6 +133,8 @@ def run_child(args: list[str], env: dict[str, str], scratch: Path) -> ChildRun:
         text=True,
         check=False,
     )
+    if not report.exists():  # the wrapper itself failed: say why
+        raise RuntimeError(f"could not run {args[:2]}:\n{done.stderr[-2000:]}")
     usage = json.loads(report.read_text())
     return ChildRun(
         returncode=usage["code"],

@@ -19,6 +19,15 @@ def _env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _env_int(name: str, default: int, low: int, high: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or not low <= int(value) <= high:
+        raise ImproperlyConfigured(f"{name} must be a whole number from {low} to {high}")
+    return int(value)
+
+
 def _secret_key() -> str:
     """Use TRIALMATCH_SECRET_KEY, else a random key kept in the data directory."""
     if key := os.environ.get("TRIALMATCH_SECRET_KEY"):
@@ -128,6 +137,9 @@ WHITENOISE_USE_FINDERS = True
 
 # ClinicalTrials.gov API v2; tests point it at a local fake server.
 CTGOV_API_URL = os.environ.get("CTGOV_API_URL", "https://clinicaltrials.gov/api/v2")
+
+# Connections that write an import's chunks at once on PostgreSQL (SQLite takes one writer).
+IMPORT_WRITERS = _env_int("TRIALMATCH_IMPORT_WRITERS", 2, 1, 16)
 
 # Background work (similar-trial lists after an import or sync) is queued in the database and
 # run by `trialmatch worker`; TRIALMATCH_TASKS_BACKEND=immediate runs it inside the command

@@ -18,9 +18,12 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from typing import Any, TypeVar
 
 import orjson
+from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Model
 from django.db.models.fields.json import KeyTextTransform
@@ -66,18 +69,23 @@ def import_items(
     if read_ahead:
         chunks = _in_background(chunks)
     deferral = indexes.Deferral(run)
+
+    def written(counts: _Counts) -> None:
+        for key, value in counts.items():
+            setattr(run, key, getattr(run, key) + value)
+        run.save(update_fields=list(_COUNT_FIELDS))
+        if progress is not None:
+            progress(run)
+
     with _import_session():
         indexes.build_deferred()  # those an import that was killed left unbuilt
         try:
-            for chunk, failures in chunks:
-                if failures:
-                    _record_failures(run, failures)
-                if chunk:
-                    _write_chunk(run, chunk)
-                run.save(update_fields=["imported", "updated", "unchanged", "failed"])
-                if progress is not None:
-                    progress(run)
-                deferral.after_chunk()
+            if (writers := _parallel_writers()) > 1:
+                _write_in_parallel(chunks, run.pk, writers, deferral, written)
+            else:
+                for chunk, failures in chunks:
+                    written(_write_all(run.pk, chunk, failures))
+                    deferral.after_chunk()
         except BaseException:
             with suppress(DatabaseError):  # the error that stopped the import comes first
                 indexes.build_deferred()
@@ -88,6 +96,109 @@ def import_items(
     run.finished_at = timezone.now()
     run.save()
     return run
+
+
+_COUNT_FIELDS = ("imported", "updated", "unchanged", "failed")
+_Counts = dict[str, int]
+_Chunk = tuple[list["_Pending"], list[tuple[ReadItem, str, str]]]
+
+
+def _parallel_writers() -> int:
+    """How many connections write at once: ``IMPORT_WRITERS`` on PostgreSQL outside a
+    transaction (a caller's, or a test's, which other connections could not see into), else
+    one. The server spends more CPU on a chunk (full-text vectors above all) than the
+    importer, and one connection is served by one server process: a second connection puts
+    the server's work on another core."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return 1
+    return settings.IMPORT_WRITERS
+
+
+def _write_in_parallel(
+    chunks: Iterator[_Chunk],
+    run_id: int,
+    count: int,
+    deferral: indexes.Deferral,
+    written: Callable[[_Counts], None],
+) -> None:
+    """Hand chunks to ``count`` writer threads, each with its own connection.
+
+    A chunk that shares a trial with one being written waits for it, so that of two copies
+    of a trial the later one in the input is still written last. Before indexes are dropped,
+    every chunk under way is finished, so the drop never waits on a writer. When anything
+    fails, no further chunk is started, and those already written still count.
+    """
+    jobs: queue.Queue[_Chunk | None] = queue.Queue()
+    results: queue.Queue[tuple[set[str], _Counts | BaseException]] = queue.Queue()
+    stopping = threading.Event()
+
+    def write() -> None:
+        try:
+            with _session_settings():
+                while (job := jobs.get()) is not None:
+                    ids = {p.nct_id for p in job[0]}
+                    if stopping.is_set():
+                        continue
+                    try:
+                        results.put((ids, _write_all(run_id, *job)))
+                    except BaseException as exc:  # raised again by the importing thread
+                        results.put((ids, exc))
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=write, name=f"import-writer-{n}", daemon=True) for n in range(count)
+    ]
+    for thread in threads:
+        thread.start()
+    under_way: list[set[str]] = []
+
+    def collect() -> None:
+        ids, outcome = results.get()
+        under_way.remove(ids)
+        if isinstance(outcome, BaseException):
+            raise outcome
+        written(outcome)
+
+    try:
+        for chunk, failures in chunks:
+            ids = {p.nct_id for p in chunk}
+            while len(under_way) >= count or any(ids & other for other in under_way):
+                collect()
+            under_way.append(ids)
+            jobs.put((chunk, failures))
+            if deferral.due():
+                while under_way:
+                    collect()
+                deferral.after_chunk()
+        while under_way:
+            collect()
+    except BaseException:
+        stopping.set()
+        raise
+    finally:
+        for _ in threads:
+            jobs.put(None)
+        for thread in threads:
+            thread.join()
+        with suppress(DatabaseError):  # the error that stopped the import comes first
+            while not results.empty():
+                _, outcome = results.get()
+                if not isinstance(outcome, BaseException):
+                    written(outcome)
+
+
+def _write_all(
+    run_id: int, chunk: list[_Pending], failures: list[tuple[ReadItem, str, str]]
+) -> _Counts:
+    """Record a chunk's read failures and write its records: what each came to."""
+    counts = {key: 0 for key in _COUNT_FIELDS}
+    if failures:
+        counts["failed"] += _record_failures(run_id, failures)
+    if chunk:
+        for key, value in _write_chunk(run_id, chunk).items():
+            counts[key] += value
+    return counts
 
 
 # PostgreSQL settings for the import's session. Not waiting for the write-ahead log to reach
@@ -140,8 +251,20 @@ def tidy_search_tables() -> None:
 
 @contextmanager
 def _import_session() -> Iterator[None]:
-    """Settings that speed up a long import, put back afterwards as the connection may serve
-    other work. Inside a transaction (a caller's, or a test's) nothing is changed."""
+    """Settings that speed up a long import, and on PostgreSQL the full-text index's pending
+    entries merged at the end."""
+    with _session_settings():
+        yield
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [_PG_SEARCH_INDEX])
+
+
+@contextmanager
+def _session_settings() -> Iterator[None]:
+    """This connection's settings for a long import, put back afterwards as it may serve
+    other work. Inside a transaction (a caller's, or a test's) nothing is changed on
+    PostgreSQL."""
     if connection.vendor == "sqlite":
         with _sqlite_settings(_SQLITE_IMPORT_SETTINGS):
             yield
@@ -161,8 +284,6 @@ def _import_session() -> Iterator[None]:
             previous.append((name, old))
     try:
         yield
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [_PG_SEARCH_INDEX])
     finally:
         with connection.cursor() as cursor:
             for name, old in previous:
@@ -199,11 +320,11 @@ def _in_background(source: Iterator[_T]) -> Iterator[_T]:
     Reading and parsing take as much CPU as writing, and a thread would share the interpreter
     lock with the writer; a forked process runs on the other core. Values come back pickled
     through a pipe, so they must be plain data. Where processes cannot be forked, a thread
-    does the reading.
+    does the reading. The process starts at once, before any writer thread: a process forked
+    while other threads run may inherit a lock one of them held.
     """
     if "fork" not in multiprocessing.get_all_start_methods():
-        yield from _in_thread(source)
-        return
+        return _in_thread(source)
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
 
@@ -224,6 +345,11 @@ def _in_background(source: Iterator[_T]) -> Iterator[_T]:
     process = context.Process(target=produce, name="import-reader", daemon=True)
     process.start()
     sender.close()
+    return _received(process, receiver)
+
+
+def _received(process: BaseProcess, receiver: Connection) -> Iterator[Any]:
+    """What the reading process sends, until it says it is done; its error raised here."""
     try:
         while True:
             try:
@@ -505,10 +631,11 @@ def _prepare(item: ReadItem, record: TrialRecord, adapt_date: Callable[[Any], An
     )
 
 
-def _record_failures(run: ImportRun, failures: list[tuple[ReadItem, str, str]]) -> None:
+def _record_failures(run_id: int, failures: list[tuple[ReadItem, str, str]]) -> int:
+    """Keep each failure with where it was read and why; how many there were."""
     ImportFailure.objects.bulk_create(
         ImportFailure(
-            run=run,
+            run_id=run_id,
             source=item.error.source if item.error else item.source,
             location=(item.error.location if item.error else item.location)[:100],
             nct_id=nct_id[:16],
@@ -516,33 +643,31 @@ def _record_failures(run: ImportRun, failures: list[tuple[ReadItem, str, str]]) 
         )
         for item, nct_id, reason in failures
     )
-    run.failed += len(failures)
+    return len(failures)
 
 
-def _write_chunk(run: ImportRun, chunk: list[_Pending]) -> None:
+def _write_chunk(run_id: int, chunk: list[_Pending]) -> _Counts:
     try:
         with transaction.atomic():
-            counts = _write(run, chunk)
+            return _write(run_id, chunk)
     except _WRITE_ERRORS:
-        counts = {"imported": 0, "updated": 0, "unchanged": 0}
-        for pending in chunk:
-            pending.existing_id, pending.before = None, {}
-            try:
-                with transaction.atomic():
-                    one = _write(run, [pending])
-            except _WRITE_ERRORS as exc:
-                _record_failures(
-                    run, [(pending.item, pending.nct_id, f"could not be saved: {exc}")]
-                )
-                continue
-            for key, value in one.items():
-                counts[key] += value
-    run.imported += counts["imported"]
-    run.updated += counts["updated"]
-    run.unchanged += counts["unchanged"]
+        pass  # written again one record at a time, to find the one that cannot be written
+    counts = {key: 0 for key in _COUNT_FIELDS}
+    for pending in chunk:
+        pending.existing_id, pending.before = None, {}
+        try:
+            with transaction.atomic():
+                one = _write(run_id, [pending])
+        except _WRITE_ERRORS as exc:
+            failure = (pending.item, pending.nct_id, f"could not be saved: {exc}")
+            counts["failed"] += _record_failures(run_id, [failure])
+            continue
+        for key, value in one.items():
+            counts[key] += value
+    return counts
 
 
-def _write(run: ImportRun, chunk: list[_Pending]) -> dict[str, int]:
+def _write(run_id: int, chunk: list[_Pending]) -> _Counts:
     """Write one chunk; the caller holds the transaction."""
     stored = {
         row["nct_id"]: row
@@ -588,7 +713,7 @@ def _write(run: ImportRun, chunk: list[_Pending]) -> dict[str, int]:
     events = [
         (
             p.existing_id,
-            run.pk,
+            run_id,
             ChangeEvent.Kind.CREATED.value,
             None,
             _compact({"title": p.title, "status": p.status}),
@@ -596,7 +721,7 @@ def _write(run: ImportRun, chunk: list[_Pending]) -> dict[str, int]:
         for p in new
     ]
     for pending in changed:
-        events += _change_events(run, pending)
+        events += _change_events(run_id, pending)
     _insert(ChangeEvent, _EVENT_COLUMNS, events, now)
     return {"imported": len(new), "updated": len(changed), "unchanged": unchanged}
 
@@ -694,12 +819,12 @@ def _site_key(sites: list[dict[str, str]]) -> list[tuple[str, ...]]:
     return sorted(tuple(site[k] for k in sorted(site)) for site in sites)
 
 
-def _change_events(run: ImportRun, pending: _Pending) -> list[tuple[Any, ...]]:
+def _change_events(run_id: int, pending: _Pending) -> list[tuple[Any, ...]]:
     before = pending.before
     events = []
 
     def event(kind: ChangeEvent.Kind, old: Any, new: Any) -> None:
-        events.append((pending.existing_id, run.pk, kind.value, _json_param(old), _json_param(new)))
+        events.append((pending.existing_id, run_id, kind.value, _json_param(old), _json_param(new)))
 
     if before["status"] != pending.status:
         event(ChangeEvent.Kind.STATUS, before["status"], pending.status)

@@ -42,13 +42,17 @@ class Deferral:
         self.catalogue_at_start: int | None = None
         self.dropped = False
 
-    def after_chunk(self) -> None:
+    def due(self) -> bool:
+        """Whether the indexes should be dropped now."""
         written = self.run.imported + self.run.updated
         if self.dropped or written < DEFER_FROM:
-            return
+            return False
         if self.catalogue_at_start is None:
             self.catalogue_at_start = Trial.objects.count() - self.run.imported
-        if should_defer(written, self.catalogue_at_start):
+        return should_defer(written, self.catalogue_at_start)
+
+    def after_chunk(self) -> None:
+        if self.due():
             drop_deferrable()
             self.dropped = True
 
