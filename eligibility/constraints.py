@@ -93,6 +93,8 @@ class _Terms:
             found.append(_performance)
         if has("pregnan", "breast", "lactat", "nursing"):
             found.append(_reproductive)
+        if has("health"):
+            found.append(_health)
         if digits and any(t.concept == "measurement" for t in self.terms):
             found.append(_measurements)
         if self.events or self.drug_suffix or self.diagnosis:
@@ -370,6 +372,38 @@ def _sex(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constraint]
         if other.search(text, m.end()):
             return
         yield Constraint("sex", "sex", "==", value, None, (m.start("sex"), m.end("sex")))
+
+
+# --- good health ---------------------------------------------------------------------------------
+
+# "Healthy volunteers", "healthy male subjects", "in good health as determined by ...": the
+# trial wants people without illness. Not "otherwise healthy" (apart from the condition studied),
+# nor healthy controls, donors, tissue or habits, nor a line that also admits the ill ("healthy
+# patients or patients with mild systemic disease").
+_HEALTH = re.compile(
+    r"(?<![\w-])(?<!otherwise )(?<!not )(?<!non-)"
+    r"(?:(?:generally|medically|clinically|physically)\s+)?healthy\s+"
+    r"(?:(?:adult|male|female|postmenopausal|pre-?menopausal|elderly|older|young|normal|"
+    r"non-?smoking|ambulatory|japanese|chinese|caucasian)\s+(?:and\s+female\s+|and\s+male\s+)?){0,2}"
+    r"(?:volunteers?|subjects?|participants?|individuals?|adults?|men|women|males?|females?|"
+    r"persons?|people)\b"
+    r"|(?<![\w-])(?<!otherwise )(?<!not )\bin\s+good\s+"
+    r"(?:general\s+|physical\s+|overall\s+)?health\b"
+    r"|^\s*(?:(?:generally|medically)\s+)?healthy\s*\.?\s*$",
+    re.I,
+)
+_HEALTH_SKIP = re.compile(r"\bcontrols?\b|\bdonors?\b|\bor\s+(?:patients?|subjects?)\b", re.I)
+
+
+def _health(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constraint]:
+    segment = text[start:end]
+    if _HEALTH_SKIP.search(segment):
+        return
+    m = _HEALTH.search(segment)
+    if m:
+        yield Constraint(
+            "health", "good health", "present", None, None, (start + m.start(), start + m.end())
+        )
 
 
 # --- performance status ---------------------------------------------------------------------------

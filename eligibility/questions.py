@@ -305,6 +305,8 @@ def template_question(cons: list[Constraint], joiner: str) -> str | None:
         concepts = {c.concept for c in cons}
     if concepts == {"sex"}:
         return f"Are you {cons[0].value}?"
+    if concepts == {"health"}:
+        return f"{prefix}Are you healthy?"
     if concepts == {"age"}:
         phrase = _age_phrase(cons)
         return f"{prefix}Are you {phrase}?" if phrase else None

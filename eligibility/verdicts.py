@@ -162,6 +162,9 @@ def constraint_holds(c: Constraint, facts: Mapping[str, Any]) -> bool | None:
             return None
         state = bool(facts[key])
         return (not state) if c.op == "absent" else state
+    if c.concept == "health":
+        healthy = facts.get("healthy")
+        return None if healthy is None else bool(healthy) == (c.op == "present")
     if c.concept == "measurement" and isinstance(c.value, int | float):
         measured = (facts.get("measurements") or {}).get(c.name)
         if not measured:

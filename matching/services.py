@@ -251,6 +251,8 @@ def _fact(c: Constraint, facts: dict[str, Any]) -> str | None:
         key = "pregnant" if concept == "pregnancy" else "breastfeeding"
         if facts.get(key) is not None:
             return f"{key}: {'yes' if facts[key] else 'no'}"
+    if concept == "health" and facts.get("healthy") is False:
+        return "active condition"
     if concept == "measurement":
         measured = (facts.get("measurements") or {}).get(c.name)
         if measured:

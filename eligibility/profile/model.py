@@ -164,6 +164,7 @@ class Profile(_Strict):
     performance: Performance = Field(default_factory=Performance)
     pregnant: bool | None = None
     breastfeeding: bool | None = None
+    healthy: bool | None = None
     history: str = ""
     history_complete: bool = False
     source: Source = "json"
@@ -210,6 +211,12 @@ class Profile(_Strict):
                 facts[key] = value
             elif self.sex == "male":
                 facts[key] = False
+        # Someone with an active condition is not who "healthy volunteers" means.
+        healthy = self.healthy
+        if healthy is None and any(c.status == "active" for c in self.conditions):
+            healthy = False
+        if healthy is not None:
+            facts["healthy"] = healthy
         measurements = self._measurements()
         if measurements:
             facts["measurements"] = measurements

@@ -43,6 +43,7 @@ class _Rules:
     number_words: dict[str, int]
     pregnancy: tuple[re.Pattern[str], re.Pattern[str]]
     breastfeeding: tuple[re.Pattern[str], re.Pattern[str]]
+    health: tuple[re.Pattern[str], re.Pattern[str]]  # said to be healthy; tells of a complaint
     performance: list[tuple[str, re.Pattern[str]]]
     stage: re.Pattern[str]
     lab_name: re.Pattern[str]
@@ -101,6 +102,7 @@ def text_rules() -> _Rules:
         number_words={k: int(v) for k, v in data["age_number_words"].items()},
         pregnancy=either(data["pregnancy"]),
         breastfeeding=either(data["breastfeeding"]),
+        health=either(data["health"]),
         performance=[
             (row["scale"], re.compile(row["pattern"], re.I)) for row in data["performance"]
         ],
@@ -381,6 +383,10 @@ def profile_from_text(text: object, as_of: dt.date | None = None) -> Profile:
         labs.extend(_labs(sentence))
     pregnant = None if sex == "male" else _state(clean, text_rules().pregnancy)
     breastfeeding = None if sex == "male" else _state(clean, text_rules().breastfeeding)
+    # A note that tells of a complaint speaks of someone unwell, even when no condition in it
+    # is known by name; "healthy" stays unknown unless the note says so.
+    healthy, unwell = text_rules().health
+    well = False if unwell.search(clean) else True if healthy.search(clean) else None
     try:
         return Profile(
             as_of=as_of,
@@ -393,6 +399,7 @@ def profile_from_text(text: object, as_of: dt.date | None = None) -> Profile:
             performance=_performance(clean),
             pregnant=pregnant,
             breastfeeding=breastfeeding,
+            healthy=well,
             history=text.strip(),
             source="text",
         )

@@ -6,7 +6,8 @@ pin the readings that used to rule people out for the wrong reason: a sex word j
 condition by "and/or", a sex word with a qualifier the engine cannot check, gestational age or
 age at onset read as the person's age, lines written for one sex only, explicit denials,
 counts of prior lines of therapy, the age subgroups of a range, "causes of" a condition, a
-planned pregnancy, a condition named inside a longer one ("left atrial hypertension") or as
+planned pregnancy, "healthy volunteers" against someone with an active condition, a condition
+named inside a longer one ("left atrial hypertension") or as
 one kind or severity of it ("idiopathic osteoporosis", "uncontrolled hypertension"), an
 "acute" event that is over, lines saying what is not an exclusion or who may be enrolled,
 and the negative pregnancy test an exclusion asks of participants.

@@ -100,6 +100,35 @@ def test_a_man_is_neither_pregnant_nor_breastfeeding(data, pregnant, breastfeedi
     assert facts.get("breastfeeding") is breastfeeding
 
 
+@pytest.mark.parametrize(
+    ("data", "healthy"),
+    [
+        ({"conditions": [{"name": "asthma"}]}, False),
+        ({"conditions": [{"name": "asthma", "status": "resolved"}]}, None),
+        ({"conditions": [{"name": "asthma", "status": "absent"}]}, None),
+        ({"healthy": True}, True),
+        ({"healthy": False}, False),
+        ({}, None),
+    ],
+)
+def test_an_active_condition_means_not_healthy(data, healthy) -> None:
+    assert load_profile(data).to_facts().get("healthy") is healthy
+
+
+@pytest.mark.parametrize(
+    ("note", "healthy"),
+    [
+        ("I am a healthy 30-year-old woman interested in vaccine studies.", True),
+        ("I have asthma.", False),
+        ("A 45-year-old man presents with chest pain.", False),
+        ("A 45-year-old otherwise healthy man presents with chest pain.", False),
+        ("55 year old man.", None),
+    ],
+)
+def test_a_note_tells_whether_the_person_is_unwell(note, healthy) -> None:
+    assert profile_from_text(note).to_facts().get("healthy") is healthy
+
+
 def test_plain_bundle() -> None:
     p = profile_from_fhir(_json("plain_bundle.json"), as_of=AS_OF)
     assert (p.sex, int(p.age_years or 0), p.pregnant) == ("female", 58, False)

@@ -68,6 +68,10 @@ ROWS: list[tuple[str, str, dict[str, Any]]] = [
     ("sigir-201411", "no past medical history", {"age": 40, "sex": "female", "conditions": 0}),
     ("sigir-201413", "oxygen saturation 92%", {"labs": {"oxygen saturation": (92, "%")}}),
     ("sigir-201413", "given birth to a healthy child 3 weeks", {"pregnant": False}),
+    ("sigir-201416", "neck and shoulder pain", {"healthy": False}),  # no condition by name
+    ("sigir-20148", "sees a neurologist for", {"healthy": False}),
+    ("trec-202124", "visiting his primary care physician", {"healthy": False}),
+    ("sigir-201416", "exam was unremarkable", {"healthy": None}),  # no complaint in it
     ("sigir-201429", "to be in menopause", {"pregnant": False}),
     ("sigir-201415", "pregnancy test", {"pregnant": False}),
     ("sigir-201418", "A 6-month-old male infant", {"age": 0.5, "sex": "male"}),
@@ -231,6 +235,8 @@ def test_note_sentence(qid: str, anchor: str, expected: dict[str, Any]) -> None:
             assert p.sex == want
         elif key == "pregnant":
             assert p.pregnant is want
+        elif key == "healthy":
+            assert p.healthy is want
         elif key in ("active", "history", "absent"):
             for name in want:
                 assert status.get(name) == key, (name, status)
