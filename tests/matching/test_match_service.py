@@ -12,6 +12,7 @@ from ctgov.sources import read_paths
 from eligibility.profile import load_profile
 from matching.services import MatchError, match_patient
 from tests.conftest import SEED_FIXTURE, SHARED_DATA
+from tests.importing.helpers import item, make_record
 from trials.models import ImportRun
 from trials.services.importing import import_items
 
@@ -152,3 +153,17 @@ def test_bad_arguments_name_the_field(db, kwargs, field):
     with pytest.raises(MatchError) as caught:
         match_patient(load_profile(SEED_PATIENT), **kwargs)
     assert caught.value.field == field
+
+
+def test_a_healthy_volunteer_trial_fails_someone_with_an_active_condition(db):
+    criteria = "Inclusion Criteria:\n* Healthy participants\n* Adults"
+    import_items([item(make_record(criteria=criteria))], run=ImportRun())
+    unwell = {"age": 40, "conditions": [{"name": "asthma"}]}
+    trial = _result(match_patient(load_profile(unwell)), "NCT00000001")
+    assert trial is not None
+    healthy = next(c for c in trial.criteria if c.text == "Healthy participants")
+    assert (healthy.outcome, healthy.fact) == ("not_met", "active condition")
+    assert trial.verdict == "likely_not_eligible"
+    recovered = {"age": 40, "conditions": [{"name": "asthma", "status": "resolved"}]}
+    trial = _result(match_patient(load_profile(recovered)), "NCT00000001")
+    assert next(c for c in trial.criteria if c.text == "Healthy participants").outcome == "unknown"
