@@ -384,9 +384,12 @@ def profile_from_text(text: object, as_of: dt.date | None = None) -> Profile:
     pregnant = None if sex == "male" else _state(clean, text_rules().pregnancy)
     breastfeeding = None if sex == "male" else _state(clean, text_rules().breastfeeding)
     # A note that tells of a complaint speaks of someone unwell, even when no condition in it
-    # is known by name; "healthy" stays unknown unless the note says so.
+    # is known by name; "healthy" stays unknown unless the note says so and names no condition.
     healthy, unwell = text_rules().health
-    well = False if unwell.search(clean) else True if healthy.search(clean) else None
+    if unwell.search(clean) or any(c.status == "active" for c in conditions.values()):
+        well: bool | None = False
+    else:
+        well = True if healthy.search(clean) else None
     try:
         return Profile(
             as_of=as_of,

@@ -120,6 +120,7 @@ def test_an_active_condition_means_not_healthy(data, healthy) -> None:
     [
         ("I am a healthy 30-year-old woman interested in vaccine studies.", True),
         ("I have asthma.", False),
+        ("I am healthy apart from my asthma.", False),
         ("A 45-year-old man presents with chest pain.", False),
         ("A 45-year-old otherwise healthy man presents with chest pain.", False),
         ("55 year old man.", None),
