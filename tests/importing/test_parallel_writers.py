@@ -6,7 +6,7 @@ import threading
 import time
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection
 
 from ctgov.sources import ReadError, ReadItem
 from tests.importing.helpers import item, make_record
@@ -143,3 +143,30 @@ def test_reading_ahead_in_a_second_process_feeds_the_writers(writer_threads):
     assert (run.imported, run.updated, run.unchanged, run.failed) == (8, 1, 0, 0)
     assert Trial.objects.get(nct_id=nct(2)).title == "Again"
     assert len(writer_threads) == 2
+
+
+def test_writers_that_cannot_connect_stop_the_import_with_the_error(monkeypatch):
+    real = importing._session_settings
+
+    def refused():
+        if threading.current_thread().name.startswith("import-writer"):
+            raise OperationalError("too many clients already")
+        return real()
+
+    monkeypatch.setattr(importing, "_session_settings", refused)
+    outcome: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            run_import([item(make_record(nct(n))) for n in range(1, 6)], chunk_size=1)
+        except BaseException as exc:
+            outcome.append(exc)
+        finally:
+            connection.close()
+
+    importer = threading.Thread(target=run, daemon=True)
+    importer.start()
+    importer.join(timeout=30)
+    assert not importer.is_alive(), "the import hung"
+    assert [str(e) for e in outcome] == ["too many clients already"]
+    assert not Trial.objects.exists()

@@ -128,33 +128,11 @@ def _write_in_parallel(
     every chunk under way is finished, so the drop never waits on a writer. When anything
     fails, no further chunk is started, and those already written still count.
     """
-    jobs: queue.Queue[_Chunk | None] = queue.Queue()
-    results: queue.Queue[tuple[set[str], _Counts | BaseException]] = queue.Queue()
-    stopping = threading.Event()
-
-    def write() -> None:
-        try:
-            with _session_settings():
-                while (job := jobs.get()) is not None:
-                    ids = {p.nct_id for p in job[0]}
-                    if stopping.is_set():
-                        continue
-                    try:
-                        results.put((ids, _write_all(run_id, *job)))
-                    except BaseException as exc:  # raised again by the importing thread
-                        results.put((ids, exc))
-        finally:
-            connection.close()
-
-    threads = [
-        threading.Thread(target=write, name=f"import-writer-{n}", daemon=True) for n in range(count)
-    ]
-    for thread in threads:
-        thread.start()
+    writers = _Writers(run_id, count)
     under_way: list[set[str]] = []
 
     def collect() -> None:
-        ids, outcome = results.get()
+        ids, outcome = writers.results.get()
         under_way.remove(ids)
         if isinstance(outcome, BaseException):
             raise outcome
@@ -166,7 +144,7 @@ def _write_in_parallel(
             while len(under_way) >= count or any(ids & other for other in under_way):
                 collect()
             under_way.append(ids)
-            jobs.put((chunk, failures))
+            writers.jobs.put((chunk, failures))
             if deferral.due():
                 while under_way:
                     collect()
@@ -174,18 +152,67 @@ def _write_in_parallel(
         while under_way:
             collect()
     except BaseException:
-        stopping.set()
+        writers.stopping.set()
         raise
     finally:
-        for _ in threads:
-            jobs.put(None)
-        for thread in threads:
-            thread.join()
+        leftover = writers.close()
         with suppress(DatabaseError):  # the error that stopped the import comes first
-            while not results.empty():
-                _, outcome = results.get()
-                if not isinstance(outcome, BaseException):
-                    written(outcome)
+            for counts in leftover:
+                written(counts)
+
+
+class _Writers:
+    """Threads that write the chunks put in ``jobs``, each with its own connection, and
+    answer every one in ``results`` with the trials it held and its counts or its error."""
+
+    def __init__(self, run_id: int, count: int) -> None:
+        self.run_id = run_id
+        self.jobs: queue.Queue[_Chunk | None] = queue.Queue()
+        self.results: queue.Queue[tuple[set[str], _Counts | BaseException]] = queue.Queue()
+        self.stopping = threading.Event()  # the jobs left are answered with nothing
+        self._finished: set[str] = set()
+        self._threads = [
+            threading.Thread(target=self._write, name=f"import-writer-{n}", daemon=True)
+            for n in range(count)
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def close(self) -> list[_Counts]:
+        """Stop the threads once the jobs given are done; the counts not yet collected."""
+        for _ in self._threads:
+            self.jobs.put(None)
+        for thread in self._threads:
+            thread.join()
+        leftover = []
+        while not self.results.empty():
+            _, outcome = self.results.get()
+            if not isinstance(outcome, BaseException):
+                leftover.append(outcome)
+        return leftover
+
+    def _write(self) -> None:
+        try:
+            with _session_settings():
+                self._serve(None)
+        except BaseException as exc:
+            if threading.current_thread().name in self._finished:
+                return  # putting the settings back failed: the connection closes anyway
+            self._serve(exc)  # the connection could not be set up
+        finally:
+            connection.close()
+
+    def _serve(self, broken: BaseException | None) -> None:
+        while (job := self.jobs.get()) is not None:
+            ids = {p.nct_id for p in job[0]}
+            if broken is not None:
+                self.results.put((ids, broken))
+            elif not self.stopping.is_set():
+                try:
+                    self.results.put((ids, _write_all(self.run_id, *job)))
+                except BaseException as exc:  # raised again by the importing thread
+                    self.results.put((ids, exc))
+        self._finished.add(threading.current_thread().name)
 
 
 def _write_all(
