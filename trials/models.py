@@ -177,8 +177,8 @@ class SyncCheckpoint(models.Model):
 
 
 class DeferredIndex(models.Model):
-    """An index a large import dropped, kept here until it is built again, so that an import
-    that was killed before building it loses nothing (see ``trials.services.indexes``)."""
+    """An index or foreign key a large import dropped, kept here until it is made again, so
+    that an import that was killed before that loses nothing (``trials.services.indexes``)."""
 
     name = models.CharField(max_length=100, unique=True)
     definition = models.TextField()

@@ -8,6 +8,10 @@ costs. An import that has written as many trials as the catalogue held when it b
 them, and builds them again from sorted keys when it ends: seconds, instead of minutes of
 random writes.
 
+On PostgreSQL the foreign keys from sites, facets and change events to trials go the same way:
+each of their rows is otherwise checked at commit, about a tenth of the server's work in an
+import, where adding the key back checks them all in one pass.
+
 Each definition is kept in ``DeferredIndex`` in the same transaction as the drop, so that an
 import that was killed leaves it there for the next import to build (searches meanwhile are
 slower, never wrong).
@@ -23,6 +27,8 @@ from trials.models import DeferredIndex, ImportRun, Site, Trial
 # The site indexes with randomly ordered keys: city, postcode (the model's) and the point
 # index of migration 0002. The index by trial grows at its end and stays.
 DEFERRABLE = (*(index.name for index in Site._meta.indexes), "trials_site_geo")
+# Tables whose foreign keys to trials are deferred too, on PostgreSQL.
+KEYS_FROM = ("trials_site", "trials_trialfacet", "trials_changeevent")
 # Below this many trials written, building the indexes again costs more than it saves.
 DEFER_FROM = 5_000
 
@@ -58,7 +64,8 @@ class Deferral:
 
 
 def existing_definitions() -> dict[str, str]:
-    """The deferrable indexes present in the database, by name, with their definitions."""
+    """The deferrable indexes and foreign keys present in the database, by name, with the
+    statement that makes each."""
     names = list(DEFERRABLE)
     marks = ", ".join(["%s"] * len(names))
     if connection.vendor == "postgresql":
@@ -70,17 +77,39 @@ def existing_definitions() -> dict[str, str]:
         sql = f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name IN ({marks})"
     with connection.cursor() as cursor:
         cursor.execute(sql, names)
-        return dict(cursor.fetchall())
+        definitions = dict(cursor.fetchall())
+    for name, table, definition in _foreign_keys():
+        definitions[name] = f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}"
+    return definitions
+
+
+def _foreign_keys() -> list[tuple[str, str, str]]:
+    """(name, table, definition) of the deferrable foreign keys present (PostgreSQL only)."""
+    if connection.vendor != "postgresql":
+        return []
+    marks = ", ".join(["%s"] * len(KEYS_FROM))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT quote_ident(conname), conrelid::regclass::text, pg_get_constraintdef(oid) "
+            "FROM pg_constraint WHERE contype = 'f' AND confrelid = 'trials_trial'::regclass "
+            f"AND conrelid::regclass::text IN ({marks}) ORDER BY conname",
+            list(KEYS_FROM),
+        )
+        return [tuple(row) for row in cursor.fetchall()]
 
 
 def drop_deferrable() -> list[str]:
-    """Drop the deferrable indexes, keeping their definitions; the names dropped."""
+    """Drop the deferrable indexes and foreign keys, keeping their definitions; the names."""
     definitions = existing_definitions()
+    keys = {name: table for name, table, _ in _foreign_keys()}
     with transaction.atomic(), connection.cursor() as cursor:
         _check_pending_constraints(cursor)
         for name, definition in definitions.items():
             DeferredIndex.objects.create(name=name, definition=definition)
-            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+            if name in keys:
+                cursor.execute(f"ALTER TABLE {keys[name]} DROP CONSTRAINT {name}")
+            else:
+                cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
     return list(definitions)
 
 
