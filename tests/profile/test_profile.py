@@ -124,6 +124,9 @@ def test_an_active_condition_means_not_healthy(data, healthy) -> None:
         ("A 45-year-old man presents with chest pain.", False),
         ("A 45-year-old otherwise healthy man presents with chest pain.", False),
         ("55 year old man.", None),
+        ("A 45-year-old man comes to the clinic for a routine check-up.", None),
+        ("She visits her doctor for an annual physical.", None),
+        ("A 60-year-old woman comes to the clinic because of a cough.", False),
     ],
 )
 def test_a_note_tells_whether_the_person_is_unwell(note, healthy) -> None:

@@ -71,6 +71,7 @@ ROWS: list[tuple[str, str, dict[str, Any]]] = [
     ("sigir-201416", "neck and shoulder pain", {"healthy": False}),  # no condition by name
     ("sigir-20148", "sees a neurologist for", {"healthy": False}),
     ("trec-202124", "visiting his primary care physician", {"healthy": False}),
+    ("trec-202133", "to have her flu shot", {"healthy": True}),
     ("sigir-201416", "exam was unremarkable", {"healthy": None}),  # no complaint in it
     ("sigir-201429", "to be in menopause", {"pregnant": False}),
     ("sigir-201415", "pregnancy test", {"pregnant": False}),
