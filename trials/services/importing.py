@@ -14,6 +14,7 @@ import pickle
 import queue
 import sys
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -71,8 +72,8 @@ def import_items(
     deferral = indexes.Deferral(run)
 
     def written(counts: _Counts) -> None:
-        for key, value in counts.items():
-            setattr(run, key, getattr(run, key) + value)
+        for key in _COUNT_FIELDS:
+            setattr(run, key, getattr(run, key) + counts[key])
         run.save(update_fields=list(_COUNT_FIELDS))
         if progress is not None:
             progress(run)
@@ -99,7 +100,7 @@ def import_items(
 
 
 _COUNT_FIELDS = ("imported", "updated", "unchanged", "failed")
-_Counts = dict[str, int]
+_Counts = Counter[str]
 _Chunk = tuple[list["_Pending"], list[tuple[ReadItem, str, str]]]
 
 
@@ -170,7 +171,6 @@ class _Writers:
         self.jobs: queue.Queue[_Chunk | None] = queue.Queue()
         self.results: queue.Queue[tuple[set[str], _Counts | BaseException]] = queue.Queue()
         self.stopping = threading.Event()  # the jobs left are answered with nothing
-        self._finished: set[str] = set()
         self._threads = [
             threading.Thread(target=self._write, name=f"import-writer-{n}", daemon=True)
             for n in range(count)
@@ -192,11 +192,13 @@ class _Writers:
         return leftover
 
     def _write(self) -> None:
+        served = False
         try:
             with _session_settings():
                 self._serve(None)
+                served = True
         except BaseException as exc:
-            if threading.current_thread().name in self._finished:
+            if served:
                 return  # putting the settings back failed: the connection closes anyway
             self._serve(exc)  # the connection could not be set up
         finally:
@@ -212,19 +214,17 @@ class _Writers:
                     self.results.put((ids, _write_all(self.run_id, *job)))
                 except BaseException as exc:  # raised again by the importing thread
                     self.results.put((ids, exc))
-        self._finished.add(threading.current_thread().name)
 
 
 def _write_all(
     run_id: int, chunk: list[_Pending], failures: list[tuple[ReadItem, str, str]]
 ) -> _Counts:
     """Record a chunk's read failures and write its records: what each came to."""
-    counts = {key: 0 for key in _COUNT_FIELDS}
+    counts: _Counts = Counter()
     if failures:
         counts["failed"] += _record_failures(run_id, failures)
     if chunk:
-        for key, value in _write_chunk(run_id, chunk).items():
-            counts[key] += value
+        counts.update(_write_chunk(run_id, chunk))
     return counts
 
 
@@ -679,18 +679,15 @@ def _write_chunk(run_id: int, chunk: list[_Pending]) -> _Counts:
             return _write(run_id, chunk)
     except _WRITE_ERRORS:
         pass  # written again one record at a time, to find the one that cannot be written
-    counts = {key: 0 for key in _COUNT_FIELDS}
+    counts: _Counts = Counter()
     for pending in chunk:
         pending.existing_id, pending.before = None, {}
         try:
             with transaction.atomic():
-                one = _write(run_id, [pending])
+                counts.update(_write(run_id, [pending]))
         except _WRITE_ERRORS as exc:
             failure = (pending.item, pending.nct_id, f"could not be saved: {exc}")
             counts["failed"] += _record_failures(run_id, [failure])
-            continue
-        for key, value in one.items():
-            counts[key] += value
     return counts
 
 
@@ -750,7 +747,7 @@ def _write(run_id: int, chunk: list[_Pending]) -> _Counts:
     for pending in changed:
         events += _change_events(run_id, pending)
     _insert(ChangeEvent, _EVENT_COLUMNS, events, now)
-    return {"imported": len(new), "updated": len(changed), "unchanged": unchanged}
+    return Counter(imported=len(new), updated=len(changed), unchanged=unchanged)
 
 
 def _update_trials(changed: list[_Pending], now: datetime) -> None:

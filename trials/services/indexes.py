@@ -66,9 +66,16 @@ class Deferral:
 def existing_definitions() -> dict[str, str]:
     """The deferrable indexes and foreign keys present in the database, by name, with the
     statement that makes each."""
+    return {name: make for name, make, _ in _present()}
+
+
+def _present() -> list[tuple[str, str, str]]:
+    """(name, statement that makes it, statement that drops it) of each deferrable index and
+    (on PostgreSQL) foreign key present."""
     names = list(DEFERRABLE)
     marks = ", ".join(["%s"] * len(names))
-    if connection.vendor == "postgresql":
+    postgresql = connection.vendor == "postgresql"
+    if postgresql:
         sql = (
             "SELECT indexname, indexdef FROM pg_indexes "
             f"WHERE schemaname = current_schema() AND indexname IN ({marks})"
@@ -77,40 +84,38 @@ def existing_definitions() -> dict[str, str]:
         sql = f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name IN ({marks})"
     with connection.cursor() as cursor:
         cursor.execute(sql, names)
-        definitions = dict(cursor.fetchall())
-    for name, table, definition in _foreign_keys():
-        definitions[name] = f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}"
-    return definitions
-
-
-def _foreign_keys() -> list[tuple[str, str, str]]:
-    """(name, table, definition) of the deferrable foreign keys present (PostgreSQL only)."""
-    if connection.vendor != "postgresql":
-        return []
-    marks = ", ".join(["%s"] * len(KEYS_FROM))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT quote_ident(conname), conrelid::regclass::text, pg_get_constraintdef(oid) "
-            "FROM pg_constraint WHERE contype = 'f' AND confrelid = 'trials_trial'::regclass "
-            f"AND conrelid::regclass::text IN ({marks}) ORDER BY conname",
-            list(KEYS_FROM),
-        )
-        return [tuple(row) for row in cursor.fetchall()]
+        found = [
+            (name, make, f"DROP INDEX {connection.ops.quote_name(name)}")
+            for name, make in cursor.fetchall()
+        ]
+        if postgresql:
+            tables = ", ".join(["%s"] * len(KEYS_FROM))
+            cursor.execute(
+                "SELECT quote_ident(conname), conrelid::regclass::text, pg_get_constraintdef(oid) "
+                "FROM pg_constraint WHERE contype = 'f' AND confrelid = 'trials_trial'::regclass "
+                f"AND conrelid::regclass::text IN ({tables}) ORDER BY conname",
+                list(KEYS_FROM),
+            )
+            found += [
+                (
+                    name,
+                    f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}",
+                    f"ALTER TABLE {table} DROP CONSTRAINT {name}",
+                )
+                for name, table, definition in cursor.fetchall()
+            ]
+    return found
 
 
 def drop_deferrable() -> list[str]:
     """Drop the deferrable indexes and foreign keys, keeping their definitions; the names."""
-    definitions = existing_definitions()
-    keys = {name: table for name, table, _ in _foreign_keys()}
+    present = _present()
     with transaction.atomic(), connection.cursor() as cursor:
         _check_pending_constraints(cursor)
-        for name, definition in definitions.items():
-            DeferredIndex.objects.create(name=name, definition=definition)
-            if name in keys:
-                cursor.execute(f"ALTER TABLE {keys[name]} DROP CONSTRAINT {name}")
-            else:
-                cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
-    return list(definitions)
+        for name, make, drop in present:
+            DeferredIndex.objects.create(name=name, definition=make)
+            cursor.execute(drop)
+    return [name for name, _, _ in present]
 
 
 def build_deferred() -> list[str]:
