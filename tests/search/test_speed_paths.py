@@ -97,6 +97,34 @@ def test_bitsets_and_arrays_round_trip(members: list[int]) -> None:
     assert sites.bits_of(np.array(members, dtype=np.int64)) == bits
 
 
+@pytest.mark.parametrize(
+    "members",
+    [[], [3], [64, 65, 999], list(range(900, 1000)), list(range(0, 1000, 7))],
+)
+def test_facet_counts_by_words_match_counts_by_members(members: list[int]) -> None:
+    values = {
+        "odd": bitsets.from_ids(range(1, 1000, 2)),
+        "tens": bitsets.from_ids(range(0, 1000, 10)),
+        "last": bitsets.from_ids([999]),
+        "early": bitsets.from_ids(range(50)),
+    }
+    matrix = bitsets.FacetMatrix(values, size=16)
+    wanted = set(members)
+    assert matrix.counts(bitsets.from_ids(members)) == {
+        name: sum(1 for i in bitsets.to_ids(bits) if i in wanted) for name, bits in values.items()
+    }
+
+
+def test_a_facet_row_beyond_the_newest_trial_still_counts() -> None:
+    """Trials read after their facets may have lost one deleted meanwhile."""
+    snap = bitsets.Snapshot(
+        values={"status": {"RECRUITING": bitsets.from_ids([1, 200])}},
+        trials=bitsets.from_ids([1, 2]),
+        located=0,
+    )
+    assert snap.matrices["status"].counts(snap.trials) == {"RECRUITING": 1}
+
+
 def test_sparse_words_fill_the_window_newest_first(monkeypatch) -> None:
     for i in range(40):
         make_trial(record(f"NCT{i:08d}", "Gout study" if i % 7 == 0 else "Other study"))
@@ -139,3 +167,58 @@ def test_postgresql_looks_at_fewer_newest_matches(monkeypatch) -> None:
     assert page.capped is True
     assert page.total == window
     assert sorted(ids(page), reverse=True) == newest[:window]
+
+
+@pytest.mark.parametrize(
+    ("shares", "expected"),
+    [
+        ([], 0.0),
+        ([0.5], 0.5),
+        ([0.8, 0.5], 0.5 * 0.8**0.5),
+        ([0.5, 0.8], 0.5 * 0.8**0.5),
+        ([0.9, 0.0, 0.9], 0.0),
+    ],
+)
+def test_words_expected_together_from_the_rarest_and_the_others(shares, expected) -> None:
+    assert engine._together(shares) == pytest.approx(expected)
+
+
+def _common_and_rare_words() -> None:
+    """60 trials: asthma in the even ones, gout in the odd ones and every tenth, so the two
+    words are each common but come together in only six trials."""
+    for i in range(1, 61):
+        words = ["asthma"] if i % 2 == 0 else []
+        if i % 2 == 1 or i % 10 == 0:
+            words.append("gout")
+        make_trial(record(f"NCT{i:08d}", " and ".join(words).capitalize() + " study"))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE trials_trial")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's column statistics")
+def test_word_shares_come_from_the_column_statistics() -> None:
+    _common_and_rare_words()
+    shares = engine._word_shares(engine.parse("asthma gout tuberculosis"))
+    assert sorted(round(s, 1) for s in shares) == [0.0, 0.5, 0.6]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's index and walk")
+@pytest.mark.parametrize("text", ["asthma ", "gout ", "asthma gout "])
+def test_walking_the_newest_trials_finds_what_the_index_finds(monkeypatch, text: str) -> None:
+    """ "asthma gout" walks too few trials (the words come together less than expected) and
+    goes on with the index. A space after the words: no prefix search of the last one."""
+    _common_and_rare_words()
+    monkeypatch.setattr(engine, "PG_TEXT_WINDOW", 3)
+    found = {}
+    for cost, walked in ((1e12, False), (0, True)):
+        monkeypatch.setattr(engine, "PG_VECTOR_TEST_COST", cost)
+        bitsets.clear_memos()
+        with CaptureQueriesContext(connection) as queries:
+            page = search(SearchQuery(text))
+        sql = [q["sql"] for q in queries.captured_queries if "@@" in q["sql"]]
+        assert any("ORDER BY id DESC" in s for s in sql) is walked
+        found[walked] = (ids(page), page.total, page.capped)
+    assert found[True] == found[False]
+    assert found[True][1:] == (3, True)
+    if text == "asthma gout ":
+        assert sorted(found[True][0]) == ["NCT00000040", "NCT00000050", "NCT00000060"]

@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.db import connection
 
 # Bit positions set in each byte value, to list a bitset's members quickly.
@@ -60,6 +61,35 @@ class Membership:
         return index < len(self._data) and bool(self._data[index] >> (i & 7) & 1)
 
 
+def to_words(bits: int, size: int) -> np.ndarray:
+    """The bitset as ``size`` 64-bit words, lowest ids first (``bits`` must fit)."""
+    return np.frombuffer(bits.to_bytes(size * 8, "little"), dtype="<u8")
+
+
+class FacetMatrix:
+    """One facet's value bitsets as rows of 64-bit words, to count all values in one go.
+
+    ``bit_count`` of a Python integer walks all of its 30-bit digits, for each value; here a
+    count looks only at the words a set touches, which for the newest matches of some words
+    is a small part of the catalogue.
+    """
+
+    def __init__(self, values: dict[str, int], size: int) -> None:
+        self.values = list(values)
+        self.size = size
+        self.rows = np.stack([to_words(bits, size) for bits in values.values()])
+
+    def counts(self, bits: int) -> dict[str, int]:
+        """How many members of ``bits`` each value holds."""
+        words = to_words(bits, self.size)
+        touched = np.flatnonzero(words)
+        if not touched.size:
+            return dict.fromkeys(self.values, 0)
+        low, high = int(touched[0]), int(touched[-1]) + 1
+        counts = np.bitwise_count(self.rows[:, low:high] & words[low:high]).sum(axis=1)
+        return dict(zip(self.values, counts.tolist(), strict=True))
+
+
 @dataclass
 class Snapshot:
     """Facet value bitsets, all trials, and trials with a located site."""
@@ -70,6 +100,17 @@ class Snapshot:
     # Costly results that hold as long as the catalogue does (the trials some words match, and
     # their relevance): paging, or narrowing by a facet or a place, runs the same words again.
     memo: dict = field(default_factory=dict, repr=False, compare=False)
+    matrices: dict[str, FacetMatrix] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        widest = max(
+            (bits.bit_length() for values in self.values.values() for bits in values.values()),
+            default=0,
+        )
+        size = (max(widest, self.trials.bit_length()) + 63) >> 6
+        self.matrices = {
+            name: FacetMatrix(values, size) for name, values in self.values.items() if values
+        }
 
 
 _lock = threading.Lock()

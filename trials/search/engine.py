@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -49,6 +50,10 @@ TEXT_WINDOW = 10_000
 # PostgreSQL's GIN index returns matches in no order, each costing a visit to a wide table row,
 # so it looks at fewer of the newest matches.
 PG_TEXT_WINDOW = 2_000
+# Testing one trial's stored vector costs about as much as reading this many entries of the GIN
+# index's posting lists (measured at 400k trials: about 4.7 us against 60 ns); see
+# ``_text_window_pg``.
+PG_VECTOR_TEST_COST = 80
 RANK_POOL = 300
 # Searches whose matches and relevance are kept with the snapshot, most recent first.
 MEMO_WORDS = 64
@@ -147,19 +152,22 @@ def _fetch(sql: str, params: list | tuple = ()) -> list[tuple]:
         return cursor.fetchall()
 
 
-def _fetch_indexed(sql: str, params: list | tuple = ()) -> list[tuple]:
-    """``_fetch``, insisting on bitmap index scans on PostgreSQL.
+def _fetch_indexed(sql: str, params: list | tuple = (), *, walk: bool = False) -> list[tuple]:
+    """``_fetch``, insisting on bitmap index scans on PostgreSQL, or with ``walk`` on a walk
+    of the primary key.
 
     Its planner prices a tsvector test too cheaply and would rather walk a whole table, or
     an id range of it, testing (detoasting) every vector; memory enough keeps index bitmaps
-    exact.
+    exact. The caller knows better when most trials match: see ``_text_window_pg``.
     """
     if connection.vendor != "postgresql":
         return _fetch(sql, params)
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_indexscan = off")
-        cursor.execute("SET LOCAL work_mem = '32MB'")
+        cursor.execute(
+            "SELECT set_config('enable_seqscan', 'off', true), "
+            "set_config(%s, 'off', true), set_config('work_mem', '32MB', true)",
+            ["enable_bitmapscan" if walk else "enable_indexscan"],
+        )
         cursor.execute(sql, params)
         return cursor.fetchall()
 
@@ -238,22 +246,38 @@ def _text_window(text: TextQuery, vendor: str) -> tuple[list[int], bool]:
 def _text_window_pg(text: TextQuery, window: int) -> list[int]:
     """The GIN index yields matches in no useful order and each costs a heap visit, so the
     newest ids are searched first, in id ranges, until the window is full. Each range costs a
-    scan of the words' whole posting lists, so after the first the next range is sized from
-    the density of matches seen so far: common words need one range, or two."""
+    scan of the words' whole posting lists, so the first range is sized to hold the window at
+    the share of trials the words are expected to match, and the next from the density of
+    matches seen so far.
+
+    When the words are common enough, testing the newest trials' vectors one by one until the
+    window is full costs less than reading the posting lists; the walk is bounded by the
+    expected share, so words that come together less than expected go on with the index.
+    """
     newest = _fetch("SELECT MAX(id) FROM trials_trial")[0][0] or 0
     ids: list[int] = []
-    high, span, seen = newest, 4 * window, 0
+    shares = [] if text.prefix_last else _word_shares(text)
+    share = _together(shares)
+    walk = share * sum(shares) * newest > PG_VECTOR_TEST_COST * (window + 1)
+    high, seen = newest, 0
+    # Room to spare: a range the window does not fill costs another scan of the posting lists.
+    span = int((window + 1) / share * 1.5) if share else 0
+    if not walk:
+        span = max(span, 8 * window)
     while high > 0 and len(ids) <= window:
         low = max(0, high - span)
         ids += [
             r[0]
             for r in _fetch_indexed(
-                # "id + 0": sort the few matches rather than walk the primary key testing each.
+                # A walk follows the primary key down and stops at the limit; a bitmap sorts
+                # the few matches ("id + 0") rather than walk the primary key testing each.
                 "SELECT id FROM trials_trial WHERE search_vector @@ to_tsquery('english', %s) "
-                "AND id > %s AND id <= %s ORDER BY id + 0 DESC LIMIT %s",
+                f"AND id > %s AND id <= %s ORDER BY {'id' if walk else 'id + 0'} DESC LIMIT %s",
                 [text.tsquery(), low, high, window + 1 - len(ids)],
+                walk=walk,
             )
         ]
+        walk = False
         seen += high - low
         high = low
         missing = window + 1 - len(ids)
@@ -262,6 +286,38 @@ def _text_window_pg(text: TextQuery, window: int) -> list[int]:
         else:
             span *= 4
     return ids
+
+
+def _word_shares(text: TextQuery) -> list[float]:
+    """The share of trials holding each of the words, by the column's statistics (``ANALYZE``
+    keeps the commonest words' shares; a word not among them counts as 0)."""
+    words = " ".join(word for phrase in text.phrases for word in phrase)
+    return [
+        float(share)
+        for (share,) in _fetch(
+            "SELECT COALESCE(s.share, 0) "
+            "FROM unnest(tsvector_to_array(to_tsvector('english', %s))) AS q(word) "
+            "LEFT JOIN (SELECT unnest(most_common_elems::text::text[]) AS word, "
+            "unnest(most_common_elem_freqs) AS share FROM pg_stats "
+            "WHERE schemaname = current_schema() AND tablename = 'trials_trial' "
+            "AND attname = 'search_vector') s USING (word)",
+            [words],
+        )
+    ]
+
+
+def _together(shares: list[float]) -> float:
+    """About the share of trials holding all the words: the rarest word's share times the
+    square root of the others'.
+
+    Words about one subject come together far more often than chance. For the queries of
+    ``benchmarks/search_bench.py`` at 400k trials this was at most a tenth above the true
+    share, and mostly below it: near it for two or three words, a quarter of it for six.
+    """
+    if not shares:
+        return 0.0
+    rarest, *others = sorted(shares)
+    return rarest * math.sqrt(math.prod(others))
 
 
 def _freshness(updated: dt.date | str | None, today: dt.date) -> float:
@@ -523,11 +579,9 @@ def _facet_counts(
         own = f"facet:{name}"
         group = _intersect(snap.trials, (bits for key, bits in sets.items() if key != own))
         chosen = [v for v in filters.get(name, []) if v]
-        counts = {}
-        for value, bits in snap.values.get(name, {}).items():
-            count = (group & bits).bit_count()
-            if count or value in chosen:
-                counts[value] = count
+        matrix = snap.matrices.get(name)
+        found = matrix.counts(group) if matrix is not None else {}
+        counts = {value: n for value, n in found.items() if n or value in chosen}
         for value in chosen:
             counts.setdefault(value, 0)
         ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
