@@ -205,8 +205,8 @@ def test_word_shares_come_from_the_column_statistics() -> None:
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's index and walk")
 @pytest.mark.parametrize("text", ["asthma ", "gout ", "asthma gout "])
 def test_walking_the_newest_trials_finds_what_the_index_finds(monkeypatch, text: str) -> None:
-    """ "asthma gout" walks too few trials (the words come together less than expected) and
-    goes on with the index. A space after the words: no prefix search of the last one."""
+    """Both words together walk too few trials (they come together less than expected) and go
+    on with the index. A space after the words: no prefix search of the last one."""
     _common_and_rare_words()
     monkeypatch.setattr(engine, "PG_TEXT_WINDOW", 3)
     found = {}
