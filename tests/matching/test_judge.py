@@ -6,6 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from matching.embeddings import ModelError
+
 from .conftest import QUERIES, TRIALS, run_installed
 
 PAIRS = [(q["_id"], t["_id"]) for q in QUERIES for t in TRIALS]
@@ -124,3 +126,16 @@ def test_the_installed_command_exits_2_without_a_traceback(tiny):
     assert "unknown query id nobody" in result.stderr
     assert "Traceback" not in result.stderr
     assert not out.exists()
+
+
+def test_a_damaged_model_is_a_clear_error_not_a_traceback(tiny, monkeypatch):
+    def damaged(texts):
+        raise ModelError("all-mpnet-base-v2: the weights are not the published ones")
+
+    monkeypatch.setattr(
+        "matching.management.commands.judge.load_encoder", lambda *args, **kwargs: damaged
+    )
+    pairs = _write_pairs(tiny["dir"] / "pairs.tsv", [(q, d, "1") for q, d in PAIRS])
+    with pytest.raises(CommandError, match="not the published ones") as error:
+        _judge(tiny, pairs)
+    assert error.value.returncode == 1

@@ -3,7 +3,7 @@
 import pytest
 from django.conf import settings
 
-from matching.embeddings import available, load_encoder
+from matching.embeddings import CORPUS_MODEL, available, load_encoder
 from matching.retrieval import Bm25Baseline, Settings, TrialRetriever
 
 from .conftest import ndcg
@@ -21,10 +21,10 @@ def test_words_alone_beat_bm25(sigir):
     assert lexical >= baseline + 0.03
 
 
-@pytest.mark.skipif(not available(), reason="sentence embeddings are not installed")
+@pytest.mark.skipif(not available(CORPUS_MODEL), reason="sentence embeddings are not installed")
 def test_the_system_beats_bm25_clearly(sigir):
     trials, queries, qrels = sigir
     baseline = ndcg(Bm25Baseline(trials), queries, qrels)
-    encoder = load_encoder(settings.HOME / "cache" / "embeddings")
+    encoder = load_encoder(settings.HOME / "cache" / "embeddings", CORPUS_MODEL)
     system = ndcg(TrialRetriever(trials, Settings(), encoder), queries, qrels)
-    assert system >= baseline + 0.12
+    assert system >= baseline + 0.21  # MiniLM gives +0.17 here, all-mpnet-base-v2 +0.245

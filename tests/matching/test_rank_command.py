@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from matching.corpus import load_run
-from matching.embeddings import available
+from matching.embeddings import CORPUS_MODEL, ModelError, available
 
 from .conftest import QUERIES, TRIALS, rank, run_installed, write_jsonl
 
@@ -50,7 +50,7 @@ def test_denied_smoking_ranks_the_smoking_trial_lower_than_reported_smoking(tiny
     )
 
 
-@pytest.mark.skipif(not available(), reason="sentence embeddings are not installed")
+@pytest.mark.skipif(not available(CORPUS_MODEL), reason="sentence embeddings are not installed")
 def test_default_method_ranks_with_embeddings(tiny):
     lines = rank(tiny)
     assert len(lines) == len(QUERIES) * len(TRIALS)
@@ -141,3 +141,16 @@ def test_an_output_folder_that_does_not_exist_exits_2(tiny):
             method="bm25",
         )
     assert error.value.returncode == 2
+
+
+def test_a_damaged_model_is_a_clear_error_not_a_traceback(tiny, monkeypatch):
+    def damaged(texts):
+        raise ModelError("all-mpnet-base-v2: the weights are not the published ones")
+
+    monkeypatch.setattr(
+        "matching.management.commands.rank.load_encoder", lambda *args, **kwargs: damaged
+    )
+    with pytest.raises(CommandError, match="not the published ones") as error:
+        rank(tiny)
+    assert error.value.returncode == 1
+    assert not (tiny["dir"] / "run.txt").exists()

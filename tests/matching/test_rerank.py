@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 
 from matching.corpus import Trial, load_corpus, load_queries
-from matching.embeddings import available, load_encoder
+from matching.embeddings import CORPUS_MODEL, available, load_encoder
 from matching.rerank import EligibilityReranker, RerankSettings, judge_pairs
 from matching.retrieval import Bm25Baseline, Settings, TrialRetriever, rank_queries
 
@@ -90,12 +90,12 @@ def test_judge_score_separates_eligible_from_excluded_better_than_keywords(sigir
     assert judge_auroc >= roc_auc_score(eligible, keyword) + 0.1
 
 
-@pytest.mark.skipif(not available(), reason="sentence embeddings are not installed")
+@pytest.mark.skipif(not available(CORPUS_MODEL), reason="sentence embeddings are not installed")
 def test_reranked_system_beats_bm25_and_retrieval_alone(sigir):
     trials, queries, qrels = sigir
-    encoder = load_encoder(settings.HOME / "cache" / "embeddings")
+    encoder = load_encoder(settings.HOME / "cache" / "embeddings", CORPUS_MODEL)
     retriever = TrialRetriever(trials, Settings(), encoder)
 
     system = ndcg(EligibilityReranker(retriever, trials), queries, qrels)
-    assert system >= ndcg(Bm25Baseline(trials), queries, qrels) + 0.15
-    assert system >= ndcg(retriever, queries, qrels) + 0.01
+    assert system >= ndcg(Bm25Baseline(trials), queries, qrels) + 0.22
+    assert system >= ndcg(retriever, queries, qrels) + 0.005

