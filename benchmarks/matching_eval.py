@@ -184,7 +184,9 @@ JUDGE_FEATURES = ("log_screening",)
 # trial) added 0.03 of cross-validated AUROC there and was shipped at first; on the held-out
 # split it scored 0.44 alone and took the judge from 0.64 to 0.55, so it was taken out again.
 # With all-mpnet-base-v2 it scores 0.764 with the screening score on the tuning split (0.713
-# without); not shipped either: see "Matching" in benchmarks/README.md.
+# without); not shipped either: see "Matching" in benchmarks/README.md, which also tells of
+# undecided exclusions naming a condition the note tells of (tuning 0.712 to 0.742, held-out
+# 0.658 to 0.641; not kept).
 # Also tried on the tuning split and not kept, each within the noise of 77 pairs (a bootstrap
 # over patients puts the standard error of an AUROC difference near 0.02): undecided inclusions
 # the note shares a word with weighed 0.8 instead of 0.6 (+0.016 +- 0.023, and +0.000 once
