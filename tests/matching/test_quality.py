@@ -27,4 +27,4 @@ def test_the_system_beats_bm25_clearly(sigir):
     baseline = ndcg(Bm25Baseline(trials), queries, qrels)
     encoder = load_encoder(settings.HOME / "cache" / "embeddings", CORPUS_MODEL)
     system = ndcg(TrialRetriever(trials, Settings(), encoder), queries, qrels)
-    assert system >= baseline + 0.21  # MiniLM gives +0.17 here, all-mpnet-base-v2 +0.245
+    assert system >= baseline + 0.21  # MiniLM gives +0.17 here, all-mpnet-base-v2 +0.25
