@@ -109,9 +109,13 @@ def test_a_long_batch_is_cached_by_chunk_and_resumes_after_an_interruption(tmp_p
     assert told == [(2, 5), (4, 5), (5, 5)]
 
 
-def test_cached_vectors_are_kept_apart_by_model_and_length_read():
-    assert embeddings.MINILM.key == "all-MiniLM-L6-v2"
-    assert MPNET.key == "all-mpnet-base-v2@256"
+def test_cached_vectors_are_kept_apart_by_model_and_length_read(tmp_path):
+    texts = ["a", "bb"]
+    first, second = FakeModel(), FakeModel()
+    embeddings.CachedEncoder(lambda: first, tmp_path, MPNET.key)(texts)
+    embeddings.CachedEncoder(lambda: second, tmp_path, MPNET.name)(texts)
+    assert second.seen == texts, "vectors read at another length are not reused"
+    assert embeddings.MINILM.key == embeddings.MINILM.name, "the catalogue model's cache stays"
 
 
 def test_progress_is_told_in_words():
