@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import os
 import sys
 import time
 from pathlib import Path
@@ -36,7 +35,7 @@ from sklearn.metrics import roc_auc_score
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from matching.corpus import InputError, Query, Trial, load_corpus, load_qrels, load_queries
-from matching.embeddings import CORPUS_MODEL, load_encoder
+from matching.embeddings import CORPUS_MODEL, data_home, load_encoder
 from matching.evaluation import MEASURE_NAMES, evaluate, restrict_qrels, split_queries, subset
 from matching.rerank import (
     JUDGE_MODEL,
@@ -64,8 +63,7 @@ HEADERS = MEASURE_NAMES
 
 
 def _cache_dir() -> Path:
-    home = os.environ.get("TRIALMATCH_HOME") or Path.home() / ".trialmatch"
-    return Path(home).expanduser() / "cache" / "embeddings"
+    return data_home() / "cache" / "embeddings"
 
 
 def _timed_run(make, queries: list[Query]) -> tuple[dict, float, float]:

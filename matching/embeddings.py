@@ -153,10 +153,15 @@ def available(model: EmbeddingModel = CATALOGUE_MODEL) -> bool:
     return runtime and all(_installed(p) for p in model.packages)
 
 
+def data_home() -> Path:
+    """``TRIALMATCH_HOME`` (``~/.trialmatch`` by default), read without Django's settings so
+    that benchmarks and scripts find the same models and caches as the site."""
+    return Path(os.environ.get("TRIALMATCH_HOME") or Path.home() / ".trialmatch").expanduser()
+
+
 def models_home() -> Path:
-    """Where unpacked models live: ``TRIALMATCH_HOME/models`` (``~/.trialmatch`` by default)."""
-    home = os.environ.get("TRIALMATCH_HOME") or Path.home() / ".trialmatch"
-    return Path(home).expanduser() / "models"
+    """Where unpacked models live: ``TRIALMATCH_HOME/models``."""
+    return data_home() / "models"
 
 
 def _part_file(package: str) -> Path:

@@ -1,12 +1,13 @@
 """``trialmatch judge``: the pair-labelling contract and its handling of bad input."""
 
+import io
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from matching.embeddings import ModelError
+from matching.embeddings import CORPUS_MODEL, ModelError, available
 
 from .conftest import QUERIES, TRIALS, run_installed
 
@@ -19,7 +20,7 @@ def _write_pairs(path: Path, rows: list[tuple[str, ...]], header: str | None = N
     return path
 
 
-def _judge(tiny, pairs: Path) -> list[list[str]]:
+def _judge(tiny, pairs: Path, **options) -> list[list[str]]:
     out = tiny["dir"] / "judged.tsv"
     call_command(
         "judge",
@@ -27,6 +28,7 @@ def _judge(tiny, pairs: Path) -> list[list[str]]:
         queries=str(tiny["queries"]),
         pairs=str(pairs),
         out=str(out),
+        **options,
     )
     return [line.split("\t") for line in out.read_text().splitlines()]
 
@@ -139,3 +141,13 @@ def test_a_damaged_model_is_a_clear_error_not_a_traceback(tiny, monkeypatch):
     with pytest.raises(CommandError, match="not the published ones") as error:
         _judge(tiny, pairs)
     assert error.value.returncode == 1
+
+
+@pytest.mark.skipif(not available(CORPUS_MODEL), reason="sentence embeddings are not installed")
+def test_embedding_a_long_corpus_tells_its_progress(tiny, monkeypatch):
+    monkeypatch.setattr("matching.embeddings.CHUNK", 2)
+    told = io.StringIO()
+    _judge(
+        tiny, _write_pairs(tiny["dir"] / "pairs.tsv", [(q, d, "1") for q, d in PAIRS]), stderr=told
+    )
+    assert f"Embedded {len(TRIALS)} of {len(TRIALS)} texts" in told.getvalue().splitlines()

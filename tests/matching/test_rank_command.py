@@ -1,5 +1,7 @@
 """``trialmatch rank``: the TREC run-file contract and its handling of bad input."""
 
+import io
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -154,3 +156,13 @@ def test_a_damaged_model_is_a_clear_error_not_a_traceback(tiny, monkeypatch):
         rank(tiny)
     assert error.value.returncode == 1
     assert not (tiny["dir"] / "run.txt").exists()
+
+
+@pytest.mark.skipif(not available(CORPUS_MODEL), reason="sentence embeddings are not installed")
+def test_embedding_a_long_corpus_tells_its_progress(tiny, monkeypatch):
+    monkeypatch.setattr("matching.embeddings.CHUNK", 2)
+    told = io.StringIO()
+    rank(tiny, stderr=told)
+    lines = told.getvalue().splitlines()
+    assert f"Embedded 2 of {len(TRIALS)} texts" in lines
+    assert f"Embedded {len(TRIALS)} of {len(TRIALS)} texts" in lines
