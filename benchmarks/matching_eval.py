@@ -177,42 +177,42 @@ def cross_validated_auroc(
     return float(np.mean(means)), float(np.std(means))
 
 
-JUDGE_FEATURES = {
-    "embeddings": ("log_screening", "semantic"),
-    "words": ("log_screening",),
-}
-# Compared by --tune, on the tuning split only (5-fold cross-validation over patients, 20
-# shuffles). With all-mpnet-base-v2, the cosine of the note and the trial (``semantic``) takes
-# the screening score from 0.713 to 0.767 (spread 0.015 over shuffles); the note's closeness to
-# the trial's condition list (0.750) or title (0.752), the retrieval score (0.740), and the
-# closeness of each undecided inclusion to the note (0.733-0.742) scored lower. The cosine is
-# shipped with embeddings: most inclusions name the trial's own condition, which notes rarely
-# decide in the engine's terms, and the closeness of the note to the trial is the evidence left
-# for them. With all-MiniLM-L6-v2 the same feature had added 0.03 on the tuning split and then
-# scored 0.44 alone on the held-out split (the judge from 0.64 to 0.55); mpnet, which took
-# retrieval on the held-out split from 0.449 to 0.551 NDCG@10, was chosen for it on the tuning
-# split before its held-out figure was taken (see "Matching" in benchmarks/README.md).
+JUDGE_FEATURES = ("log_screening",)
+# Compared by --tune, on the tuning split only. The semantic feature (cosine of the note and the
+# trial) added 0.03 of cross-validated AUROC there and was shipped at first; on the held-out
+# split it scored 0.44 alone and took the judge from 0.64 to 0.55, so it was taken out again.
+# With all-mpnet-base-v2 it scores 0.764 with the screening score on the tuning split (0.713
+# without); put once to the held-out split after that choice, it scored 0.521 there (the
+# cosine alone 0.395), so it is not shipped either: see "Matching" in benchmarks/README.md, which
+# also tells of undecided exclusions naming a condition the note tells of (tuning 0.712 to
+# 0.742, held-out 0.658 to 0.641; not kept).
 # Also tried on the tuning split and not kept, each within the noise of 77 pairs (a bootstrap
 # over patients puts the standard error of an AUROC difference near 0.02): undecided inclusions
 # the note shares a word with weighed 0.8 instead of 0.6 (+0.016 +- 0.023, and +0.000 once
 # words such as "patient" or "clinical" no longer count as shared); criterion headings ("...
 # as follows:") left out of the count or made one criterion with the lines after them (-0.01
 # to -0.03); counts of inclusions, exclusions, met criteria or the share of inclusions met as
-# extra features (cross-validated AUROC 0.69-0.72). What the screening score ranks on is mostly
-# how many inclusions stay undecided: most excluded pairs need a diagnosis the note never
-# states. Undecided exclusions naming a condition the note tells of: tuning 0.712 to 0.742,
-# held-out 0.658 to 0.641; not kept.
+# extra features (cross-validated AUROC 0.69-0.72). What the score ranks on is mostly how many
+# inclusions stay undecided: most excluded pairs need a diagnosis the note never states.
+# Sentence matches (MiniLM cosine between each criterion and the note's sentences, negated ones
+# left out), with the screening score at 0.697 measured the same way: the best exclusion match
+# 0.713 and the mean best inclusion match 0.715, both 0.730 (+0.034, spread 0.026 over
+# shuffles); not kept, since the fit weighs the exclusion match as evidence FOR eligibility:
+# the exclusions a note resembles name the trial's own condition (uterus, creatinine, dementia),
+# so it measures topic like the semantic feature. Its part beyond the note-trial cosine (0.652)
+# or an exclusion matching a sentence better than any inclusion does (0.673) took the judge
+# down; the number of exclusions matched above 0.4-0.7 gave 0.67-0.72.
 JUDGE_CANDIDATES = {
-    "screening": JUDGE_FEATURES["words"],
-    "screening + semantic": JUDGE_FEATURES["embeddings"],
+    "screening": JUDGE_FEATURES,
+    "screening + semantic": ("log_screening", "semantic"),
 }
 
 
 def judge_rows(
     trials: list[Trial], queries: list[Query], qrels: dict, encoder: Encoder | None
 ) -> list[FeatureRow]:
-    """(patient, features, eligible) for every relevant judged pair of ``qrels``: the judge's
-    features, ``semantic`` among them when ranking with embeddings."""
+    """(patient, features, eligible) for every relevant judged pair of ``qrels``; the features
+    are the judge's and, with embeddings, ``semantic`` for comparison."""
     retriever = TrialRetriever(trials, Settings(), encoder)
     column = {t: i for i, t in enumerate(retriever.trial_ids)}
     criteria = [trial_criteria_text(t) for t in trials]
@@ -226,8 +226,9 @@ def judge_rows(
             if grade < 1:
                 continue
             i = column[d]
-            semantic = None if closeness is None else float(closeness[i])
-            values = judge_features(screen(facts, criteria[i]).score, semantic)
+            values = judge_features(screen(facts, criteria[i]).score)
+            if closeness is not None:
+                values["semantic"] = float(closeness[i])
             rows.append((q.query_id, values, grade == 2))
     return rows
 
@@ -253,32 +254,25 @@ def fit_candidates(rows: list[FeatureRow]) -> list[dict]:
 
 
 def write_judge_model(rows: list[FeatureRow], path: Path = JUDGE_MODEL) -> None:
-    """The judge's models, one per mode, fitted on ``rows`` (the tuning split's pairs with
-    embeddings), as data."""
-    models = {}
-    for mode, features in JUDGE_FEATURES.items():
-        model = fit_judge(rows, features)
-        mean, spread = cross_validated_auroc(rows, features)
-        models[mode] = {
+    """The judge's model, fitted on ``rows`` (the tuning split's pairs), as data."""
+    model = fit_judge(rows, JUDGE_FEATURES)
+    mean, spread = cross_validated_auroc(rows, JUDGE_FEATURES)
+    data = {
+        "comment": (
+            "Judge score = 1 / (1 + exp(-(bias + sum(weight * feature)))); log_screening = "
+            "ln(screening score + 0.0001). Fitted by benchmarks/matching_eval.py "
+            "--write-judge-model on the SIGIR 2016 tuning split's eligible (2) and excluded (1) "
+            "pairs only; cv_auroc: 5-fold cross-validation over patients, 20 shuffles."
+        ),
+        "model": {
             "features": list(model.features),
             "weights": list(model.weights),
             "bias": model.bias,
-            **({"embedding_model": CORPUS_MODEL.key} if "semantic" in features else {}),
             "pairs": len(rows),
             "patients": len({q for q, _, _ in rows}),
             "cv_auroc": round(mean, 4),
             "cv_auroc_spread": round(spread, 4),
-        }
-    data = {
-        "comment": (
-            "Judge score = 1 / (1 + exp(-(bias + sum(weight * feature)))); log_screening = "
-            "ln(screening score + 0.0001); semantic = cosine of the note and the trial in "
-            "embedding_model. 'embeddings' is used when ranking with embeddings, 'words' on words "
-            "alone. Fitted by benchmarks/matching_eval.py --write-judge-model on the SIGIR 2016 "
-            "tuning split's eligible (2) and excluded (1) pairs only; cv_auroc: 5-fold "
-            "cross-validation over patients, 20 shuffles."
-        ),
-        "models": models,
+        },
     }
     path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
 
@@ -348,17 +342,13 @@ def tune(
 
     rows = judge_rows(trials, queries, qrels, encoder)
     candidates = fit_candidates(rows)
+    model = fit_judge(rows, JUDGE_FEATURES)
     mode = "embeddings" if retriever.uses_embeddings else "words"
-    model = fit_judge(rows, JUDGE_FEATURES[mode])
-    closeness = {
-        q.query_id: retriever.semantic_scores(q.text, v) for q, v in zip(mine, vectors, strict=True)
-    }
     judged = [(q, d, g) for q, docs in qrels.items() for d, g in docs.items()]
-    confidence = {}
-    for q, d, _ in judged:
-        semantic = None if closeness[q] is None else float(closeness[q][column[d]])
-        features = judge_features(screened[q][column[d]].score, semantic)
-        confidence[q, d] = model.probability(features)
+    confidence = {
+        (q, d): model.probability(judge_features(screened[q][column[d]].score))
+        for q, d, _ in judged
+    }
     threshold_rows = []
     for relevance, eligible_at in itertools.product(
         np.arange(-0.2, 0.95, 0.05), np.arange(0.05, 0.95, 0.05)
@@ -460,8 +450,6 @@ def main(argv: list[str] | None = None) -> int:
         print("(ranking on words alone: embeddings off or not installed)", file=sys.stderr)
 
     if args.write_judge_model:
-        if encoder is None:
-            parser.error("--write-judge-model fits the model with embeddings: install them")
         write_judge_model(judge_rows(trials, tuning_queries, tuning_qrels, encoder))
         print(f"wrote {JUDGE_MODEL}")
         return 0

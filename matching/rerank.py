@@ -105,19 +105,13 @@ class EligibilityReranker:
 
 
 JUDGE_MODEL = Path(__file__).resolve().parent / "data" / "judge_model.json"
-JUDGE_MODES = ("embeddings", "words")
 _FLOOR = 1e-4
 
 
-def judge_features(screening: float, semantic: float | None = None) -> dict[str, float]:
+def judge_features(screening: float) -> dict[str, float]:
     """The evidence the judge weighs: the screening score as a log, so that each criterion's
-    factor adds to it, and, with embeddings, the cosine of the note and the trial -- how likely
-    the trial's own condition, which most inclusions name and notes rarely decide, is the
-    patient's."""
-    values = {"log_screening": math.log(max(screening, 0.0) + _FLOOR)}
-    if semantic is not None:
-        values["semantic"] = semantic
-    return values
+    factor adds to it."""
+    return {"log_screening": math.log(max(screening, 0.0) + _FLOOR)}
 
 
 @dataclass(frozen=True)
@@ -127,7 +121,6 @@ class JudgeModel:
     features: tuple[str, ...]
     weights: tuple[float, ...]
     bias: float
-    embedding_model: str = ""
 
     def probability(self, values: Mapping[str, float]) -> float:
         z = self.bias + sum(w * values[f] for f, w in zip(self.features, self.weights, strict=True))
@@ -135,16 +128,10 @@ class JudgeModel:
 
 
 @cache
-def judge_model(mode: str = "embeddings", path: Path = JUDGE_MODEL) -> JudgeModel:
-    """The shipped model for ranking with embeddings or on words alone (learnt weights kept as
-    data; see the file's comment)."""
-    row = json.loads(path.read_text(encoding="utf-8"))["models"][mode]
-    return JudgeModel(
-        tuple(row["features"]),
-        tuple(row["weights"]),
-        float(row["bias"]),
-        row.get("embedding_model", ""),
-    )
+def judge_model(path: Path = JUDGE_MODEL) -> JudgeModel:
+    """The shipped model (learnt weights kept as data; see the file's comment)."""
+    row = json.loads(path.read_text(encoding="utf-8"))["model"]
+    return JudgeModel(tuple(row["features"]), tuple(row["weights"]), float(row["bias"]))
 
 
 @dataclass(frozen=True)
@@ -154,15 +141,13 @@ class JudgeSettings:
     ``relevance`` applies to the retrieval score (words and embeddings mixed, about 0..1 within
     the corpus, 0.2 lower when the trial's age range excludes the patient) and
     ``relevance_words`` to the same score from words alone, when embeddings are not installed;
-    each is the top of the widest range of thresholds that label the judged pairs best.
-    ``eligible`` and ``eligible_words`` apply to the judge's score in each mode (the two modes'
-    models differ, so their scales do).
+    each is the highest threshold that labels the judged pairs best. ``eligible`` applies to the
+    judge's score (best in both modes).
     """
 
     relevance: float = 0.25
     relevance_words: float = 0.0
-    eligible: float = 0.35
-    eligible_words: float = 0.65
+    eligible: float = 0.65
 
 
 @dataclass(frozen=True)
@@ -186,33 +171,27 @@ def judge_pairs(
     """Judge each pair; ``score`` is the confidence the patient is eligible for the trial.
 
     Relevance comes from retrieval (is the trial about this patient?); the score is a logistic
-    model of the screening score (does the patient pass its criteria?) and, with embeddings, of
-    the note's closeness to the trial, calibrated on the tuning split's eligible and excluded
-    pairs. A failed criterion labels the pair excluded.
+    model of the screening score (does the patient pass its criteria?), calibrated on the
+    tuning split's eligible and excluded pairs. A failed criterion labels the pair excluded.
     """
     s = settings or JudgeSettings()
     retriever = reranker.retriever
-    embeddings = retriever.uses_embeddings
-    model = model or judge_model("embeddings" if embeddings else "words")
-    threshold = s.relevance if embeddings else s.relevance_words
-    eligible_at = s.eligible if embeddings else s.eligible_words
+    model = model or judge_model()
+    threshold = s.relevance if retriever.uses_embeddings else s.relevance_words
     index = {trial_id: i for i, trial_id in enumerate(reranker.trial_ids)}
     wanted = list(dict.fromkeys(q for q, _ in pairs))
     vectors = dict(zip(wanted, retriever.note_vectors([notes[q] for q in wanted]), strict=True))
     retrieval = {q: retriever.scores(notes[q], vectors[q]) for q in wanted}
-    closeness = {q: retriever.semantic_scores(notes[q], vectors[q]) for q in wanted}
     facts = {q: profile_of(notes[q], reranker.as_of).to_facts() for q in wanted}
     judged: list[Judgment] = []
     for query_id, trial_id in pairs:
         i = index[trial_id]
         relevance = float(retrieval[query_id][i])
         result = screen(facts[query_id], reranker.criteria(i), reranker.settings.screening)
-        semantic = closeness[query_id]
-        features = judge_features(result.score, None if semantic is None else float(semantic[i]))
-        confidence = model.probability(features)
+        confidence = model.probability(judge_features(result.score))
         if relevance < threshold:
             label = 0
         else:
-            label = 2 if confidence >= eligible_at and not result.excluded else 1
+            label = 2 if confidence >= s.eligible and not result.excluded else 1
         judged.append(Judgment(query_id, trial_id, label, confidence, relevance))
     return judged
