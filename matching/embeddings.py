@@ -9,7 +9,9 @@ Two models, each where it pays:
   (``trialmatch rank``, ``judge`` and the SIGIR benchmark), where no catalogue is held in
   memory: it ranks the SIGIR tuning split at NDCG@10 0.677 against MiniLM's 0.608. Its parts
   are joined and unpacked once into ``TRIALMATCH_HOME/models`` and the weights checked against
-  the upstream SHA-256 before use.
+  the upstream SHA-256 before use. It embeds a trial seven times slower than MiniLM, so a
+  corpus of more than ``LARGE_CORPUS`` trials is ranked with MiniLM unless asked otherwise
+  (:func:`corpus_encoder`).
 
 Optional: the models need torch and sentence-transformers. :func:`load_encoder` returns None
 when a model's packages are not installed, and the retriever then ranks on words alone. Vectors
@@ -60,6 +62,10 @@ MPNET = EmbeddingModel(
 CATALOGUE_MODEL = MINILM
 CORPUS_MODEL = MPNET
 MODEL_NAME = CATALOGUE_MODEL.name
+MODELS = {model.name: model for model in (MPNET, MINILM)}
+# mpnet embeds 4.7 trials/s on two cores (about 11 minutes for 3,000 trials; 26,000, the size of
+# TREC 2021's corpus, would take 1.5 h), MiniLM 34.8.
+LARGE_CORPUS = 3_000
 
 # Upstream sentence-transformers/all-mpnet-base-v2 (revision e8c3b32e), Hugging Face LFS.
 MPNET_WEIGHTS_SHA256 = "78c0197b6159d92658e319bc1d72e4c73a9a03dd03815e70e555c5ef05615658"
@@ -256,3 +262,35 @@ def load_encoder(
     if not available(model):
         return None
     return CachedEncoder(_loader(model), cache_dir, model.key, progress)
+
+
+def corpus_model(size: int, choice: str = "auto") -> EmbeddingModel:
+    """The model that ranks a corpus of ``size`` trials: the one named by ``choice``, or for
+    "auto" the corpus model up to ``LARGE_CORPUS`` trials and MiniLM beyond; MiniLM also when
+    the corpus model is not installed and MiniLM is."""
+    if choice != "auto":
+        return MODELS[choice]
+    model = CORPUS_MODEL if size <= LARGE_CORPUS else MINILM
+    if not available(model) and available(MINILM):
+        return MINILM
+    return model
+
+
+def corpus_encoder(
+    cache_dir: Path, size: int, choice: str, write: Callable[[str], object]
+) -> CachedEncoder | None:
+    """The encoder for ranking or judging a corpus file, telling ``write`` which model embeds it
+    and why, or that words alone will be used."""
+    model = corpus_model(size, choice)
+    encoder = load_encoder(cache_dir, model, report_to(write))
+    if encoder is None:
+        write(
+            f"Sentence embeddings are not installed ({model.name}, the 'embeddings' extra); "
+            "using words alone."
+        )
+    elif choice == "auto" and model is not CORPUS_MODEL and size > LARGE_CORPUS:
+        write(
+            f"Embedding {size} trials with {model.name}: faster than {CORPUS_MODEL.name} on a "
+            f"corpus over {LARGE_CORPUS} trials (--model {CORPUS_MODEL.name} to use it)."
+        )
+    return encoder

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from django.core.management import call_command
 
@@ -124,3 +125,16 @@ def ndcg(ranker, queries, qrels) -> float:
     """NDCG@10 of ``ranker``'s run over ``queries``."""
     run = {r.query_id: dict(r.scored) for r in rank_queries(ranker, queries)}
     return evaluate(qrels, run)["ndcg@10"]
+
+
+@pytest.fixture
+def models_used(monkeypatch) -> list[str]:
+    """The models the command asks for, each answered by a small fake encoder."""
+    used: list[str] = []
+
+    def fake_encoder(cache_dir, model, progress=None):
+        used.append(model.name)
+        return lambda texts: np.random.default_rng(len(texts)).normal(size=(len(texts), 8))
+
+    monkeypatch.setattr("matching.embeddings.load_encoder", fake_encoder)
+    return used

@@ -136,3 +136,22 @@ def test_the_corpus_model_reads_256_tokens_of_a_text(monkeypatch, tmp_path):
     monkeypatch.setattr(embeddings, "model_path", lambda model: tmp_path)
     assert embeddings._loader(MPNET)().max_seq_length == 256
     assert embeddings._loader(embeddings.MINILM)().max_seq_length == 384, "its own limit"
+
+
+@pytest.mark.parametrize(
+    ("size", "choice", "installed", "expected"),
+    [
+        (101, "auto", {"all-mpnet-base-v2", "all-MiniLM-L6-v2"}, "all-mpnet-base-v2"),
+        (3_000, "auto", {"all-mpnet-base-v2", "all-MiniLM-L6-v2"}, "all-mpnet-base-v2"),
+        (3_001, "auto", {"all-mpnet-base-v2", "all-MiniLM-L6-v2"}, "all-MiniLM-L6-v2"),
+        (26_000, "all-mpnet-base-v2", {"all-mpnet-base-v2"}, "all-mpnet-base-v2"),
+        (101, "all-MiniLM-L6-v2", {"all-mpnet-base-v2", "all-MiniLM-L6-v2"}, "all-MiniLM-L6-v2"),
+        (101, "auto", {"all-MiniLM-L6-v2"}, "all-MiniLM-L6-v2"),
+        (101, "auto", set(), "all-mpnet-base-v2"),
+    ],
+)
+def test_large_corpora_are_embedded_with_the_faster_model(
+    monkeypatch, size, choice, installed, expected
+):
+    monkeypatch.setattr(embeddings, "available", lambda model: model.name in installed)
+    assert embeddings.corpus_model(size, choice).name == expected

@@ -36,9 +36,7 @@ def _judge(tiny, pairs: Path, **options) -> list[list[str]]:
 @pytest.fixture(params=["embeddings when installed", "words alone"])
 def judged(request, tiny, monkeypatch) -> list[list[str]]:
     if request.param == "words alone":
-        monkeypatch.setattr(
-            "matching.management.commands.judge.load_encoder", lambda *args, **kwargs: None
-        )
+        monkeypatch.setattr("matching.embeddings.load_encoder", lambda *args, **kwargs: None)
     rows = [(q, d, "1") for q, d in PAIRS]
     return _judge(tiny, _write_pairs(tiny["dir"] / "pairs.tsv", rows, "query-id\tcorpus-id\tscore"))
 
@@ -134,9 +132,7 @@ def test_a_damaged_model_is_a_clear_error_not_a_traceback(tiny, monkeypatch):
     def damaged(texts):
         raise ModelError("all-mpnet-base-v2: the weights are not the published ones")
 
-    monkeypatch.setattr(
-        "matching.management.commands.judge.load_encoder", lambda *args, **kwargs: damaged
-    )
+    monkeypatch.setattr("matching.embeddings.load_encoder", lambda *args, **kwargs: damaged)
     pairs = _write_pairs(tiny["dir"] / "pairs.tsv", [(q, d, "1") for q, d in PAIRS])
     with pytest.raises(CommandError, match="not the published ones") as error:
         _judge(tiny, pairs)
@@ -151,3 +147,12 @@ def test_embedding_a_long_corpus_tells_its_progress(tiny, monkeypatch):
         tiny, _write_pairs(tiny["dir"] / "pairs.tsv", [(q, d, "1") for q, d in PAIRS]), stderr=told
     )
     assert f"Embedded {len(TRIALS)} of {len(TRIALS)} texts" in told.getvalue().splitlines()
+
+
+def test_a_corpus_over_the_limit_is_judged_with_the_faster_model(tiny, monkeypatch, models_used):
+    monkeypatch.setattr("matching.embeddings.LARGE_CORPUS", len(TRIALS) - 1)
+    told = io.StringIO()
+    rows = [(q, d, "1") for q, d in PAIRS]
+    _judge(tiny, _write_pairs(tiny["dir"] / "pairs.tsv", rows), stderr=told)
+    assert models_used == ["all-MiniLM-L6-v2"]
+    assert "with all-MiniLM-L6-v2" in told.getvalue()

@@ -149,9 +149,7 @@ def test_a_damaged_model_is_a_clear_error_not_a_traceback(tiny, monkeypatch):
     def damaged(texts):
         raise ModelError("all-mpnet-base-v2: the weights are not the published ones")
 
-    monkeypatch.setattr(
-        "matching.management.commands.rank.load_encoder", lambda *args, **kwargs: damaged
-    )
+    monkeypatch.setattr("matching.embeddings.load_encoder", lambda *args, **kwargs: damaged)
     with pytest.raises(CommandError, match="not the published ones") as error:
         rank(tiny)
     assert error.value.returncode == 1
@@ -166,3 +164,47 @@ def test_embedding_a_long_corpus_tells_its_progress(tiny, monkeypatch):
     lines = told.getvalue().splitlines()
     assert f"Embedded 2 of {len(TRIALS)} texts" in lines
     assert f"Embedded {len(TRIALS)} of {len(TRIALS)} texts" in lines
+
+
+def test_a_corpus_over_the_limit_is_embedded_with_the_faster_model_and_says_so(
+    tiny, monkeypatch, models_used
+):
+    monkeypatch.setattr("matching.embeddings.LARGE_CORPUS", len(TRIALS) - 1)
+    told = io.StringIO()
+    rank(tiny, stderr=told)
+    assert models_used == ["all-MiniLM-L6-v2"]
+    assert f"Embedding {len(TRIALS)} trials with all-MiniLM-L6-v2" in told.getvalue()
+
+
+def test_the_model_can_be_named(tiny, monkeypatch, models_used):
+    monkeypatch.setattr("matching.embeddings.LARGE_CORPUS", len(TRIALS) - 1)
+    told = io.StringIO()
+    rank(tiny, model="all-mpnet-base-v2", stderr=told)
+    assert models_used == ["all-mpnet-base-v2"]
+    assert "Embedding" not in told.getvalue()
+
+
+def test_an_unknown_model_exits_2(tiny, tmp_path):
+    result = run_installed(
+        "rank",
+        "--corpus",
+        str(tiny["corpus"]),
+        "--queries",
+        str(tiny["queries"]),
+        "--out",
+        str(tmp_path / "run.txt"),
+        "--model",
+        "gpt",
+    )
+    assert result.returncode == 2
+    assert "invalid choice: 'gpt'" in result.stderr
+
+
+def test_without_embeddings_the_ranking_uses_words_and_says_so(tiny, monkeypatch):
+    monkeypatch.setattr("matching.embeddings.load_encoder", lambda *args, **kwargs: None)
+    told = io.StringIO()
+    lines = rank(tiny, stderr=told)
+    assert "Sentence embeddings are not installed (all-mpnet-base-v2" in told.getvalue()
+    assert "using words alone" in told.getvalue()
+    firsts = {p[0]: p[2] for p in lines if p[3] == "1"}
+    assert firsts["p2"] == "NCT00000003"

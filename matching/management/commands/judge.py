@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from matching.corpus import InputError, load_corpus, load_queries
-from matching.embeddings import CORPUS_MODEL, ModelError, load_encoder, report_to
+from matching.embeddings import MODELS, ModelError, corpus_encoder
 from matching.rerank import EligibilityReranker, judge_pairs
 from matching.retrieval import Settings, TrialRetriever
 
@@ -71,8 +71,15 @@ class Command(BaseCommand):
             "--pairs", required=True, help="TSV: query-id, corpus-id (header and extra columns ok)"
         )
         parser.add_argument("--out", required=True, help="TSV file to write")
+        parser.add_argument(
+            "--model",
+            choices=("auto", *MODELS),
+            default="auto",
+            help="sentence model (default auto: all-mpnet-base-v2 up to 3,000 trials, "
+            "all-MiniLM-L6-v2, seven times faster, beyond)",
+        )
 
-    def handle(self, *args, corpus, queries, pairs, out, **options):
+    def handle(self, *args, corpus, queries, pairs, out, model, **options):
         started = time.perf_counter()
         try:
             trials = load_corpus(corpus)
@@ -83,14 +90,8 @@ class Command(BaseCommand):
                 raise InputError(f"{out}: folder {Path(out).parent} does not exist")
         except InputError as error:
             raise CommandError(str(error), returncode=2) from None
-        encoder = load_encoder(
-            Path(settings.HOME) / "cache" / "embeddings", CORPUS_MODEL, report_to(self.stderr.write)
-        )
-        if encoder is None:
-            self.stderr.write(
-                "Sentence embeddings are not installed (all-mpnet-base-v2, the 'embeddings' "
-                "extra); judging relevance on words alone."
-            )
+        cache = Path(settings.HOME) / "cache" / "embeddings"
+        encoder = corpus_encoder(cache, len(trials), model, self.stderr.write)
         try:
             reranker = EligibilityReranker(TrialRetriever(trials, Settings(), encoder), trials)
             judged = judge_pairs(reranker, notes, wanted)
