@@ -109,13 +109,44 @@ def test_a_long_batch_is_cached_by_chunk_and_resumes_after_an_interruption(tmp_p
     assert told == [(2, 5), (4, 5), (5, 5)]
 
 
-def test_cached_vectors_are_kept_apart_by_model_and_length_read(tmp_path):
+def test_cached_vectors_are_kept_apart_by_model_and_length_read(tmp_path, monkeypatch):
+    monkeypatch.setattr(embeddings, "fast_bfloat16", lambda: False)
     texts = ["a", "bb"]
     first, second = FakeModel(), FakeModel()
     embeddings.CachedEncoder(lambda: first, tmp_path, MPNET.key)(texts)
     embeddings.CachedEncoder(lambda: second, tmp_path, MPNET.name)(texts)
     assert second.seen == texts, "vectors read at another length are not reused"
     assert embeddings.MINILM.key == embeddings.MINILM.name, "the catalogue model's cache stays"
+
+
+@pytest.mark.parametrize("model", [MPNET, embeddings.MINILM])
+def test_vectors_computed_in_bfloat16_are_cached_apart(monkeypatch, model):
+    monkeypatch.setattr(embeddings, "fast_bfloat16", lambda: True)
+    in_bfloat16 = model.key
+    monkeypatch.setattr(embeddings, "fast_bfloat16", lambda: False)
+    assert in_bfloat16 == model.key + "+bf16"
+
+
+@pytest.mark.parametrize(
+    ("flags", "fast"),
+    [
+        ("flags\t\t: fpu sse2 avx2 avx512f avx512_bf16 avx512_vnni\n", True),
+        ("flags\t\t: fpu sse2 avx2 amx_bf16 amx_tile\n", True),
+        ("flags\t\t: fpu sse2 avx2 avx512f avx512_vnni\n", False),
+    ],
+)
+def test_bfloat16_is_used_only_where_the_cpu_computes_in_it(monkeypatch, tmp_path, flags, fast):
+    cpuinfo = tmp_path / "cpuinfo"
+    cpuinfo.write_text(flags)
+    real_path = embeddings.Path
+    monkeypatch.setattr(
+        embeddings, "Path", lambda p: real_path(cpuinfo) if p == "/proc/cpuinfo" else real_path(p)
+    )
+    embeddings.fast_bfloat16.cache_clear()
+    try:
+        assert embeddings.fast_bfloat16() is fast
+    finally:
+        embeddings.fast_bfloat16.cache_clear()
 
 
 def test_progress_is_told_in_words():
@@ -134,16 +165,29 @@ def test_the_corpus_model_reads_256_tokens_of_a_text(monkeypatch, tmp_path):
 
     monkeypatch.setattr("sentence_transformers.SentenceTransformer", Loaded)
     monkeypatch.setattr(embeddings, "model_path", lambda model: tmp_path)
+    monkeypatch.setattr(embeddings, "fast_bfloat16", lambda: False)
     assert embeddings._loader(MPNET)().max_seq_length == 256
     assert embeddings._loader(embeddings.MINILM)().max_seq_length == 384, "its own limit"
+
+
+@pytest.mark.skipif(not embeddings.available(MPNET), reason="sentence embeddings are not installed")
+@pytest.mark.parametrize("fast", [True, False])
+def test_models_compute_in_bfloat16_only_where_the_cpu_has_it(monkeypatch, fast):
+    import torch
+
+    monkeypatch.setattr(embeddings, "fast_bfloat16", lambda: fast)
+    loaded = embeddings._loader(embeddings.MINILM)()
+    assert next(loaded.parameters()).dtype == (torch.bfloat16 if fast else torch.float32)
+    vectors = loaded.encode(["a patient with asthma"], normalize_embeddings=True)
+    assert vectors.dtype == "float32"
 
 
 @pytest.mark.parametrize(
     ("size", "choice", "installed", "expected"),
     [
         (101, "auto", {"all-mpnet-base-v2", "all-MiniLM-L6-v2"}, "all-mpnet-base-v2"),
-        (3_000, "auto", {"all-mpnet-base-v2", "all-MiniLM-L6-v2"}, "all-mpnet-base-v2"),
-        (3_001, "auto", {"all-mpnet-base-v2", "all-MiniLM-L6-v2"}, "all-MiniLM-L6-v2"),
+        (5_000, "auto", {"all-mpnet-base-v2", "all-MiniLM-L6-v2"}, "all-mpnet-base-v2"),
+        (5_001, "auto", {"all-mpnet-base-v2", "all-MiniLM-L6-v2"}, "all-MiniLM-L6-v2"),
         (26_000, "all-mpnet-base-v2", {"all-mpnet-base-v2"}, "all-mpnet-base-v2"),
         (101, "all-MiniLM-L6-v2", {"all-mpnet-base-v2", "all-MiniLM-L6-v2"}, "all-MiniLM-L6-v2"),
         (101, "auto", {"all-MiniLM-L6-v2"}, "all-MiniLM-L6-v2"),

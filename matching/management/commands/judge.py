@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from matching.corpus import InputError, load_corpus, load_queries
-from matching.embeddings import MODELS, ModelError, corpus_encoder
+from matching.embeddings import ModelError, add_model_option, corpus_encoder
 from matching.rerank import EligibilityReranker, judge_pairs
 from matching.retrieval import Settings, TrialRetriever
 
@@ -71,13 +71,7 @@ class Command(BaseCommand):
             "--pairs", required=True, help="TSV: query-id, corpus-id (header and extra columns ok)"
         )
         parser.add_argument("--out", required=True, help="TSV file to write")
-        parser.add_argument(
-            "--model",
-            choices=("auto", *MODELS),
-            default="auto",
-            help="sentence model (default auto: all-mpnet-base-v2 up to 3,000 trials, "
-            "all-MiniLM-L6-v2, seven times faster, beyond)",
-        )
+        add_model_option(parser)
 
     def handle(self, *args, corpus, queries, pairs, out, model, **options):
         started = time.perf_counter()

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from matching.corpus import InputError, load_corpus, load_queries, write_run
-from matching.embeddings import MODELS, ModelError, corpus_encoder
+from matching.embeddings import ModelError, add_model_option, corpus_encoder
 from matching.rerank import EligibilityReranker
 from matching.retrieval import Bm25Baseline, Ranker, Settings, TrialRetriever, rank_queries
 
@@ -35,13 +35,7 @@ class Command(BaseCommand):
             "embeddings when installed), lexical (words only), bm25 baseline",
         )
         parser.add_argument("--tag", default=None, help="run tag (default: the method)")
-        parser.add_argument(
-            "--model",
-            choices=("auto", *MODELS),
-            default="auto",
-            help="sentence model (default auto: all-mpnet-base-v2 up to 3,000 trials, "
-            "all-MiniLM-L6-v2, seven times faster, beyond)",
-        )
+        add_model_option(parser)
 
     def handle(self, *args, corpus, queries, out, top, method, tag, model, **options):
         if not 1 <= top <= MAX_TOP:
