@@ -225,7 +225,23 @@ _OTHER_AGE = re.compile(
     r"thrombus|clot|embryo|fetal|foetal|pregnancy)\s+age\b|\bage\s+(?:at|of)\s+(?:the\s+)?"
     r"(?:first\s+|initial\s+)?(?:diagnosis|onset|menarche|menopause|tumou?r|lesion|wound|scar|"
     r"fracture|injury|infarct|thrombus|clot|pregnancy|implant|transplant|surgery|symptom|"
-    r"presentation|disease)|\bgestation\b|\byears?\s+(?:since|after|from|post)\b",
+    r"presentation|disease)|\bgestation\b|\byears?\s+(?:since|after|from|post)\b|"
+    r"\b(?:mri|ct|pet|scans?|imaging|images?|x-?rays?|radiographs?|echocardiograms?|biops(?:y|ies)|"
+    r"samples?|specimens?|tissue|blocks?|tests?|results?)\s+(?:(?:is|are|was|were|no)\s+)?"
+    r"(?:less|more|older|younger|under|over|within|[<>≤≥])",
+    re.I,
+)
+# After an age: the age at an earlier event, not now ("Less than 50 years of age at the time of
+# migraine onset").
+_AGE_AT_EVENT = re.compile(
+    r"\s*(?:(?:years?|yrs?|months?)\s*)?(?:(?:of\s+age|old)\s*)?(?:\(.{0,12}\)\s*)?at\s+(?:the\s+)?(?:time\s+of\s+)?(?:(?:first|initial|his|her|their)\s+)?"
+    r"(?:[a-z'-]+\s+){0,2}?(?:diagnosis|onset|menarche|menopause)\b",
+    re.I,
+)
+# Before an age: a condition on who must do something else ("if under 18 years of age,
+# willing to provide assent"), not a limit on who may join.
+_IF_BEFORE = re.compile(
+    r"\b(?:if|when|where)\s+(?:(?:the\s+)?(?:patient|participant|subject|child)\s+is\s+)?(?:aged\s+)?$",
     re.I,
 )
 _SHORT_UNIT = re.compile(r"\s*(?:weeks?|wks?|days?|hours?|hrs?|minutes?)\b", re.I)
@@ -288,6 +304,8 @@ def _age_bounds(text: str, start: int, end: int, terms: _Terms) -> Iterator[Cons
 
     def free(a: int, b: int) -> bool:
         if unusual() and not _patient_age(segment, a, b):
+            return False
+        if _AGE_AT_EVENT.match(segment, b) or _IF_BEFORE.search(segment, max(0, a - 40), a):
             return False
         return all(b <= x or a >= y for x, y in taken)
 
@@ -842,6 +860,20 @@ _SPECIFIC = re.compile(
     r"(?:nyha\s+)?class\s+(?:iv|i{1,3}|[1-4])(?:\s*(?:or|-|to|/)\s*(?:iv|i{1,3}|[1-4]))?)\s+$",
     re.I,
 )
+# The same said after the condition ("hypertension is still poorly controlled").
+_SPECIFIC_AFTER = re.compile(
+    r"\s*(?:(?:that|which)\s+)?(?:(?:is|are|remains?)\s+)?(?:still\s+)?(?:(?:poorly|inadequately|"
+    r"not(?:\s+well)?)[- ]controlled|uncontrolled|unstable|refractory|decompensated)\b",
+    re.I,
+)
+# A treatment named as what a condition needed ("radiation pneumonitis that required steroid
+# treatment"): it says which cases of the condition count, not that the treatment does.
+_TREATMENT_OF = re.compile(
+    r"(?:itis|osis|pathy|disease|disorder|syndrome|ILD|injury|reaction)s?\)?\s+(?:(?:that|which)\s+)?"
+    r"(?:(?:has|have)\s+)?(?:requir(?:e|es|ed|ing)|needing|needed)\s+(?:(?:systemic|oral|"
+    r"intravenous|iv|high[- ]dose|chronic)\s+)*$",
+    re.I,
+)
 # "hypersensitivity to X", "allergy to X or Y", "contraindication to X": about reacting to X,
 # not about having had it.
 _REACTION_TO = re.compile(
@@ -917,6 +949,7 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
         and not _NOT_ABOUT.search(segment, max(0, x[0] - 40), x[0])
         and not (reaction and _REACTION_TO.search(segment, max(0, x[0] - 70), x[0]))
         and not (dose_of and _DOSE_OF.search(segment, max(0, x[0] - 45), x[0]))
+        and not (x[2] != "condition" and _TREATMENT_OF.search(segment, max(0, x[0] - 70), x[0]))
         and not any(a < x[0] < b for a, b in excepted)
     ]
     if not mentions:
@@ -964,7 +997,7 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
         ) and not _NOT_LIMITED.search(context)
         qualifier = (
             "specific"
-            if _SPECIFIC.search(segment, max(0, a - 30), a)
+            if _SPECIFIC.search(segment, max(0, a - 30), a) or _SPECIFIC_AFTER.match(segment, b)
             else "history"
             if _HISTORY.search(context)
             else "active"

@@ -328,8 +328,8 @@ def defined_term(text: str) -> str | None:
 
 
 _PERMISSIVE = re.compile(
-    r"\b(?:are|is|will be|may be|can be|remain)\s+(?:also\s+|still\s+)?(?:eligible|allowed|"
-    r"permitted)\b[^.]{0,80}\.?$",
+    r"\b(?:(?:are|is|will be|may be|can be|remain)\s+(?:also\s+|still\s+)?(?:eligible|allowed|"
+    r"permitted)|(?:may|can)\s+(?:also\s+)?be\s+(?:enrolled|included))\b[^.]{0,80}\.?$",
     re.I,
 )
 

@@ -258,18 +258,25 @@ class Profile(_Strict):
                     event["date"] = when.isoformat()
                 events.append(event)
 
+        # Something the person has also answers for the broader terms its name holds ("urinary
+        # tract infection" is an infection); something denied denies only itself: "no UTI" says
+        # nothing of other infections.
         for c in self.conditions:
-            text = c.name + (f" {c.stage}" if c.stage else "")
-            names = _names(c.name, "conditions") | _engine_names(("condition",), text)
-            add(names, c.status == "active", c.date, c.status == "absent")
+            gone = c.status == "absent"
+            text = c.name if gone else c.name + (f" {c.stage}" if c.stage else "")
+            names = _names(c.name, "conditions") | _engine_names(("condition",), text, gone)
+            add(names, c.status == "active", c.date, gone)
         for t in self.treatments:
+            gone = t.status == "absent"
+            text = t.name if gone else f"{t.name} ({t.kind})"
             names = _names(t.name, "treatments") | _engine_names(
-                ("procedure", "therapy", "drug"), f"{t.name} ({t.kind})"
+                ("procedure", "therapy", "drug"), text, gone
             )
-            add(names, t.status == "ongoing", t.date, t.status == "absent")
+            add(names, t.status == "ongoing", t.date, gone)
         for m in self.medications:
-            names = _names(m.name, "drugs") | _engine_names(("drug", "therapy"), m.name)
-            add(names, m.status == "active", m.start, m.status == "absent")
+            gone = m.status == "absent"
+            names = _names(m.name, "drugs") | _engine_names(("drug", "therapy"), m.name, gone)
+            add(names, m.status == "active", m.start, gone)
         return events, absent
 
     def search_text(self) -> str:
@@ -310,11 +317,14 @@ def _names(name: str, group: str) -> set[str]:
     return names - {""}
 
 
-def _engine_names(concepts: tuple[str, ...], text: str) -> set[str]:
-    """Names of the engine vocabulary terms of ``concepts`` that occur in ``text``."""
+def _engine_names(concepts: tuple[str, ...], text: str, whole: bool = False) -> set[str]:
+    """Names of the engine vocabulary terms of ``concepts`` that occur in ``text`` (``whole``:
+    that are all of it, synonyms rather than broader terms)."""
     found = set()
     for term in rules.candidate_terms(concepts, text.lower()):
-        if term.context is None and term.pattern.search(text):
+        if term.context is not None:
+            continue
+        if term.pattern.fullmatch(text.strip()) if whole else term.pattern.search(text):
             found.add(term.name)
     return found
 

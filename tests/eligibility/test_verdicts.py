@@ -233,3 +233,54 @@ def _one(text):
 )
 def test_units_and_scales_convert(text, facts, holds):
     assert constraint_holds(_one(text), facts) is holds
+
+
+@pytest.mark.parametrize(
+    ("criteria", "facts", "outcome"),
+    [
+        (
+            "Inclusion Criteria:\n\n* Female participants of nonchildbearing potential may be "
+            "enrolled in the study. Non-childbearing potential is defined as hysterectomy, "
+            "bilateral oophorectomy, bilateral salpingectomy, and post-menopause.",
+            {"sex": "male", "age": 64},
+            "not_applicable",
+        ),
+        (
+            "Inclusion Criteria:\n\n* Female subjects have a negative urine or serum pregnancy.",
+            {"sex": "male", "age": 50},
+            "not_applicable",
+        ),
+        (
+            "Exclusion Criteria:\n\n* 3. Even after drug treatment, hypertension is still poorly "
+            "controlled (continuous increase in systolic blood pressure ≥150mmHg or diastolic "
+            "blood pressure ≥100mmHg);",
+            {"events": [{"name": "hypertension", "active": True}]},
+            "unknown",
+        ),
+        (
+            "Exclusion Criteria:\n\n* 7 .Previous history of interstitial lung disease(ILD)、"
+            "drug-induced ILD or radiation pneumonitis require steroid treatment, or any evidence "
+            "of clinically active ILD diseases.",
+            {"events": [{"name": "corticosteroids", "active": True}, {"name": "radiotherapy"}]},
+            "unknown",
+        ),
+        (
+            "Inclusion Criteria:\n\n* Willing and able to provide informed consent; if under 18 "
+            "years of age, willing and able to provide assent, and has a legal guardian willing "
+            "and able to provide consent",
+            {"age": 45},
+            "unknown",
+        ),
+        (
+            "Inclusion Criteria:\n\n* Patient with Modic I lateralized disc disease seen on an MRI "
+            "less than 6 months old.",
+            {"age": 52},
+            "unknown",
+        ),
+    ],
+)
+def test_lines_that_do_not_rule_the_person_out(criteria, facts, outcome):
+    """Each line once failed people it does not speak to: a treatment that qualifies a
+    condition, a qualifier after the condition, an age that is the scan's or a condition's."""
+    verdict = eligibility.evaluate(eligibility.parse_criteria(criteria), facts=facts)
+    assert verdict.criteria[0].verdict == outcome

@@ -439,3 +439,20 @@ def test_nearest_cue_decides_past_or_current_and_organ_transplant_is_not_hsct() 
     facts = p.to_facts()
     assert "stem cell transplant" in facts["events_absent"]
     assert all(e["name"] != "stem cell transplant" for e in facts["events"])
+
+
+def test_a_denied_condition_denies_itself_not_the_broader_terms_it_names() -> None:
+    p = profile_from_text(
+        "A 25-year-old pregnant woman with fever, dysuria and flank pain. She has no history of "
+        "recurrent UTI prior to her pregnancy. The urine culture showed Gram-negative rods.",
+        as_of=AS_OF,
+    )
+    absent = p.to_facts()["events_absent"]
+    assert "urinary tract infection" in absent
+    assert "infection" not in absent, "no UTI says nothing of other infections"
+    parsed = parse_criteria(
+        "Inclusion Criteria:\n\n* HIV-1 infection as documented by Screening plasma HIV-1 RNA "
+        ">=1000 cubic (c)/mL"
+    )
+    outcome = evaluate(parsed, facts=p.to_facts()).criteria[0]
+    assert outcome.verdict == "unknown"
