@@ -591,6 +591,12 @@ def _reproductive(text: str, start: int, end: int, terms: _Terms) -> Iterator[Co
                             (start + m.start(), start + m.end()),
                         )
                     continue
+                if re.search(r"negative\s+(?:[\w/]+\s+){0,3}$", before, re.I):
+                    # "a negative urine or serum pregnancy", the word "test" left out.
+                    yield Constraint(
+                        concept, concept, "absent", None, None, (start + m.start(), start + m.end())
+                    )
+                    continue
                 if _PLANNED.search(before) and not _CURRENT_OR_PLANNED.search(before):
                     qualifier = "planned"
                 elif _PREGNANCY_SKIP.search(before) or re.match(
@@ -867,13 +873,32 @@ _SPECIFIC_AFTER = re.compile(
     re.I,
 )
 # A treatment named as what a condition needed ("radiation pneumonitis that required steroid
-# treatment"): it says which cases of the condition count, not that the treatment does.
+# treatment", "autoimmune disease that has required systemic treatment (i.e. with ...
+# corticosteroids)"): it says which cases of the condition count, so having had the treatment
+# does not decide the line. Only for treatments given for many conditions; "kidney disease
+# requiring dialysis" is still about dialysis.
 _TREATMENT_OF = re.compile(
-    r"(?:itis|osis|pathy|disease|disorder|syndrome|ILD|injury|reaction)s?\)?\s+(?:(?:that|which)\s+)?"
-    r"(?:(?:has|have)\s+)?(?:requir(?:e|es|ed|ing)|needing|needed)\s+(?:(?:systemic|oral|"
-    r"intravenous|iv|high[- ]dose|chronic)\s+)*$",
+    r"\b(?:(?:that|which)\s+)?(?:(?:has|have)\s+)?(?:requir(?:e|es|ed|ing)|needing|needed)\b"
+    r"(?:(?!,\s*(?:or|and)\b|\bor\s+any\b)[^.;]){0,140}$",
     re.I,
 )
+_GENERIC_TREATMENTS = frozenset(
+    {"corticosteroids", "immunosuppressive therapy", "systemic therapy", "nsaids", "opioids"}
+)
+
+
+def _treats_named_condition(
+    segment: str, at: int, mentions: list[tuple[int, int, str, str]]
+) -> bool:
+    """Whether the treatment at ``at`` is what a condition named just before needed."""
+    m = _TREATMENT_OF.search(segment, max(0, at - 200), at)
+    return m is not None and any(
+        concept == "condition" and m.start() - 40 <= b <= m.start()
+        for _a, b, concept, _name in mentions
+    )
+
+
+_ABBREVIATION_DOTS = re.compile(r"\b(?:i\.e|e\.g)\.", re.I)
 # "hypersensitivity to X", "allergy to X or Y", "contraindication to X": about reacting to X,
 # not about having had it.
 _REACTION_TO = re.compile(
@@ -941,6 +966,8 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
         [(m.start(), m.end()) for m in _EXCEPT_PAREN.finditer(segment)] if "(" in segment else []
     )
     dose_of = "dose" in segment or "administration" in segment or "infusion" in segment
+    # "i.e." and "e.g." end no sentence: their dots are hidden where a pattern stops at one.
+    plain = _ABBREVIATION_DOTS.sub(lambda m: m.group(0).replace(".", ","), segment)
     reaction = sentence.has(*_REACTION_WORDS)
     mentions = [
         x
@@ -949,7 +976,6 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
         and not _NOT_ABOUT.search(segment, max(0, x[0] - 40), x[0])
         and not (reaction and _REACTION_TO.search(segment, max(0, x[0] - 70), x[0]))
         and not (dose_of and _DOSE_OF.search(segment, max(0, x[0] - 45), x[0]))
-        and not (x[2] != "condition" and _TREATMENT_OF.search(segment, max(0, x[0] - 70), x[0]))
         and not any(a < x[0] < b for a, b in excepted)
     ]
     if not mentions:
@@ -997,7 +1023,9 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
         ) and not _NOT_LIMITED.search(context)
         qualifier = (
             "specific"
-            if _SPECIFIC.search(segment, max(0, a - 30), a) or _SPECIFIC_AFTER.match(segment, b)
+            if _SPECIFIC.search(segment, max(0, a - 30), a)
+            or _SPECIFIC_AFTER.match(segment, b)
+            or (name in _GENERIC_TREATMENTS and _treats_named_condition(plain, a, mentions))
             else "history"
             if _HISTORY.search(context)
             else "active"

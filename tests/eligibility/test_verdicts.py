@@ -265,6 +265,18 @@ def test_units_and_scales_convert(text, facts, holds):
             "unknown",
         ),
         (
+            "Exclusion Criteria:\n\n* Has active autoimmune disease that has required systemic "
+            "treatment in the past 2 years (i.e. with the use of disease-modifying agents, "
+            "corticosteroids or immunosuppressive drugs).",
+            {"events": [{"name": "corticosteroids", "active": True}]},
+            "unknown",
+        ),
+        (
+            "Exclusion Criteria:\n\n* Corticosteroid Drug Use İn The Last Month",
+            {"events": [{"name": "corticosteroids", "active": True}]},
+            "not_met",
+        ),
+        (
             "Inclusion Criteria:\n\n* Willing and able to provide informed consent; if under 18 "
             "years of age, willing and able to provide assent, and has a legal guardian willing "
             "and able to provide consent",
@@ -279,8 +291,9 @@ def test_units_and_scales_convert(text, facts, holds):
         ),
     ],
 )
-def test_lines_that_do_not_rule_the_person_out(criteria, facts, outcome):
-    """Each line once failed people it does not speak to: a treatment that qualifies a
-    condition, a qualifier after the condition, an age that is the scan's or a condition's."""
+def test_lines_that_rule_out_only_whom_they_speak_to(criteria, facts, outcome):
+    """Each line but one once failed people it does not speak to: a treatment that qualifies a
+    condition, a qualifier after the condition, an age that is the scan's or a condition's; the
+    steroid line still rules out someone taking steroids."""
     verdict = eligibility.evaluate(eligibility.parse_criteria(criteria), facts=facts)
     assert verdict.criteria[0].verdict == outcome
