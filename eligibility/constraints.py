@@ -539,8 +539,8 @@ _AFTER_DOSE = re.compile(
     re.I,
 )
 _PREGNANCY_SKIP = re.compile(
-    r"(?:prevent(?:ing)?|avoid(?:ing)?|risk of|potential|becoming|contracept\w*|during|"
-    r"achieve)\s+(?:a\s+)?$",
+    r"(?:prevent(?:ing)?|avoid(?:ing)?|risk of|potential|possibility of|chance of|becom(?:e|ing)|"
+    r"contracept\w*|during|achieve|undetected)\s+(?:a\s+|an\s+)?(?:early\s+)?$",
     re.I,
 )
 
@@ -866,6 +866,27 @@ _SPECIFIC = re.compile(
     r"(?:nyha\s+)?class\s+(?:iv|i{1,3}|[1-4])(?:\s*(?:or|-|to|/)\s*(?:iv|i{1,3}|[1-4]))?)\s+$",
     re.I,
 )
+# A kind of surgery or infection ("cervical spine surgery", "HIV-1 infection"): someone who
+# had another kind has not had this one. The words here leave the term as broad as it is.
+_KIND_OF = frozenset({"surgery", "infection"})
+_BROAD_WORD = re.compile(
+    r"(?:^|[\s(,;:/-])(?:any|prior|previous|recent|minor|planned|active|current|ongoing|serious|"
+    r"severe|significant|clinically|uncontrolled|systemic|acute|chronic|known|of|with|or|and|"
+    r"other|concurrent|untreated|elective|scheduled|no|had|has|have|a|an|the|requiring|"
+    r"documented|intercurrent|previously|underwent|undergone|undergo|history)\s+$",
+    re.I,
+)
+_WORD_BEFORE = re.compile(r"[A-Za-z0-9][\w-]*\s+$")
+
+
+def _a_kind_of(segment: str, a: int, name: str) -> bool:
+    """Whether a word that names a kind stands before the broad term at ``a``."""
+    if name not in _KIND_OF:
+        return False
+    before = segment[max(0, a - 30) : a]
+    return bool(_WORD_BEFORE.search(before)) and not _BROAD_WORD.search(before)
+
+
 # The same said after the condition ("hypertension is still poorly controlled").
 _SPECIFIC_AFTER = re.compile(
     r"\s*(?:(?:that|which)\s+)?(?:(?:is|are|remains?)\s+)?(?:still\s+)?(?:(?:poorly|inadequately|"
@@ -1026,6 +1047,7 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
             if _SPECIFIC.search(segment, max(0, a - 30), a)
             or _SPECIFIC_AFTER.match(segment, b)
             or (name in _GENERIC_TREATMENTS and _treats_named_condition(plain, a, mentions))
+            or _a_kind_of(segment, a, name)
             else "history"
             if _HISTORY.search(context)
             else "active"

@@ -233,7 +233,7 @@ _NOTES = [
 ]
 _DEFINED = re.compile(
     r"^(?P<term>[^.;:]{2,90}?)\s*(?:\([^)]*\)\s*)?(?:,\s*)?(?:is|are|will be|"
-    r"shall be)\s+(?:defined|considered|characteri[sz]ed)\s+(?:as|by)\b",
+    r"shall be)\s+(?:defined|considered|characteri[sz]ed)\s+(?:as|by|to\s+be)\b",
     re.I,
 )
 _DEFINED_COLON = re.compile(r"^(?P<term>[^.;:(]{2,60}?)\s*(?:is\s+)?defined as\b", re.I)

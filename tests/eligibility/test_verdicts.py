@@ -277,6 +277,25 @@ def test_units_and_scales_convert(text, facts, holds):
             "not_met",
         ),
         (
+            "Exclusion Criteria:\n\n* Instability associated with major reconstructive surgery "
+            "for primary tumors or metastatic malignant tumors of the cervical spine",
+            {"events": [{"name": "surgery", "date": "2010-05-01"}]},
+            "unknown",
+        ),
+        (
+            "Inclusion Criteria:\n\n* HIV-1 infection as documented by Screening plasma HIV-1 "
+            "RNA >=1000 cubic (c)/mL",
+            {"events": [{"name": "infection", "active": True}]},
+            "unknown",
+        ),
+        (
+            "Inclusion Criteria:\n\n* Male patients with reproductive potential and female "
+            "patients with a possibility of pregnancy must use highly effective contraceptive "
+            "methods",
+            {"sex": "female", "pregnant": False},
+            "not_applicable",
+        ),
+        (
             "Inclusion Criteria:\n\n* Willing and able to provide informed consent; if under 18 "
             "years of age, willing and able to provide assent, and has a legal guardian willing "
             "and able to provide consent",
@@ -297,3 +316,15 @@ def test_lines_that_rule_out_only_whom_they_speak_to(criteria, facts, outcome):
     steroid line still rules out someone taking steroids."""
     verdict = eligibility.evaluate(eligibility.parse_criteria(criteria), facts=facts)
     assert verdict.criteria[0].verdict == outcome
+
+
+def test_a_definition_of_childbearing_potential_is_not_asked():
+    parsed = eligibility.parse_criteria(
+        "Inclusion Criteria:\n\n* A woman is considered to be of childbearing potential if she "
+        "is postmenarchal, has not reached a postmenopausal state (≥ 12 continuous months of "
+        "amenorrhea with no identified cause other than menopause), and has not undergone surgical "
+        "sterilization (removal of ovaries and/or uterus)."
+    )
+    assert parsed.items[0].role == "definition"
+    verdict = eligibility.evaluate(parsed, facts={"sex": "female", "age": 40})
+    assert verdict.criteria[0].verdict == "not_applicable"
