@@ -540,7 +540,8 @@ _AFTER_DOSE = re.compile(
 )
 _PREGNANCY_SKIP = re.compile(
     r"(?:prevent(?:ing)?|avoid(?:ing)?|risk of|potential|possibility of|chance of|becom(?:e|ing)|"
-    r"contracept\w*|during|achieve|undetected)\s+(?:a\s+|an\s+)?(?:early\s+)?$",
+    r"contracept\w*|during|achieve|undetected|suspects?\s+(?:that\s+)?(?:she|they)\s+(?:is|are|"
+    r"may\s+be|might\s+be))\s+(?:a\s+|an\s+)?(?:early\s+)?$",
     re.I,
 )
 

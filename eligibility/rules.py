@@ -329,9 +329,23 @@ def defined_term(text: str) -> str | None:
 
 _PERMISSIVE = re.compile(
     r"\b(?:(?:are|is|will be|may be|can be|remain)\s+(?:also\s+|still\s+)?(?:eligible|allowed|"
-    r"permitted)|(?:may|can)\s+(?:also\s+)?be\s+(?:enrolled|included))\b[^.]{0,80}\.?$",
+    r"permitted)|(?:may|can)\s+(?:also\s+)?be\s+(?:enrolled|included))\b[^.]{0,120}\.?$",
     re.I,
 )
+
+
+# "the following subjects may have a DEXA scan performed:": what comes after lists who may be
+# tested, not who is ruled out.
+_WHO_MAY_UNDERGO = re.compile(
+    r"\bthe following (?:subjects|patients|participants|individuals|women|men)\s+(?:may|will|"
+    r"should|must)\s+(?:have|undergo|receive|be\s+(?:asked|offered|required))\b[^.;]*:?\s*$",
+    re.I,
+)
+
+
+def lists_who_may_undergo(text: str) -> bool:
+    """A lead-in whose lines say who may be tested or treated, not who may join."""
+    return bool(_WHO_MAY_UNDERGO.search(text))
 
 
 def is_permissive(text: str) -> bool:

@@ -251,7 +251,9 @@ def _rebuild_roots(nodes: list[_Node]) -> list[_Node]:
 def _assign_role(node: _Node) -> None:
     if node.role == "note":
         return
-    if rules.is_note(node.text):
+    if rules.is_note(node.text) or (
+        node.parent is not None and rules.lists_who_may_undergo(node.parent.text)
+    ):
         node.role = "note"
     elif rules.defined_term(node.text) is not None and not node.children:
         node.role = "definition"
@@ -263,7 +265,8 @@ def _quiet_empty_groups(nodes: list[_Node]) -> None:
     """A line whose sub-items are all notes ("Age:" over "Not specified") asks nothing."""
     for node in reversed(nodes):  # sub-items before the lines above them
         notes_only = all(child.role == "note" for child in node.children)
-        if node.role == "criterion" and node.children and notes_only:
+        own_line = rules.lists_who_may_undergo(node.text)
+        if node.role == "criterion" and node.children and notes_only and not own_line:
             node.role, node.logic = "note", None
 
 

@@ -296,6 +296,23 @@ def test_units_and_scales_convert(text, facts, holds):
             "not_applicable",
         ),
         (
+            "Inclusion Criteria:\n\n* Participants with chronic stable medical conditions with "
+            "or without specific treatment, such as diabetes mellitus, hypertension, or cardiac "
+            "disease, are allowed to participate in this study if considered by the investigator "
+            "as medically stable.",
+            {"events_absent": ["diabetes", "hypertension"]},
+            "not_applicable",
+        ),
+        (
+            "Inclusion Criteria:\n\n* Women of child-bearing potential and men must agree to use "
+            "adequate contraception (hormonal or barrier method of birth control; abstinence) "
+            "prior to study entry and for the duration of study participation. Should a woman "
+            "become pregnant or suspect she is pregnant while participating in this study, she "
+            "should inform her treating physician immediately.",
+            {"sex": "female", "pregnant": False},
+            "unknown",
+        ),
+        (
             "Inclusion Criteria:\n\n* Willing and able to provide informed consent; if under 18 "
             "years of age, willing and able to provide assent, and has a legal guardian willing "
             "and able to provide consent",
@@ -328,3 +345,17 @@ def test_a_definition_of_childbearing_potential_is_not_asked():
     assert parsed.items[0].role == "definition"
     verdict = eligibility.evaluate(parsed, facts={"sex": "female", "age": 40})
     assert verdict.criteria[0].verdict == "not_applicable"
+
+
+def test_a_list_of_who_may_be_scanned_is_not_a_list_of_exclusions():
+    parsed = eligibility.parse_criteria(
+        "Exclusion Criteria:\n\n"
+        "1. Osteopenia or osteoporosis. To confirm eligibility, at the Clinical Investigator's "
+        "discretion, the following subjects may have a DEXA scan performed:\n"
+        "   i. Women 65 or older ii. Postmenopausal women < age 65 iii. Subjects with major risk "
+        "factors for or diagnosed with osteoporosis or osteopenia"
+    )
+    lead_in, listed = parsed.items
+    assert (lead_in.role, listed.role) == ("criterion", "note")
+    verdict = eligibility.evaluate(parsed, facts={"sex": "female", "age": 60})
+    assert verdict.get(lead_in.id).verdict == "unknown"
