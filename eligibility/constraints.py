@@ -905,7 +905,14 @@ _TREATMENT_OF = re.compile(
     re.I,
 )
 _GENERIC_TREATMENTS = frozenset(
-    {"corticosteroids", "immunosuppressive therapy", "systemic therapy", "nsaids", "opioids"}
+    {
+        "corticosteroids",
+        "immunosuppressive therapy",
+        "systemic therapy",
+        "nsaids",
+        "opioids",
+        "surgery",
+    }
 )
 
 

@@ -199,8 +199,11 @@ def checked_first(source: str) -> str:
 # --- headings, notes, definitions, group lead-ins -----------------------------------------
 
 _KIND_HEADING = re.compile(
-    r"^(?:(?:key|main|major|general|principal|additional|specific|other|patient|subject|"
-    r"participant|study|selected)\s+)?(?P<kind>inclusion|exclusion|eligibility|ineligibility|"
+    r"^(?:(?:[IVX]{1,4}|\d{1,2})(?:\.\d{1,2})*\.?\s+)?"
+    r"(?:(?:key|main|major|general|principal|additional|specific|other|patient|subject|"
+    r"participant|study|selected|intra-?operative|pre-?operative|post-?operative|surgical|imaging|"
+    r"radiographic|radiological|laboratory|clinical|medical)\s+)?"
+    r"(?P<kind>inclusion|exclusion|eligibility|ineligibility|"
     r"non-?inclusion)(?:\s+(?:criteria|criterion|conditions?|"
     r"requirements?))?(?P<label>\s*(?:\([^)]{0,60}\)|for\s[^:]{1,50}|"
     r"-\s[^:]{1,50}))?\s*(?::\s*(?P<rest>.*)|\.?\s*$)",
@@ -341,6 +344,21 @@ _WHO_MAY_UNDERGO = re.compile(
     r"should|must)\s+(?:have|undergo|receive|be\s+(?:asked|offered|required))\b[^.;]*:?\s*$",
     re.I,
 )
+
+
+# An inclusion line that introduces exclusions ("Individuals will be precluded from enrolling
+# if they endorse any of the following conditions").
+_EXCLUDES_WHAT_FOLLOWS = re.compile(
+    r"\b(?:(?:will|would|shall)\s+be\s+(?:precluded|excluded)|(?:are|is)\s+(?:precluded|excluded)|"
+    r"(?:will|would)\s+not\s+be\s+(?:eligible|enrolled|included))\b[^.]*\b(?:if|who|when|with)\b"
+    r"[^.]*\b(?:following|below)\b",
+    re.I,
+)
+
+
+def excludes_what_follows(text: str) -> bool:
+    """A lead-in, listed with the inclusions, whose lines rule people out."""
+    return bool(_EXCLUDES_WHAT_FOLLOWS.search(text))
 
 
 def lists_who_may_undergo(text: str) -> bool:

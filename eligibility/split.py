@@ -51,6 +51,7 @@ class _Node:
     inferred: bool = False
     explains: _Node | None = None
     synthetic: bool = False
+    numbered_as: Kind | None = None
 
 
 @dataclass
@@ -186,6 +187,7 @@ def split(text: str) -> SplitResult:
     _infer_flattened_groups(roots)
     _join_or_siblings(roots)
     _attach_definitions(roots)
+    _exclusions_listed_as_inclusions(roots)
     items = _to_criteria(roots)
     if not any(item.role == "criterion" for item in items):
         notes.append("No criteria found in the text")
@@ -367,6 +369,22 @@ def _attach_definitions(roots: list[_Node]) -> None:
         node.explains = best
 
 
+def _exclusions_listed_as_inclusions(roots: list[_Node]) -> None:
+    """Lines under an inclusion lead-in that rules people out count as exclusions; they keep
+    the ids of where they are listed."""
+    for node in _flatten(roots):
+        if not (
+            node.kind == "inclusion"
+            and node.role == "criterion"
+            and node.children
+            and rules.excludes_what_follows(node.text)
+        ):
+            continue
+        for member in _flatten([node]):
+            member.numbered_as = member.numbered_as or member.kind
+            member.kind = "exclusion"
+
+
 def _to_criteria(roots: list[_Node]) -> list[Criterion]:
     items: list[Criterion] = []
     ids: dict[int, str] = {}
@@ -386,13 +404,14 @@ def _to_criteria(roots: list[_Node]) -> list[Criterion]:
         for node in nodes:
             if node.role == "criterion":
                 position += 1
+                listed = node.numbered_as or node.kind
                 if parent_id is None:
-                    counters[(node.kind, "top")] = counters.get((node.kind, "top"), 0) + 1
-                    item_id = f"{prefix(node.kind)}-{counters[(node.kind, 'top')]}"
+                    counters[(listed, "top")] = counters.get((listed, "top"), 0) + 1
+                    item_id = f"{prefix(listed)}-{counters[(listed, 'top')]}"
                 else:
                     item_id = f"{parent_id}.{position}"
             else:
-                item_id = next_id(node.kind, node.role)
+                item_id = next_id(node.numbered_as or node.kind, node.role)
             ids[id(node)] = item_id
             items.append(
                 Criterion(

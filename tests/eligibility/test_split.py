@@ -184,6 +184,41 @@ def test_headings_set_the_kind():
 
 
 @pytest.mark.parametrize(
+    "heading",
+    ["III.6 EXCLUSION CRITERIA", "Intraoperative Exclusion Criteria:", "2. Exclusion criteria"],
+)
+def test_numbered_and_qualified_headings_set_the_kind(heading):
+    parsed = eligibility.parse_criteria(
+        f"Inclusion Criteria:\n\n* Be 18 years of age or older\n\n{heading}\n\n* Pregnancy"
+    )
+    assert [(i.id, i.kind) for i in parsed.items] == [
+        ("inc-1", "inclusion"),
+        ("exc-1", "exclusion"),
+    ]
+
+
+def test_a_lead_in_listed_with_the_inclusions_that_rules_people_out():
+    parsed = eligibility.parse_criteria(
+        "Inclusion Criteria:\n\n"
+        "1. Be 18 years of age or older;\n"
+        "2. Individuals will be precluded from enrolling in the study if they endorse (or if "
+        "there is documentation of) any of following conditions:\n"
+        "    a. Serious mental illness;\n"
+        "    b. Pregnancy;\n\n"
+        "Exclusion Criteria:\n\n* Prior participation in this study"
+    )
+    assert [(i.id, i.kind) for i in parsed.items] == [
+        ("inc-1", "inclusion"),
+        ("inc-2", "exclusion"),
+        ("inc-2.1", "exclusion"),
+        ("inc-2.2", "exclusion"),
+        ("exc-1", "exclusion"),
+    ]
+    verdict = eligibility.evaluate(parsed, facts={"age": 30, "sex": "female", "pregnant": False})
+    assert verdict.get("inc-2.2").verdict == "met"
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "",
