@@ -927,6 +927,20 @@ def _treats_named_condition(
     )
 
 
+# "within 72 hours prior to the surgery": the study's own operation, a point in time.
+_BEFORE_THE_OPERATION = re.compile(
+    r"\b(?:prior\s+to|before|after|following|until|day\s+of)\s+(?:the\s+(?:study\s+|planned\s+|"
+    r"scheduled\s+|index\s+|intended\s+|proposed\s+)?|(?:study|planned|scheduled|index|intended|"
+    r"proposed)\s+)$",
+    re.I,
+)
+
+
+def _the_operation(segment: str, at: int) -> bool:
+    """Whether the surgery at ``at`` is the study's operation, named as a point in time."""
+    return _BEFORE_THE_OPERATION.search(segment, max(0, at - 30), at) is not None
+
+
 _ABBREVIATION_DOTS = re.compile(r"\b(?:i\.e|e\.g)\.", re.I)
 # "hypersensitivity to X", "allergy to X or Y", "contraindication to X": about reacting to X,
 # not about having had it.
@@ -1005,6 +1019,9 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
         and not _NOT_ABOUT.search(segment, max(0, x[0] - 40), x[0])
         and not (reaction and _REACTION_TO.search(segment, max(0, x[0] - 70), x[0]))
         and not (dose_of and _DOSE_OF.search(segment, max(0, x[0] - 45), x[0]))
+        and not (
+            x[3] == "surgery" and _BEFORE_THE_OPERATION.search(segment, max(0, x[0] - 30), x[0])
+        )
         and not any(a < x[0] < b for a, b in excepted)
     ]
     if not mentions:
