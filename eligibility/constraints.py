@@ -234,14 +234,16 @@ _OTHER_AGE = re.compile(
 # After an age: the age at an earlier event, not now ("Less than 50 years of age at the time of
 # migraine onset").
 _AGE_AT_EVENT = re.compile(
-    r"\s*(?:(?:years?|yrs?|months?)\s*)?(?:(?:of\s+age|old)\s*)?(?:\(.{0,12}\)\s*)?at\s+(?:the\s+)?(?:time\s+of\s+)?(?:(?:first|initial|his|her|their)\s+)?"
+    r"\s*(?:(?:years?|yrs?|months?)\s*)?(?:(?:of\s+age|old)\s*)?(?:\(.{0,12}\)\s*)?"
+    r"at\s+(?:the\s+)?(?:time\s+of\s+)?(?:(?:first|initial|his|her|their)\s+)?"
     r"(?:[a-z'-]+\s+){0,2}?(?:diagnosis|onset|menarche|menopause)\b",
     re.I,
 )
 # Before an age: a condition on who must do something else ("if under 18 years of age,
 # willing to provide assent"), not a limit on who may join.
 _IF_BEFORE = re.compile(
-    r"\b(?:if|when|where)\s+(?:(?:the\s+)?(?:patient|participant|subject|child)\s+is\s+)?(?:aged\s+)?$",
+    r"\b(?:if|when|where)\s+(?:(?:the\s+)?(?:patient|participant|subject|child)\s+is\s+)?"
+    r"(?:aged\s+)?$",
     re.I,
 )
 _SHORT_UNIT = re.compile(r"\s*(?:weeks?|wks?|days?|hours?|hrs?|minutes?)\b", re.I)
@@ -1019,9 +1021,7 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
         and not _NOT_ABOUT.search(segment, max(0, x[0] - 40), x[0])
         and not (reaction and _REACTION_TO.search(segment, max(0, x[0] - 70), x[0]))
         and not (dose_of and _DOSE_OF.search(segment, max(0, x[0] - 45), x[0]))
-        and not (
-            x[3] == "surgery" and _BEFORE_THE_OPERATION.search(segment, max(0, x[0] - 30), x[0])
-        )
+        and not (x[3] == "surgery" and _the_operation(segment, x[0]))
         and not any(a < x[0] < b for a, b in excepted)
     ]
     if not mentions:

@@ -225,8 +225,8 @@ def _describe(c: Constraint) -> str:
 _CONDITIONAL = re.compile(
     r"\b(?:must|should|shall|will|need(?:s)?\s+to|has\s+to|have\s+to|had\s+to|agrees?|"
     r"required|willing|consent|able\s+to|contracepti\w*|birth[- ]control|condoms?|"
-    r"steril\w*|pregnancy\s+test|negative\s+(?:[\w/]+\s+){0,3}pregnancy|(?:may|can)\s+(?:also\s+)?(?:be\s+(?:enrolled|included)|"
-    r"participate|enrol+))\b",
+    r"steril\w*|pregnancy\s+test|negative\s+(?:[\w/]+\s+){0,3}pregnancy|"
+    r"(?:may|can)\s+(?:also\s+)?(?:be\s+(?:enrolled|included)|participate|enrol+))\b",
     re.I,
 )
 _GROUP_WORDS = frozenset(rules.load("questions.json")["group_words"])
