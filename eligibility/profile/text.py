@@ -256,8 +256,14 @@ def _assign_times(mentions: list[_Mention], times: list[tuple[int, int, dt.date]
             target.date = when
 
 
-def _read_mentions(sentence: str, as_of: dt.date, age: float | None) -> list[_Mention]:
+def _read_mentions(
+    sentence: str, as_of: dt.date, age: float | None, section: str | None = None
+) -> list[_Mention]:
+    """The mentions of one sentence; ``section`` is the note's heading it stands under
+    ("history": past medical history, "family": family history)."""
     r = text_rules()
+    if section == "family":
+        return []
     mentions = _find_mentions(sentence)
     kept = []
     for m in mentions:
@@ -266,7 +272,7 @@ def _read_mentions(sentence: str, as_of: dt.date, age: float | None) -> list[_Me
         m.negated = _negated(sentence, m)
         clause = _clause_before(sentence, m.start)
         if m.group == "conditions":
-            m.history = bool(r.history.search(clause))
+            m.history = section == "history" or bool(r.history.search(clause))
             stage = r.stage.search(sentence, max(0, m.start - 30), min(len(sentence), m.end + 40))
             if stage:
                 m.stage = stage.group("stage") or stage.group("relapse")
@@ -277,7 +283,7 @@ def _read_mentions(sentence: str, as_of: dt.date, age: float | None) -> list[_Me
             now = [c.end() for c in r.current_medication.finditer(clause)]
             # The cue nearest the mention decides: "s/p transplant on tacrolimus" is current.
             m.current = bool(now) and (not past or now[-1] > past[-1])
-            m.history = bool(past) and not m.current
+            m.history = (section == "history" or bool(past)) and not m.current
         kept.append(m)
     _assign_times(kept, _times(sentence, as_of, age))
     return kept
@@ -362,6 +368,54 @@ def _state(text: str, patterns: tuple[re.Pattern[str], re.Pattern[str]]) -> bool
 # --- assembly -----------------------------------------------------------------------------------
 
 
+_HEADING = re.compile(r"^\s*(?P<name>[A-Za-z][A-Za-z /&'-]{1,40}?)\s*:\s*(?P<rest>.*)$")
+_LIST_ITEM = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*\u2022])\s")
+
+
+def _sections(text: str) -> list[tuple[int, int, str]]:
+    """Spans of the note under a heading: "history" (past medical history) or "family" (family
+    history), named by the history and family cues.
+
+    A heading alone on its line opens a section over the lines under it, until another heading
+    or a line of prose (not a list item, over 80 characters); a heading with text after it on
+    the same line ("PMH: HTN, DM.") covers that sentence only.
+    """
+    r = text_rules()
+    spans: list[tuple[int, int, str]] = []
+    section: str | None = None
+    opened = 0
+    offset = 0
+    for line in text.split("\n"):
+        heading = _HEADING.match(line)
+        name = heading.group("name").strip() if heading else ""
+        kind = (
+            "family"
+            if heading and r.family.fullmatch(name)
+            else "history"
+            if heading and r.history.fullmatch(name)
+            else None
+        )
+        prose = bool(line.strip()) and not (_LIST_ITEM.match(line) or len(line.strip()) <= 80)
+        if section is not None and (heading or prose):
+            spans.append((opened, offset, section))
+            section = None
+        if heading and kind is not None:
+            rest = heading.group("rest")
+            if rest.strip():
+                first = _SENTENCE.split(rest, maxsplit=1)[0]
+                spans.append((offset, offset + heading.start("rest") + len(first), kind))
+            else:
+                section, opened = kind, offset
+        offset += len(line) + 1
+    if section is not None:
+        spans.append((opened, offset, section))
+    return spans
+
+
+def _section_at(spans: list[tuple[int, int, str]], position: int) -> str | None:
+    return next((kind for start, end, kind in spans if start <= position < end), None)
+
+
 def profile_from_text(text: object, as_of: dt.date | None = None) -> Profile:
     """A profile from a free-text note; facts it cannot find stay unknown (None / empty)."""
     if not isinstance(text, str):
@@ -377,8 +431,12 @@ def profile_from_text(text: object, as_of: dt.date | None = None) -> Profile:
     treatments: dict[str, Treatment] = {}
     medications: dict[str, Medication] = {}
     labs: list[Lab] = []
+    sections = _sections(clean)
+    cursor = 0
     for sentence in parts:
-        for m in _read_mentions(sentence, as_of, age):
+        cursor = max(cursor, clean.find(sentence, cursor))
+        section = _section_at(sections, cursor)
+        for m in _read_mentions(sentence, as_of, age, section):
             _merge(m, conditions, treatments, medications)
         labs.extend(_labs(sentence))
     pregnant = None if sex == "male" else _state(clean, text_rules().pregnancy)

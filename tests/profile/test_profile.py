@@ -456,3 +456,25 @@ def test_a_denied_condition_denies_itself_not_the_broader_terms_it_names() -> No
     )
     outcome = evaluate(parsed, facts=p.to_facts()).criteria[0]
     assert outcome.verdict == "unknown"
+
+
+def test_sections_of_a_note_tell_past_and_family_history_from_now() -> None:
+    p = profile_from_text(
+        "A 60-year-old man with chest pain.\n"
+        "Family History:\n- Mother: breast cancer\n- Father: diabetes\n"
+        "Past Medical History:\n1. Stroke ([**2137**]) with mild residual deficits\n2. HTN\n"
+        "He came in today with a new rash on both arms and a fever that started two days ago, "
+        "and he takes aspirin every morning.",
+        as_of=AS_OF,
+    )
+    status = {c.name: c.status for c in p.conditions}
+    assert status.get("stroke") == "history" and status.get("hypertension") == "history"
+    assert "breast cancer" not in status and "diabetes" not in status, "relatives' conditions"
+    assert [m.name for m in p.medications if m.status == "active"] == ["aspirin"]
+
+
+def test_a_heading_with_text_on_its_line_covers_that_sentence_only() -> None:
+    p = profile_from_text("PMH: HTN, DM. Now presents with an acute stroke.", as_of=AS_OF)
+    status = {c.name: c.status for c in p.conditions}
+    assert status["hypertension"] == "history"
+    assert status["stroke"] == "active"
