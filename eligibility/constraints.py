@@ -943,6 +943,13 @@ def _the_operation(segment: str, at: int) -> bool:
     return _BEFORE_THE_OPERATION.search(segment, max(0, at - 30), at) is not None
 
 
+# "adverse events related to anti-PD-1 therapy": the line is about the harm; having had the
+# treatment does not decide it.
+_CAUSED_BY = re.compile(
+    r"\b(?:(?:related|attributed|attributable|due|secondary)\s+to|(?:induced|caused)\s+by)\s+"
+    r"(?:the\s+|prior\s+|previous\s+)?$",
+    re.I,
+)
 _ABBREVIATION_DOTS = re.compile(r"\b(?:i\.e|e\.g)\.", re.I)
 # "hypersensitivity to X", "allergy to X or Y", "contraindication to X": about reacting to X,
 # not about having had it.
@@ -1073,6 +1080,7 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
             or _SPECIFIC_AFTER.match(segment, b)
             or (name in _GENERIC_TREATMENTS and _treats_named_condition(plain, a, mentions))
             or _a_kind_of(segment, a, name)
+            or (concept != "condition" and _CAUSED_BY.search(segment, max(0, a - 30), a))
             else "history"
             if _HISTORY.search(context)
             else "active"

@@ -313,6 +313,12 @@ def test_units_and_scales_convert(text, facts, holds):
             "unknown",
         ),
         (
+            "Exclusion Criteria:\n\n* 1) ≥Level 3 AE related to anti-PD-1/PD-L1; 2) ≥Level 2 "
+            "immune-related AEs related to anti-PD-1/PD-L1",
+            {"events": [{"name": "immunotherapy", "date": "2024-01-10"}]},
+            "unknown",
+        ),
+        (
             "Inclusion Criteria:\n\n* Willing and able to provide informed consent; if under 18 "
             "years of age, willing and able to provide assent, and has a legal guardian willing "
             "and able to provide consent",
@@ -329,8 +335,8 @@ def test_units_and_scales_convert(text, facts, holds):
 )
 def test_lines_that_rule_out_only_whom_they_speak_to(criteria, facts, outcome):
     """Each line but one once failed people it does not speak to: a treatment that qualifies a
-    condition, a qualifier after the condition, an age that is the scan's or a condition's; the
-    steroid line still rules out someone taking steroids."""
+    condition or caused a harm, a qualifier after the condition, an age that is the scan's or a
+    condition's; the steroid line still rules out someone taking steroids."""
     verdict = eligibility.evaluate(eligibility.parse_criteria(criteria), facts=facts)
     assert verdict.criteria[0].verdict == outcome
 
