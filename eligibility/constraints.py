@@ -559,6 +559,16 @@ _PLANNED = re.compile(
 _CURRENT_OR_PLANNED = re.compile(r"\bcurrent(?:ly)?\s+(?:and/)?or\s+\w+\s+$", re.I)
 
 
+# "Female patients who are lactating must agree to stop breastfeeding": what a group must do,
+# not who may join.
+_WHO_ARE = re.compile(r"\b(?:who|that)\s+(?:are|is|become)\s+(?:currently\s+)?$", re.I)
+_MUST_AFTER = re.compile(
+    r"\s*(?:,\s*)?(?:(?:must|should)\s+(?!be\s+(?:excluded|ineligible)\b|not\b)|will\s+(?:need|have)\s+"
+    r"to\b|need\s+to\b|are\s+required\b|agrees?\b)",
+    re.I,
+)
+
+
 def _reproductive(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constraint]:
     if not terms.has("pregnan", "breast", "lactat", "nursing"):
         return
@@ -606,6 +616,8 @@ def _reproductive(text: str, start: int, end: int, terms: _Terms) -> Iterator[Co
                     r"\s*(?:prevention|avoidance)", after, re.I
                 ):
                     continue
+            if _WHO_ARE.search(before) and _MUST_AFTER.match(after):
+                continue
             negated = re.search(
                 r"\b(?:not|non|no|neither|nor|refrain from|avoid|stop|"
                 r"discontinue)\b[\s-]*(?:\w+\s+){0,4}$|\bnon-$",
