@@ -376,9 +376,10 @@ def _sections(text: str) -> list[tuple[int, int, str]]:
     """Spans of the note under a heading: "history" (past medical history) or "family" (family
     history), named by the history and family cues.
 
-    A heading alone on its line opens a section over the lines under it, until another heading
-    or a line of prose (not a list item, over 80 characters); a heading with text after it on
-    the same line ("PMH: HTN, DM.") covers that sentence only.
+    A heading alone on its line opens a section over the lines under it ("Mother: breast cancer"
+    among them), until another heading alone on its line or a line of prose (not a list item,
+    over 80 characters); a heading with text after it on the same line ("PMH: HTN, DM.") covers
+    that sentence only.
     """
     r = text_rules()
     spans: list[tuple[int, int, str]] = []
@@ -396,7 +397,8 @@ def _sections(text: str) -> list[tuple[int, int, str]]:
             else None
         )
         prose = bool(line.strip()) and not (_LIST_ITEM.match(line) or len(line.strip()) <= 80)
-        if section is not None and (heading or prose):
+        opens = heading is not None and not heading.group("rest").strip()
+        if section is not None and (opens or prose or kind is not None):
             spans.append((opened, offset, section))
             section = None
         if heading and kind is not None:

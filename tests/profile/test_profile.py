@@ -461,7 +461,7 @@ def test_a_denied_condition_denies_itself_not_the_broader_terms_it_names() -> No
 def test_sections_of_a_note_tell_past_and_family_history_from_now() -> None:
     p = profile_from_text(
         "A 60-year-old man with chest pain.\n"
-        "Family History:\n- Mother: breast cancer\n- Father: diabetes\n"
+        "Family History:\nMother: breast cancer\n- Father: diabetes\n"
         "Past Medical History:\n1. Stroke ([**2137**]) with mild residual deficits\n2. HTN\n"
         "He came in today with a new rash on both arms and a fever that started two days ago, "
         "and he takes aspirin every morning.",
