@@ -317,11 +317,20 @@ def is_note(text: str) -> bool:
     return any(h in lowered for h in _NOTE_HINTS) and _NOTE_ANYWHERE.search(text) is not None
 
 
+# "Women under 50 years old would be consider postmenopausal if ...": who counts as what.
+_CONSIDERED = re.compile(
+    r"^(?P<term>[^.;:]{2,90}?)\s+(?:is|are|will be|would be|shall be)\s+consider(?:ed)?\s+"
+    r"(?:to\s+be\s+)?(?:post-?menopausal|(?:of\s+)?(?:non-?)?child-?bearing\s+potential|"
+    r"(?:surgically\s+)?sterile|infertile)\b",
+    re.I,
+)
+
+
 def defined_term(text: str) -> str | None:
     lowered = text.lower()
-    if "defined" not in lowered and "considered" not in lowered and "characteri" not in lowered:
+    if "defined" not in lowered and "consider" not in lowered and "characteri" not in lowered:
         return None
-    m = _DEFINED.match(text) or _DEFINED_COLON.match(text)
+    m = _DEFINED.match(text) or _DEFINED_COLON.match(text) or _CONSIDERED.match(text)
     if not m:
         return None
     term = m.group("term").strip()

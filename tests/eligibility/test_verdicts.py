@@ -365,3 +365,22 @@ def test_a_list_of_who_may_be_scanned_is_not_a_list_of_exclusions():
     assert (lead_in.role, listed.role) == ("criterion", "note")
     verdict = eligibility.evaluate(parsed, facts={"sex": "female", "age": 60})
     assert verdict.get(lead_in.id).verdict == "unknown"
+
+
+def test_who_counts_as_postmenopausal_is_a_definition_and_a_man_is_not_asked():
+    parsed = eligibility.parse_criteria(
+        "Inclusion Criteria:\n\n"
+        "14. Female patients should be using adequate contraceptive measures, should not be "
+        "breastfeeding, until 12 months after the last dose, and must have a negative pregnancy "
+        "test (serum or urine) prior to first dose of study drug (within 72 hours); or female "
+        "patients must have an evidence of non-childbearing potential by fulfilling one of the "
+        "following criteria at screening:\n\n"
+        "    * Post-menopausal defined as aged more than 50 years and amenorrheic for at least 12 "
+        "months following cessation of all exogenous hormonal treatments.\n"
+        "    * Women under 50 years old would be consider postmenopausal if they have been "
+        "amenorrheic for 12 months or more following cessation of exogenous hormonal "
+        "treatments.\n"
+    )
+    assert [item.role for item in parsed.items] == ["criterion", "definition", "definition"]
+    verdict = eligibility.evaluate(parsed, facts={"sex": "male", "age": 60})
+    assert verdict.criteria[0].verdict == "not_applicable"
