@@ -339,9 +339,11 @@ def defined_term(text: str) -> str | None:
     return term
 
 
+# "may be enrolled": permission to join, not a requirement.
+MAY_JOIN = r"(?:may|can)\s+(?:also\s+)?be\s+(?:enrolled|included)"
 _PERMISSIVE = re.compile(
     r"\b(?:(?:are|is|will be|may be|can be|remain)\s+(?:also\s+|still\s+)?(?:eligible|allowed|"
-    r"permitted)|(?:may|can)\s+(?:also\s+)?be\s+(?:enrolled|included))\b[^.]{0,120}\.?$",
+    rf"permitted)|{MAY_JOIN})\b[^.]{{0,120}}\.?$",
     re.I,
 )
 
@@ -367,12 +369,15 @@ _EXCLUDES_WHAT_FOLLOWS = re.compile(
 
 def excludes_what_follows(text: str) -> bool:
     """A lead-in, listed with the inclusions, whose lines rule people out."""
-    return bool(_EXCLUDES_WHAT_FOLLOWS.search(text))
+    lowered = text.lower()
+    return ("follow" in lowered or "below" in lowered) and _EXCLUDES_WHAT_FOLLOWS.search(
+        text
+    ) is not None
 
 
 def lists_who_may_undergo(text: str) -> bool:
     """A lead-in whose lines say who may be tested or treated, not who may join."""
-    return bool(_WHO_MAY_UNDERGO.search(text))
+    return "following" in text.lower() and _WHO_MAY_UNDERGO.search(text) is not None
 
 
 def is_permissive(text: str) -> bool:

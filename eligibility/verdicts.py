@@ -226,7 +226,7 @@ _CONDITIONAL = re.compile(
     r"\b(?:must|should|shall|will|need(?:s)?\s+to|has\s+to|have\s+to|had\s+to|agrees?|"
     r"required|willing|consent|able\s+to|contracepti\w*|birth[- ]control|condoms?|"
     r"steril\w*|pregnancy\s+test|negative\s+(?:[\w/]+\s+){0,3}pregnancy|"
-    r"(?:may|can)\s+(?:also\s+)?(?:be\s+(?:enrolled|included)|participate|enrol+))\b",
+    rf"{rules.MAY_JOIN}|(?:may|can)\s+(?:also\s+)?(?:participate|enrol+))\b",
     re.I,
 )
 _GROUP_WORDS = frozenset(rules.load("questions.json")["group_words"])

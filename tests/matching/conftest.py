@@ -99,6 +99,11 @@ def rank(tiny: dict[str, Path], **options) -> list[list[str]]:
     return [line.split() for line in out.read_text().splitlines()]
 
 
+def corpus_options(tiny: dict[str, Path], out: Path) -> list[str]:
+    """The options every corpus command takes, for running the installed script."""
+    return ["--corpus", str(tiny["corpus"]), "--queries", str(tiny["queries"]), "--out", str(out)]
+
+
 def run_installed(*args: str, home: Path | None = None) -> subprocess.CompletedProcess[str]:
     """The installed ``trialmatch`` script run as a user runs it: exit code and both streams."""
     env = None if home is None else {**os.environ, "TRIALMATCH_HOME": str(home)}

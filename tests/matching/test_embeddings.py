@@ -135,18 +135,11 @@ def test_vectors_computed_in_bfloat16_are_cached_apart(monkeypatch, model):
         ("flags\t\t: fpu sse2 avx2 avx512f avx512_vnni\n", False),
     ],
 )
-def test_bfloat16_is_used_only_where_the_cpu_computes_in_it(monkeypatch, tmp_path, flags, fast):
+def test_bfloat16_is_used_only_where_the_cpu_computes_in_it(tmp_path, flags, fast):
     cpuinfo = tmp_path / "cpuinfo"
     cpuinfo.write_text(flags)
-    real_path = embeddings.Path
-    monkeypatch.setattr(
-        embeddings, "Path", lambda p: real_path(cpuinfo) if p == "/proc/cpuinfo" else real_path(p)
-    )
-    embeddings.fast_bfloat16.cache_clear()
-    try:
-        assert embeddings.fast_bfloat16() is fast
-    finally:
-        embeddings.fast_bfloat16.cache_clear()
+    assert embeddings.fast_bfloat16(cpuinfo) is fast
+    assert embeddings.fast_bfloat16(tmp_path / "no such file") is False
 
 
 def test_progress_is_told_in_words():

@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 
 from matching.embeddings import CORPUS_MODEL, ModelError, available
 
-from .conftest import QUERIES, TRIALS, run_installed
+from .conftest import QUERIES, TRIALS, corpus_options, run_installed
 
 PAIRS = [(q["_id"], t["_id"]) for q in QUERIES for t in TRIALS]
 
@@ -111,17 +111,7 @@ def test_bad_corpus_and_missing_output_folder_exit_2(tiny):
 def test_the_installed_command_exits_2_without_a_traceback(tiny):
     pairs = _write_pairs(tiny["dir"] / "pairs.tsv", [("p1", "NCT00000001"), ("nobody", "NCTx")])
     out = tiny["dir"] / "out.tsv"
-    result = run_installed(
-        "judge",
-        "--corpus",
-        str(tiny["corpus"]),
-        "--queries",
-        str(tiny["queries"]),
-        "--pairs",
-        str(pairs),
-        "--out",
-        str(out),
-    )
+    result = run_installed("judge", *corpus_options(tiny, out), "--pairs", str(pairs))
     assert result.returncode == 2
     assert "unknown query id nobody" in result.stderr
     assert "Traceback" not in result.stderr

@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 from matching.corpus import load_run
 from matching.embeddings import CORPUS_MODEL, ModelError, available
 
-from .conftest import QUERIES, TRIALS, rank, run_installed, write_jsonl
+from .conftest import QUERIES, TRIALS, corpus_options, rank, run_installed, write_jsonl
 
 TRIAL_IDS = {t["_id"] for t in TRIALS}
 
@@ -111,15 +111,7 @@ def test_bad_options_exit_2(tiny, options, message):
 
 def test_the_installed_command_exits_2_with_a_message_and_no_traceback(tiny, tmp_path):
     tiny["corpus"].write_text('{"title": "no id"}\n')
-    result = run_installed(
-        "rank",
-        "--corpus",
-        str(tiny["corpus"]),
-        "--queries",
-        str(tiny["queries"]),
-        "--out",
-        str(tmp_path / "run.txt"),
-    )
+    result = run_installed("rank", *corpus_options(tiny, tmp_path / "run.txt"))
     assert result.returncode == 2
     assert 'missing "_id"' in result.stderr
     assert "Traceback" not in result.stderr
@@ -185,17 +177,7 @@ def test_the_model_can_be_named(tiny, monkeypatch, models_used):
 
 
 def test_an_unknown_model_exits_2(tiny, tmp_path):
-    result = run_installed(
-        "rank",
-        "--corpus",
-        str(tiny["corpus"]),
-        "--queries",
-        str(tiny["queries"]),
-        "--out",
-        str(tmp_path / "run.txt"),
-        "--model",
-        "gpt",
-    )
+    result = run_installed("rank", *corpus_options(tiny, tmp_path / "run.txt"), "--model", "gpt")
     assert result.returncode == 2
     assert "invalid choice: 'gpt'" in result.stderr
 
