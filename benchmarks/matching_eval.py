@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/matching_eval.py [--data DIR] [--no-embeddings] [--ablation]
                                                  [--tune] [--write-judge-model]
                                                  [--split {tuning,held-out,all}]
+                                                 [--trec-2021]
 
 Scores three rankers on the same 101-trial corpus, with the judgments limited to those trials,
 on a fixed split of the topics: the tuning split (the only one settings were chosen on) and the
@@ -17,6 +18,10 @@ judge's model and its thresholds were chosen from (tuning split only);
 ``matching/data/judge_model.json``. ``--split`` ranks, judges and prints one split only (the
 default ``all`` prints the tuning split, the held-out split and both together); work on the
 engine with ``--split tuning`` so that the held-out figures stay unseen until they are reported.
+
+``--trec-2021`` prints only an outside check: the TREC Clinical Trials 2021 topics (long admission
+notes, judged by other assessors, "excluded" meaning a criterion fails) on the pairs TREC judged
+among the subset's trials. Nothing is chosen or fitted on it; measure it rarely.
 """
 
 from __future__ import annotations
@@ -58,6 +63,7 @@ from matching.retrieval import (
 from matching.screening import Screening, Weights, profile_of, score, screen, trial_criteria_text
 
 DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared/data/trialgpt/sigir"
+TREC_2021 = DEFAULT_DATA.parent / "trec_2021"
 SPLITS = ("tuning", "held-out", "all")
 HEADERS = MEASURE_NAMES
 
@@ -399,6 +405,55 @@ def _auroc(
     return figures
 
 
+def trec_2021_check(
+    trials: list[Trial], queries: list[Query], qrels: dict, encoder: Encoder | None
+) -> dict[str, float | int]:
+    """The judge on other assessors' pairs: eligible against excluded (AUROC of the judge's score
+    and of BM25), relevant against not relevant (AUROC of the retrieval score and of BM25), and
+    how often the judge's label is TREC's."""
+    notes = {q.query_id: q.text for q in queries}
+    pairs = [(q, d) for q, docs in qrels.items() for d in docs]
+    grades = [qrels[q][d] for q, d in pairs]
+    reranker = EligibilityReranker(TrialRetriever(trials, Settings(), encoder), trials)
+    judged = judge_pairs(reranker, notes, pairs, JudgeSettings())
+    bm25 = Bm25Baseline(trials)
+    column = {t: i for i, t in enumerate(bm25.trial_ids)}
+    keyword = {q: bm25.scores(notes[q]) for q in qrels}
+    words = [float(keyword[q][column[d]]) for q, d in pairs]
+    relevant = [i for i, grade in enumerate(grades) if grade >= 1]
+    eligible = [grades[i] == 2 for i in relevant]
+    agreed = sum(j.label == g for j, g in zip(judged, grades, strict=True))
+    return {
+        "topics": len(qrels),
+        "pairs": len(pairs),
+        "relevant": len(relevant),
+        "eligible": sum(eligible),
+        "judge_auroc": auroc(eligible, [judged[i].score for i in relevant]),
+        "bm25_auroc": auroc(eligible, [words[i] for i in relevant]),
+        "retrieval_relevance_auroc": auroc([g >= 1 for g in grades], [j.retrieval for j in judged]),
+        "bm25_relevance_auroc": auroc([g >= 1 for g in grades], words),
+        "label_accuracy": agreed / len(pairs),
+    }
+
+
+def print_trec_2021(figures: dict[str, float | int]) -> None:
+    print(
+        f"TREC 2021 topics on the subset's trials: {figures['topics']} topics, "
+        f"{figures['pairs']} judged pairs, {figures['relevant']} relevant, "
+        f"{figures['eligible']} eligible"
+    )
+    print(f"{'eligible against excluded, AUROC: judge':<52}{figures['judge_auroc']:>8.4f}")
+    print(f"{'eligible against excluded, AUROC: BM25':<52}{figures['bm25_auroc']:>8.4f}")
+    print(
+        f"{'relevant against not relevant, AUROC: retrieval':<52}"
+        f"{figures['retrieval_relevance_auroc']:>8.4f}"
+    )
+    print(
+        f"{'relevant against not relevant, AUROC: BM25':<52}{figures['bm25_relevance_auroc']:>8.4f}"
+    )
+    print(f"{'judge label equal to TREC grade (0/1/2)':<52}{figures['label_accuracy']:>8.4f}")
+
+
 def selected_splits(qrels: dict, split: str = "all") -> dict[str, dict]:
     """The judgments of each split to evaluate: ``split`` alone, or for ``all`` the tuning
     split, the held-out split and both together."""
@@ -425,9 +480,16 @@ def main(argv: list[str] | None = None) -> int:
         default="all",
         help="evaluate and print only this split (default: all three rows)",
     )
+    parser.add_argument(
+        "--trec-2021",
+        action="store_true",
+        help="print only the outside check on TREC 2021 topics (tune nothing on it)",
+    )
     args = parser.parse_args(argv)
     if args.split == "held-out" and (args.tune or args.ablation):
         parser.error("--tune and --ablation work on the tuning split; use --split tuning or all")
+    if args.trec_2021 and (args.tune or args.ablation or args.write_judge_model):
+        parser.error("--trec-2021 is an outside check: nothing is tuned or fitted on it")
     try:
         trials: list[Trial] = load_corpus(args.data / "subsets" / "corpus.jsonl")
         queries = load_queries(args.data / "queries.jsonl")
@@ -448,6 +510,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     if encoder is None:
         print("(ranking on words alone: embeddings off or not installed)", file=sys.stderr)
+
+    if args.trec_2021:
+        return _outside_check(trials, encoder, args.json)
 
     if args.write_judge_model:
         write_judge_model(judge_rows(trials, tuning_queries, tuning_qrels, encoder))
@@ -527,6 +592,22 @@ def main(argv: list[str] | None = None) -> int:
         print(_row("BM25 baseline", results["bm25"]["tuning"]))
         for label, figures in results["ablation"].items():
             print(_row(label, figures))
+    return 0
+
+
+def _outside_check(trials: list[Trial], encoder: Encoder | None, as_json: bool) -> int:
+    try:
+        queries = load_queries(TREC_2021 / "queries.jsonl")
+        judged = load_qrels(TREC_2021 / "qrels" / "test.tsv")
+    except InputError as error:
+        print(f"matching_eval: {error}", file=sys.stderr)
+        return 2
+    qrels = restrict_qrels(judged, (t.trial_id for t in trials))
+    figures = trec_2021_check(trials, queries, qrels, encoder)
+    if as_json:
+        print(json.dumps(figures, indent=2))
+    else:
+        print_trec_2021(figures)
     return 0
 
 

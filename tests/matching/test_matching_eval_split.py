@@ -1,6 +1,7 @@
 """``benchmarks/matching_eval.py --split``: one split evaluated, the others never touched."""
 
 import importlib.util
+import json
 from pathlib import Path
 
 import pytest
@@ -42,3 +43,22 @@ def test_the_grids_refuse_the_held_out_split(matching_eval, capsys):
         matching_eval.main(["--split", "held-out", "--tune"])
     assert exit_.value.code == 2
     assert "--tune and --ablation work on the tuning split" in capsys.readouterr().err
+
+
+def test_the_outside_check_refuses_tuning(matching_eval, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        matching_eval.main(["--trec-2021", "--tune"])
+    assert exit_.value.code == 2
+    assert "--trec-2021 is an outside check" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(
+    not (SCRIPT.parents[2] / "shared" / "data" / "trialgpt" / "trec_2021").is_dir(),
+    reason="shared TREC 2021 data absent",
+)
+def test_the_outside_check_judges_every_trec_pair_among_the_subset(matching_eval, capsys):
+    assert matching_eval.main(["--trec-2021", "--no-embeddings", "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert (figures["pairs"], figures["relevant"], figures["eligible"]) == (29, 18, 12)
+    for name in ("judge_auroc", "bm25_auroc", "retrieval_relevance_auroc", "label_accuracy"):
+        assert 0.0 <= figures[name] <= 1.0
