@@ -860,6 +860,13 @@ _EXCEPT_BEFORE = re.compile(
     r"(?:[\w-]+\s+){0,2}$",
     re.I,
 )
+# "except replacement therapy (eg., thyroxine, insulin, or physiologic corticosteroid)": the
+# examples in brackets belong to the exception.
+_EXCEPT_EXAMPLES = re.compile(
+    r"\b(?:other than|except(?: for)?|excluding|with the exception of|apart from)\s+"
+    r"(?:[\w-]+\s+){0,3}\([^()]*$",
+    re.I,
+)
 _EXCEPT_PAREN = re.compile(
     r"\((?:except|excluding|other than|with the exception|unless|not including)\b[^)]*\)|"
     r"\([^()]*\b(?:may\s+(?:still\s+)?be\s+(?:enrolled|included)|(?:is|are)\s+(?:allowed|"
@@ -892,13 +899,15 @@ _BROAD_WORD = re.compile(
     re.I,
 )
 _WORD_BEFORE = re.compile(r"[A-Za-z0-9][\w-]*\s+$")
+# "Hepatitis C virus (defined as ...) infection": the kind is named before the brackets.
+_BRACKETS_AT_END = re.compile(r"\([^()]*\)\s*$")
 
 
 def _a_kind_of(segment: str, a: int, name: str) -> bool:
     """Whether a word that names a kind stands before the broad term at ``a``."""
     if name not in _KIND_OF:
         return False
-    before = segment[max(0, a - 30) : a]
+    before = _BRACKETS_AT_END.sub("", segment[max(0, a - 200) : a])[-30:]
     return bool(_WORD_BEFORE.search(before)) and not _BROAD_WORD.search(before)
 
 
@@ -914,7 +923,8 @@ _SPECIFIC_AFTER = re.compile(
 # does not decide the line. Only for treatments given for many conditions; "kidney disease
 # requiring dialysis" is still about dialysis.
 _TREATMENT_OF = re.compile(
-    r"\b(?:(?:that|which)\s+)?(?:(?:has|have)\s+)?(?:requir(?:e|es|ed|ing)|needing|needed)\b"
+    r"\b(?:(?:that|which)\s+)?(?:(?:has|have|is|are)\s+)?(?:requir(?:e|es|ed|ing)|needing|needed|"
+    r"receiving|treated\s+with|managed\s+with)\b"
     r"(?:(?!,\s*(?:or|and)\b|\bor\s+any\b)[^.;]){0,140}$",
     re.I,
 )
@@ -936,9 +946,15 @@ def _treats_named_condition(
     """Whether the treatment at ``at`` is what a condition named just before needed."""
     m = _TREATMENT_OF.search(segment, max(0, at - 200), at)
     return m is not None and any(
-        concept == "condition" and m.start() - 40 <= b <= m.start()
+        concept == "condition"
+        and m.start() - 40 <= b <= m.start()
+        and not _ALTERNATIVE.search(segment, b, m.start())
         for _a, b, concept, _name in mentions
     )
+
+
+# "immunodeficiency or is receiving steroids": a second case, not what the condition needed.
+_ALTERNATIVE = re.compile(r"\b(?:or|and)\b", re.I)
 
 
 # "within 72 hours prior to the surgery": the study's own operation, a point in time.
@@ -955,6 +971,18 @@ def _the_operation(segment: str, at: int) -> bool:
     return _BEFORE_THE_OPERATION.search(segment, max(0, at - 30), at) is not None
 
 
+# "unable to undergo MRI", "willing to undergo surgery": about whether the person can or will
+# have it, not whether they had it.
+_ABLE_TO = re.compile(
+    r"\b(?:(?:un|in)?ab(?:le|ility)|(?:un)?willing(?:ness)?)\s+(?:(?:and|or)\s+(?:un)?(?:able|"
+    r"willing)\s+)?to\s+(?:undergo|receive|tolerate|have|take|start|begin|complete)\s+"
+    r"(?:[\w-]+\s+(?:or|and|and/or)\s+|[\w-]+,\s+|(?:the|a|an|any|all|study|planned|"
+    r"protocol|required|baseline)\s+)*$",
+    re.I,
+)
+_ABLE_WORDS = ("able", "abilit", "willing")
+
+
 # "adverse events related to anti-PD-1 therapy": the line is about the harm; having had the
 # treatment does not decide it.
 _CAUSED_BY = re.compile(
@@ -962,6 +990,47 @@ _CAUSED_BY = re.compile(
     r"(?:the\s+|prior\s+|previous\s+)?$",
     re.I,
 )
+# "chemotherapy or radiotherapy for metastatic NSCLC": the condition says which treatments
+# count; it is not a criterion of its own, and a treatment given for something else does not
+# count.
+_FOR_CONDITION = re.compile(
+    r"\b(?:for|to\s+treat)\s+(?:the\s+(?:treatment|management)\s+of\s+)?"
+    r"(?:(?!other\b|than\b|non\b)[\w-]+\s+){0,3}$",
+    re.I,
+)
+_BEFORE_FOR = re.compile(
+    r"[\s,]*(?:\([^()]*\)\s*)?(?:(?:was|were|is|are|has|have|been|being|used|given|"
+    r"administered|received|indicated|prescribed|taken)\s+)*",
+    re.I,
+)
+_LISTED_WITH = re.compile(r"\s*(?:,\s*)?(?:(?:and/or|and|or|nor|/)\s*)?(?:[\w-]+\s+)?", re.I)
+_TREATMENTS = frozenset({"therapy", "drug", "procedure"})
+
+
+def _purposes(segment: str, mentions: list[tuple[int, int, str, str]]) -> dict[int, int]:
+    """For each treatment said to be for a condition named after it, that condition's index."""
+    purposes: dict[int, int] = {}
+    for j in range(1, len(mentions)):
+        a, _b, concept, _name = mentions[j]
+        m = _FOR_CONDITION.search(segment, max(0, a - 60), a) if concept == "condition" else None
+        i = j - 1
+        if (
+            m is None
+            or mentions[i][2] not in _TREATMENTS
+            or not _BEFORE_FOR.fullmatch(segment, mentions[i][1], m.start())
+        ):
+            continue
+        purposes[i] = j
+        while (
+            i > 0
+            and mentions[i - 1][2] in _TREATMENTS
+            and _LISTED_WITH.fullmatch(segment, mentions[i - 1][1], mentions[i][0])
+        ):
+            i -= 1
+            purposes[i] = j
+    return purposes
+
+
 _ABBREVIATION_DOTS = re.compile(r"\b(?:i\.e|e\.g)\.", re.I)
 # "hypersensitivity to X", "allergy to X or Y", "contraindication to X": about reacting to X,
 # not about having had it.
@@ -1033,14 +1102,18 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
     # "i.e." and "e.g." end no sentence: their dots are hidden where a pattern stops at one.
     plain = _ABBREVIATION_DOTS.sub(lambda m: m.group(0).replace(".", ","), segment)
     reaction = sentence.has(*_REACTION_WORDS)
+    able = sentence.has(*_ABLE_WORDS)
+    excepting = "(" in segment and sentence.has("except", "other than", "apart from")
     mentions = [
         x
         for x in mentions
         if not _EXCEPT_BEFORE.search(segment, max(0, x[0] - 20), x[0])
+        and not (excepting and _EXCEPT_EXAMPLES.search(segment, max(0, x[0] - 120), x[0]))
         and not _NOT_ABOUT.search(segment, max(0, x[0] - 40), x[0])
         and not (reaction and _REACTION_TO.search(segment, max(0, x[0] - 70), x[0]))
         and not (dose_of and _DOSE_OF.search(segment, max(0, x[0] - 45), x[0]))
         and not (x[3] == "surgery" and _the_operation(segment, x[0]))
+        and not (able and _ABLE_TO.search(segment, max(0, x[0] - 80), x[0]))
         and not any(a < x[0] < b for a, b in excepted)
     ]
     if not mentions:
@@ -1079,9 +1152,13 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
         if after:
             assigned[after[0]] = w
     windowed = {(mentions[i][2], mentions[i][3]) for i in assigned}
+    purposes = _purposes(segment, mentions) if sentence.has("for", "treat") else {}
     for i, (a, b, concept, name) in enumerate(mentions):
         if i not in assigned and (concept, name) in windowed:
             continue
+        if i in purposes.values():
+            continue
+        purpose = mentions[purposes[i]][3] if i in purposes else None
         context = _clause_tail(segment, a)
         negated = bool(
             _NEGATION.search(_NOT_NEGATION.sub(" ", context))
@@ -1099,6 +1176,8 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
             if _ACTIVE.search(context)
             else None
         )
+        if purpose and purposes[i] == i + 1:
+            b = mentions[i + 1][1]  # the span reads "chemotherapy for NSCLC"
         window = assigned.get(i)
         if window is not None:
             wa, wb, op, n, unit = window
@@ -1112,6 +1191,7 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
                 (start + min(a, wa), start + max(b, wb)),
                 qualifier=qualifier,
                 anchor=anchor,
+                purpose=purpose,
             )
         else:
             yield Constraint(
@@ -1122,6 +1202,7 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
                 None,
                 (start + a, start + b),
                 qualifier=qualifier,
+                purpose=purpose,
             )
 
 

@@ -22,7 +22,8 @@ class Constraint:
     ``qualifier`` says whether a condition is meant as ever ("history"), now ("active")
     or before the study ("prior"), as one kind or severity of it ("specific": "uncontrolled
     hypertension"), or a pregnancy as planned ("planned"); ``anchor`` is what a time window
-    counts from when it is not the start of the study (e.g. "last dose").
+    counts from when it is not the start of the study (e.g. "last dose"); ``purpose`` is the
+    condition a treatment was for ("chemotherapy for NSCLC").
     """
 
     concept: str
@@ -33,6 +34,7 @@ class Constraint:
     span: tuple[int, int] = (0, 0)
     qualifier: str | None = None
     anchor: str | None = None
+    purpose: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -380,15 +380,14 @@ def template_question(cons: list[Constraint], joiner: str) -> str | None:
         known = rules.term_by_name()
         if any(c.concept == "condition" and c.name not in known for c in cons):
             return None
-        shapes = {(c.op, c.value, c.unit, c.qualifier) for c in cons}
+        shapes = {(c.op, c.value, c.unit, c.qualifier, c.purpose) for c in cons}
         if len(shapes) != 1 or len(concepts) != 1:
             return None
-        if len(cons) == 1:
-            question = _event_question(cons[0], _display(cons[0]))
-            return f"{prefix}{question}" if question else None
+        purpose = cons[0].purpose
+        aim = f" for {known[purpose].display if purpose in known else purpose}" if purpose else ""
         names = [_display(c) for c in cons]
-        listed = ", ".join(names[:-1]) + f"{joiner}{names[-1]}"
-        question = _event_question(cons[0], listed)
+        listed = ", ".join(names[:-1]) + f"{joiner}{names[-1]}" if len(names) > 1 else names[0]
+        question = _event_question(cons[0], listed + aim)
         return f"{prefix}{question}" if question else None
     return None
 

@@ -195,6 +195,9 @@ def constraint_holds(c: Constraint, facts: Mapping[str, Any]) -> bool | None:
             return None
         if c.qualifier == "specific":
             return None
+        if c.purpose and not _events(facts, c.purpose):
+            # Had the treatment, but nothing says it was for this condition.
+            return None
         if c.op == "present":
             # "acute MI" or "active tuberculosis" is not decided by one that is over.
             if c.qualifier == "active" and all(e.get("active") is False for e in events):
@@ -219,7 +222,8 @@ def constraint_holds(c: Constraint, facts: Mapping[str, Any]) -> bool | None:
 
 def _describe(c: Constraint) -> str:
     value = "" if c.value is None else f" {c.value}" + (f" {c.unit}" if c.unit else "")
-    return f"{c.name} {c.op}{value}"
+    aim = f" for {c.purpose}" if c.purpose else ""
+    return f"{c.name}{aim} {c.op}{value}"
 
 
 _CONDITIONAL = re.compile(

@@ -384,3 +384,108 @@ def test_who_counts_as_postmenopausal_is_a_definition_and_a_man_is_not_asked():
     assert [item.role for item in parsed.items] == ["criterion", "definition", "definition"]
     verdict = eligibility.evaluate(parsed, facts={"sex": "male", "age": 60})
     assert verdict.criteria[0].verdict == "not_applicable"
+
+
+NSCLC = {"name": "non-small cell lung cancer", "active": True}
+
+
+@pytest.mark.parametrize(
+    ("criteria", "facts", "outcome"),
+    [
+        # The condition a treatment was for is not a criterion of its own: an untreated
+        # NSCLC patient used to fail this line on the diagnosis alone.
+        (
+            "Exclusion Criteria:\n\n* Prior surgery, radiotherapy or systemic therapy for NSCLC, "
+            "including radiofrequency ablation, etc.",
+            {"events": [NSCLC]},
+            "unknown",
+        ),
+        (
+            "Exclusion Criteria:\n\n* Prior surgery, radiotherapy or systemic therapy for NSCLC, "
+            "including radiofrequency ablation, etc.",
+            {"events": [NSCLC, {"name": "radiotherapy", "date": "2025-03-01"}]},
+            "not_met",
+        ),
+        # Radiotherapy for another cancer is not radiotherapy for NSCLC.
+        (
+            "Exclusion Criteria:\n\n* Radiotherapy or systemic therapy were used for NSCLC "
+            "patients before the surgery.",
+            {"events": [{"name": "thyroid cancer", "active": True}, {"name": "radiotherapy"}]},
+            "unknown",
+        ),
+        (
+            "Exclusion Criteria:\n\n* Has had previous treatment with poziotinib for treatment "
+            "of NSCLC",
+            {"events": [NSCLC], "events_complete": True},
+            "met",
+        ),
+        (
+            "Exclusion Criteria:\n\n* Has had previous treatment with poziotinib for treatment "
+            "of NSCLC",
+            {"events": [NSCLC, {"name": "poziotinib", "date": "2025-01-01"}]},
+            "not_met",
+        ),
+        # Being unable or willing to have a treatment is not having had it.
+        (
+            "Exclusion Criteria:\n\n* Prior systemic anticancer therapy for early-stage NSCLC, "
+            "including investigational drugs; Contraindications to radiotherapy or inability to "
+            "undergo radiotherapy;",
+            {"events": [{"name": "radiotherapy", "date": "2019-01-01"}]},
+            "unknown",
+        ),
+        # The steroids an autoimmune disease is treated with say which cases count.
+        (
+            "Exclusion Criteria:\n\n* Uncontrollable autoimmune disease receiving chronic "
+            "systemic steroid therapy (in dosing exceeding 10 mg daily of prednisone equivalent) "
+            "or any other form of immunosuppressive therapy",
+            {"events": [{"name": "asthma", "active": True}, {"name": "corticosteroids"}]},
+            "unknown",
+        ),
+        # "or is receiving steroids" is a case of its own.
+        (
+            "Exclusion Criteria:\n\n* Has a diagnosis of immunodeficiency or is receiving chronic "
+            "systemic steroid therapy (in dosing exceeding 10 mg daily of prednisone equivalent) "
+            "or any other form of immunosuppressive therapy within 7 days prior to the first "
+            "dose of study drug.",
+            {"events": [{"name": "corticosteroids", "active": True}]},
+            "not_met",
+        ),
+        # Examples in brackets after "except" are excepted too.
+        (
+            "Exclusion Criteria:\n\n* Has active autoimmune disease that has required systemic "
+            "treatment in the past 2 years except replacement therapy (eg., thyroxine, insulin, "
+            "or physiologic corticosteroid).",
+            {"events": [{"name": "insulin", "active": True}, {"name": "corticosteroids"}]},
+            "unknown",
+        ),
+        # A kind of infection named before its definition in brackets.
+        (
+            "Exclusion Criteria:\n\n* Concurrent active Hepatitis B (defined as HBsAg positive "
+            "and/or detectable HBV DNA) and Hepatitis C virus (defined as anti-HCV Ab positive "
+            "and detectable HCV RNA) infection.",
+            {"events": [{"name": "infection", "date": "2026-11-01"}]},
+            "unknown",
+        ),
+        # Drinking now and then is not alcohol dependence.
+        (
+            "Exclusion Criteria:\n\n* Primary diagnosis of alcohol/substance dependence, learning "
+            "disability, or organic brain injury or illness implicated in psychosis",
+            {"events": [{"name": "alcohol", "active": True}, {"name": "alcohol use"}]},
+            "unknown",
+        ),
+    ],
+)
+def test_what_a_treatment_was_for_and_what_a_line_only_mentions(criteria, facts, outcome):
+    verdict = eligibility.evaluate(eligibility.parse_criteria(criteria), facts=facts)
+    assert verdict.criteria[0].verdict == outcome
+
+
+def test_the_question_and_the_reason_name_what_the_treatment_was_for():
+    parsed = eligibility.parse_criteria("Exclusion Criteria:\n\n* Prior chemotherapy for NSCLC")
+    assert parsed.items[0].question == (
+        "Have you had chemotherapy for non-small cell lung cancer (NSCLC)?"
+    )
+    facts = {"events": [NSCLC, {"name": "chemotherapy", "date": "2024-05-01"}]}
+    outcome = eligibility.evaluate(parsed, facts=facts).criteria[0]
+    assert outcome.verdict == "not_met"
+    assert "chemotherapy for non-small cell lung cancer" in outcome.reason
