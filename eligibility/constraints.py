@@ -30,10 +30,24 @@ _NEGATION = re.compile(
     r"neither)\b|\bnon\b(?!-)|\bnon-\s*$",
     re.I,
 )
+# "No evidence of contraindications to the procedure such as pregnancy, active infection, ...":
+# the examples of what must be absent.
+_NEGATED_EXAMPLES = re.compile(
+    r"\b(?:no|(?<!or\s)without|free\s+of|absence\s+of)\s+[^.;]{0,80}?\b(?:such\s+as|including|e\.g\.,?|"
+    r"like)\s+[^.;]{0,100}$",
+    re.I,
+)
+
+
+def _in_negated_examples(segment: str, at: int) -> bool:
+    before = segment[max(0, at - 200) : at]
+    return _NEGATED_EXAMPLES.search(_NOT_NEGATION.sub(" ", before)) is not None
+
+
 _HISTORY = re.compile(r"\b(?:history of|prior|previous(?:ly)?|past|ever|had)\b", re.I)
 _ACTIVE = re.compile(
     r"\b(?:active|current(?:ly)?|ongoing|uncontrolled|concurrent|concomitant|symptomatic|"
-    r"untreated|presence of|present|receiving|on|acute)\b",
+    r"untreated|presence of|present|receiving|undergoing|on|acute)\b",
     re.I,
 )
 _NOT_LIMITED = re.compile(r"\bnot\s+(?:be\s+)?(?:limited|restricted)", re.I)
@@ -251,10 +265,16 @@ _SHORT_UNIT = re.compile(r"\s*(?:weeks?|wks?|days?|hours?|hrs?|minutes?)\b", re.
 _SHORT_NUMBER = re.compile(r"\d\s*(?:weeks?|wks?|days?|hours?|hrs?|minutes?)\b", re.I)
 
 
+# "sudden death under 40 years of age in first-degree relatives": the relatives' age.
+_RELATIVES = re.compile(r"\b(?:relatives?|family\s+(?:members?|history)|sudden\s+death)\b", re.I)
+
+
 def _patient_age(segment: str, a: int, b: int) -> bool:
     """False when the number at ``a:b`` is not the person's age (gestational age, age at
-    diagnosis, years since an event)."""
-    return not _OTHER_AGE.search(_clause_tail(segment, a) + segment[a:b])
+    diagnosis, years since an event, a relative's age)."""
+    return not _OTHER_AGE.search(_clause_tail(segment, a) + segment[a:b]) and not (
+        _RELATIVES.search(segment, max(0, a - 80), b + 60)
+    )
 
 
 def _age(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constraint]:
@@ -301,7 +321,13 @@ def _age_bounds(text: str, start: int, end: int, terms: _Terms) -> Iterator[Cons
     def unusual() -> bool:
         """Whether the sentence speaks of another age or of weeks and days (found once)."""
         if not other:
-            other.append(bool(_OTHER_AGE.search(segment) or _SHORT_NUMBER.search(segment)))
+            other.append(
+                bool(
+                    _OTHER_AGE.search(segment)
+                    or _SHORT_NUMBER.search(segment)
+                    or _RELATIVES.search(segment)
+                )
+            )
         return other[0]
 
     def free(a: int, b: int) -> bool:
@@ -623,7 +649,7 @@ def _reproductive(text: str, start: int, end: int, terms: _Terms) -> Iterator[Co
                 r"discontinue)\b[\s-]*(?:\w+\s+){0,4}$|\bnon-$",
                 before,
                 re.I,
-            )
+            ) or _in_negated_examples(segment, m.start())
             op = "absent" if negated else "present"
             span = (start + m.start(), start + m.end())
             if window and op == "present" and 0 <= window.start() - m.end() <= 60:
@@ -664,6 +690,15 @@ _OWN_LEVEL = re.compile(r"\b(?:normal|abnormal|elevated|increased|decreased|low|
 _LIST_GAP = re.compile(r"^\s*(?:,|and|or|/|&|\([^)]{0,30}\)|\s)*\s*$", re.I)
 
 
+# "a change in body weight > 5 kg": the amount is a change, not the measurement ("a continuous
+# increase in systolic blood pressure >= 150 mmHg" still reads the pressure).
+_CHANGE_IN = re.compile(
+    r"\b(?:changes?|loss|gain|decreases?|reductions?|drops?|fluctuations?)\s+"
+    r"(?:of|in)\s+(?:(?:the|their|his|her)\s+)?$",
+    re.I,
+)
+
+
 def _measurements(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constraint]:
     candidates = terms.of("measurement")
     if not candidates or not terms.digits:
@@ -678,6 +713,8 @@ def _measurements(text: str, start: int, end: int, terms: _Terms) -> Iterator[Co
             continue
         for m in term.pattern.finditer(segment):
             if any(not (m.end() <= a or m.start() >= b) for a, b, _ in mentions):
+                continue
+            if _CHANGE_IN.search(segment, max(0, m.start() - 30), m.start()):
                 continue
             mentions.append((m.start(), m.end(), term))
     mentions.sort(key=lambda x: x[0])
@@ -884,7 +921,7 @@ _NOT_ABOUT = re.compile(
 _SPECIFIC = re.compile(
     r"\b(?:idiopathic|secondary|primary|familial|hereditary|inherited|congenital|juvenile|"
     r"(?:drug|steroid|chemotherapy|radiation)[- ]induced|gestational|neonatal|severe|"
-    r"uncontrolled|poorly[- ]controlled|unstable|decompensated|end[- ]stage|refractory|"
+    r"uncontroll(?:ed|able)|poorly[- ]controlled|unstable|decompensated|end[- ]stage|refractory|"
     r"(?:nyha\s+)?class\s+(?:iv|i{1,3}|[1-4])(?:\s*(?:or|-|to|/)\s*(?:iv|i{1,3}|[1-4]))?)\s+$",
     re.I,
 )
@@ -914,7 +951,8 @@ def _a_kind_of(segment: str, a: int, name: str) -> bool:
 # The same said after the condition ("hypertension is still poorly controlled").
 _SPECIFIC_AFTER = re.compile(
     r"\s*(?:(?:that|which)\s+)?(?:(?:is|are|remains?)\s+)?(?:still\s+)?(?:(?:poorly|inadequately|"
-    r"not(?:\s+well)?)[- ]controlled|uncontrolled|unstable|refractory|decompensated)\b",
+    r"not(?:\s+well)?)[- ]controlled|uncontroll(?:ed|able)|unstable|refractory|decompensated)\b|"
+    r"\s*(?:that|which)\s+(?:might|may|could|would|can)\b",
     re.I,
 )
 # A treatment named as what a condition needed ("radiation pneumonitis that required steroid
@@ -973,6 +1011,16 @@ def _the_operation(segment: str, at: int) -> bool:
 
 # "unable to undergo MRI", "willing to undergo surgery": about whether the person can or will
 # have it, not whether they had it.
+# "expected to require any form of antitumor treatment ... chemotherapy", "planned surgery",
+# "planned or expected procedure (e.g. biopsy or surgery ...)": treatments still to come.
+_STILL_TO_COME = re.compile(
+    r"\b(?:scheduled|planned|planning|plans?|expected|anticipated|intend(?:s|ing)?)\s+"
+    r"(?:(?:and|or)\s+(?:planned|scheduled|expected|anticipated)\s+)?(?:to\s+(?:undergo|receive|"
+    r"have|take|start|begin|require|need)\b[^.;]{0,160}|(?:[\w-]+\s+){0,4}?(?:procedures?|"
+    r"treatments?|therapy|surgery|interventions?)\s*\((?:e\.?g\.?|i\.?e\.?|such\s+as|"
+    r"including)?[^()]*|(?:[\w-]+\s+){0,2})$",
+    re.I,
+)
 _ABLE_TO = re.compile(
     r"\b(?:(?:un|in)?ab(?:le|ility)|(?:un)?willing(?:ness)?)\s+(?:(?:and|or)\s+(?:un)?(?:able|"
     r"willing)\s+)?to\s+(?:undergo|receive|tolerate|have|take|start|begin|complete)\s+"
@@ -980,7 +1028,18 @@ _ABLE_TO = re.compile(
     r"protocol|required|baseline)\s+)*$",
     re.I,
 )
-_ABLE_WORDS = ("able", "abilit", "willing")
+# The words one of which _ABLE_TO or _STILL_TO_COME needs ("able to", not "available").
+_ABLE_WORDS = ("able to", "ability to", "willing")
+_TO_COME_WORDS = (
+    "schedul",
+    "planned",
+    "planning",
+    "plan to",
+    "plans",
+    "expect",
+    "anticipat",
+    "intend",
+)
 
 
 # "adverse events related to anti-PD-1 therapy": the line is about the harm; having had the
@@ -1035,7 +1094,8 @@ _ABBREVIATION_DOTS = re.compile(r"\b(?:i\.e|e\.g)\.", re.I)
 # "hypersensitivity to X", "allergy to X or Y", "contraindication to X": about reacting to X,
 # not about having had it.
 _REACTION_TO = re.compile(
-    r"\b(?:hypersensitiv\w*|allerg\w*|anaphyla\w*|intoleran\w*|contra-?indicat\w*)"
+    r"\b(?:hypersensitiv\w*|allerg\w*|anaphyla\w*|intoleran\w*|contra-?indicat\w*|"
+    r"adverse\s+(?:drug\s+)?(?:reactions?|effects?|events?|statements?))"
     r"(?:\s+(?:or|and|/)\s+(?:hypersensitiv\w*|allerg\w*|anaphyla\w*))?(?:\s+reactions?)?"
     r"\s+(?:to|of|against|for|with)\s+"
     r"(?:(?:the|a|an|any|one|of|either|components?|ingredients?)\s+)*"
@@ -1103,6 +1163,7 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
     plain = _ABBREVIATION_DOTS.sub(lambda m: m.group(0).replace(".", ","), segment)
     reaction = sentence.has(*_REACTION_WORDS)
     able = sentence.has(*_ABLE_WORDS)
+    to_come = sentence.has(*_TO_COME_WORDS)
     excepting = "(" in segment and sentence.has("except", "other than", "apart from")
     mentions = [
         x
@@ -1113,7 +1174,8 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
         and not (reaction and _REACTION_TO.search(segment, max(0, x[0] - 70), x[0]))
         and not (dose_of and _DOSE_OF.search(segment, max(0, x[0] - 45), x[0]))
         and not (x[3] == "surgery" and _the_operation(segment, x[0]))
-        and not (able and _ABLE_TO.search(segment, max(0, x[0] - 80), x[0]))
+        and not (able and _ABLE_TO.search(segment, max(0, x[0] - 140), x[0]))
+        and not (to_come and _STILL_TO_COME.search(segment, max(0, x[0] - 200), x[0]))
         and not any(a < x[0] < b for a, b in excepted)
     ]
     if not mentions:
@@ -1153,6 +1215,7 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
             assigned[after[0]] = w
     windowed = {(mentions[i][2], mentions[i][3]) for i in assigned}
     purposes = _purposes(segment, mentions) if sentence.has("for", "treat") else {}
+    examples = sentence.has("such as", "including", "e.g", " like ")
     for i, (a, b, concept, name) in enumerate(mentions):
         if i not in assigned and (concept, name) in windowed:
             continue
@@ -1163,6 +1226,8 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
         negated = bool(
             _NEGATION.search(_NOT_NEGATION.sub(" ", context))
         ) and not _NOT_LIMITED.search(context)
+        if not negated and examples:
+            negated = _in_negated_examples(segment, a)
         qualifier = (
             "specific"
             if _SPECIFIC.search(segment, max(0, a - 30), a)

@@ -385,6 +385,22 @@ def is_permissive(text: str) -> bool:
     return bool(_PERMISSIVE.search(text))
 
 
+_ABBREVIATION = re.compile(r"\b(?:e\.g|i\.e|etc|vs)\.", re.I)
+# A sentence, a clause or a dash before the permission: the line states an exclusion first.
+_CLAUSE_BEFORE = re.compile(r"[.;]|\S-\s|\s[-–]\s")
+
+
+def is_exception(text: str) -> bool:
+    """An exclusion line that is itself an exception ("Patients with eczema ... are permitted
+    provided that ..."), not one that states an exclusion and then what it allows ("...; local
+    radiotherapy may be allowed", "(basal cell carcinoma is allowed)")."""
+    m = _PERMISSIVE.search(text)
+    if m is None:
+        return False
+    before = _ABBREVIATION.sub("", text[: m.start()])
+    return not _CLAUSE_BEFORE.search(before) and before.count("(") <= before.count(")")
+
+
 def is_any_lead_in(text: str) -> bool:
     return " of" in text.lower() and _ANY_LEAD_IN.search(text) is not None
 

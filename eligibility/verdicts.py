@@ -294,6 +294,25 @@ def _applies_from_facts(item: Criterion, facts: Mapping[str, Any]) -> tuple[bool
     return None, "", False
 
 
+class _OrAround:
+    """Whether "or" joins a constraint's span to words it does not read: "pregnant or who have
+    not given birth", "18 or an emancipated minor", but not "18 or older" or "male or female
+    aged 65"."""
+
+    _after = re.compile(r"\s*\)?\s*,?\s*or\b(?!\s+(?:older|more|greater|younger|less|above|below))")
+    _before = re.compile(
+        r"(?<!male )(?<!female )(?<!men )(?<!women )\bor\s+(?:[\w-]+\s+){0,2}$", re.I
+    )
+
+    def search(self, text: str, start: int, end: int) -> bool:
+        return bool(
+            self._after.match(text, end) or self._before.search(text, max(0, start - 30), start)
+        )
+
+
+_OR_AROUND = _OrAround()
+
+
 def _holds_all(
     item: Criterion, constraints: list[Constraint], facts: Mapping[str, Any]
 ) -> tuple[bool | None, str]:
@@ -312,6 +331,8 @@ def _holds_all(
             )
         return None, ""
     failed = [c for c, r in results if r is False]
+    if failed and not item.covered and any(_OR_AROUND.search(text, *c.span) for c in failed):
+        failed = []  # "pregnant or who gave birth within 6 hours": the other case may hold
     if failed:
         return False, f"your details do not match {_describe(failed[0])}"
     if item.covered and all(r is True for _, r in results):
@@ -392,6 +413,12 @@ def evaluate(
         if value is False and item.kind == "inclusion" and rules.is_permissive(item.text):
             outcome = "not_applicable"
             reason += "; this line only widens who can take part"
+        elif value is not None and item.kind == "exclusion" and rules.is_exception(item.text):
+            # An exception to the exclusions ("... are permitted provided that ..."): whether
+            # it applies, it rules nobody out, and it decides nothing for the line above it.
+            outcome = "not_applicable"
+            reason += "; this line is an exception that only widens who can take part"
+            value = None
         if item.kind == "exclusion" and value is not None and not other_group:
             reason += "; this rules people out" if value else "; this does not rule you out"
         results[item.id] = CriterionVerdict(item.id, outcome, reason[:1].upper() + reason[1:] + ".")

@@ -63,3 +63,13 @@ def test_a_drug_named_after_a_reaction_word_is_not_a_prior_treatment(text):
 def test_a_drug_named_apart_from_a_reaction_word_is_still_read():
     found = constraints.extract("Prior treatment with carboplatin; allergy to penicillin")
     assert [(c.name, c.op) for c in found] == [("carboplatin", "present")]
+
+
+def test_a_surgery_that_might_impair_healing_is_a_kind_of_surgery():
+    """Someone who had another operation has not had this kind: the line stays undecided."""
+    text = (
+        "Any disease, condition or surgery which might impair healing, such as: Diabetes "
+        "mellitus requiring daily insulin management"
+    )
+    surgery = next(c for c in constraints.extract(text) if c.name == "surgery")
+    assert surgery.qualifier == "specific"

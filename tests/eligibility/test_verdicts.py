@@ -301,7 +301,7 @@ def test_units_and_scales_convert(text, facts, holds):
             "disease, are allowed to participate in this study if considered by the investigator "
             "as medically stable.",
             {"events_absent": ["diabetes", "hypertension"]},
-            "not_applicable",
+            "unknown",  # cardiac disease, the third example, may hold
         ),
         (
             "Inclusion Criteria:\n\n* Women of child-bearing potential and men must agree to use "
@@ -489,3 +489,115 @@ def test_the_question_and_the_reason_name_what_the_treatment_was_for():
     outcome = eligibility.evaluate(parsed, facts=facts).criteria[0]
     assert outcome.verdict == "not_met"
     assert "chemotherapy for non-small cell lung cancer" in outcome.reason
+
+
+@pytest.mark.parametrize(
+    ("criteria", "facts", "outcome"),
+    [
+        # A kind of the condition, not the condition.
+        (
+            "Exclusion Criteria:\n\n* Uncontrollable hypertension (systolic blood pressure ≥150 "
+            "mmHg or diastolic blood pressure ≥100 mmHg, despite the best medical treatment);",
+            {"events": [{"name": "hypertension", "active": True}]},
+            "unknown",
+        ),
+        # Relatives' age is not the person's.
+        (
+            "Exclusion Criteria:\n\n* Any factors that increase the risk of QTc prolongation or "
+            "risk of arrhythmic events such as heart failure, hypokalaemia, congenital long QT "
+            "syndrome family history of long QT syndrome, or unexplained sudden death under 40 "
+            "years of age in first-degree relatives",
+            {"age": 30},
+            "unknown",
+        ),
+        # A change in weight is not a weight.
+        (
+            "Exclusion Criteria:\n\n* Have a self-reported change in body weight >5 kg (11 "
+            "pounds) within 90 days prior to screening.",
+            {"measurements": {"body weight": (80, "kg")}},
+            "unknown",
+        ),
+        # Surgery still to come is not a surgery had.
+        (
+            "Exclusion Criteria:\n\n* Subjects expected to require any form of antitumor "
+            "treatment during the study, including maintenance therapy with other drugs, "
+            "chemotherapy, and/or surgical resection.",
+            {"events": [{"name": "surgery", "date": "2015-01-01"}]},
+            "unknown",
+        ),
+        # "undergoing radiation therapy" is now, not radiotherapy years ago.
+        (
+            "Exclusion Criteria:\n\n* Congenital or acquired coagulopathy or thrombocytopenia; "
+            "or currently taking anticoagulant, antineoplastic, antiplatelet, or "
+            "thrombocytopenia-inducing medications; or undergoing radiation therapy;",
+            {"events": [{"name": "radiotherapy", "active": False, "date": "2019-01-01"}]},
+            "unknown",
+        ),
+        # Adverse reactions to steroids are not steroids.
+        (
+            "Exclusion Criteria:\n\n* History of adverse statements against local anesthesia or "
+            "steroids being pregnant or breastfeeding",
+            {"sex": "male", "events": [{"name": "corticosteroids", "active": True}]},
+            "unknown",
+        ),
+        # The examples of what must be absent.
+        (
+            "Inclusion Criteria:\n\n* No evidence of contraindications to the procedure such as "
+            "pregnancy, active infection, bleeding disorder, or metastatic cancer.",
+            {"sex": "female", "pregnant": False},
+            "unknown",
+        ),
+        (
+            "Inclusion Criteria:\n\n* No evidence of contraindications to the procedure such as "
+            "pregnancy, active infection, bleeding disorder, or metastatic cancer.",
+            {"sex": "female", "pregnant": True},
+            "not_met",
+        ),
+        # The other case, which the engine does not read, may hold.
+        (
+            "Inclusion Criteria:\n\n* Women who are pregnant or who have not given birth from "
+            "more than 6 hours",
+            {"sex": "female", "pregnant": False},
+            "unknown",
+        ),
+        (
+            "Inclusion Criteria:\n\n* Subjects who are Japanese male or female aged 65 years or "
+            "older at the time of obtaining informed consent",
+            {"age": 40},
+            "not_met",
+        ),
+        # An exclusion that ends with what it allows still rules people out.
+        (
+            "Exclusion Criteria:\n\n* Patient is concurrently receiving chemotherapy, biologics, "
+            "immunotherapy for cancer treatment; systemic anti-cancer treatment or "
+            "investigational treatment should not be used within 2 weeks prior to Cycle 1, Day "
+            "1; local radiation therapy for bone pain may be allowed",
+            {"events": [{"name": "chemotherapy", "active": True}]},
+            "not_met",
+        ),
+    ],
+)
+def test_lines_read_for_what_they_say_of_the_person(criteria, facts, outcome):
+    verdict = eligibility.evaluate(eligibility.parse_criteria(criteria), facts=facts)
+    assert verdict.criteria[0].verdict == outcome
+
+
+def test_an_exception_does_not_decide_the_exclusion_it_belongs_to():
+    parsed = eligibility.parse_criteria(
+        "Exclusion Criteria:\n\n23. History of active autoimmune disease, including but not "
+        "limited to systemic lupus erythematosus, rheumatoid arthritis, or glomerulonephritis.\n\n"
+        "    1. Patients with controlled Type 1 diabetes mellitus on a stable insulin regimen may "
+        "be eligible.\n"
+        "    3. Patients with eczema, psoriasis, lichen simplex chronicus of vitiligo with "
+        "dermatologic manifestations only (e.g., patients with psoriatic arthritis would be "
+        "excluded) are permitted provided that they meet the following conditions:\n\n"
+        "       * Rash must cover less than 10% of body surface area (BSA).\n"
+        "       * No acute exacerbations of underlying condition within the last 6 months (not "
+        "requiring psoralen plus ultraviolet A radiation \\[PUVA\\], methotrexate, retinoids, "
+        "biologic agents, oral calcineurin inhibitors; high potency or oral steroids).\n"
+    )
+    facts = {"events": [{"name": "corticosteroids", "active": True}]}
+    verdict = {c.id: c.verdict for c in eligibility.evaluate(parsed, facts=facts).criteria}
+    exception = next(i.id for i in parsed.items if "are permitted" in i.text)
+    assert verdict[exception] == "not_applicable"
+    assert verdict[parsed.items[0].id] != "not_met"
