@@ -32,16 +32,14 @@ _NEGATION = re.compile(
 )
 # "No evidence of contraindications to the procedure such as pregnancy, active infection, ...":
 # the examples of what must be absent.
-_NEGATED_EXAMPLES = re.compile(
-    r"\b(?:no|(?<!or\s)without|free\s+of|absence\s+of)\s+[^.;]{0,80}?\b(?:such\s+as|including|e\.g\.,?|"
-    r"like)\s+[^.;]{0,100}$",
-    re.I,
-)
+_EXAMPLES_TAIL = re.compile(r"\b(?:such\s+as|including|e\.g\.,?|like)\s+[^.;]{0,100}$", re.I)
+_NEGATED_HEAD = re.compile(r"\b(?:no|(?<!or\s)without|free\s+of|absence\s+of)\s+[^.;]{0,80}$", re.I)
 
 
 def _in_negated_examples(segment: str, at: int) -> bool:
     before = segment[max(0, at - 200) : at]
-    return _NEGATED_EXAMPLES.search(_NOT_NEGATION.sub(" ", before)) is not None
+    m = _EXAMPLES_TAIL.search(before)
+    return m is not None and bool(_NEGATED_HEAD.search(_NOT_NEGATION.sub(" ", before[: m.start()])))
 
 
 _HISTORY = re.compile(r"\b(?:history of|prior|previous(?:ly)?|past|ever|had)\b", re.I)
@@ -983,7 +981,11 @@ def _treats_named_condition(
 ) -> bool:
     """Whether the treatment at ``at`` is what a condition named just before needed."""
     m = _TREATMENT_OF.search(segment, max(0, at - 200), at)
-    return m is not None and any(
+    if m is None:
+        return False
+    if _HARM.search(segment, max(0, m.start() - 30), m.start()):
+        return True
+    return any(
         concept == "condition"
         and m.start() - 40 <= b <= m.start()
         and not _ALTERNATIVE.search(segment, b, m.start())
@@ -991,6 +993,12 @@ def _treats_named_condition(
     )
 
 
+# "radiation-related toxicities requiring corticosteroids": a harm stands for the condition.
+_HARM = re.compile(
+    r"\b(?:toxicit(?:y|ies)|adverse\s+(?:events?|reactions?)|AEs?|complications?|side\s+effects?)"
+    r"\s*$",
+    re.I,
+)
 # "immunodeficiency or is receiving steroids": a second case, not what the condition needed.
 _ALTERNATIVE = re.compile(r"\b(?:or|and)\b", re.I)
 
@@ -1007,6 +1015,20 @@ _BEFORE_THE_OPERATION = re.compile(
 def _the_operation(segment: str, at: int) -> bool:
     """Whether the surgery at ``at`` is the study's operation, named as a point in time."""
     return _BEFORE_THE_OPERATION.search(segment, max(0, at - 30), at) is not None
+
+
+# "local radiation therapy for bone pain may be allowed": what the line permits.
+_ALLOWED_AFTER = re.compile(
+    r"[^.;:]{0,80}?\b(?:is|are|may\s+be|will\s+be|can\s+be)\s+(?:also\s+)?(?:allowed|permitted|"
+    r"acceptable)\b",
+    re.I,
+)
+# "AEs related to anti-PD-1, but AEs ... well controlled with steroids": the exception after
+# "but" names what does not count.
+_BUT_CLAUSE = re.compile(r",\s*but\b(?!\s+not\s+(?:limited|restricted))[^.;]{0,120}$", re.I)
+# "At least one tumor lesion has not been subjected to local treatment such as irradiation":
+# a treatment of the lesion, not of the person.
+_LESION_BEFORE = re.compile(r"\blesions?\b[^.;]{0,100}$", re.I)
 
 
 # "unable to undergo MRI", "willing to undergo surgery": about whether the person can or will
@@ -1164,6 +1186,8 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
     reaction = sentence.has(*_REACTION_WORDS)
     able = sentence.has(*_ABLE_WORDS)
     to_come = sentence.has(*_TO_COME_WORDS)
+    allowed = sentence.has("allowed", "permitted", "acceptable")
+    but = sentence.has(", but")
     excepting = "(" in segment and sentence.has("except", "other than", "apart from")
     mentions = [
         x
@@ -1176,6 +1200,8 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
         and not (x[3] == "surgery" and _the_operation(segment, x[0]))
         and not (able and _ABLE_TO.search(segment, max(0, x[0] - 140), x[0]))
         and not (to_come and _STILL_TO_COME.search(segment, max(0, x[0] - 200), x[0]))
+        and not (allowed and _ALLOWED_AFTER.match(segment, x[1]))
+        and not (but and _BUT_CLAUSE.search(segment, max(0, x[0] - 130), x[0]))
         and not any(a < x[0] < b for a, b in excepted)
     ]
     if not mentions:
@@ -1216,6 +1242,7 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
     windowed = {(mentions[i][2], mentions[i][3]) for i in assigned}
     purposes = _purposes(segment, mentions) if sentence.has("for", "treat") else {}
     examples = sentence.has("such as", "including", "e.g", " like ")
+    lesion = sentence.has("lesion")
     for i, (a, b, concept, name) in enumerate(mentions):
         if i not in assigned and (concept, name) in windowed:
             continue
@@ -1235,6 +1262,11 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
             or (name in _GENERIC_TREATMENTS and _treats_named_condition(plain, a, mentions))
             or _a_kind_of(segment, a, name)
             or (concept != "condition" and _CAUSED_BY.search(segment, max(0, a - 30), a))
+            or (
+                concept in _TREATMENTS
+                and lesion
+                and _LESION_BEFORE.search(segment, max(0, a - 100), a)
+            )
             else "history"
             if _HISTORY.search(context)
             else "active"

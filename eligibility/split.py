@@ -253,14 +253,26 @@ def _rebuild_roots(nodes: list[_Node]) -> list[_Node]:
 def _assign_role(node: _Node) -> None:
     if node.role == "note":
         return
-    if rules.is_note(node.text) or (
-        node.parent is not None and rules.lists_who_may_undergo(node.parent.text)
+    if (
+        rules.is_note(node.text)
+        or (node.parent is not None and rules.lists_who_may_undergo(node.parent.text))
+        or _under_surgeons_findings(node)
     ):
         node.role = "note"
     elif rules.defined_term(node.text) is not None and not node.children:
         node.role = "definition"
     if node.children and node.role == "criterion":
         node.logic = "any" if rules.group_logic(node.text, node.kind) == "any" else "all"
+
+
+def _under_surgeons_findings(node: _Node) -> bool:
+    """Whether a line above this one says the surgeon finds these during the operation."""
+    parent = node.parent
+    while parent is not None:
+        if rules.found_in_surgery(parent.text):
+            return True
+        parent = parent.parent
+    return False
 
 
 def _quiet_empty_groups(nodes: list[_Node]) -> None:

@@ -566,6 +566,41 @@ def test_the_question_and_the_reason_name_what_the_treatment_was_for():
             {"age": 40},
             "not_met",
         ),
+        # A harm that needed steroids stands for the condition they were for.
+        (
+            "Exclusion Criteria:\n\n* Has received prior radiotherapy within 2 weeks of start of "
+            "study intervention or radiation-related toxicities requiring corticosteroids. Note: "
+            "Two weeks or fewer of palliative radiotherapy for non-CNS disease, with a 1-week "
+            "washout, is permitted.",
+            {"events": [{"name": "corticosteroids", "active": True}]},
+            "unknown",
+        ),
+        # What "but ..." says does not count.
+        (
+            "Exclusion Criteria:\n\n* 1) ≥Level 3 AE related to anti-PD-1/PD-L1; 2) ≥Level 2 "
+            "immune-related AEs related to anti-PD-1/PD-L1, but AEs that have been relieved or "
+            "well-controlled after suspension of anti-PD-1/PD-L1 or steroid therapy are not "
+            "excluded.",
+            {"events": [{"name": "corticosteroids", "active": True}]},
+            "unknown",
+        ),
+        # The treatment of a lesion, not of the person.
+        (
+            "Inclusion Criteria:\n\n* At least one tumor lesion has not been subjected to local "
+            "treatment such as irradiation in the past, and can be accurately measured, the "
+            "longest diameter is ≥10 mm.",
+            {"events": [{"name": "radiotherapy", "date": "2020-01-01"}]},
+            "unknown",
+        ),
+        # What a line permits is not what it rules out.
+        (
+            "Exclusion Criteria:\n\n* Patient is concurrently receiving chemotherapy, biologics, "
+            "immunotherapy for cancer treatment; systemic anti-cancer treatment or "
+            "investigational treatment should not be used within 2 weeks prior to Cycle 1, Day "
+            "1; local radiation therapy for bone pain may be allowed",
+            {"events": [{"name": "radiotherapy", "date": "2020-01-01"}]},
+            "unknown",
+        ),
         # An exclusion that ends with what it allows still rules people out.
         (
             "Exclusion Criteria:\n\n* Patient is concurrently receiving chemotherapy, biologics, "
@@ -601,3 +636,20 @@ def test_an_exception_does_not_decide_the_exclusion_it_belongs_to():
     exception = next(i.id for i in parsed.items if "are permitted" in i.text)
     assert verdict[exception] == "not_applicable"
     assert verdict[parsed.items[0].id] != "not_met"
+
+
+def test_what_the_surgeon_finds_during_the_operation_is_not_asked():
+    parsed = eligibility.parse_criteria(
+        "Exclusion Criteria:\n\n* Pregnancy\n* In case the surgeon identifies during surgery "
+        "any circumstance that contradicts to the patient's participation in the trial, the "
+        "surgeon should exclude the patient from trial participation. Exclusion reasons are:\n"
+        "  * Dural entry during surgery;\n"
+        "  * Application of products to the exposed neural element, including:\n"
+        "    * Steroids\n"
+        "* Known allergy to iodine"
+    )
+    roles = {i.text: i.role for i in parsed.items}
+    assert roles["Steroids"] == roles["Dural entry during surgery;"] == "note"
+    assert [i.id for i in parsed.items if i.role == "criterion"] == ["exc-1", "exc-2"]
+    facts = {"events": [{"name": "corticosteroids", "active": True}]}
+    assert eligibility.evaluate(parsed, facts=facts).verdict != "likely_not_eligible"
