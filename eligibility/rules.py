@@ -276,9 +276,24 @@ _SPACES = re.compile(r"\s+")
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+")
 
 
+# "Study Exclusion Criteria. History of aspiration pneumonia ...": a heading that opens a
+# paragraph of criteria, closed by a full stop.
+_KIND_SENTENCE = re.compile(
+    r"^(?:(?:study|patient|subject|participant)\s+)?(?P<kind>inclusion|exclusion)\s+"
+    r"criteri(?:a|on)\.\s+(?P<rest>[A-Z].*)",
+    re.I,
+)
+
+
 def kind_heading(line: str) -> tuple[Kind, str, str | None] | None:
     """``(kind, rest of the line, label)`` when the line is an inclusion/exclusion heading."""
-    if len(line) > 120 or not _HEADING_HINT.search(line, 0, 40):
+    if not _HEADING_HINT.search(line, 0, 40):
+        return None
+    m = _KIND_SENTENCE.match(line)
+    if m:
+        kind_word = m.group("kind").lower()
+        return ("exclusion" if kind_word == "exclusion" else "inclusion"), m.group("rest"), None
+    if len(line) > 120:
         return None
     m = _KIND_HEADING.match(line)
     if not m:

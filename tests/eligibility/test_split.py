@@ -197,6 +197,26 @@ def test_numbered_and_qualified_headings_set_the_kind(heading):
     ]
 
 
+def test_a_heading_that_opens_a_paragraph_of_criteria_sets_the_kind():
+    parsed = eligibility.parse_criteria(
+        "Inclusion criteria. Age ≥22. English speaking. Diagnosis of idiopathic Parkinson's "
+        "disease of any Hoehn and Yahr stage (I-V), determined by a neurologist.\n\n"
+        "Study Exclusion Criteria. History of aspiration pneumonia within the past 12 months. "
+        "Unable to swallow saliva without a maneuver. Actively receiving treatment for "
+        "swallowing disorders or sialorrhea. Current alcohol/drug abuse. Diagnosed with "
+        "neurological disorders other than PD. End stage dementia.\n\n"
+        "Known allergy to contrast material used during MBSS. Known allergy to sensor adhesive. "
+        "Indwelling tracheostomy tube. Nasogastric (NG) feeding tube. Currently pregnant."
+    )
+    assert [(i.id, i.kind) for i in parsed.items] == [
+        ("inc-1", "inclusion"),
+        ("exc-1", "exclusion"),
+        ("exc-2", "exclusion"),
+    ]
+    assert parsed.get("inc-1").text.startswith("Age ≥22.")
+    assert parsed.get("exc-1").text.startswith("History of aspiration pneumonia")
+
+
 def test_a_lead_in_listed_with_the_inclusions_that_rules_people_out():
     parsed = eligibility.parse_criteria(
         "Inclusion Criteria:\n\n"
