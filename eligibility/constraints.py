@@ -950,7 +950,11 @@ def _a_kind_of(segment: str, a: int, name: str) -> bool:
 _SPECIFIC_AFTER = re.compile(
     r"\s*(?:(?:that|which)\s+)?(?:(?:is|are|remains?)\s+)?(?:still\s+)?(?:(?:poorly|inadequately|"
     r"not(?:\s+well)?)[- ]controlled|uncontroll(?:ed|able)|unstable|refractory|decompensated)\b|"
-    r"\s*(?:that|which)\s+(?:might|may|could|would|can)\b",
+    r"\s*(?:that|which)\s+(?:might|may|could|would|can)\b|"
+    r"\s+(?:at|to|of|in|on)\s+the\s+(?:operative|index|same|affected|treated|target|study|"
+    r"surgical|local)\s+(?:levels?|sites?|areas?|regions?|eyes?|joints?|sides?|segments?)\b|"
+    r"[^.;]{0,80}?\b(?:after|when|upon|on)\s+(?:stopping|reducing|withdrawal|cessation|"
+    r"discontinu\w*)\b",
     re.I,
 )
 # A treatment named as what a condition needed ("radiation pneumonitis that required steroid
@@ -1017,6 +1021,14 @@ def _the_operation(segment: str, at: int) -> bool:
     return _BEFORE_THE_OPERATION.search(segment, max(0, at - 30), at) is not None
 
 
+# "no indication of radical radiation therapy", "candidate for surgery": whether the person
+# should have it, not whether they had it.
+_CANDIDATE_FOR = re.compile(
+    r"\b(?:indicat(?:ed|ions?)|candidates?|eligible|suitable|unsuitable|fit|unfit)\s+(?:of|for)\s+"
+    r"(?:[\w-]+\s+){0,2}$",
+    re.I,
+)
+_CANDIDATE_WORDS = ("indicat", "candidat", "eligible for", "suitable for", "fit for")
 # "local radiation therapy for bone pain may be allowed": what the line permits.
 _ALLOWED_AFTER = re.compile(
     r"[^.;:]{0,80}?\b(?:is|are|may\s+be|will\s+be|can\s+be)\s+(?:also\s+)?(?:allowed|permitted|"
@@ -1067,8 +1079,9 @@ _TO_COME_WORDS = (
 # "adverse events related to anti-PD-1 therapy": the line is about the harm; having had the
 # treatment does not decide it.
 _CAUSED_BY = re.compile(
-    r"\b(?:(?:related|attributed|attributable|due|secondary)\s+to|(?:induced|caused)\s+by)\s+"
-    r"(?:the\s+|prior\s+|previous\s+)?$",
+    r"\b(?:(?:related|attributed|attributable|due|secondary)\s+to|(?:induced|caused)\s+by|"
+    r"resulting\s+from|as\s+a\s+result\s+of)\s+(?:the\s+|prior\s+|previous\s+)?"
+    r"(?:[\w-]+(?:\s+[\w-]+)?\s*,\s*(?:or\s+|and\s+)?)*$",
     re.I,
 )
 # "chemotherapy or radiotherapy for metastatic NSCLC": the condition says which treatments
@@ -1076,7 +1089,7 @@ _CAUSED_BY = re.compile(
 # count.
 _FOR_CONDITION = re.compile(
     r"\b(?:for|to\s+treat)\s+(?:the\s+(?:treatment|management)\s+of\s+)?"
-    r"(?:(?!other\b|than\b|non\b)[\w-]+\s+){0,3}$",
+    r"(?:(?!other\b|than\b|non\b)[\w/-]+,?\s+){0,4}$",
     re.I,
 )
 _BEFORE_FOR = re.compile(
@@ -1086,6 +1099,21 @@ _BEFORE_FOR = re.compile(
 )
 _LISTED_WITH = re.compile(r"\s*(?:,\s*)?(?:(?:and/or|and|or|nor|/)\s*)?(?:[\w-]+\s+)?", re.I)
 _TREATMENTS = frozenset({"therapy", "drug", "procedure"})
+# "... for metastatic NSCLC including chemotherapy, immunotherapy": examples of those treatments.
+# "surgery for RVO in the study eye", "radiation therapy for bone pain": a treatment for
+# something the vocabulary does not name is one kind of that treatment.
+_FOR_UNNAMED = re.compile(
+    r"\s+(?:(?:indicated|given|used)\s+)?for\s+(?!(?:at\s+least|more|less|longer|shorter|up\s+to|"
+    r"over|under|a\s+(?:period|minimum|maximum|total|duration|few|couple)|the\s+duration|"
+    r"(?:any|whatever)\s+(?:reason|indication|cause|condition|purpose)|(?:this|the)\s+study|"
+    r"study|\d|one|two|three|four|five|six|seven|eight|nine|ten|twelve|several|many|"
+    r"months|weeks|days|years)\b)[A-Za-z]",
+    re.I,
+)
+_EXAMPLES_AFTER = re.compile(
+    r"[\s,(]*(?:including|such\s+as|e\.g\.,?|i\.e\.,?)\s+(?:(?:but\s+)?not\s+limited\s+to:?\s+)?",
+    re.I,
+)
 
 
 def _purposes(segment: str, mentions: list[tuple[int, int, str, str]]) -> dict[int, int]:
@@ -1109,6 +1137,15 @@ def _purposes(segment: str, mentions: list[tuple[int, int, str, str]]) -> dict[i
         ):
             i -= 1
             purposes[i] = j
+        k = j + 1
+        if k < len(mentions) and _EXAMPLES_AFTER.fullmatch(segment, mentions[j][1], mentions[k][0]):
+            while k < len(mentions) and mentions[k][2] in _TREATMENTS:
+                purposes[k] = j
+                if k + 1 < len(mentions) and not _LISTED_WITH.fullmatch(
+                    segment, mentions[k][1], mentions[k + 1][0]
+                ):
+                    break
+                k += 1
     return purposes
 
 
@@ -1187,6 +1224,7 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
     able = sentence.has(*_ABLE_WORDS)
     to_come = sentence.has(*_TO_COME_WORDS)
     allowed = sentence.has("allowed", "permitted", "acceptable")
+    candidate = sentence.has(*_CANDIDATE_WORDS)
     but = sentence.has(", but")
     excepting = "(" in segment and sentence.has("except", "other than", "apart from")
     mentions = [
@@ -1201,6 +1239,7 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
         and not (able and _ABLE_TO.search(segment, max(0, x[0] - 140), x[0]))
         and not (to_come and _STILL_TO_COME.search(segment, max(0, x[0] - 200), x[0]))
         and not (allowed and _ALLOWED_AFTER.match(segment, x[1]))
+        and not (candidate and _CANDIDATE_FOR.search(segment, max(0, x[0] - 50), x[0]))
         and not (but and _BUT_CLAUSE.search(segment, max(0, x[0] - 130), x[0]))
         and not any(a < x[0] < b for a, b in excepted)
     ]
@@ -1243,6 +1282,7 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
     purposes = _purposes(segment, mentions) if sentence.has("for", "treat") else {}
     examples = sentence.has("such as", "including", "e.g", " like ")
     lesion = sentence.has("lesion")
+    for_ = sentence.has(" for ")
     for i, (a, b, concept, name) in enumerate(mentions):
         if i not in assigned and (concept, name) in windowed:
             continue
@@ -1261,11 +1301,17 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
             or _SPECIFIC_AFTER.match(segment, b)
             or (name in _GENERIC_TREATMENTS and _treats_named_condition(plain, a, mentions))
             or _a_kind_of(segment, a, name)
-            or (concept != "condition" and _CAUSED_BY.search(segment, max(0, a - 30), a))
+            or (concept != "condition" and _CAUSED_BY.search(segment, max(0, a - 100), a))
             or (
                 concept in _TREATMENTS
                 and lesion
                 and _LESION_BEFORE.search(segment, max(0, a - 100), a)
+            )
+            or (
+                concept in _TREATMENTS
+                and purpose is None
+                and for_
+                and _FOR_UNNAMED.match(segment, b)
             )
             else "history"
             if _HISTORY.search(context)

@@ -601,6 +601,60 @@ def test_the_question_and_the_reason_name_what_the_treatment_was_for():
             {"events": [{"name": "radiotherapy", "date": "2020-01-01"}]},
             "unknown",
         ),
+        # Examples after "for NSCLC including ..." are treatments for NSCLC too.
+        (
+            "Exclusion Criteria:\n\n* Prior treatment with any systemic anti-cancer therapy for "
+            "locally advanced/metastatic NSCLC including chemotherapy, biologic therapy, "
+            "immunotherapy, or investigational agents",
+            {"events": [{"name": "anaplastic astrocytoma"}, {"name": "chemotherapy"}]},
+            "unknown",
+        ),
+        (
+            "Inclusion Criteria:\n\n* No prior systemic chemotherapy for lung cancer",
+            {"events": [{"name": "anaplastic astrocytoma"}, {"name": "chemotherapy"}]},
+            "unknown",
+        ),
+        # A treatment for something the vocabulary does not name is one kind of it.
+        (
+            "Exclusion Criteria:\n\n* Any prior or concomitant ocular or systemic treatment (with "
+            "an investigational or approved, anti-VEGF or other agent) or surgery for RVO in the "
+            "study eye",
+            {"events": [{"name": "surgery", "date": "2019-01-01"}]},
+            "unknown",
+        ),
+        (
+            "Exclusion Criteria:\n\n* Surgeries indicated for trauma, tumor, or infection",
+            {"events": [{"name": "surgery", "date": "2019-01-01"}]},
+            "unknown",
+        ),
+        # Where the treatment was done, and what a treatment caused.
+        (
+            "Inclusion Criteria:\n\n* No prior surgical procedures at the operative level and "
+            "non-prior fusions at any cervical level;",
+            {"events": [{"name": "surgery", "date": "2019-01-01"}]},
+            "unknown",
+        ),
+        (
+            "Exclusion Criteria:\n\n* Has immunosuppressive disease or suppressed immune systems "
+            "resulting from radiation therapy, chemotherapy, steroid therapy, or other treatments",
+            {"events": [{"name": "corticosteroids", "active": True}]},
+            "unknown",
+        ),
+        # Symptoms on stopping alcohol are not the condition itself.
+        (
+            "Exclusion Criteria:\n\n* Symptoms of severe drug/alcohol history: History of "
+            "delirium tremens; Experiencing hypertension, drenching sweats, seizures or confusion "
+            "after stopping or reducing alcohol",
+            {"events": [{"name": "hypertension", "active": True}]},
+            "unknown",
+        ),
+        # Whether a treatment is indicated is not whether it was had.
+        (
+            "Inclusion Criteria:\n\n* Primary Head or Neck Squamous Cell Carcinoma with no "
+            "indicated of radical radiation therapy for the target lesions.",
+            {"events": [{"name": "radiotherapy", "date": "2019-01-01"}]},
+            "unknown",
+        ),
         # An exclusion that ends with what it allows still rules people out.
         (
             "Exclusion Criteria:\n\n* Patient is concurrently receiving chemotherapy, biologics, "
