@@ -925,12 +925,13 @@ _SPECIFIC = re.compile(
 )
 # A kind of surgery or infection ("cervical spine surgery", "HIV-1 infection"): someone who
 # had another kind has not had this one. The words here leave the term as broad as it is.
-_KIND_OF = frozenset({"surgery", "infection"})
+_KIND_OF = frozenset({"surgery", "infection", "radiotherapy"})
 _BROAD_WORD = re.compile(
     r"(?:^|[\s(,;:/-])(?:any|prior|previous|recent|minor|planned|active|current|ongoing|serious|"
     r"severe|significant|clinically|uncontrolled|systemic|acute|chronic|known|of|with|or|and|"
     r"other|concurrent|untreated|elective|scheduled|no|had|has|have|a|an|the|requiring|"
-    r"documented|intercurrent|previously|underwent|undergone|undergo|history)\s+$",
+    r"documented|intercurrent|previously|underwent|undergone|undergo|history|received|receiving|"
+    r"including|cytotoxic|for|to)\s+$",
     re.I,
 )
 _WORD_BEFORE = re.compile(r"[A-Za-z0-9][\w-]*\s+$")
@@ -949,7 +950,8 @@ def _a_kind_of(segment: str, a: int, name: str) -> bool:
 # The same said after the condition ("hypertension is still poorly controlled").
 _SPECIFIC_AFTER = re.compile(
     r"\s*(?:(?:that|which)\s+)?(?:(?:is|are|remains?)\s+)?(?:still\s+)?(?:(?:poorly|inadequately|"
-    r"not(?:\s+well)?)[- ]controlled|uncontroll(?:ed|able)|unstable|refractory|decompensated)\b|"
+    r"not(?:\s+well)?)[- ]controlled|uncontroll(?:ed|able)|unstable|refractory|decompensated|"
+    r"(?:cannot|can\s*not|could\s+not)\s+be\s+(?:well\s+|adequately\s+)?controlled)\b|"
     r"\s*(?:that|which)\s+(?:might|may|could|would|can)\b|"
     r"\s+(?:at|to|of|in|on)\s+the\s+(?:operative|index|same|affected|treated|target|study|"
     r"surgical|local)\s+(?:levels?|sites?|areas?|regions?|eyes?|joints?|sides?|segments?)\b|"
@@ -1176,7 +1178,8 @@ _ANCHOR_GAP = re.compile(
 )
 
 
-_TIME_HINT = re.compile(rf"\b{rules.checked_first(TIME_UNIT)}", re.I)
+# "within 14days": the unit may follow the number with no space.
+_TIME_HINT = re.compile(rf"(?:\b|(?<=\d)){rules.checked_first(TIME_UNIT)}", re.I)
 _VAGUE_NAME = re.compile(r"(?:the|a|an|any|at|prior|previous|clinically|significant)\b")
 _CONCEPT_ORDER = {"procedure": 0, "therapy": 1, "drug": 2, "condition": 3}
 

@@ -655,6 +655,20 @@ def test_the_question_and_the_reason_name_what_the_treatment_was_for():
             {"events": [{"name": "radiotherapy", "date": "2019-01-01"}]},
             "unknown",
         ),
+        # Radiotherapy to one site is one kind of radiotherapy.
+        (
+            "Exclusion Criteria:\n\n* Prior whole brain radiotherapy (WBRT); Received >30% bone "
+            "marrow or extensive radiation within 28 days before the first dose of study drug",
+            {"events": [{"name": "radiotherapy", "date": "2019-01-01"}]},
+            "unknown",
+        ),
+        (
+            "Exclusion Criteria:\n\n* Subjects with hypertension that cannot be well controlled "
+            "by antihypertensive medication (systolic blood pressure ≥150 mmHg or diastolic blood "
+            "pressure ≥100 mmHg)",
+            {"events": [{"name": "hypertension", "active": True}]},
+            "unknown",
+        ),
         # An exclusion that ends with what it allows still rules people out.
         (
             "Exclusion Criteria:\n\n* Patient is concurrently receiving chemotherapy, biologics, "
