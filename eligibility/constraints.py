@@ -1026,11 +1026,28 @@ def _the_operation(segment: str, at: int) -> bool:
 # "no indication of radical radiation therapy", "candidate for surgery": whether the person
 # should have it, not whether they had it.
 _CANDIDATE_FOR = re.compile(
-    r"\b(?:indicat(?:ed|ions?)|candidates?|eligible|suitable|unsuitable|fit|unfit)\s+(?:of|for)\s+"
-    r"(?:[\w-]+\s+){0,2}$",
+    r"\b(?:(?:indicat(?:ed|ions?)|candidates?|eligible|suitable|unsuitable|fit|unfit)\s+(?:of|for)|"
+    r"treatable\s+(?:with|by))\s+(?:[\w-]+\s+){0,3}\(?(?:[\w-]+\s+(?:or|and)\s+)?$",
     re.I,
 )
-_CANDIDATE_WORDS = ("indicat", "candidat", "eligible for", "suitable for", "fit for")
+_CANDIDATE_WORDS = ("indicat", "candidat", "eligible for", "suitable for", "fit for", "treatable")
+# "Patients may continue the use of LHRH agonists ... and corticosteroids", "Note: patients with
+# brain metastases must have ... following local therapy (surgery or radiation)", "significant
+# change in corticosteroids dose": what may go on, an aside, a change; none is a criterion.
+_ASIDE_BEFORE = re.compile(
+    r"\b(?:(?:may|can)\s+(?:continue|remain\s+on|keep)\b[^.]{0,120}|notes?\s*:[^.]{0,200}|"
+    r"changes?\s+(?:in|of)\s+(?:the\s+)?(?:dose\s+of\s+|dosing\s+of\s+)?)$",
+    re.I,
+)
+_ASIDE_WORDS = (
+    "may continue",
+    "can continue",
+    "may remain",
+    "note:",
+    "notes:",
+    "change in",
+    "change of",
+)
 # "local radiation therapy for bone pain may be allowed": what the line permits.
 _ALLOWED_AFTER = re.compile(
     r"[^.;:]{0,80}?\b(?:is|are|may\s+be|will\s+be|can\s+be)\s+(?:also\s+)?(?:allowed|permitted|"
@@ -1152,6 +1169,8 @@ def _purposes(segment: str, mentions: list[tuple[int, int, str, str]]) -> dict[i
 
 
 _ABBREVIATION_DOTS = re.compile(r"\b(?:i\.e|e\.g)\.", re.I)
+
+
 # "hypersensitivity to X", "allergy to X or Y", "contraindication to X": about reacting to X,
 # not about having had it.
 _REACTION_TO = re.compile(
@@ -1182,6 +1201,37 @@ _ANCHOR_GAP = re.compile(
 _TIME_HINT = re.compile(rf"(?:\b|(?<=\d)){rules.checked_first(TIME_UNIT)}", re.I)
 _VAGUE_NAME = re.compile(r"(?:the|a|an|any|at|prior|previous|clinically|significant)\b")
 _CONCEPT_ORDER = {"procedure": 0, "therapy": 1, "drug": 2, "condition": 3}
+
+
+# The words without which a rule of _events cannot apply, found in one pass over the sentence.
+_CUE_WORDS: dict[str, tuple[str, ...]] = {
+    "reaction": _REACTION_WORDS,
+    "able": _ABLE_WORDS,
+    "to_come": _TO_COME_WORDS,
+    "allowed": ("allowed", "permitted", "acceptable"),
+    "candidate": _CANDIDATE_WORDS,
+    "aside": _ASIDE_WORDS,
+    "but": (", but",),
+    "except": ("except", "other than", "apart from"),
+    "examples": ("such as", "including", "e.g", " like "),
+    "lesion": ("lesion",),
+    "for": (" for ",),
+}
+
+
+def _cues(sentence: _Sentence) -> dict[str, bool]:
+    """Which rules' words the sentence holds; all of them where it cannot be tested."""
+    lowered = sentence.lowered
+    if lowered is None:
+        return dict.fromkeys(_CUE_WORDS, True)
+    found = {}
+    for key, words in _CUE_WORDS.items():  # plain loops: any() costs a generator per call
+        found[key] = False
+        for word in words:
+            if word in lowered:
+                found[key] = True
+                break
+    return found
 
 
 def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constraint]:
@@ -1217,19 +1267,20 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
         a, b = m.start("name"), m.start("name") + len(m.group("name").rstrip())
         if len(name) > 2 and not _VAGUE_NAME.match(name):
             add(a, b, "condition", name)
+    if not mentions:
+        return
     excepted = (
         [(m.start(), m.end()) for m in _EXCEPT_PAREN.finditer(segment)] if "(" in segment else []
     )
     dose_of = "dose" in segment or "administration" in segment or "infusion" in segment
     # "i.e." and "e.g." end no sentence: their dots are hidden where a pattern stops at one.
     plain = _ABBREVIATION_DOTS.sub(lambda m: m.group(0).replace(".", ","), segment)
-    reaction = sentence.has(*_REACTION_WORDS)
-    able = sentence.has(*_ABLE_WORDS)
-    to_come = sentence.has(*_TO_COME_WORDS)
-    allowed = sentence.has("allowed", "permitted", "acceptable")
-    candidate = sentence.has(*_CANDIDATE_WORDS)
-    but = sentence.has(", but")
-    excepting = "(" in segment and sentence.has("except", "other than", "apart from")
+    cues = _cues(sentence)
+    reaction, able, to_come, allowed, candidate, aside, but, excepting = (
+        cues[key]
+        for key in ("reaction", "able", "to_come", "allowed", "candidate", "aside", "but", "except")
+    )
+    excepting = excepting and "(" in segment
     mentions = [
         x
         for x in mentions
@@ -1242,7 +1293,8 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
         and not (able and _ABLE_TO.search(segment, max(0, x[0] - 140), x[0]))
         and not (to_come and _STILL_TO_COME.search(segment, max(0, x[0] - 200), x[0]))
         and not (allowed and _ALLOWED_AFTER.match(segment, x[1]))
-        and not (candidate and _CANDIDATE_FOR.search(segment, max(0, x[0] - 50), x[0]))
+        and not (candidate and _CANDIDATE_FOR.search(segment, max(0, x[0] - 80), x[0]))
+        and not (aside and _ASIDE_BEFORE.search(segment, max(0, x[0] - 220), x[0]))
         and not (but and _BUT_CLAUSE.search(segment, max(0, x[0] - 130), x[0]))
         and not any(a < x[0] < b for a, b in excepted)
     ]
@@ -1283,9 +1335,7 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
             assigned[after[0]] = w
     windowed = {(mentions[i][2], mentions[i][3]) for i in assigned}
     purposes = _purposes(segment, mentions) if sentence.has("for", "treat") else {}
-    examples = sentence.has("such as", "including", "e.g", " like ")
-    lesion = sentence.has("lesion")
-    for_ = sentence.has(" for ")
+    examples, lesion, for_ = cues["examples"], cues["lesion"], cues["for"]
     for i, (a, b, concept, name) in enumerate(mentions):
         if i not in assigned and (concept, name) in windowed:
             continue

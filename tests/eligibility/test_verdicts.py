@@ -669,6 +669,29 @@ def test_the_question_and_the_reason_name_what_the_treatment_was_for():
             {"events": [{"name": "hypertension", "active": True}]},
             "unknown",
         ),
+        # What may go on, an aside and whether a treatment would help are not criteria.
+        (
+            "Exclusion Criteria:\n\n* Anti-cancer therapy including chemotherapy, radiotherapy, "
+            "endocrine therapy, immunotherapy or use of other investigational agents within the 3 "
+            "weeks prior to start of therapy. Patients may continue the use of LHRH agonists for "
+            "cancer; bisphosphonates for bone disease and corticosteroids.",
+            {"events": [{"name": "corticosteroids", "active": True}]},
+            "unknown",
+        ),
+        (
+            "Exclusion Criteria:\n\n* Patients with uncontrolled brain metastasis. Note: Patients "
+            "with brain metastases must have stable neurologic status following local therapy "
+            "(surgery or radiation) for at least 2 weeks, and must be without neurologic "
+            "dysfunction that would confound the evaluation of neurologic and other adverse "
+            "events.",
+            {"events": [{"name": "surgery", "date": "2019-01-01"}]},
+            "unknown",
+        ),
+        (
+            "Exclusion Criteria:\n\n* Treatable with topical treatments (radiotherapy or surgery)",
+            {"events": [{"name": "surgery", "date": "2019-01-01"}]},
+            "unknown",
+        ),
         # An exclusion that ends with what it allows still rules people out.
         (
             "Exclusion Criteria:\n\n* Patient is concurrently receiving chemotherapy, biologics, "
