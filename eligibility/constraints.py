@@ -982,6 +982,16 @@ _GENERIC_TREATMENTS = frozenset(
 )
 
 
+# "radiation-related toxicities requiring corticosteroids": a harm stands for the condition.
+_HARM = re.compile(
+    r"\b(?:toxicit(?:y|ies)|adverse\s+(?:events?|reactions?)|AEs?|complications?|side\s+effects?)"
+    r"\s*$",
+    re.I,
+)
+# "immunodeficiency or is receiving steroids": a second case, not what the condition needed.
+_ALTERNATIVE = re.compile(r"\b(?:or|and)\b", re.I)
+
+
 def _treats_named_condition(
     segment: str, at: int, mentions: list[tuple[int, int, str, str]]
 ) -> bool:
@@ -997,16 +1007,6 @@ def _treats_named_condition(
         and not _ALTERNATIVE.search(segment, b, m.start())
         for _a, b, concept, _name in mentions
     )
-
-
-# "radiation-related toxicities requiring corticosteroids": a harm stands for the condition.
-_HARM = re.compile(
-    r"\b(?:toxicit(?:y|ies)|adverse\s+(?:events?|reactions?)|AEs?|complications?|side\s+effects?)"
-    r"\s*$",
-    re.I,
-)
-# "immunodeficiency or is receiving steroids": a second case, not what the condition needed.
-_ALTERNATIVE = re.compile(r"\b(?:or|and)\b", re.I)
 
 
 # "within 72 hours prior to the surgery": the study's own operation, a point in time.
@@ -1062,8 +1062,6 @@ _BUT_CLAUSE = re.compile(r",\s*but\b(?!\s+not\s+(?:limited|restricted))[^.;]{0,1
 _LESION_BEFORE = re.compile(r"\blesions?\b[^.;]{0,100}$", re.I)
 
 
-# "unable to undergo MRI", "willing to undergo surgery": about whether the person can or will
-# have it, not whether they had it.
 # "expected to require any form of antitumor treatment ... chemotherapy", "planned surgery",
 # "planned or expected procedure (e.g. biopsy or surgery ...)": treatments still to come.
 _STILL_TO_COME = re.compile(
@@ -1074,6 +1072,8 @@ _STILL_TO_COME = re.compile(
     r"including)?[^()]*|(?:[\w-]+\s+){0,2})$",
     re.I,
 )
+# "unable to undergo MRI", "willing to undergo surgery": about whether the person can or will
+# have it, not whether they had it.
 _ABLE_TO = re.compile(
     r"\b(?:(?:un|in)?ab(?:le|ility)|(?:un)?willing(?:ness)?)\s+(?:(?:and|or)\s+(?:un)?(?:able|"
     r"willing)\s+)?to\s+(?:undergo|receive|tolerate|have|take|start|begin|complete)\s+"
@@ -1118,7 +1118,6 @@ _BEFORE_FOR = re.compile(
 )
 _LISTED_WITH = re.compile(r"\s*(?:,\s*)?(?:(?:and/or|and|or|nor|/)\s*)?(?:[\w-]+\s+)?", re.I)
 _TREATMENTS = frozenset({"therapy", "drug", "procedure"})
-# "... for metastatic NSCLC including chemotherapy, immunotherapy": examples of those treatments.
 # "surgery for RVO in the study eye", "radiation therapy for bone pain": a treatment for
 # something the vocabulary does not name is one kind of that treatment.
 _FOR_UNNAMED = re.compile(
@@ -1129,6 +1128,7 @@ _FOR_UNNAMED = re.compile(
     r"months|weeks|days|years)\b)[A-Za-z]",
     re.I,
 )
+# "... for metastatic NSCLC including chemotherapy, immunotherapy": examples of those treatments.
 _EXAMPLES_AFTER = re.compile(
     r"[\s,(]*(?:including|such\s+as|e\.g\.,?|i\.e\.,?)\s+(?:(?:but\s+)?not\s+limited\s+to:?\s+)?",
     re.I,
@@ -1203,7 +1203,7 @@ _VAGUE_NAME = re.compile(r"(?:the|a|an|any|at|prior|previous|clinically|signific
 _CONCEPT_ORDER = {"procedure": 0, "therapy": 1, "drug": 2, "condition": 3}
 
 
-# The words without which a rule of _events cannot apply, found in one pass over the sentence.
+# The words without which a rule of _events cannot apply, looked up once per sentence.
 _CUE_WORDS: dict[str, tuple[str, ...]] = {
     "reaction": _REACTION_WORDS,
     "able": _ABLE_WORDS,

@@ -294,23 +294,19 @@ def _applies_from_facts(item: Criterion, facts: Mapping[str, Any]) -> tuple[bool
     return None, "", False
 
 
-class _OrAround:
-    """Whether "or" joins a constraint's span to words it does not read: "pregnant or who have
-    not given birth", "18 or an emancipated minor", but not "18 or older" or "male or female
-    aged 65"."""
-
-    _after = re.compile(r"\s*\)?\s*,?\s*or\b(?!\s+(?:older|more|greater|younger|less|above|below))")
-    _before = re.compile(
-        r"(?<!male )(?<!female )(?<!men )(?<!women )\bor\s+(?:[\w-]+\s+){0,2}$", re.I
-    )
-
-    def search(self, text: str, start: int, end: int) -> bool:
-        return bool(
-            self._after.match(text, end) or self._before.search(text, max(0, start - 30), start)
-        )
+# "or" that joins a constraint's span to words it does not read: "pregnant or who have not given
+# birth", "18 or an emancipated minor", but not "18 or older" or "male or female aged 65".
+_OR_AFTER = re.compile(
+    r"\s*\)?\s*,?\s*or\b(?!\s+(?:older|more|greater|younger|less|above|below))", re.I
+)
+_OR_BEFORE = re.compile(
+    r"(?<!male )(?<!female )(?<!men )(?<!women )\bor\s+(?:[\w-]+\s+){0,2}$", re.I
+)
 
 
-_OR_AROUND = _OrAround()
+def _or_around(text: str, span: tuple[int, int]) -> bool:
+    start, end = span
+    return bool(_OR_AFTER.match(text, end) or _OR_BEFORE.search(text, max(0, start - 30), start))
 
 
 def _holds_all(
@@ -331,7 +327,7 @@ def _holds_all(
             )
         return None, ""
     failed = [c for c, r in results if r is False]
-    if failed and not item.covered and any(_OR_AROUND.search(text, *c.span) for c in failed):
+    if failed and not item.covered and any(_or_around(text, c.span) for c in failed):
         failed = []  # "pregnant or who gave birth within 6 hours": the other case may hold
     if failed:
         return False, f"your details do not match {_describe(failed[0])}"
