@@ -644,7 +644,8 @@ def test_the_question_and_the_reason_name_what_the_treatment_was_for():
         (
             "Exclusion Criteria:\n\n* Symptoms of severe drug/alcohol history: History of "
             "delirium tremens; Experiencing hypertension, drenching sweats, seizures or confusion "
-            "after stopping or reducing alcohol",
+            "after stopping alcohol or drugs; Liver trouble (cirrhosis or hepatitis); Convulsions "
+            "or GI bleeding due to drug/alcohol use",
             {"events": [{"name": "hypertension", "active": True}]},
             "unknown",
         ),
