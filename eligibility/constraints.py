@@ -1198,6 +1198,9 @@ _ANCHOR_GAP = re.compile(
 
 
 # "within 14days": the unit may follow the number with no space.
+# "during the previous 6 months (severe or unstable angina pectoris, ..., stroke)": the window
+# covers the whole list in brackets after it (to the end of the sentence if they never close).
+_BRACKETED_LIST = re.compile(r"\s*\([^()]*(?:\)|$)")
 _TIME_HINT = re.compile(rf"(?:\b|(?<=\d)){rules.checked_first(TIME_UNIT)}", re.I)
 _VAGUE_NAME = re.compile(r"(?:the|a|an|any|at|prior|previous|clinically|significant)\b")
 _CONCEPT_ORDER = {"procedure": 0, "therapy": 1, "drug": 2, "condition": 3}
@@ -1333,6 +1336,11 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
         ]
         if after:
             assigned[after[0]] = w
+            bracket = _BRACKETED_LIST.match(segment, w[1])
+            if bracket is not None:
+                for i, (a, *_r) in enumerate(mentions):
+                    if w[1] <= a < bracket.end() and i not in assigned:
+                        assigned[i] = w
     windowed = {(mentions[i][2], mentions[i][3]) for i in assigned}
     purposes = _purposes(segment, mentions) if sentence.has("for", "treat") else {}
     examples, lesion, for_ = cues["examples"], cues["lesion"], cues["for"]

@@ -693,6 +693,16 @@ def test_the_question_and_the_reason_name_what_the_treatment_was_for():
             {"events": [{"name": "surgery", "date": "2019-01-01"}]},
             "unknown",
         ),
+        # A window before a list in brackets covers the whole list.
+        (
+            "Exclusion Criteria:\n\n* Serious concurrent conditions during the previous 6 months "
+            "(severe or unstable angina pectoris, coronary or peripheral artery bypass graft of "
+            "<6 months, class 3 or 4 congestive heart failure, ischemic stroke, grade ≥2 "
+            "peripheral neuropathy, psychiatric or neurological disorders that may interfere with "
+            "the patient's understanding of the study or with his/her informed consent.",
+            {"start_date": "2026-12-01", "events": [{"name": "stroke", "date": "2019-05-01"}]},
+            "unknown",
+        ),
         # An exclusion that ends with what it allows still rules people out.
         (
             "Exclusion Criteria:\n\n* Patient is concurrently receiving chemotherapy, biologics, "
