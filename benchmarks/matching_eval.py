@@ -382,6 +382,15 @@ def tune(
     }
 
 
+def keyword_scores(
+    bm25: Bm25Baseline, notes: dict[str, str], pairs: list[tuple[str, str]]
+) -> list[float]:
+    """The plain BM25 score of each (patient, trial) pair, each note scored once."""
+    column = {t: i for i, t in enumerate(bm25.trial_ids)}
+    scores = {q: bm25.scores(notes[q]) for q in {q for q, _ in pairs}}
+    return [float(scores[q][column[d]]) for q, d in pairs]
+
+
 def _auroc(
     trials: list[Trial], queries: list[Query], splits: dict[str, dict], encoder: Encoder | None
 ) -> dict[str, dict]:
@@ -389,18 +398,16 @@ def _auroc(
     notes = {q.query_id: q.text for q in queries}
     reranker = EligibilityReranker(TrialRetriever(trials, Settings(), encoder), trials)
     bm25 = Bm25Baseline(trials)
-    column = {t: i for i, t in enumerate(bm25.trial_ids)}
     figures: dict[str, dict] = {}
     for split, qrels in splits.items():
         pairs = [(q, d) for q, docs in qrels.items() for d, grade in docs.items() if grade >= 1]
         eligible = [qrels[q][d] == 2 for q, d in pairs]
         judged = judge_pairs(reranker, notes, pairs, JudgeSettings())
-        keyword = {q: bm25.scores(notes[q]) for q in {q for q, _ in pairs}}
         figures[split] = {
             "pairs": len(pairs),
             "eligible": sum(eligible),
             "judge": auroc(eligible, [j.score for j in judged]),
-            "bm25": auroc(eligible, [float(keyword[q][column[d]]) for q, d in pairs]),
+            "bm25": auroc(eligible, keyword_scores(bm25, notes, pairs)),
         }
     return figures
 
@@ -416,10 +423,7 @@ def trec_2021_check(
     grades = [qrels[q][d] for q, d in pairs]
     reranker = EligibilityReranker(TrialRetriever(trials, Settings(), encoder), trials)
     judged = judge_pairs(reranker, notes, pairs, JudgeSettings())
-    bm25 = Bm25Baseline(trials)
-    column = {t: i for i, t in enumerate(bm25.trial_ids)}
-    keyword = {q: bm25.scores(notes[q]) for q in qrels}
-    words = [float(keyword[q][column[d]]) for q, d in pairs]
+    words = keyword_scores(Bm25Baseline(trials), notes, pairs)
     relevant = [i for i, grade in enumerate(grades) if grade >= 1]
     eligible = [grades[i] == 2 for i in relevant]
     agreed = sum(j.label == g for j, g in zip(judged, grades, strict=True))

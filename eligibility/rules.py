@@ -394,18 +394,14 @@ def excludes_what_follows(text: str) -> bool:
 # found in the operating room, not in a record or by asking the person.
 _FOUND_IN_SURGERY = re.compile(
     r"\b(?:identif\w*|finds?|found|discover\w*|observ\w*|determin\w*)\s+(?:\w+\s+){0,2}?"
-    r"during\s+(?:the\s+)?(?:surgery|operation|surgical\s+procedure)\b|"
-    r"\bintra-?operative\s+(?:exclusion|findings?)\b",
+    r"during\s+(?:the\s+)?(?:surgery|operation|surgical\s+procedure)\b",
     re.I,
 )
 
 
 def found_in_surgery(text: str) -> bool:
     """A lead-in whose lines the surgeon decides during the operation."""
-    lowered = text.lower()
-    if "during" not in lowered and "intra" not in lowered:
-        return False
-    return _FOUND_IN_SURGERY.search(text) is not None
+    return "during" in text.lower() and _FOUND_IN_SURGERY.search(text) is not None
 
 
 def lists_who_may_undergo(text: str) -> bool:

@@ -36,6 +36,13 @@ ALL_GOOD = {
 }
 
 
+def first_line_verdict(criteria: str, facts: dict) -> str:
+    """The verdict on the first line of ``criteria`` for a person with ``facts``."""
+    return (
+        eligibility.evaluate(eligibility.parse_criteria(criteria), facts=facts).criteria[0].verdict
+    )
+
+
 @pytest.fixture(scope="module")
 def parsed():
     return eligibility.parse_criteria(SEED_LIKE)
@@ -337,8 +344,7 @@ def test_lines_that_rule_out_only_whom_they_speak_to(criteria, facts, outcome):
     """Each line but one once failed people it does not speak to: a treatment that qualifies a
     condition or caused a harm, a qualifier after the condition, an age that is the scan's or a
     condition's; the steroid line still rules out someone taking steroids."""
-    verdict = eligibility.evaluate(eligibility.parse_criteria(criteria), facts=facts)
-    assert verdict.criteria[0].verdict == outcome
+    assert first_line_verdict(criteria, facts) == outcome
 
 
 def test_a_definition_of_childbearing_potential_is_not_asked():
@@ -476,8 +482,7 @@ NSCLC = {"name": "non-small cell lung cancer", "active": True}
     ],
 )
 def test_what_a_treatment_was_for_and_what_a_line_only_mentions(criteria, facts, outcome):
-    verdict = eligibility.evaluate(eligibility.parse_criteria(criteria), facts=facts)
-    assert verdict.criteria[0].verdict == outcome
+    assert first_line_verdict(criteria, facts) == outcome
 
 
 def test_the_question_and_the_reason_name_what_the_treatment_was_for():
@@ -715,8 +720,7 @@ def test_the_question_and_the_reason_name_what_the_treatment_was_for():
     ],
 )
 def test_lines_read_for_what_they_say_of_the_person(criteria, facts, outcome):
-    verdict = eligibility.evaluate(eligibility.parse_criteria(criteria), facts=facts)
-    assert verdict.criteria[0].verdict == outcome
+    assert first_line_verdict(criteria, facts) == outcome
 
 
 def test_an_exception_does_not_decide_the_exclusion_it_belongs_to():
