@@ -52,6 +52,12 @@ _NOT_LIMITED = re.compile(r"\bnot\s+(?:be\s+)?(?:limited|restricted)", re.I)
 _CLAUSE_BREAK = re.compile(r"[,;.]")
 
 
+def _refers_back(concept: str, name: str, windowed: set[tuple[str, str]]) -> bool:
+    """Whether a mention names again what a time window already bounds ("major surgery …
+    less than 14 days of elimination of the effects of surgery"), so it adds no constraint."""
+    return any(c == concept and (n == name or n.endswith(f" {name}")) for c, n in windowed)
+
+
 def _clause_tail(segment: str, pos: int) -> str:
     """The words just before ``pos`` in the same clause (at most 50 characters)."""
     context = segment[max(0, pos - 50) : pos]
@@ -697,6 +703,15 @@ _CHANGE_IN = re.compile(
 )
 
 
+# "a weight of more than 45 kg (100 lbs.) over ideal body weight": an amount above a reference
+# the record does not give, not a weight.
+_RELATIVE_AMOUNT = re.compile(
+    r"\s*(?:\([^)]{0,20}\)\s*)?(?:over|above|below|under)\s+(?:(?:the|their|his|her)\s+)?"
+    r"(?:ideal|predicted|expected|baseline)\b",
+    re.I,
+)
+
+
 def _measurements(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constraint]:
     candidates = terms.of("measurement")
     if not candidates or not terms.digits:
@@ -753,7 +768,7 @@ def _measure_value(
             op = rules.comparator(m.group("cmp"))
             unit_m = rules.match_unit(window, m.end())
             unit, stop = unit_m if unit_m else (None, m.end())
-            if op:
+            if op and not _RELATIVE_AMOUNT.match(window, stop):
                 return [(op, _num(m.group("n")), unit, b, b + stop)]
         elif m.group("a"):
             unit_m = rules.match_unit(window, m.end())
@@ -1345,7 +1360,7 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
     purposes = _purposes(segment, mentions) if sentence.has("for", "treat") else {}
     examples, lesion, for_ = cues["examples"], cues["lesion"], cues["for"]
     for i, (a, b, concept, name) in enumerate(mentions):
-        if i not in assigned and (concept, name) in windowed:
+        if i not in assigned and _refers_back(concept, name, windowed):
             continue
         if i in purposes.values():
             continue

@@ -201,8 +201,9 @@ def checked_first(source: str) -> str:
 _KIND_HEADING = re.compile(
     r"^(?:(?:[IVX]{1,4}|\d{1,2})(?:\.\d{1,2})*\.?\s+)?"
     r"(?:(?:key|main|major|general|principal|additional|specific|other|patient|subject|"
-    r"participant|study|selected|intra-?operative|pre-?operative|post-?operative|surgical|imaging|"
-    r"radiographic|radiological|laboratory|clinical|medical)\s+)?"
+    r"participant|study|selected|intra-?operative|intra-?surgery|pre-?operative|post-?operative|"
+    r"surgical|imaging|radiographic|radiological|laboratory|clinical|medical)\s+"
+    r"(?:\([^)]{0,60}\)\s+)?)?"
     r"(?P<kind>inclusion|exclusion|eligibility|ineligibility|"
     r"non-?inclusion)(?:\s+(?:criteria|criterion|conditions?|"
     r"requirements?))?(?P<label>\s*(?:\([^)]{0,60}\)|for\s[^:]{1,50}|"
@@ -287,7 +288,7 @@ _KIND_SENTENCE = re.compile(
 
 def kind_heading(line: str) -> tuple[Kind, str, str | None] | None:
     """``(kind, rest of the line, label)`` when the line is an inclusion/exclusion heading."""
-    if not _HEADING_HINT.search(line, 0, 40):
+    if not _HEADING_HINT.search(line, 0, 70):
         return None
     m = _KIND_SENTENCE.match(line)
     if m:
@@ -341,6 +342,13 @@ _CONSIDERED = re.compile(
 )
 
 
+# "Patient has morbid obesity defined as …" states a criterion and defines its term in passing.
+_ABOUT_THE_PERSON = re.compile(
+    r"^(?:(?:the\s+)?(?:patients?|subjects?|participants?)\s+)?(?:has|have|had|is|are|with|must)\b",
+    re.I,
+)
+
+
 def defined_term(text: str) -> str | None:
     lowered = text.lower()
     if "defined" not in lowered and "consider" not in lowered and "characteri" not in lowered:
@@ -349,7 +357,7 @@ def defined_term(text: str) -> str | None:
     if not m:
         return None
     term = m.group("term").strip()
-    if len(term.split()) > 10:
+    if len(term.split()) > 10 or _ABOUT_THE_PERSON.match(term):
         return None
     return term
 
@@ -397,6 +405,14 @@ _FOUND_IN_SURGERY = re.compile(
     r"during\s+(?:the\s+)?(?:surgery|operation|surgical\s+procedure)\b",
     re.I,
 )
+
+
+_DURING_SURGERY_HEADING = re.compile(r"^(?:[IVX\d.]+\s+)?intra-?(?:operative|surgery)\b", re.I)
+
+
+def decided_during_surgery(heading: str) -> bool:
+    """An "Intraoperative Exclusion Criteria" heading: the surgeon decides its lines."""
+    return _DURING_SURGERY_HEADING.match(heading) is not None
 
 
 def found_in_surgery(text: str) -> bool:

@@ -22,8 +22,9 @@ _MARKER = re.compile(
     r"|(?P<alpha>\(?[a-zA-Z][.)])(?=\s))\s*",
 )
 _INLINE_NUMBER = re.compile(r"(?<=[\s.;:,])(\d{1,2})[.)]\s+(?=[A-Z(])")
-_LEADING_NUMBER = re.compile(r"\s*\(?(\d{1,2})[.)]\s")
-_INLINE_BULLET = re.compile(r"\s+[•▪◦]\s+")
+_LEADING_NUMBER = re.compile(r"\s*(?P<bullet>[*\-•]\s+)?\(?(?P<n>\d{1,2})[.)]\s")
+_INLINE_BULLET = re.compile(r"(?:\s+|(?<=[:.]))[•▪◦]\s+")
+_HEADING_MID_LINE = re.compile(r"(?<=[).])[ \t]+(?=(?:Exclusion|Inclusion) Criteria\s*:)")
 _OR_TAIL = re.compile(r"[\s,;]+(?:OR|or)\s*[;,.]?\s*$")
 _RULE_LINE = re.compile(r"[-*•_=.\s]+")
 
@@ -52,6 +53,7 @@ class _Node:
     explains: _Node | None = None
     synthetic: bool = False
     numbered_as: Kind | None = None
+    during_surgery: bool = False
 
 
 @dataclass
@@ -70,27 +72,47 @@ def _marker_class(match: re.Match[str] | None) -> str:
     return "text"
 
 
-def _explode(line: str) -> list[str]:
+@dataclass
+class _RunOn:
+    """Numbered items run together on one line, and the number the next one will carry:
+    the run can go on in a later line ("… adjacent level 10. Segmental angulation …")."""
+
+    next_number: int | None = None
+    indent: int = 0
+
+
+def _explode(line: str, run: _RunOn) -> list[str]:
     """Split a line that carries several numbered items or bullets run together."""
     parts = _INLINE_BULLET.split(line) if ("•" in line or "▪" in line or "◦" in line) else [line]
     out: list[str] = []
     for part in parts:
         first = _LEADING_NUMBER.match(part)
-        if not first:
+        if first:
+            expected, search_from = int(first.group("n")) + 1, first.end()
+        elif run.next_number is not None:
+            expected, search_from = run.next_number, 0
+        else:
             out.append(part)
             continue
-        expected = int(first.group(1)) + 1
         cuts: list[int] = []
-        for m in _INLINE_NUMBER.finditer(part, first.end()):
+        for m in _INLINE_NUMBER.finditer(part, search_from):
             if int(m.group(1)) == expected:
                 cuts.append(m.start())
                 expected += 1
-        start = 0
         indent = len(part) - len(part.lstrip())
+        if first:
+            run.next_number, run.indent = (expected, indent) if cuts else (None, 0)
+            if cuts and first.group("bullet"):  # "* 1. … 2. …": the numbers mark the items
+                shift = first.end("bullet") - indent
+                part = " " * indent + part[first.end("bullet") :]
+                cuts = [cut - shift for cut in cuts]
+        elif cuts:
+            run.next_number = expected
+        start = 0
         for cut in cuts:
             out.append(part[start:cut].rstrip())
             start = cut
-        out.append(part[start:] if not cuts else " " * indent + part[start:])
+        out.append(part[start:] if not cuts else " " * run.indent + part[start:])
     return out
 
 
@@ -113,14 +135,17 @@ def split(text: str) -> SplitResult:
     if not text or not text.strip():
         return SplitResult([], ["No criteria text"])
     raw = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
+    raw = _HEADING_MID_LINE.sub("\n", raw)  # "… Board (MAB) Exclusion Criteria:• …"
     lines: list[str] = []
+    run = _RunOn()
     for line in raw.split("\n"):
-        lines.extend(_explode(line))
+        lines.extend(_explode(line, run))
 
     roots: list[_Node] = []
     stack: list[_Node] = []
     kind: Kind = "inclusion"
     section: str | None = None
+    during_surgery = False
     current: _Node | None = None
     blank_before = True
     for number, line in enumerate(lines):
@@ -135,6 +160,7 @@ def split(text: str) -> SplitResult:
         if heading is not None:
             kind, rest, label = heading
             section = label
+            during_surgery = rules.decided_during_surgery(body)
             stack = []
             current = None
             blank_before = True
@@ -172,7 +198,7 @@ def split(text: str) -> SplitResult:
             current = None
             continue
         mclass = _marker_class(marker)
-        node = _Node(body, kind, indent, mclass, section, number)
+        node = _Node(body, kind, indent, mclass, section, number, during_surgery=during_surgery)
         _place(node, stack, roots)
         current = node
 
@@ -256,6 +282,7 @@ def _assign_role(node: _Node) -> None:
     if (
         rules.is_note(node.text)
         or (node.parent is not None and rules.lists_who_may_undergo(node.parent.text))
+        or node.during_surgery
         or _under_surgeons_findings(node)
     ):
         node.role = "note"

@@ -70,6 +70,32 @@ ROWS = [
             ("exc-4", "criterion", None, None, "BMI > 40"),
         ],
     ),
+    (  # NCT06485206: a bullet, then numbered items run together
+        "bulleted-run-on-numbers",
+        "Inclusion Criteria:\n\n* 1. Age 22 - 69 years. 2. Have symptoms of cervical degenerative "
+        "disc disease (DDD) at two levels from C3 to T1 defined as intractable radiculopathy.",
+        [
+            ("inc-1", "criterion", None, None, "Age 22 - 69 years."),
+            ("inc-2", "criterion", None, None, "Have symptoms of cervical degenerative"),
+        ],
+    ),
+    (  # NCT06485206: the run goes on after a sub-list, on the line of its last sub-item
+        "run-on-numbers-continued-after-a-sub-list",
+        "Exclusion Criteria:\n* 8. Severe facet joint disease or degeneration 9. Marked cervical "
+        "instability on resting lateral or flexion/extension radiographs demonstrated by:\n\n"
+        "  * Translation greater than 3.5mm, and/or\n"
+        "  * Greater than 11° angular difference to that of either adjacent level 10. Segmental "
+        "angulation of greater than 11° at treatment or adjacent levels 11. Metabolic bone disease "
+        "(e.g., osteoporosis/osteopenia, gout, osteomalacia, Paget's disease)",
+        [
+            ("exc-1", "criterion", None, None, "Severe facet joint disease"),
+            ("exc-2", "criterion", None, "any", "Marked cervical instability"),
+            ("exc-2.1", "criterion", "exc-2", None, "Translation greater than 3.5mm"),
+            ("exc-2.2", "criterion", "exc-2", None, "Greater than 11° angular difference"),
+            ("exc-3", "criterion", None, None, "Segmental angulation"),
+            ("exc-4", "criterion", None, None, "Metabolic bone disease"),
+        ],
+    ),
     (
         "flattened-lettered-sub-items",
         FLAT_LETTERED,
@@ -185,7 +211,7 @@ def test_headings_set_the_kind():
 
 @pytest.mark.parametrize(
     "heading",
-    ["III.6 EXCLUSION CRITERIA", "Intraoperative Exclusion Criteria:", "2. Exclusion criteria"],
+    ["III.6 EXCLUSION CRITERIA", "Pre-Operative Exclusion Criteria:", "2. Exclusion criteria"],
 )
 def test_numbered_and_qualified_headings_set_the_kind(heading):
     parsed = eligibility.parse_criteria(
@@ -194,6 +220,76 @@ def test_numbered_and_qualified_headings_set_the_kind(heading):
     assert [(i.id, i.kind) for i in parsed.items] == [
         ("inc-1", "inclusion"),
         ("exc-1", "exclusion"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "Intraoperative Exclusion Criteria:",
+        "    Intraoperative exclusion criteria:",
+        "Intra-surgery (tissue explant/sequestrectomy) Exclusion Criteria",
+    ],
+)
+def test_lines_under_an_intraoperative_heading_are_shown_not_asked(heading):
+    parsed = eligibility.parse_criteria(
+        "Inclusion Criteria:\n\n* Patient is skeletally mature and at least 21 years of age.\n\n"
+        "Exclusion Criteria:\n\n* Patient has active or local systemic infection.\n\n"
+        f"{heading}\n\n"
+        "* Patient has a violated endplate as determined by imaging balloons during fluoroscopy.\n"
+        "* Patient has a disc space that is too narrow for implantation."
+    )
+    assert [(i.id, i.role) for i in parsed.items] == [
+        ("inc-1", "criterion"),
+        ("exc-1", "criterion"),
+        ("exc-n1", "note"),
+        ("exc-n2", "note"),
+    ]
+
+
+def test_an_exclusion_heading_inside_a_line_starts_the_exclusions():
+    parsed = eligibility.parse_criteria(
+        "Inclusion Criteria:\n\n* Patient has signed the approved Informed Consent Form.\n"
+        "* All surgeries must be approved by the Medical Advisory Board (MAB) Exclusion "
+        "Criteria:• Patient has less than 6 mm of disc height.\n"
+        "* Patient has congenital moderate or severe spinal stenosis or epidural lipomatosis.• "
+        "Patient has significant facet disease.\n"
+        "* Patient has diabetes mellitus (Type 1 or 2) requiring daily insulin management."
+    )
+    assert [(i.id, i.text[:40]) for i in parsed.items] == [
+        ("inc-1", "Patient has signed the approved Informed"),
+        ("inc-2", "All surgeries must be approved by the Me"),
+        ("exc-1", "Patient has less than 6 mm of disc heigh"),
+        ("exc-2", "Patient has congenital moderate or sever"),
+        ("exc-3", "Patient has significant facet disease."),
+        ("exc-4", "Patient has diabetes mellitus (Type 1 or"),
+    ]
+    assert parsed.get("inc-2").text.endswith("(MAB)")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Patient has morbid obesity defined as a body mass index (BMI) more than 40 or a weight of "
+        "more than 45 kg (100 lbs.) over ideal body weight.",
+        "Subject is morbidly obese, defined as a body mass index (BMI) greater than 45.",
+        "Participant with stable renal function, stability defined as less than 20% variability "
+        "between last two results of eGFR or in the opinion of the investigator after "
+        "investigator review of more than the last two results of eGFRs and based on medical "
+        "history.",
+        "Is currently receiving or has received concomitant therapy, defined as individual or "
+        "group-based structured treatment (e.g., Cognitive Behavioral Therapy, Social Skills "
+        "Training, Motivational Interviewing, or Vocational/Occupational Therapy), within 6 months "
+        "(26 weeks) prior to screening per investigator assessment.",
+    ],
+)
+def test_a_criterion_that_defines_its_term_in_passing_is_still_asked(line):
+    parsed = eligibility.parse_criteria(
+        f"Exclusion Criteria:\n\n* Patient has any known active malignancy.\n* {line}"
+    )
+    assert [(i.id, i.role) for i in parsed.items] == [
+        ("exc-1", "criterion"),
+        ("exc-2", "criterion"),
     ]
 
 
