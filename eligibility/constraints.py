@@ -968,8 +968,9 @@ _SPECIFIC_AFTER = re.compile(
     r"not(?:\s+well)?)[- ]controlled|uncontroll(?:ed|able)|unstable|refractory|decompensated|"
     r"(?:cannot|can\s*not|could\s+not)\s+be\s+(?:well\s+|adequately\s+)?controlled)\b|"
     r"\s*(?:that|which)\s+(?:might|may|could|would|can)\b|"
-    r"\s+(?:at|to|of|in|on)\s+the\s+(?:operative|index|same|affected|treated|target|study|"
-    r"surgical|local)\s+(?:levels?|sites?|areas?|regions?|eyes?|joints?|sides?|segments?)\b|"
+    r"\s+(?:at|to|of|in|on)\s+(?:the\s+)?(?:(?:operative|index|same|affected|treated|target|"
+    r"study|surgical|local|lumbar|cervical|thoracic|spinal)\s+)?(?:levels?|sites?|areas?|"
+    r"regions?|eyes?|joints?|sides?|segments?|spine)\b|"
     r"[^.;]{0,80}?\b(?:after|when|upon|on)\s+(?:stopping|reducing|withdrawal|cessation|"
     r"discontinu\w*)\b",
     re.I,
@@ -1048,10 +1049,15 @@ _CANDIDATE_FOR = re.compile(
 _CANDIDATE_WORDS = ("indicat", "candidat", "eligible for", "suitable for", "fit for", "treatable")
 # "Patients may continue the use of LHRH agonists ... and corticosteroids", "Note: patients with
 # brain metastases must have ... following local therapy (surgery or radiation)", "significant
-# change in corticosteroids dose": what may go on, an aside, a change; none is a criterion.
+# change in corticosteroids dose", "change in treatment (e.g. start of chemotherapy ...)", "and
+# allow preventive use of low-dose aspirin": what may go on, an aside, a change, what the line
+# allows; none is a criterion.
 _ASIDE_BEFORE = re.compile(
     r"\b(?:(?:may|can)\s+(?:continue|remain\s+on|keep)\b[^.]{0,120}|notes?\s*:[^.]{0,200}|"
-    r"changes?\s+(?:in|of)\s+(?:the\s+)?(?:dose\s+of\s+|dosing\s+of\s+)?)$",
+    r"changes?\s+(?:in|of)\s+(?:the\s+)?(?:dose\s+of\s+|dosing\s+of\s+)?|"
+    r"changes?\s+(?:in|of)\s+(?:the\s+)?(?:treatments?|therap(?:y|ies)|medications?)\s*\([^)]{0,120}|"
+    r"allow(?:s|ing)?\s+(?:the\s+)?(?:\w+\s+){0,2}use\s+of\s+(?:[\w-]+\s+){0,3}"
+    r"(?:(?:and|or)\s+(?:[\w-]+\s+){0,3})?)$",
     re.I,
 )
 _ASIDE_WORDS = (
@@ -1062,6 +1068,8 @@ _ASIDE_WORDS = (
     "notes:",
     "change in",
     "change of",
+    "changes in",
+    "allow",
 )
 # "local radiation therapy for bone pain may be allowed": what the line permits.
 _ALLOWED_AFTER = re.compile(
@@ -1115,7 +1123,7 @@ _TO_COME_WORDS = (
 _CAUSED_BY = re.compile(
     r"\b(?:(?:related|attributed|attributable|due|secondary)\s+to|(?:induced|caused)\s+by|"
     r"resulting\s+from|as\s+a\s+result\s+of)\s+(?:the\s+|prior\s+|previous\s+)?"
-    r"(?:[\w-]+(?:\s+[\w-]+)?\s*,\s*(?:or\s+|and\s+)?)*$",
+    r"(?:[\w-]+(?:\s+[\w-]+)?(?:\s*,\s*(?:or\s+|and\s+)?|\s+(?:or|and)\s+))*$",
     re.I,
 )
 # "chemotherapy or radiotherapy for metastatic NSCLC": the condition says which treatments

@@ -425,12 +425,27 @@ def lists_who_may_undergo(text: str) -> bool:
     return "following" in text.lower() and _WHO_MAY_UNDERGO.search(text) is not None
 
 
-def is_permissive(text: str) -> bool:
-    """A line that only widens who may join ("... are eligible"): a "no" rules nobody out."""
-    return bool(_PERMISSIVE.search(text))
-
-
 _ABBREVIATION = re.compile(r"\b(?:e\.g|i\.e|etc|vs)\.", re.I)
+# "Patients with brain metastases are allowed provided they are stable (i.e. …), and have not
+# received steroids for at least 7 days …": what follows binds that group alone.
+_GROUP_ALLOWED = re.compile(
+    r"^(?:the\s+)?(?:patients?|subjects?|participants?|individuals|women|men)\s+(?:with|having)\b"
+    r"[^.;]{0,160}?\b(?:are|is|will\s+be|may\s+be|can\s+be)\s+(?:also\s+)?(?:eligible|allowed|"
+    r"permitted|included)\b",
+    re.I,
+)
+
+
+def is_permissive(text: str) -> bool:
+    """A line that only widens who may join ("... are eligible", "Patients with brain metastases
+    are allowed provided ..."): a "no" rules nobody out."""
+    if _PERMISSIVE.search(text):
+        return True
+    return ("llow" in text or "ligib" in text or "ermit" in text or "nclud" in text) and bool(
+        _GROUP_ALLOWED.match(_ABBREVIATION.sub("", text))
+    )
+
+
 # A sentence, a clause or a dash before the permission: the line states an exclusion first.
 _CLAUSE_BEFORE = re.compile(r"[.;]|\S-\s|\s[-–]\s")
 

@@ -717,6 +717,48 @@ def test_the_question_and_the_reason_name_what_the_treatment_was_for():
             {"events": [{"name": "chemotherapy", "active": True}]},
             "not_met",
         ),
+        # What a group of patients must meet to be allowed binds that group alone.
+        (
+            "Inclusion Criteria:\n\n* Patients with brain metastases are allowed provided they "
+            "are stable (i.e. without evidence of progression by imaging for at least two weeks "
+            "prior to the first dose of trial treatment and without deterioration of any "
+            "neurologic symptoms), and have not received steroids for at least 7 days before "
+            "randomization; Baseline tumor assessment scans are done within 21 days before "
+            "randomization;",
+            {"events": [{"name": "corticosteroids", "active": True}]},
+            "not_applicable",
+        ),
+        # What a line allows, and the treatments a change of treatment names, are not had.
+        (
+            "Exclusion Criteria:\n\n* Abnormal blood coagulation function (INR>2.0, PT>16s), "
+            "have bleeding tendency or are receiving thrombolysis or anticoagulation therapy, and "
+            "allow preventive use of low-dose aspirin and low molecular heparin;",
+            {"events": [{"name": "antiplatelet agents", "active": True}]},
+            "unknown",
+        ),
+        (
+            "Exclusion Criteria:\n\n* Abnormal blood coagulation function (INR>2.0, PT>16s), "
+            "have bleeding tendency or are receiving thrombolysis or anticoagulation therapy, and "
+            "allow preventive use of low-dose aspirin and low molecular heparin;",
+            {"events": [{"name": "anticoagulants", "active": True}]},
+            "not_met",
+        ),
+        (
+            "Exclusion Criteria:\n\n* Planned or expected intervention (e.g., treatment or "
+            "procedure) or change in treatment (e.g. start of chemotherapy) that may significantly "
+            "affect study parameters (i.e. safety/adverse events [AEs] [e.g. confounding AEs or "
+            "safety events due to surgery or chemotherapy], PK parameters) or would prevent the "
+            "participant from performing study procedures, from the administration of "
+            "gadoquatrane up to the 24 h ± 4 h follow-up.",
+            {"events": [{"name": "chemotherapy", "active": True}]},
+            "unknown",
+        ),
+        # An infection at one place is one kind of infection.
+        (
+            "Exclusion Criteria:\n\n* Tumor, fracture or infection in lumbar regions",
+            {"events": [{"name": "infection", "active": True}]},
+            "unknown",
+        ),
     ],
 )
 def test_lines_read_for_what_they_say_of_the_person(criteria, facts, outcome):
