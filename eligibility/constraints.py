@@ -1118,11 +1118,12 @@ _TO_COME_WORDS = (
 )
 
 
-# "adverse events related to anti-PD-1 therapy": the line is about the harm; having had the
-# treatment does not decide it.
+# "adverse events related to anti-PD-1 therapy", "toxicities from previous chemotherapy": the
+# line is about the harm; having had the treatment does not decide it.
 _CAUSED_BY = re.compile(
     r"\b(?:(?:related|attributed|attributable|due|secondary)\s+to|(?:induced|caused)\s+by|"
-    r"resulting\s+from|as\s+a\s+result\s+of)\s+(?:the\s+|prior\s+|previous\s+)?"
+    r"resulting\s+from|as\s+a\s+result\s+of|(?:toxicit(?:y|ies)|side[- ]effects?|"
+    r"complications?|sequelae)\s+(?:from|of|after))\s+(?:the\s+|prior\s+|previous\s+)?"
     r"(?:[\w-]+(?:\s+[\w-]+)?(?:\s*,\s*(?:or\s+|and\s+)?|\s+(?:or|and)\s+))*$",
     re.I,
 )
@@ -1224,6 +1225,11 @@ _ANCHOR_GAP = re.compile(
 # "during the previous 6 months (severe or unstable angina pectoris, ..., stroke)": the window
 # covers the whole list in brackets after it (to the end of the sentence if they never close).
 _BRACKETED_LIST = re.compile(r"\s*\([^()]*(?:\)|$)")
+# "cardiovascular impairment within 12 months of the first dose, such as ... myocardial
+# infarction, cerebrovascular accident", "within 3 months before consent: myocardial
+# infarction, ...": the window covers the list the clause goes on to give.
+_LISTED_AFTER = re.compile(r"[^.;:]{0,100}?(?::|\bsuch as\b|\bincluding\b)", re.I)
+_CLAUSE_END = re.compile(r"[.;]")
 _TIME_HINT = re.compile(rf"(?:\b|(?<=\d)){rules.checked_first(TIME_UNIT)}", re.I)
 _VAGUE_NAME = re.compile(r"(?:the|a|an|any|at|prior|previous|clinically|significant)\b")
 _CONCEPT_ORDER = {"procedure": 0, "therapy": 1, "drug": 2, "condition": 3}
@@ -1338,6 +1344,7 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
             op = (rules.comparator(m.group("cmp")) or ">") if kind is None else kind
             windows.append((m.start(), m.end(), op, n, rules.time_unit(m.group("unit"))))
     windows.sort()
+    examples = cues["examples"]
     assigned: dict[int, tuple[int, int, str, float | int | None, str]] = {}
     previous_end = 0
     leftover = []
@@ -1364,9 +1371,16 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
                 for i, (a, *_r) in enumerate(mentions):
                     if w[1] <= a < bracket.end() and i not in assigned:
                         assigned[i] = w
+        listed = _LISTED_AFTER.match(plain, w[1]) if ":" in plain or examples else None
+        if listed is not None:
+            stop = _CLAUSE_END.search(plain, listed.end())
+            end_at = stop.start() if stop else len(plain)
+            for i, (a, *_r) in enumerate(mentions):
+                if listed.end() <= a < end_at and i not in assigned:
+                    assigned[i] = w
     windowed = {(mentions[i][2], mentions[i][3]) for i in assigned}
     purposes = _purposes(segment, mentions) if sentence.has("for", "treat") else {}
-    examples, lesion, for_ = cues["examples"], cues["lesion"], cues["for"]
+    lesion, for_ = cues["lesion"], cues["for"]
     for i, (a, b, concept, name) in enumerate(mentions):
         if i not in assigned and _refers_back(concept, name, windowed):
             continue

@@ -36,6 +36,14 @@ ALL_GOOD = {
 }
 
 
+CARDIOVASCULAR_WITHIN_12_MONTHS = (
+    "Exclusion Criteria:\n\n* Has significant cardiovascular impairment within 12 months of the "
+    "first dose of study intervention, such as a history of congestive heart failure greater than "
+    "New York Heart Association Class II, unstable angina, myocardial infarction, cerebrovascular "
+    "accident (CVA)/stroke, or cardiac arrhythmia associated with hemodynamic instability."
+)
+
+
 def first_line_verdict(criteria: str, facts: dict) -> str:
     """The verdict on the first line of ``criteria`` for a person with ``facts``."""
     return (
@@ -757,6 +765,40 @@ def test_the_question_and_the_reason_name_what_the_treatment_was_for():
         (
             "Exclusion Criteria:\n\n* Tumor, fracture or infection in lumbar regions",
             {"events": [{"name": "infection", "active": True}]},
+            "unknown",
+        ),
+        # A window before the list a clause goes on to give covers the whole list.
+        (
+            CARDIOVASCULAR_WITHIN_12_MONTHS,
+            {
+                "start_date": "2026-12-01",
+                "events": [{"name": "myocardial infarction", "date": "2019-05-01"}],
+            },
+            "unknown",
+        ),
+        (
+            CARDIOVASCULAR_WITHIN_12_MONTHS,
+            {
+                "start_date": "2026-12-01",
+                "events": [{"name": "myocardial infarction", "date": "2026-10-01"}],
+            },
+            "not_met",
+        ),
+        (
+            "Exclusion Criteria:\n\n* Patients with any of the following criteria within 3 months "
+            "before obtaining informed consent: myocardial infarction, severe or unstable angina "
+            "pectoris, coronary angioplasty, coronary artery bypass surgery, stroke, transient "
+            "ischemic attack, symptomatic carotid artery stenosis, symptomatic peripheral arterial "
+            "disease, abdominal aortic aneurysm, uncontrolled severe arrhythmia and decompensated "
+            "heart failure",
+            {"start_date": "2026-12-01", "events": [{"name": "stroke", "date": "2019-05-01"}]},
+            "unknown",
+        ),
+        # The harm a treatment left is not the treatment.
+        (
+            "Exclusion Criteria:\n\n* Persistence of clinically relevant treatment-related "
+            "toxicities from previous chemotherapy or radiotherapy.",
+            {"events": [{"name": "chemotherapy", "date": "2019-01-01"}]},
             "unknown",
         ),
     ],
