@@ -929,10 +929,13 @@ _NOT_ABOUT = re.compile(
     re.I,
 )
 # A kind or a severity of the condition the vocabulary names ("idiopathic osteoporosis",
-# "uncontrolled hypertension", "class III or IV heart failure"): a person known to have the
-# condition may or may not have that kind.
+# "uncontrolled hypertension", "class III or IV heart failure"), or the way a drug is given
+# ("topical steroids"): a person known to have the condition or take the drug may or may not
+# have that kind.
 _SPECIFIC = re.compile(
     r"\b(?:idiopathic|secondary|primary|familial|hereditary|inherited|congenital|juvenile|"
+    r"(?<![\w-])(?:topical|inhaled|inhalational|intranasal|ophthalmic|intraocular|periocular|"
+    r"intravitreal|intra-?articular|epidural)|"
     r"(?:drug|steroid|chemotherapy|radiation)[- ]induced|gestational|neonatal|severe|"
     r"uncontroll(?:ed|able)|poorly[- ]controlled|unstable|decompensated|end[- ]stage|refractory|"
     r"(?:nyha\s+)?class\s+(?:iv|i{1,3}|[1-4])(?:\s*(?:or|-|to|/)\s*(?:iv|i{1,3}|[1-4]))?)\s+$",
@@ -1465,9 +1468,22 @@ _LINES_AFTER = re.compile(
 )
 
 
+# "The number of previous chemotherapy regimens does not exceed 2".
+_NUMBER_OF_LINES = re.compile(
+    rf"\bnumber\s+of\s+(?:prior\s+|previous\s+)?(?:[\w-]+\s+){{0,2}}?(?:lines?|regimens?)\s+"
+    rf"(?:of\s+(?:[\w-]+\s+){{0,2}}?)?(?:does|do|should|must|shall|may)\s+not\s+exceed\s+"
+    rf"(?P<n>{NUM})",
+    re.I,
+)
+
+
 def _lines_of_therapy(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constraint]:
     if not terms.has("line", "regimen") or not _LINES_HINT.search(text, start, end):
         return
+    for m in _NUMBER_OF_LINES.finditer(text, start, end):
+        yield Constraint(
+            "therapy", "prior lines of therapy", "<=", _num(m.group("n")), "line", m.span()
+        )
     for m in _LINES_AFTER.finditer(text, start, end):
         op = rules.comparator(m.group("cmp")) or "=="
         yield Constraint(

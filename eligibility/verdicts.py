@@ -236,8 +236,12 @@ _CONDITIONAL = re.compile(
 _GROUP_WORDS = frozenset(rules.load("questions.json")["group_words"])
 
 
-def _without_counted(constraints: list[Constraint]) -> list[Constraint]:
-    """Drop the therapy that "prior lines of <therapy>" counts: the count decides it."""
+_A_LINE_OF = re.compile(r"\s*(?:regimens?|lines?)\b", re.I)
+
+
+def _without_counted(constraints: list[Constraint], text: str) -> list[Constraint]:
+    """Drop the therapy that "prior lines of <therapy>" counts, and the "<therapy> regimens"
+    the line goes on to count: the count decides it."""
     lines = [c.span for c in constraints if c.name == "prior lines of therapy"]
     if not lines:
         return constraints
@@ -246,8 +250,11 @@ def _without_counted(constraints: list[Constraint]) -> list[Constraint]:
         for c in constraints
         if not (
             c.concept in ("therapy", "drug")
-            and c.op == "present"
-            and any(a <= c.span[0] <= b + 12 for a, b in lines)
+            and c.op in ("present", "absent")
+            and (
+                any(a <= c.span[0] <= b + 12 for a, b in lines)
+                or _A_LINE_OF.match(text, c.span[1]) is not None
+            )
         )
     ]
 
@@ -266,7 +273,7 @@ def _qualified(item: Criterion) -> bool:
 def _applies_from_facts(item: Criterion, facts: Mapping[str, Any]) -> tuple[bool | None, str, bool]:
     """Whether the criterion describes the person, judged by its constraints; the flag is
     True when the criterion only speaks to a group (one sex) the person is not in."""
-    constraints = _without_counted(item.constraints)
+    constraints = _without_counted(item.constraints, item.text)
     if item.kind == "exclusion":
         # "Not pregnant" never rules anyone out: it is the negative test asked of participants.
         constraints = [c for c in constraints if (c.concept, c.op) != ("pregnancy", "absent")]

@@ -44,6 +44,14 @@ CARDIOVASCULAR_WITHIN_12_MONTHS = (
 )
 
 
+AT_MOST_TWO_REGIMENS = (
+    "Inclusion Criteria:\n\n* The number of previous chemotherapy regimens does not exceed 2 (a. "
+    "replacement of platinum drugs for drug toxicity reasons is counted as a regimen; b. "
+    "postoperative adjuvant chemotherapy, from the end of treatment to recurrence > 6 months is "
+    "not counted as a previous chemotherapy regimen);"
+)
+
+
 def first_line_verdict(criteria: str, facts: dict) -> str:
     """The verdict on the first line of ``criteria`` for a person with ``facts``."""
     return (
@@ -800,6 +808,31 @@ def test_the_question_and_the_reason_name_what_the_treatment_was_for():
             "toxicities from previous chemotherapy or radiotherapy.",
             {"events": [{"name": "chemotherapy", "date": "2019-01-01"}]},
             "unknown",
+        ),
+        # A count of regimens is not a demand for none.
+        (
+            AT_MOST_TWO_REGIMENS,
+            {"events": [{"name": "chemotherapy", "date": "2019-01-01"}]},
+            "unknown",
+        ),
+        (
+            AT_MOST_TWO_REGIMENS,
+            {"lines_of_therapy": 3},
+            "not_met",
+        ),
+        # The way a drug is given says which use counts; "non-topical" is not topical.
+        (
+            "Exclusion Criteria:\n\n* Previous use topical steroids within 4 weeks (28 days) from "
+            "the screening visit, or intraocular or periocular steroids within 16 weeks (112 days) "
+            "from the screening visit, or steroid implants at any time.",
+            {"start_date": "2026-12-01", "events": [{"name": "corticosteroids", "active": True}]},
+            "unknown",
+        ),
+        (
+            "Exclusion Criteria:\n\n* Recent (within the last 6 months)/current use of non-topical "
+            "steroids",
+            {"start_date": "2026-12-01", "events": [{"name": "corticosteroids", "active": True}]},
+            "not_met",
         ),
     ],
 )
