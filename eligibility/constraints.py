@@ -923,9 +923,12 @@ _EXCEPT_PAREN = re.compile(
     r"permitted|eligible))\b[^()]*\)",
     re.I,
 )
+# "risk factors for osteoporosis", "is not considered as a systemic treatment": the line names
+# the condition or treatment without saying the person has it.
 _NOT_ABOUT = re.compile(
-    r"\b(?:causes?|etiolog(?:y|ies)|risk(?:\s+factors?)?|development|prevention|prophylaxis)\s+"
-    r"(?:of|for)\s+(?:(?:the|a|an|any)\s+)?$",
+    r"\b(?:(?:causes?|etiolog(?:y|ies)|risk(?:\s+factors?)?|development|prevention|prophylaxis)\s+"
+    r"(?:of|for)|(?:is|are)\s+not\s+(?:considered|counted|regarded)\s+as)\s+"
+    r"(?:(?:the|a|an|any)\s+)?$",
     re.I,
 )
 # A kind or a severity of the condition the vocabulary names ("idiopathic osteoporosis",
@@ -938,7 +941,8 @@ _SPECIFIC = re.compile(
     r"intravitreal|intra-?articular|epidural)|"
     r"(?:drug|steroid|chemotherapy|radiation)[- ]induced|gestational|neonatal|severe|"
     r"uncontroll(?:ed|able)|poorly[- ]controlled|unstable|decompensated|end[- ]stage|refractory|"
-    r"(?:nyha\s+)?class\s+(?:iv|i{1,3}|[1-4])(?:\s*(?:or|-|to|/)\s*(?:iv|i{1,3}|[1-4]))?)\s+$",
+    r"(?:nyha\s+)?(?:class|grade)\s+(?:iv|i{1,3}|[1-4])(?:\s*(?:or|-|to|/)\s*(?:iv|i{1,3}|[1-4]))?)"
+    r"\s+$",
     re.I,
 )
 # A kind of surgery or infection ("cervical spine surgery", "HIV-1 infection"): someone who
@@ -1074,10 +1078,12 @@ _ASIDE_WORDS = (
     "changes in",
     "allow",
 )
-# "local radiation therapy for bone pain may be allowed": what the line permits.
+# "local radiation therapy for bone pain may be allowed", "Replacement therapy (such as thyroid
+# hormone, insulin, ...) is not considered as a systemic treatment": what the line permits.
 _ALLOWED_AFTER = re.compile(
-    r"[^.;:]{0,80}?\b(?:is|are|may\s+be|will\s+be|can\s+be)\s+(?:also\s+)?(?:allowed|permitted|"
-    r"acceptable)\b",
+    r"[^.;:]{0,120}?\b(?:(?:is|are|may\s+be|will\s+be|can\s+be)\s+(?:also\s+)?(?:allowed|"
+    r"permitted|acceptable)|(?:is|are)\s+not\s+(?:considered|counted|regarded)|(?:does|do)\s+not"
+    r"\s+count)\b",
     re.I,
 )
 # "AEs related to anti-PD-1, but AEs ... well controlled with steroids": the exception after
@@ -1243,7 +1249,14 @@ _CUE_WORDS: dict[str, tuple[str, ...]] = {
     "reaction": _REACTION_WORDS,
     "able": _ABLE_WORDS,
     "to_come": _TO_COME_WORDS,
-    "allowed": ("allowed", "permitted", "acceptable"),
+    "allowed": (
+        "allowed",
+        "permitted",
+        "acceptable",
+        "not considered",
+        "not count",
+        "not regarded",
+    ),
     "candidate": _CANDIDATE_WORDS,
     "aside": _ASIDE_WORDS,
     "but": (", but",),

@@ -834,6 +834,26 @@ def test_the_question_and_the_reason_name_what_the_treatment_was_for():
             {"start_date": "2026-12-01", "events": [{"name": "corticosteroids", "active": True}]},
             "not_met",
         ),
+        # What a line says does not count ("is not considered as a systemic treatment").
+        (
+            "Exclusion Criteria:\n\n* Patients with active autoimmune diseases that require "
+            "systemic treatment in the past two years (such as the use of disease improvement "
+            "drugs, corticosteroids, immunosuppressants) (excluding irAE caused by the use of "
+            "PD-1/L1 inhibitors). Replacement therapy (such as thyroid hormone, insulin, or "
+            "physiological corticosteroid replacement therapy for adrenal or pituitary "
+            "insufficiency) is not considered as a systemic treatment.",
+            {"events": [{"name": "insulin", "active": True}]},
+            "unknown",
+        ),
+        # "NYHA grade 3" says which heart failure counts, as "class III" does.
+        (
+            "Exclusion Criteria:\n\n* Current clinically relevant cardiovascular disease or "
+            "medical history, such as refractory hypertension, NYHA grade 3 congestive heart "
+            "failure, unstable angina or poorly controlled arrhythmias. Myocardial infarction "
+            "occurred 6 months before randomization.",
+            {"events": [{"name": "heart failure", "active": True}]},
+            "unknown",
+        ),
     ],
 )
 def test_lines_read_for_what_they_say_of_the_person(criteria, facts, outcome):
