@@ -233,6 +233,10 @@ _NOTES = [
         r"^for (?:more|further) (?:information|details)",
         r"^(?:there are )?no (?:inclusion|exclusion|eligibility) criteria\.?$",
         r"^(?:none|nil|n/a|not specified|not applicable|none specified)\s*[.;]?$",
+        # A formula the criteria use ("Woman CrCl = (140- age [years old]) x weight (kg) x 0.85"):
+        # how a value is computed, not a criterion, even if it names one sex.
+        r"^(?:(?:wo)?m[ae]n\s+|(?:fe)?males?\s+)?(?:crcl|creatinine clearance|e?gfr|bsa|bmi)\s*"
+        r"(?:\([^)]*\)\s*)?=",
     )
 ]
 _DEFINED = re.compile(

@@ -96,6 +96,21 @@ ROWS = [
             ("exc-4", "criterion", None, None, "Metabolic bone disease"),
         ],
     ),
+    (  # NCT02795884: the Cockcroft-Gault formula, one line per sex, under a renal criterion
+        "formula-lines-are-notes",
+        "Inclusion Criteria:\n\n* Appropriate renal function: Serum creatinine ≤ 1.25 × upper "
+        "limit of normal, or serum creatinine clearance according to Cockcroft-Gault "
+        "formula(below) ≥50 mL/min\n\nWoman CrCl = (140- age \\[years old\\]) x weight (kg) x "
+        "0.85 72 x serum creatinine (mg/dL)\n\nMan CrCl = (140- age \\[years old\\]) x weight "
+        "(kg) x 1.00 72 x serum creatinine (mg/dL)\n\n* Patients who are capable of giving "
+        "informed consent",
+        [
+            ("inc-1", "criterion", None, None, "Appropriate renal function"),
+            ("inc-n1", "note", None, None, "Woman CrCl = (140- age [years old])"),
+            ("inc-n2", "note", None, None, "Man CrCl = (140- age [years old])"),
+            ("inc-2", "criterion", None, None, "Patients who are capable"),
+        ],
+    ),
     (
         "flattened-lettered-sub-items",
         FLAT_LETTERED,
