@@ -1076,7 +1076,9 @@ _ASIDE_WORDS = (
     "change in",
     "change of",
     "changes in",
-    "allow",
+    "allow ",
+    "allows ",
+    "allowing ",
 )
 # "local radiation therapy for bone pain may be allowed", "Replacement therapy (such as thyroid
 # hormone, insulin, ...) is not considered as a systemic treatment": what the line permits.
