@@ -945,6 +945,12 @@ _SPECIFIC = re.compile(
     r"\s+$",
     re.I,
 )
+# "long-term steroid use", "prolonged use of steroids", "chronic systemic steroid therapy": how
+# long the drug has been taken, which a note seldom says.
+_LONG_TERM = re.compile(
+    r"\b(?:long[- ]term|prolonged|chronic)\s+(?:use\s+of\s+)?(?:(?:systemic|oral|daily)\s+)?$",
+    re.I,
+)
 # A kind of surgery or infection ("cervical spine surgery", "HIV-1 infection"): someone who
 # had another kind has not had this one. The words here leave the term as broad as it is.
 _KIND_OF = frozenset({"surgery", "infection", "radiotherapy"})
@@ -1417,6 +1423,7 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
             or _SPECIFIC_AFTER.match(segment, b)
             or (name in _GENERIC_TREATMENTS and _treats_named_condition(plain, a, mentions))
             or _a_kind_of(segment, a, name)
+            or (concept == "drug" and _LONG_TERM.search(segment, max(0, a - 40), a) is not None)
             or (concept != "condition" and _CAUSED_BY.search(segment, max(0, a - 100), a))
             or (
                 concept in _TREATMENTS

@@ -465,10 +465,8 @@ NSCLC = {"name": "non-small cell lung cancer", "active": True}
         ),
         # "or is receiving steroids" is a case of its own.
         (
-            "Exclusion Criteria:\n\n* Has a diagnosis of immunodeficiency or is receiving chronic "
-            "systemic steroid therapy (in dosing exceeding 10 mg daily of prednisone equivalent) "
-            "or any other form of immunosuppressive therapy within 7 days prior to the first "
-            "dose of study drug.",
+            "Exclusion Criteria:\n\n* Has a diagnosis of immunodeficiency or is receiving "
+            "systemic steroid therapy within 2 years prior to the first dose of study treatment;",
             {"events": [{"name": "corticosteroids", "active": True}]},
             "not_met",
         ),
@@ -853,6 +851,27 @@ def test_the_question_and_the_reason_name_what_the_treatment_was_for():
             "occurred 6 months before randomization.",
             {"events": [{"name": "heart failure", "active": True}]},
             "unknown",
+        ),
+        # How long a drug has been taken is a kind of its use that a note seldom gives ...
+        (
+            "Exclusion Criteria:\n\n* Currently undergoing immunosuppressive therapy or long-term "
+            "steroid use.",
+            {"events": [{"name": "corticosteroids", "active": True}]},
+            "unknown",
+        ),
+        (
+            "Exclusion Criteria:\n\n* Has a diagnosis of immunodeficiency or is receiving chronic "
+            "systemic steroid therapy (in dosing exceeding 10 mg daily of prednisone equivalent) "
+            "or any other form of immunosuppressive therapy within 7 days prior to the first "
+            "dose of study drug.",
+            {"events": [{"name": "corticosteroids", "active": True}]},
+            "unknown",
+        ),
+        # ... while any use still counts where the line asks for any.
+        (
+            "Exclusion Criteria:\n\n* Use of corticosteroids.",
+            {"events": [{"name": "corticosteroids", "active": True}]},
+            "not_met",
         ),
     ],
 )
