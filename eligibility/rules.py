@@ -443,11 +443,7 @@ _GROUP_ALLOWED = re.compile(
 def is_permissive(text: str) -> bool:
     """A line that only widens who may join ("... are eligible", "Patients with brain metastases
     are allowed provided ..."): a "no" rules nobody out."""
-    if _PERMISSIVE.search(text):
-        return True
-    return ("llow" in text or "ligib" in text or "ermit" in text or "nclud" in text) and bool(
-        _GROUP_ALLOWED.match(_ABBREVIATION.sub("", text))
-    )
+    return bool(_PERMISSIVE.search(text) or _GROUP_ALLOWED.match(_ABBREVIATION.sub("", text)))
 
 
 # A sentence, a clause or a dash before the permission: the line states an exclusion first.
