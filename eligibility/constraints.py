@@ -264,6 +264,14 @@ _IF_BEFORE = re.compile(
     r"(?:aged\s+)?$",
     re.I,
 )
+# Before a number: how long something has lasted ("amenorrhea is 12 months or more",
+# "amenorrheic for at least 12 months", "pain ... for 6 weeks or more but 1 year or less"),
+# not an age.
+_HOW_LONG_BEFORE = re.compile(
+    r"(?:\b(?:amenorrh\w*|for|lasting)\s+(?:(?:is|was|has\s+been|of)\s+)*|"
+    r"\bor\s+(?:more|longer)\s+(?:but|and)\s+)(?:at\s+least\s+|less\s+than\s+|≥\s*|>\s*)?$",
+    re.I,
+)
 _SHORT_UNIT = re.compile(r"\s*(?:weeks?|wks?|days?|hours?|hrs?|minutes?)\b", re.I)
 
 _SHORT_NUMBER = re.compile(r"\d\s*(?:weeks?|wks?|days?|hours?|hrs?|minutes?)\b", re.I)
@@ -339,6 +347,8 @@ def _age_bounds(text: str, start: int, end: int, terms: _Terms) -> Iterator[Cons
             return False
         if _AGE_AT_EVENT.match(segment, b) or _IF_BEFORE.search(segment, max(0, a - 40), a):
             return False
+        if _HOW_LONG_BEFORE.search(segment, max(0, a - 40), a):
+            return False
         return all(b <= x or a >= y for x, y in taken)
 
     def emit(op: str, value: str, unit: str | None, a: int, b: int) -> Constraint:
@@ -399,7 +409,7 @@ def _age_bounds(text: str, start: int, end: int, terms: _Terms) -> Iterator[Cons
 _SEX = re.compile(
     r"^(?:healthy\s+|adult\s+|postmenopausal\s+|pre-?menopausal\s+)?(?P<sex>males?|females?|men|"
     r"women|man|woman|boys?|girls?)\b(?!\s*(?:and/or|or|and|/|&)\s*(?:[\w-]+\s+){0,2}?"
-    r"(?:females?|males?|women|men|woman|man)\b)(?!\s+(?:of\s+child|of\s+reproductive|who|"
+    r"(?:females?|males?|women|men|woman|man)\b)(?!\s+(?:who|"
     r"with\s+(?:reproductive|partners)|partners|participants?\s+of\s+child))",
     re.I,
 )
@@ -409,6 +419,15 @@ _SEX = re.compile(
 # Female Age 2 months to 11 years"): the line speaks to both sexes.
 _MALE_GROUP = re.compile(r"\b(?:males?|men|boys?)\s*:?\s*(?:age[sd]?\b|\d)", re.I)
 _FEMALE_GROUP = re.compile(r"\b(?:females?|women|girls?)\s*:?\s*(?:age[sd]?\b|\d)", re.I)
+# The other sex as a second group of the line ("Women of childbearing potential and men must ...",
+# "... 72 hours prior to registration. Men should accept ...", "Male patients and female patients
+# of reproductive age should ..."), not as a partner.
+_AND_MEN = re.compile(
+    r"(?:\b(?:and|or|for)|[.;,])\s+(?:fertile\s+|sexually\s+active\s+)?(?:males?|men)\b"
+    r"(?!\s+partners?)",
+    re.I,
+)
+_AND_WOMEN = re.compile(r"(?:\b(?:and|or|for)|[.;,])\s+(?:females?|women)\b(?!\s+partners?)", re.I)
 
 
 def _sex(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constraint]:
@@ -418,8 +437,8 @@ def _sex(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constraint]
     if m:
         word = m.group("sex").lower()
         value = "female" if word.startswith(("fem", "wom", "girl")) else "male"
-        other = _MALE_GROUP if value == "female" else _FEMALE_GROUP
-        if other.search(text, m.end()):
+        others = (_MALE_GROUP, _AND_MEN) if value == "female" else (_FEMALE_GROUP, _AND_WOMEN)
+        if any(other.search(text, m.end()) for other in others):
             return
         yield Constraint("sex", "sex", "==", value, None, (m.start("sex"), m.end("sex")))
 
@@ -1040,9 +1059,9 @@ def _treats_named_condition(
 
 # "within 72 hours prior to the surgery": the study's own operation, a point in time.
 _BEFORE_THE_OPERATION = re.compile(
-    r"\b(?:prior\s+to|before|after|following|until|day\s+of)\s+(?:the\s+(?:study\s+|planned\s+|"
-    r"scheduled\s+|index\s+|intended\s+|proposed\s+)?|(?:study|planned|scheduled|index|intended|"
-    r"proposed)\s+)$",
+    r"\b(?:prior\s+to|before|after|following|until|day\s+of|at\s+the\s+time\s+of)\s+"
+    r"(?:the\s+(?:study\s+|planned\s+|scheduled\s+|index\s+|intended\s+|proposed\s+)?|"
+    r"(?:study|planned|scheduled|index|intended|proposed)\s+)$",
     re.I,
 )
 

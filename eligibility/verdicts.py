@@ -303,9 +303,28 @@ def _applies_from_facts(item: Criterion, facts: Mapping[str, Any]) -> tuple[bool
 
 # "or" that joins a constraint's span to words it does not read: "pregnant or who have not given
 # birth", "18 or an emancipated minor", but not "18 or older" or "male or female aged 65".
-_OR_AFTER = re.compile(
-    r"\s*\)?\s*,?\s*or\b(?!\s+(?:older|more|greater|younger|less|above|below))", re.I
-)
+_OR_MORE = r"(?!\s+(?:older|more|greater|younger|less|fewer|longer|above|below|higher|lower)\b)"
+_OR_AFTER = re.compile(r"\s*\)?\s*,?\s*or\b" + _OR_MORE, re.I)
+# "or" between two constraints that offers a choice ("age > 65 or ECOG 2"), not a bound
+# ("12 months or more").
+_EITHER = re.compile(r"\bor\b" + _OR_MORE, re.I)
+_SENTENCE_BREAK = re.compile(r"[.;]\s+(?=[A-Z])")
+
+
+def _offers_a_choice(item: Criterion, constraints: list[Constraint]) -> bool:
+    """Whether "or" joins the constraints; an inclusion's sentences must all hold, so there
+    the "or" has to join two in one sentence ("Age 21 or above at the time of the surgery.
+    Have had ... or the decision has been made ...")."""
+    text = item.text
+    if item.kind == "exclusion":
+        return bool(_EITHER.search(text, constraints[0].span[0], constraints[-1].span[1]))
+    return any(
+        _EITHER.search(text, a.span[0], b.span[1])
+        and not _SENTENCE_BREAK.search(text, a.span[1], b.span[0])
+        for a, b in zip(constraints, constraints[1:], strict=False)
+    )
+
+
 _OR_BEFORE = re.compile(
     r"(?<!male )(?<!female )(?<!men )(?<!women )\bor\s+(?:[\w-]+\s+){0,2}$", re.I
 )
@@ -316,29 +335,49 @@ def _or_around(text: str, span: tuple[int, int]) -> bool:
     return bool(_OR_AFTER.match(text, end) or _OR_BEFORE.search(text, max(0, start - 30), start))
 
 
+_BRACKET_OPENS = re.compile(r"\s*[(\[]\s*(?:defined\s+as\s+|i\.e\.,?\s+|with\s+)?$", re.I)
+
+
+def _without_defined(constraints: list[Constraint], text: str) -> list[Constraint]:
+    """Drop a condition a bracketed measurement defines: "poorly controlled diabetes (HbA1c of
+    8.0% or higher)" holds when the HbA1c does."""
+    kept = []
+    for c, after in zip(constraints, [*constraints[1:], None], strict=True):
+        defined = (
+            after is not None
+            and (c.concept, after.concept) == ("condition", "measurement")
+            and _BRACKET_OPENS.match(text[c.span[1] : after.span[0]]) is not None
+        )
+        if not defined:
+            kept.append(c)
+    return kept
+
+
 def _holds_all(
     item: Criterion, constraints: list[Constraint], facts: Mapping[str, Any]
 ) -> tuple[bool | None, str]:
-    """``constraints`` read together: joined by "or" in the text any one decides, else all."""
-    results = [(c, constraint_holds(c, facts)) for c in constraints]
+    """``constraints`` read together: when "or" joins two of them any one decides, else all."""
     text = item.text
-    between = text[constraints[0].span[0] : constraints[-1].span[1]]
-    any_of = bool(re.search(r"\bor\b", between)) and len(constraints) > 1
+    stated = _without_defined(constraints, text)
+    covered = item.covered or len(stated) < len(constraints)
+    constraints = stated
+    results = [(c, constraint_holds(c, facts)) for c in constraints]
+    any_of = len(constraints) > 1 and _offers_a_choice(item, constraints)
     if any_of:
         hit = [c for c, r in results if r is True]
         if hit:
             return True, f"your details match {_describe(hit[0])}"
-        if item.covered and all(r is False for _, r in results):
+        if covered and all(r is False for _, r in results):
             return False, "your details match none of " + "; ".join(
                 _describe(c) for c in constraints
             )
         return None, ""
     failed = [c for c, r in results if r is False]
-    if failed and not item.covered and any(_or_around(text, c.span) for c in failed):
+    if failed and not covered and any(_or_around(text, c.span) for c in failed):
         failed = []  # "pregnant or who gave birth within 6 hours": the other case may hold
     if failed:
         return False, f"your details do not match {_describe(failed[0])}"
-    if item.covered and all(r is True for _, r in results):
+    if covered and all(r is True for _, r in results):
         return True, "your details match " + "; ".join(_describe(c) for c in constraints)
     return None, ""
 
@@ -387,6 +426,20 @@ def evaluate(
         answer = answers.get(item.id)
         value: bool | None = None
         reason = ""
+        other_group = False
+        if children and answer is None:
+            value, reason, other_group = _applies_from_facts(item, facts)
+            if other_group:
+                # "Women of childbearing potential must use one of: ..." speaks, with all its
+                # items, to a group the person is not in.
+                for below in _descendants(parsed, item.id):
+                    results[below.id] = CriterionVerdict(
+                        below.id, "not_applicable", reason[:1].upper() + reason[1:] + "."
+                    )
+                    applies[below.id] = None
+                children = []
+            else:
+                value, reason = None, ""
         if children:
             child_values = [judge(child) for child in children]
             value = _combine(item.logic or "all", child_values)
@@ -405,11 +458,10 @@ def evaluate(
             reason = f"you answered {answer}"
         elif value is None and answer == "not_sure":
             reason = "you were not sure; the study team can check this"
-        other_group = False
-        if value is None and answer is None and not children:
+        if value is None and answer is None and not children and not other_group:
             value, reason, other_group = _applies_from_facts(item, facts)
-            if other_group:
-                value = item.kind == "inclusion"
+        if other_group:
+            value = item.kind == "inclusion"
         if value is None and not reason:
             reason = "not answered yet"
         outcome: CriterionOutcome = "not_applicable" if other_group else _outcome(item, value)
@@ -448,6 +500,11 @@ def evaluate(
                 )
             )
     return _trial_verdict(parsed, ordered, by_id)
+
+
+def _descendants(parsed: ParsedCriteria, item_id: str) -> list[Criterion]:
+    below = parsed.children_of(item_id)
+    return below + [d for child in below for d in _descendants(parsed, child.id)]
 
 
 def _label(item: Criterion) -> str:

@@ -316,7 +316,7 @@ def test_units_and_scales_convert(text, facts, holds):
             "patients with a possibility of pregnancy must use highly effective contraceptive "
             "methods",
             {"sex": "female", "pregnant": False},
-            "not_applicable",
+            "unknown",  # it asks women too
         ),
         (
             "Inclusion Criteria:\n\n* Participants with chronic stable medical conditions with "
@@ -334,6 +334,24 @@ def test_units_and_scales_convert(text, facts, holds):
             "should inform her treating physician immediately.",
             {"sex": "female", "pregnant": False},
             "unknown",
+        ),
+        (
+            "Inclusion Criteria:\n\n* Women of childbearing potential (WOCBP) with non-sterilized "
+            "male partners must have a negative serum pregnancy test within 7 days prior to first "
+            "dosing and agree to use effective contraception from informed consent signing until "
+            "2 months after the last dose.",
+            {"sex": "male", "age": 58},
+            "not_applicable",
+        ),
+        (
+            "Inclusion Criteria:\n\n* Women should be post-menopaused or willing to accept the use "
+            "an effective contraceptive regimen during the treatment period and at least 3 months "
+            "after the end of the study treatment. All non-menopaused women should have a negative "
+            "pregnancy test within 72 hours prior to registration. Men should accept to use an "
+            "effective contraception during treatment period and at least 3 months after the end "
+            "of the study treatment",
+            {"sex": "male", "age": 58},
+            "unknown",  # it asks men too
         ),
         (
             "Exclusion Criteria:\n\n* 1) ≥Level 3 AE related to anti-PD-1/PD-L1; 2) ≥Level 2 "
@@ -357,9 +375,10 @@ def test_units_and_scales_convert(text, facts, holds):
     ],
 )
 def test_lines_that_rule_out_only_whom_they_speak_to(criteria, facts, outcome):
-    """Each line but one once failed people it does not speak to: a treatment that qualifies a
+    """Each line but one once failed people it does not speak to (a treatment that qualifies a
     condition or caused a harm, a qualifier after the condition, an age that is the scan's or a
-    condition's; the steroid line still rules out someone taking steroids."""
+    condition's, a line for women asked of a man) or passed over people it does speak to (men
+    who must use contraception too); the steroid line still rules out someone taking steroids."""
     assert first_line_verdict(criteria, facts) == outcome
 
 
@@ -527,6 +546,52 @@ def test_the_question_and_the_reason_name_what_the_treatment_was_for():
             "syndrome family history of long QT syndrome, or unexplained sudden death under 40 "
             "years of age in first-degree relatives",
             {"age": 30},
+            "unknown",
+        ),
+        # A bracket that defines the condition by a value: the value decides.
+        (
+            "Exclusion Criteria:\n\n* Patients with poorly controlled diabetes (HbA1c of 8.0% or "
+            "higher)",
+            {"measurements": {"hba1c": (6.5, "%")}},
+            "met",
+        ),
+        (
+            "Exclusion Criteria:\n\n* Patients with poorly controlled diabetes (HbA1c of 8.0% or "
+            "higher)",
+            {"measurements": {"hba1c": (9.1, "%")}},
+            "not_met",
+        ),
+        # "or above" bounds the age; it offers no other way in.
+        (
+            "Inclusion Criteria:\n\n* Age 21 or above at the time of the surgery.",
+            {"age": 17},
+            "not_met",
+        ),
+        # An inclusion's sentences all hold: an "or" in the second joins nothing to the first.
+        (
+            "Inclusion Criteria:\n\n* Age 21 or above at the time of the surgery. Have had "
+            "(retrospective cohort) or the decision has been made to have (prospective cohort) the "
+            "Synergy Disc implanted Skeletally mature patients for reconstruction of the disc from "
+            "C3-C7 following a single or multiple level discectomy for intractable radiculopathy",
+            {"age": 14, "events": [{"name": "surgery", "active": False}]},
+            "not_met",
+        ),
+        (
+            "Inclusion Criteria:\n\n* The main organs function are normally, the following "
+            "criteria are met:(1)Blood routine examination criteria should be met (no blood "
+            "transfusion and blood products within 14 days, no correction by G-CSF and other "
+            "hematopoietic stimuli): HB≥90 g/L; ANC ≥ 1.5×10^9/L; PLT ≥80×10^9/L;(2)Biochemical "
+            "examinations must meet the following criteria: TBIL<1.5×ULN; ALT and AST < 2.5×ULN, "
+            "and for patients with liver metastases < 5×ULN; Serum Cr ≤ 1.25×ULN or endogenous "
+            "creatinine clearance > 60 ml/min (Cockcroft-Gault formula);",
+            {"measurements": {"hemoglobin": (125, "g/l")}},
+            "unknown",  # one good value does not meet the other tests
+        ),
+        # How long pain has lasted is not an age.
+        (
+            "Inclusion Criteria:\n\n* Patients with low back and / or leg pain for at least 3 "
+            "months or more",
+            {"age": 0.2},
             "unknown",
         ),
         # A change in weight is not a weight.
@@ -915,3 +980,30 @@ def test_what_the_surgeon_finds_during_the_operation_is_not_asked():
     assert [i.id for i in parsed.items if i.role == "criterion"] == ["exc-1", "exc-2"]
     facts = {"events": [{"name": "corticosteroids", "active": True}]}
     assert eligibility.evaluate(parsed, facts=facts).verdict != "likely_not_eligible"
+
+
+def test_a_list_under_a_line_for_women_is_not_asked_of_a_man():
+    parsed = eligibility.parse_criteria(
+        "Inclusion Criteria:\n\n"
+        "* Women of child-bearing age should take appropriate contraceptive measures and should "
+        "not breastfeed from screening to 3 months after stopping the study and treatment.Before "
+        "starting administration, the pregnancy test was negative, or one of the following "
+        "criteria was met to prove that there was no risk of pregnancy:\n\n"
+        "  1. Postmenopausal women under the age of 50 May also be considered postmenopausal if "
+        "their amenorrhea is 12 months or more after the cessation of all exogenous hormone "
+        "therapy;\n"
+        "  2. Have undergone irreversible sterilization surgery, including hysterectomy, bilateral "
+        "ovectomy or bilateral salpingectomy, except for bilateral tubal ligation.\n"
+    )
+    lead_in, postmenopausal, sterilized = (item.id for item in parsed.items)
+    assert parsed.children_of(lead_in)
+    man = eligibility.evaluate(parsed, facts={"sex": "male", "age": 60})
+    assert [man.get(i).verdict for i in (lead_in, postmenopausal, sterilized)] == [
+        "not_applicable"
+    ] * 3
+    assert man.get(postmenopausal).reason == "This applies to female participants only."
+    younger, older = (
+        eligibility.evaluate(parsed, facts={"sex": "female", "age": age}) for age in (40, 60)
+    )
+    assert [younger.get(i).verdict for i in (lead_in, postmenopausal)] == ["unknown"] * 2
+    assert older.get(postmenopausal).verdict == "not_met"  # the line is about women under 50
