@@ -1083,9 +1083,12 @@ _CANDIDATE_WORDS = ("indicat", "candidat", "eligible for", "suitable for", "fit 
 # brain metastases must have ... following local therapy (surgery or radiation)", "significant
 # change in corticosteroids dose", "change in treatment (e.g. start of chemotherapy ...)", "and
 # allow preventive use of low-dose aspirin": what may go on, an aside, a change, what the line
-# allows; none is a criterion.
+# allows, the list of who may still join ("however, the following patients are allowed to be
+# included in the group: vitiligo, ..., well-controlled type I diabetes"); none is a criterion.
 _ASIDE_BEFORE = re.compile(
     r"\b(?:(?:may|can)\s+(?:continue|remain\s+on|keep)\b[^.]{0,120}|notes?\s*:[^.]{0,200}|"
+    r"(?:(?:is|are)\s+(?:also\s+)?(?:allowed|permitted)|may\s+(?:also\s+)?be\s+(?:included|"
+    r"enrolled))\b[^.;:]{0,60}:[^.;]{0,200}|"
     r"changes?\s+(?:in|of)\s+(?:the\s+)?(?:dose\s+of\s+|dosing\s+of\s+)?|"
     r"changes?\s+(?:in|of)\s+(?:the\s+)?(?:treatments?|therap(?:y|ies)|medications?)\s*\([^)]{0,120}|"
     r"allow(?:s|ing)?\s+(?:the\s+)?(?:\w+\s+){0,2}use\s+of\s+(?:[\w-]+\s+){0,3}"
@@ -1093,6 +1096,10 @@ _ASIDE_BEFORE = re.compile(
     re.I,
 )
 _ASIDE_WORDS = (
+    "allowed",
+    "permitted",
+    "be included",
+    "be enrolled",
     "may continue",
     "can continue",
     "may remain",

@@ -108,6 +108,10 @@ def _norm(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", name.lower()).strip()
 
 
+# Routes that keep a drug where it is given (an inhaler, a cream, eye drops).
+_LOCAL = frozenset({"inhaled", "topical", "nasal", "eye"})
+
+
 def _events(facts: Mapping[str, Any], name: str) -> list[Mapping[str, Any]]:
     wanted = _norm(name)
     found = []
@@ -194,6 +198,9 @@ def constraint_holds(c: Constraint, facts: Mapping[str, Any]) -> bool | None:
                 return True if c.op == "absent" else None
             return None
         if c.qualifier == "specific":
+            return None
+        if c.concept in ("drug", "therapy") and all(e.get("route") in _LOCAL for e in events):
+            # Inhaled or topical use only: the line may mean the drug by mouth or vein.
             return None
         if c.purpose and not _events(facts, c.purpose):
             # Had the treatment, but nothing says it was for this condition.
@@ -410,9 +417,10 @@ def evaluate(
     ``answers`` maps criterion ids to "yes" / "no" / "not_sure" ("yes" means the criterion
     describes the person, for exclusions too); unknown ids or values raise ``AnswerError``.
     ``facts`` keys: age (years), sex, ecog / karnofsky / lansky, pregnant, breastfeeding,
-    measurements {name: (value, unit)}, events [{name, date | active}], events_complete (no
-    event missing from ``events``), events_absent (names the person denies), lines_of_therapy,
-    start_date (ISO date windows count from).
+    measurements {name: (value, unit)}, events [{name, date | active, route}] (route: how a
+    drug is given, "inhaled", "topical", ...), events_complete (no event missing from
+    ``events``), events_absent (names the person denies), lines_of_therapy, start_date (ISO
+    date windows count from).
     """
     answers = dict(answers or {})
     facts = dict(facts or {})

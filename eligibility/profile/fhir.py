@@ -26,6 +26,7 @@ from eligibility.profile.model import (
     Treatment,
     error_from_validation,
 )
+from eligibility.profile.text import route_named
 
 LOINC = "http://loinc.org"
 ECOG_LOINC = "89247-1"
@@ -90,6 +91,18 @@ def _number(value: object, path: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise _fail(path, "expected a number")
     return float(value)
+
+
+def _route(res: dict[str, Any], path: str) -> str | None:
+    """How a MedicationStatement's drug is given: the route of its first dosage that names a
+    known one."""
+    for i, dosage in enumerate(_list(res.get("dosage"), f"{path}.dosage")):
+        where = f"{path}.dosage[{i}]"
+        name, _, _ = _codeable(_obj(dosage, where).get("route"), f"{where}.route")
+        route = route_named(name) if name else None
+        if route:
+            return route
+    return None
 
 
 def _codeable(value: object, path: str) -> tuple[str | None, str | None, str | None]:
@@ -308,6 +321,7 @@ class _Reader:
         status = _text(res.get("status"), f"{path}.status") or "active"
         start, end = _period(res, "effective", path)
         start = start or _date(res.get("authoredOn"), f"{path}.authoredOn")
+        route = _route(res, path)
         if status in ("not-taken", "entered-in-error", "cancelled"):
             if status == "not-taken":
                 self.medications.append(
@@ -318,10 +332,20 @@ class _Reader:
             entry = lexicon.lookup(name, "treatments")
             kind = entry.kind if entry else "drug"
             self.treatments.append(
-                Treatment(name=name, kind=kind, code=code, system=system, start=start, end=end)  # type: ignore[arg-type]
+                Treatment(
+                    name=name,
+                    kind=kind,  # type: ignore[arg-type]
+                    code=code,
+                    system=system,
+                    start=start,
+                    end=end,
+                    route=route,  # type: ignore[arg-type]
+                )
             )
             return
-        self.medications.append(Medication(name=name, code=code, system=system, start=start))
+        self.medications.append(
+            Medication(name=name, code=code, system=system, start=start, route=route)  # type: ignore[arg-type]
+        )
 
     def procedure(self, res: dict[str, Any], path: str) -> None:
         name, code, system = _codeable(res.get("code"), f"{path}.code")

@@ -33,6 +33,11 @@ TreatmentKind = Literal[
 ]
 TreatmentStatus = Literal["completed", "ongoing", "absent"]
 MedicationStatus = Literal["active", "stopped", "absent"]
+# How a drug is given; the local ones ("inhaled" steroids) may not count where a trial means
+# the drug taken by mouth or vein.
+Route = Literal[
+    "oral", "intravenous", "subcutaneous", "intramuscular", "inhaled", "topical", "nasal", "eye"
+]
 Source = Literal["json", "text", "fhir"]
 
 
@@ -81,6 +86,7 @@ class Treatment(_Strict):
     end: dt.date | None = None
     status: TreatmentStatus = "completed"
     line: int | None = Field(default=None, ge=1, le=20)
+    route: Route | None = None
 
     @model_validator(mode="after")
     def _order(self) -> Treatment:
@@ -100,6 +106,7 @@ class Medication(_Strict):
     dose: str | None = None
     start: dt.date | None = None
     status: MedicationStatus = "active"
+    route: Route | None = None
 
 
 class Lab(_Strict):
@@ -248,7 +255,9 @@ class Profile(_Strict):
         events: list[dict[str, Any]] = []
         absent: set[str] = set()
 
-        def add(names: set[str], active: bool, when: dt.date | None, gone: bool) -> None:
+        def add(
+            names: set[str], active: bool, when: dt.date | None, gone: bool, route: str | None
+        ) -> None:
             for name in sorted(names):
                 if gone:
                     absent.add(name)
@@ -256,6 +265,8 @@ class Profile(_Strict):
                 event: dict[str, Any] = {"name": name, "active": active}
                 if when is not None:
                     event["date"] = when.isoformat()
+                if route is not None:
+                    event["route"] = route
                 events.append(event)
 
         # Something the person has also answers for the broader terms its name holds ("urinary
@@ -265,18 +276,18 @@ class Profile(_Strict):
             gone = c.status == "absent"
             text = c.name if gone else c.name + (f" {c.stage}" if c.stage else "")
             names = _names(c.name, "conditions") | _engine_names(("condition",), text, gone)
-            add(names, c.status == "active", c.date, gone)
+            add(names, c.status == "active", c.date, gone, None)
         for t in self.treatments:
             gone = t.status == "absent"
             text = t.name if gone else f"{t.name} ({t.kind})"
             names = _names(t.name, "treatments") | _engine_names(
                 ("procedure", "therapy", "drug"), text, gone
             )
-            add(names, t.status == "ongoing", t.date, gone)
+            add(names, t.status == "ongoing", t.date, gone, t.route)
         for m in self.medications:
             gone = m.status == "absent"
             names = _names(m.name, "drugs") | _engine_names(("drug", "therapy"), m.name, gone)
-            add(names, m.status == "active", m.start, gone)
+            add(names, m.status == "active", m.start, gone, m.route)
         return events, absent
 
     def search_text(self) -> str:

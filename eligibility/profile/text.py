@@ -39,6 +39,7 @@ class _Rules:
     family: re.Pattern[str]
     past_treatment: re.Pattern[str]
     current_medication: re.Pattern[str]
+    planned_treatment: re.Pattern[str]
     relative_time: list[tuple[re.Pattern[str], dict[str, Any]]]
     number_words: dict[str, int]
     pregnancy: tuple[re.Pattern[str], re.Pattern[str]]
@@ -50,6 +51,8 @@ class _Rules:
     lab_value: re.Pattern[str]
     lab_not_after: re.Pattern[str]
     blast_percent: re.Pattern[str]
+    routes: list[tuple[str, re.Pattern[str], re.Pattern[str] | None]]  # route, before, after
+    route_names: list[tuple[str, re.Pattern[str]]]
 
 
 def _words(cues: list[str]) -> re.Pattern[str]:
@@ -98,6 +101,7 @@ def text_rules() -> _Rules:
         family=re.compile("|".join(data["family_cues"]), re.I),
         past_treatment=_words(data["past_treatment_cues"]),
         current_medication=_words(data["current_medication_cues"]),
+        planned_treatment=_words(data["planned_treatment_cues"]),
         relative_time=[(re.compile(row["pattern"], re.I), row) for row in data["relative_time"]],
         number_words={k: int(v) for k, v in data["age_number_words"].items()},
         pregnancy=either(data["pregnancy"]),
@@ -111,6 +115,20 @@ def text_rules() -> _Rules:
         lab_value=re.compile(data["lab_value"], re.I),
         lab_not_after=re.compile(data["lab_not_after"], re.I),
         blast_percent=re.compile(data["blast_percent"], re.I),
+        routes=[
+            (
+                row["route"],
+                re.compile(r"(?<![\w-])(?:" + "|".join(row["before"]) + r")\s+$", re.I),
+                re.compile(r"\s+(?:" + "|".join(row["after"]) + r")(?![\w-])", re.I)
+                if row["after"]
+                else None,
+            )
+            for row in data["drug_routes"]["routes"]
+        ],
+        route_names=[
+            (row["route"], re.compile(r"\b(?:" + "|".join(row["names"]) + ")", re.I))
+            for row in data["drug_routes"]["routes"]
+        ],
     )
 
 
@@ -168,6 +186,25 @@ class _Mention:
     current: bool = False
     date: dt.date | None = None
     stage: str | None = None
+    route: str | None = None
+
+
+def route_named(text: str) -> str | None:
+    """The route a FHIR dosage names ("Respiratory tract route", "Oral use"), if known."""
+    for route, names in text_rules().route_names:
+        if names.search(text):
+            return route
+    return None
+
+
+def _route(sentence: str, mention: _Mention) -> str | None:
+    """How the drug is given, from the words right beside it ("inhaled corticosteroid",
+    "steroid cream")."""
+    before = sentence[max(0, mention.start - 25) : mention.start]
+    for route, lead, tail in text_rules().routes:
+        if lead.search(before) or (tail is not None and tail.match(sentence, mention.end)):
+            return route
+    return None
 
 
 def _find_mentions(sentence: str) -> list[_Mention]:
@@ -279,11 +316,14 @@ def _read_mentions(
                 if stage.group("stage"):
                     m.stage = "stage " + m.stage
         else:
+            if r.planned_treatment.search(clause):
+                continue  # "a candidate for corticosteroid therapy": not had, not taken
             past = [c.end() for c in r.past_treatment.finditer(clause)]
             now = [c.end() for c in r.current_medication.finditer(clause)]
             # The cue nearest the mention decides: "s/p transplant on tacrolimus" is current.
             m.current = bool(now) and (not past or now[-1] > past[-1])
             m.history = (section == "history" or bool(past)) and not m.current
+            m.route = _route(sentence, m)
         kept.append(m)
     _assign_times(kept, _times(sentence, as_of, age))
     return kept
@@ -492,7 +532,7 @@ def _merge(
     if m.group == "drugs" and not m.history and not m.negated:
         med = medications.get(m.name)
         if med is None or med.status == "absent":
-            medications[m.name] = Medication(name=m.name, start=m.date)
+            medications[m.name] = Medication(name=m.name, start=m.date, route=m.route)  # type: ignore[arg-type]
         return
     if m.group == "drugs" and m.negated:
         medications.setdefault(m.name, Medication(name=m.name, status="absent"))
@@ -502,7 +542,14 @@ def _merge(
     if old_t is None or (old_t.status == "absent" and status != "absent"):
         start = m.date
         end = m.date if status == "completed" else None
-        treatments[m.name] = Treatment(name=m.name, kind=kind, status=status, start=start, end=end)  # type: ignore[arg-type]
+        treatments[m.name] = Treatment(
+            name=m.name,
+            kind=kind,  # type: ignore[arg-type]
+            status=status,  # type: ignore[arg-type]
+            start=start,
+            end=end,
+            route=m.route,  # type: ignore[arg-type]
+        )
     elif status != "absent" and old_t.start is None and m.date is not None:
         old_t.start = m.date
         old_t.end = m.date if old_t.status == "completed" else None

@@ -38,6 +38,19 @@ def test_treatment_kinds_are_profile_kinds() -> None:
     assert {e.kind for e in lexicon.of("treatments")} <= set(get_args(TreatmentKind))
 
 
+def test_drug_routes_are_profile_routes_and_name_themselves() -> None:
+    from typing import get_args
+
+    from eligibility.profile.model import Route
+    from eligibility.profile.text import route_named
+
+    routes = [route for route, _, _ in text_rules().routes]
+    assert len(routes) == len(set(routes))
+    assert set(routes) == set(get_args(Route))
+    for route in routes:
+        assert route_named(f"{route} route") == route
+
+
 def test_lab_aliases_point_to_one_analyte() -> None:
     seen: dict[str, str] = {}
     for spec in lab_specs():

@@ -239,6 +239,10 @@ BAD_PROFILES: list[tuple[Any, str]] = [
         "treatments[0].line: expected a whole number",
     ),
     ({"pregnant": "perhaps"}, "pregnant: expected true or false"),
+    (
+        {"medications": [{"name": "fluticasone", "route": "by magic"}]},
+        "medications[0].route: expected one of 'oral', 'intravenous',",
+    ),
     ({"colour": "blue"}, "colour: unknown field"),
     ([], "expected a JSON object, got list"),
 ]
@@ -327,6 +331,16 @@ BAD_BUNDLES: list[tuple[Any, str]] = [
     (
         _bundle({"resourceType": "MedicationStatement", "status": "active"}),
         "entry[0].resource.medicationCodeableConcept: a medication needs",
+    ),
+    (
+        _bundle(
+            {
+                "resourceType": "MedicationStatement",
+                "medicationCodeableConcept": {"text": "fluticasone"},
+                "dosage": [{"route": "inhaled"}],
+            }
+        ),
+        "entry[0].resource.dosage[0].route: expected an object",
     ),
 ]
 
@@ -478,3 +492,35 @@ def test_a_heading_with_text_on_its_line_covers_that_sentence_only() -> None:
     status = {c.name: c.status for c in p.conditions}
     assert status["hypertension"] == "history"
     assert status["stroke"] == "active"
+
+
+SYSTEMIC_STEROIDS = parse_criteria(
+    "Exclusion Criteria:\n\n* Have received systemic steroid therapy or any other form of "
+    "immunosuppressive therapy within 14 days prior to the first dose of study drugs."
+)
+
+
+def _steroid_line_verdict(profile: Profile) -> str:
+    return evaluate(SYSTEMIC_STEROIDS, facts=profile.to_facts()).criteria[0].verdict
+
+
+@pytest.mark.parametrize(("route", "verdict"), [("inhaled", "unknown"), ("oral", "not_met")])
+def test_an_inhaled_steroid_is_not_taken_for_a_systemic_one(route: str, verdict: str) -> None:
+    as_json = load_profile(
+        {"as_of": "2025-03-01", "medications": [{"name": "prednisone", "route": route}]}
+    )
+    bundle = _bundle(
+        {
+            "resourceType": "MedicationStatement",
+            "medicationCodeableConcept": {"text": "prednisone"},
+            "dosage": [
+                {"text": "twice daily"},
+                {"route": {"coding": [{"display": f"{route.title()} route"}]}},
+            ],
+        }
+    )
+    from_fhir = profile_from_fhir(bundle, as_of=AS_OF)
+    note = profile_from_text(f"He takes {route} steroids every day.", as_of=AS_OF)
+    for profile in (as_json, from_fhir, note):
+        assert {m.route for m in profile.medications} == {route}
+        assert _steroid_line_verdict(profile) == verdict

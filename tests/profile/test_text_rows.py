@@ -118,6 +118,24 @@ ROWS: list[tuple[str, str, dict[str, Any]]] = [
     ("sigir-20151", "A 44 yo male", {"age": 44, "sex": "male"}),
     ("sigir-20152", "including prednisone", {"meds": ["prednisone"]}),
     (
+        "trec-202123",
+        "He currently uses inhaled corticosteroid",
+        {"routes": {"corticosteroids": "inhaled"}},
+    ),
+    ("trec-202123", "He doubled his oral corticosteroids", {"routes": {"corticosteroids": "oral"}}),
+    (
+        "trec-202159",
+        "He used to be treated with combination of inhaled",
+        {"past": ["corticosteroids"], "routes": {"corticosteroids": "inhaled"}},
+    ),
+    (
+        "trec-202159",
+        "candidate for general corticosteroid therapy",
+        {"not_treated": ["corticosteroids"]},
+    ),
+    ("trec-202144", "candidate for scoliosis surgery", {"not_treated": ["surgery"]}),
+    ("trec-202161", "candidate for tumor resection", {"not_treated": ["surgery", "chemotherapy"]}),
+    (
         "sigir-201514",
         "at 11 weeks gestation",
         {
@@ -254,6 +272,12 @@ def test_note_sentence(qid: str, anchor: str, expected: dict[str, Any]) -> None:
         elif key in ("past", "ongoing"):
             state = "completed" if key == "past" else "ongoing"
             assert {t.name for t in p.treatments if t.status == state} >= set(want)
+        elif key == "routes":
+            given = {t.name: t.route for t in [*p.treatments, *p.medications]}
+            assert given == given | want
+        elif key == "not_treated":
+            names = {t.name for t in [*p.treatments, *p.medications]}
+            assert not names & set(want), names
         elif key == "labs":
             got = {(lab.normalised().name): lab.normalised() for lab in p.labs}
             for name, (value, unit) in want.items():
