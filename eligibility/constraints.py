@@ -936,6 +936,11 @@ _EXCEPT_EXAMPLES = re.compile(
     r"(?:[\w-]+\s+){0,3}\([^()]*$",
     re.I,
 )
+# "...; except Vitiligo or childhood asthma ..., and patients with type I Diabetes mellitus
+# treated with a stable dose of Insulin": a clause of exceptions runs to the sentence's end.
+_EXCEPT_CLAUSE = re.compile(
+    r"(?:^|;)\s*(?:except(?:\s+for)?|excluding|other\s+than|apart\s+from)\b[^.;]*$", re.I
+)
 _EXCEPT_PAREN = re.compile(
     r"\((?:except|excluding|other than|with the exception|unless|not including)\b[^)]*\)|"
     r"\([^()]*\b(?:may\s+(?:still\s+)?be\s+(?:enrolled|included)|(?:is|are)\s+(?:allowed|"
@@ -992,6 +997,35 @@ def _a_kind_of(segment: str, a: int, name: str) -> bool:
         return False
     before = _BRACKETS_AT_END.sub("", segment[max(0, a - 200) : a])[-30:]
     return bool(_WORD_BEFORE.search(before)) and not _BROAD_WORD.search(before)
+
+
+# A kind named once for two terms joined by "or": "head and neck cancer or surgery", "surgery or
+# previous fracture of spinal stenosis", "surgery or radiation to the spine".
+_SHARED_BEFORE = re.compile(
+    r"\b(?:cancers?|carcinomas?|tumou?rs?|diseases?|injur(?:y|ies)|trauma|fractures?)\s+or\s+$",
+    re.I,
+)
+_SHARED_AFTER = re.compile(
+    r"\s+or\s+(?:(?:previous|prior)\s+)?(?:fractures?|injur(?:y|ies)|trauma|radiation|"
+    r"radiotherapy|biops(?:y|ies)|damage)\s+(?:of|to)\s+\w",
+    re.I,
+)
+
+
+def _shares_a_kind(segment: str, a: int, b: int, name: str) -> bool:
+    return name in _KIND_OF and bool(
+        _SHARED_BEFORE.search(segment, max(0, a - 40), a) or _SHARED_AFTER.match(segment, b)
+    )
+
+
+# One type of diabetes ("type 1 diabetes", "insulin-dependent diabetes mellitus"), unless the
+# line names the other types too ("Type 1 diabetes, Type 2 diabetes, or any other types").
+_ONE_TYPE = re.compile(r"\b(?:type\s*(?:1|i|one)|insulin[- ]dependent)\s+$", re.I)
+_EVERY_TYPE = re.compile(r"\btype\s*(?:2|ii|two)\b|\b(?:other|any)\s+types?\b", re.I)
+
+
+def _one_type(segment: str, a: int) -> bool:
+    return bool(_ONE_TYPE.search(segment, max(0, a - 20), a)) and not _EVERY_TYPE.search(segment)
 
 
 # The same said after the condition ("hypertension is still poorly controlled").
@@ -1081,15 +1115,18 @@ _CANDIDATE_FOR = re.compile(
 _CANDIDATE_WORDS = ("indicat", "candidat", "eligible for", "suitable for", "fit for", "treatable")
 # "Patients may continue the use of LHRH agonists ... and corticosteroids", "Note: patients with
 # brain metastases must have ... following local therapy (surgery or radiation)", "significant
-# change in corticosteroids dose", "change in treatment (e.g. start of chemotherapy ...)", "and
-# allow preventive use of low-dose aspirin": what may go on, an aside, a change, what the line
-# allows, the list of who may still join ("however, the following patients are allowed to be
-# included in the group: vitiligo, ..., well-controlled type I diabetes"); none is a criterion.
+# change in corticosteroids dose", "an increasing dose of corticosteroids", "change in treatment
+# (e.g. start of chemotherapy ...)", "and allow preventive use of low-dose aspirin": what may go
+# on, an aside, a change, what the line allows, the list of who may still join ("however, the
+# following patients are allowed to be included in the group: vitiligo, ..., well-controlled
+# type I diabetes"); none is a criterion.
 _ASIDE_BEFORE = re.compile(
     r"\b(?:(?:may|can)\s+(?:continue|remain\s+on|keep)\b[^.]{0,120}|notes?\s*:[^.]{0,200}|"
     r"(?:(?:is|are)\s+(?:also\s+)?(?:allowed|permitted)|may\s+(?:also\s+)?be\s+(?:included|"
     r"enrolled))\b[^.;:]{0,60}:[^.;]{0,200}|"
     r"changes?\s+(?:in|of)\s+(?:the\s+)?(?:dose\s+of\s+|dosing\s+of\s+)?|"
+    r"(?:increas(?:ing|ed)|escalating|rising)\s+doses?\s+of\s+|increases?\s+in\s+(?:the\s+)?"
+    r"doses?\s+of\s+|"
     r"changes?\s+(?:in|of)\s+(?:the\s+)?(?:treatments?|therap(?:y|ies)|medications?)\s*\([^)]{0,120}|"
     r"allow(?:s|ing)?\s+(?:the\s+)?(?:\w+\s+){0,2}use\s+of\s+(?:[\w-]+\s+){0,3}"
     r"(?:(?:and|or)\s+(?:[\w-]+\s+){0,3})?)$",
@@ -1105,6 +1142,8 @@ _ASIDE_WORDS = (
     "may remain",
     "note:",
     "notes:",
+    "dose of",
+    "doses of",
     "change in",
     "change of",
     "changes in",
@@ -1362,12 +1401,14 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
         cues[key]
         for key in ("reaction", "able", "to_come", "allowed", "candidate", "aside", "but", "except")
     )
+    except_clause = excepting
     excepting = excepting and "(" in segment
     mentions = [
         x
         for x in mentions
         if not _EXCEPT_BEFORE.search(segment, max(0, x[0] - 20), x[0])
         and not (excepting and _EXCEPT_EXAMPLES.search(segment, max(0, x[0] - 120), x[0]))
+        and not (except_clause and _EXCEPT_CLAUSE.search(segment, max(0, x[0] - 400), x[0]))
         and not _NOT_ABOUT.search(segment, max(0, x[0] - 40), x[0])
         and not (reaction and _REACTION_TO.search(segment, max(0, x[0] - 70), x[0]))
         and not (dose_of and _DOSE_OF.search(segment, max(0, x[0] - 45), x[0]))
@@ -1449,6 +1490,8 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
             or _SPECIFIC_AFTER.match(segment, b)
             or (name in _GENERIC_TREATMENTS and _treats_named_condition(plain, a, mentions))
             or _a_kind_of(segment, a, name)
+            or _shares_a_kind(segment, a, b, name)
+            or _one_type(segment, a)
             or (concept == "drug" and _LONG_TERM.search(segment, max(0, a - 40), a) is not None)
             or (concept != "condition" and _CAUSED_BY.search(segment, max(0, a - 100), a))
             or (

@@ -316,13 +316,21 @@ _OR_AFTER = re.compile(r"\s*\)?\s*,?\s*or\b" + _OR_MORE, re.I)
 # ("12 months or more").
 _EITHER = re.compile(r"\bor\b" + _OR_MORE, re.I)
 _SENTENCE_BREAK = re.compile(r"[.;]\s+(?=[A-Z])")
+_BRACKETED = re.compile(r"\([^()]*\)")
 
 
 def _offers_a_choice(item: Criterion, constraints: list[Constraint]) -> bool:
-    """Whether "or" joins the constraints; an inclusion's sentences must all hold, so there
-    the "or" has to join two in one sentence ("Age 21 or above at the time of the surgery.
-    Have had ... or the decision has been made ...")."""
-    text = item.text
+    """Whether "or" joins the constraints, outside a bracket that holds none of them
+    ("diabetes mellitus (Type 1 or 2) requiring daily insulin"); an inclusion's sentences must
+    all hold, so there the "or" has to join two in one sentence ("Age 21 or above at the time of
+    the surgery. Have had ... or the decision has been made ...")."""
+    starts = [c.span[0] for c in constraints]
+
+    def blank(m: re.Match[str]) -> str:
+        inside = any(m.start() <= at < m.end() for at in starts)
+        return m.group(0) if inside else " " * len(m.group(0))
+
+    text = _BRACKETED.sub(blank, item.text)
     if item.kind == "exclusion":
         return bool(_EITHER.search(text, constraints[0].span[0], constraints[-1].span[1]))
     return any(
@@ -476,9 +484,10 @@ def evaluate(
         if value is False and item.kind == "inclusion" and rules.is_permissive(item.text):
             outcome = "not_applicable"
             reason += "; this line only widens who can take part"
-        elif value is not None and item.kind == "exclusion" and rules.is_exception(item.text):
+        elif item.kind == "exclusion" and rules.is_exception(item.text):
             # An exception to the exclusions ("... are permitted provided that ..."): whether
-            # it applies, it rules nobody out, and it decides nothing for the line above it.
+            # it applies or not, or is not known, it rules nobody out, and it decides nothing
+            # for the line above it.
             outcome = "not_applicable"
             reason += "; this line is an exception that only widens who can take part"
             value = None

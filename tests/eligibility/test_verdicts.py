@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 import eligibility
+from eligibility import constraints
 from eligibility.verdicts import AnswerError, constraint_holds
 
 SEED_LIKE = """Inclusion Criteria:
@@ -587,6 +588,68 @@ def test_the_question_and_the_reason_name_what_the_treatment_was_for():
             {"measurements": {"hemoglobin": (125, "g/l")}},
             "unknown",  # one good value does not meet the other tests
         ),
+        # A kind named once for both terms: "head and neck cancer or surgery".
+        (
+            "Exclusion Criteria:\n\n* History of aspiration pneumonia within the past 12 months. "
+            "Unable to swallow saliva without a maneuver. Actively receiving treatment for "
+            "swallowing disorders or sialorrhea. Current alcohol/drug abuse. Diagnosed with "
+            "neurological disorders other than PD. End stage dementia. History of head and neck "
+            "cancer or surgery. Unable to demonstrate competency with the user-friendly sensor "
+            "platform technology.",
+            {"events": [{"name": "surgery", "date": "2019-04-01"}]},
+            "unknown",
+        ),
+        (
+            "Exclusion Criteria:\n\n* Patient with surgery or previous fracture of spinal stenosis",
+            {"events": [{"name": "surgery", "date": "2019-04-01"}]},
+            "unknown",
+        ),
+        # An "or" in brackets offers no choice between the line's terms.
+        (
+            "Exclusion Criteria:\n\n* Patient has diabetes mellitus (Type 1 or 2) requiring daily "
+            "insulin management.",
+            {"events": [{"name": "diabetes", "active": True}]},
+            "unknown",
+        ),
+        (
+            "Inclusion Criteria:\n\n* Patients aged 18 years or older at the time of informed "
+            "consent, who are pathologically (histologically or cytologically) diagnosed with "
+            "thymic carcinoma for primary or metastatic thymic lesions, are included.",
+            {"age": 12},
+            "not_met",
+        ),
+        # What a clause of exceptions names rules nobody out.
+        (
+            "Exclusion Criteria:\n\n* Active autoimmune disease, history of autoimmune disease "
+            "(such as interstitial pneumonitis, colitis, hepatitis, hypophysitis, vasculitis, "
+            "nephritis, hyperthyroidism, hypothyroidism, including but not limited to these "
+            "diseases or syndromes); except Vitiligo or childhood asthma/allergy that has been "
+            "cured, patients who do not require any intervention after adulthood, patients with "
+            "autoimmune-mediated hypothyroidism treated with a stable dose of thyroid replacement "
+            "hormone, patients with hyperthyroidism adequately treated and well-controlled, and "
+            "patients with type I Diabetes mellitus treated with a stable dose of Insulin, etc.",
+            {"events": [{"name": "diabetes", "active": True}, {"name": "insulin", "active": True}]},
+            "unknown",
+        ),
+        (
+            "Exclusion Criteria:\n\n* There is any active autoimmune disease or a history of "
+            "autoimmune disease (such as the following, but not limited to: autoimmune hepatitis, "
+            "interstitial pneumonia, enteritis, vasculitis, nephritis; subjects need "
+            "bronchodilators for medical treatment Interventional asthma cannot be included); "
+            "however, the following patients are allowed to be included in the group: vitiligo, "
+            "psoriasis, alopecia, well-controlled type I diabetes that do not require systemic "
+            "treatment, and hypothyroidism with normal thyroid function after replacement therapy;",
+            {"events": [{"name": "diabetes", "active": True}]},
+            "unknown",
+        ),
+        # A rising dose is a change the note does not tell; taking the drug is not it.
+        (
+            "Exclusion Criteria:\n\n* Patients who have symptomatic CNS metastases (parenchymal "
+            "or leptomeningeal) at screening or asymptomatic disease requiring an increasing dose "
+            "of corticosteroids to control symptoms within 7 days prior to randomization.",
+            {"events": [{"name": "corticosteroids", "active": True}]},
+            "unknown",
+        ),
         # How long pain has lasted is not an age.
         (
             "Inclusion Criteria:\n\n* Patients with low back and / or leg pain for at least 3 "
@@ -1007,3 +1070,23 @@ def test_a_list_under_a_line_for_women_is_not_asked_of_a_man():
     )
     assert [younger.get(i).verdict for i in (lead_in, postmenopausal)] == ["unknown"] * 2
     assert older.get(postmenopausal).verdict == "not_met"  # the line is about women under 50
+
+
+@pytest.mark.parametrize(
+    ("text", "one_type"),
+    [
+        ("Insulin-dependent diabetes mellitus.", True),
+        ("History of type 1 diabetes", True),
+        (
+            "Have Type 1 diabetes, Type 2 diabetes, or any other types of diabetes, history of "
+            "ketoacidosis, or hyperosmolar state/coma",
+            False,
+        ),
+        ("Patients with diabetes mellitus", False),
+    ],
+)
+def test_one_type_of_diabetes_is_a_kind_of_it(text, one_type):
+    """Someone known to have diabetes may not have the type 1 a line names, unless the line
+    names every type."""
+    (diabetes,) = [c for c in constraints.extract(text) if c.name == "diabetes"]
+    assert (diabetes.qualifier == "specific") is one_type
