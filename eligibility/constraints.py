@@ -1028,12 +1028,15 @@ def _one_type(segment: str, a: int) -> bool:
     return bool(_ONE_TYPE.search(segment, max(0, a - 20), a)) and not _EVERY_TYPE.search(segment)
 
 
-# The same said after the condition ("hypertension is still poorly controlled").
+# The same said after the condition ("hypertension is still poorly controlled"), or a
+# complication it names ("diabetic ketoacidosis", "diabetic foot ulcers").
 _SPECIFIC_AFTER = re.compile(
     r"\s*(?:(?:that|which)\s+)?(?:(?:is|are|remains?)\s+)?(?:still\s+)?(?:(?:poorly|inadequately|"
     r"not(?:\s+well)?)[- ]controlled|uncontroll(?:ed|able)|unstable|refractory|decompensated|"
     r"(?:cannot|can\s*not|could\s+not)\s+be\s+(?:well\s+|adequately\s+)?controlled)\b|"
     r"\s*(?:that|which)\s+(?:might|may|could|would|can)\b|"
+    r"\s+(?:ketoacidosis|retinopathy|neuropathy|nephropathy|macular\s+edema|foot|ulcers?|"
+    r"gastroparesis|coma|complications?)\b|"
     r"\s+(?:at|to|of|in|on)\s+(?:the\s+)?(?:(?:operative|index|same|affected|treated|target|"
     r"study|surgical|local|lumbar|cervical|thoracic|spinal)\s+)?(?:levels?|sites?|areas?|"
     r"regions?|eyes?|joints?|sides?|segments?|spine)\b|"

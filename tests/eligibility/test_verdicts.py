@@ -642,6 +642,13 @@ def test_the_question_and_the_reason_name_what_the_treatment_was_for():
             {"events": [{"name": "diabetes", "active": True}]},
             "unknown",
         ),
+        # A complication is not the condition it is of.
+        (
+            "Exclusion Criteria:\n\n* Diagnosis of hyperglycemic hyperosmolar non-ketotic coma "
+            "(HONK) or diabetic ketoacidosis (DKA) within 6 months of enrollment",
+            {"events": [{"name": "diabetes", "active": True}]},
+            "unknown",
+        ),
         # A rising dose is a change the note does not tell; taking the drug is not it.
         (
             "Exclusion Criteria:\n\n* Patients who have symptomatic CNS metastases (parenchymal "
