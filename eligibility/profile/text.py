@@ -33,6 +33,7 @@ class _Rules:
     sex_words: dict[str, str]
     sex_letter: re.Pattern[str]
     negation_pre: re.Pattern[str]
+    negation_pseudo: re.Pattern[str]
     negation_post: re.Pattern[str]
     terminators: re.Pattern[str]
     history: re.Pattern[str]
@@ -95,6 +96,7 @@ def text_rules() -> _Rules:
             r"\b\d{1,3}\s?(?:yo|y/o|y\.o\.|-year-old|year old)?\s*(?P<sex>[MF])\b"
         ),
         negation_pre=_words(data["negation_pre"]),
+        negation_pseudo=re.compile("|".join(data["negation_pseudo"]), re.I),
         negation_post=re.compile(r"^\W{0,3}(?:" + "|".join(data["negation_post"]) + ")", re.I),
         terminators=_words(data["negation_terminators"]),
         history=_words(data["history_cues"]),
@@ -232,6 +234,8 @@ def _negated(sentence: str, mention: _Mention) -> bool:
     if mention.negated:
         return True
     before = sentence[max(0, mention.start - 100) : mention.start]
+    # "didn't respond to the usual corticosteroid inhaler": the drug was given.
+    before = r.negation_pseudo.sub(lambda m: " " * len(m.group(0)), before)
     cues = list(r.negation_pre.finditer(before))
     if cues:
         gap = before[cues[-1].end() :]

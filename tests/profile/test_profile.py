@@ -524,3 +524,16 @@ def test_an_inhaled_steroid_is_not_taken_for_a_systemic_one(route: str, verdict:
     for profile in (as_json, from_fhir, note):
         assert {m.route for m in profile.medications} == {route}
         assert _steroid_line_verdict(profile) == verdict
+
+
+@pytest.mark.parametrize(
+    ("note", "status"),
+    [
+        ("He did not respond to prednisone.", "active"),
+        ("No response to prednisone.", "active"),
+        ("He does not take prednisone.", "absent"),
+    ],
+)
+def test_a_drug_that_did_not_help_was_still_given(note: str, status: str) -> None:
+    profile = profile_from_text(note, as_of=AS_OF)
+    assert [(m.name, m.status) for m in profile.medications] == [("prednisone", status)]
