@@ -962,7 +962,7 @@ _NOT_ABOUT = re.compile(
 _SPECIFIC = re.compile(
     r"\b(?:idiopathic|secondary|primary|familial|hereditary|inherited|congenital|juvenile|"
     r"(?<![\w-])(?:topical|inhaled|inhalational|intranasal|ophthalmic|intraocular|periocular|"
-    r"intravitreal|intra-?articular|epidural)|"
+    r"intravitreal|intra-?articular|epidural|(?:facet\s+)?joint)|"
     r"(?:drug|steroid|chemotherapy|radiation)[- ]induced|gestational|neonatal|severe|"
     r"uncontroll(?:ed|able)|poorly[- ]controlled|unstable|decompensated|end[- ]stage|refractory|"
     r"(?:nyha\s+)?(?:class|grade)\s+(?:iv|i{1,3}|[1-4])(?:\s*(?:or|-|to|/)\s*(?:iv|i{1,3}|[1-4]))?)"
@@ -1028,8 +1028,9 @@ def _one_type(segment: str, a: int) -> bool:
     return bool(_ONE_TYPE.search(segment, max(0, a - 20), a)) and not _EVERY_TYPE.search(segment)
 
 
-# The same said after the condition ("hypertension is still poorly controlled"), or a
-# complication it names ("diabetic ketoacidosis", "diabetic foot ulcers").
+# The same said after the condition ("hypertension is still poorly controlled"), a
+# complication it names ("diabetic ketoacidosis", "diabetic foot ulcers"), or a drug given
+# where it acts ("steroid injections", "steroid cream").
 _SPECIFIC_AFTER = re.compile(
     r"\s*(?:(?:that|which)\s+)?(?:(?:is|are|remains?)\s+)?(?:still\s+)?(?:(?:poorly|inadequately|"
     r"not(?:\s+well)?)[- ]controlled|uncontroll(?:ed|able)|unstable|refractory|decompensated|"
@@ -1037,6 +1038,7 @@ _SPECIFIC_AFTER = re.compile(
     r"\s*(?:that|which)\s+(?:might|may|could|would|can)\b|"
     r"\s+(?:ketoacidosis|retinopathy|neuropathy|nephropathy|macular\s+edema|foot|ulcers?|"
     r"gastroparesis|coma|complications?)\b|"
+    r"\s+(?:injections?|injected|infiltrations?|creams?|ointments?|eye\s*drops|inhalers?)\b|"
     r"\s+(?:at|to|of|in|on)\s+(?:the\s+)?(?:(?:operative|index|same|affected|treated|target|"
     r"study|surgical|local|lumbar|cervical|thoracic|spinal)\s+)?(?:levels?|sites?|areas?|"
     r"regions?|eyes?|joints?|sides?|segments?|spine)\b|"

@@ -649,6 +649,14 @@ def test_the_question_and_the_reason_name_what_the_treatment_was_for():
             {"events": [{"name": "diabetes", "active": True}]},
             "unknown",
         ),
+        # A drug given where it acts is a kind of its use.
+        (
+            "Exclusion Criteria:\n\n* Epidural or facet joint steroid, platelet rich plasma (PRP) "
+            "or bone marrow concentrate (BMC) injections, or radio frequency ablation (RFA), "
+            "within 6 months prior to baseline.",
+            {"events": [{"name": "corticosteroids", "active": True}]},
+            "unknown",
+        ),
         # A rising dose is a change the note does not tell; taking the drug is not it.
         (
             "Exclusion Criteria:\n\n* Patients who have symptomatic CNS metastases (parenchymal "
