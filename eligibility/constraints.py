@@ -965,7 +965,8 @@ _SPECIFIC = re.compile(
     r"intravitreal|intra-?articular|epidural|(?:facet\s+)?joint)|"
     r"(?:drug|steroid|chemotherapy|radiation)[- ]induced|gestational|neonatal|severe|"
     r"uncontroll(?:ed|able)|poorly[- ]controlled|unstable|decompensated|end[- ]stage|refractory|"
-    r"(?:nyha\s+)?(?:class|grade)\s+(?:iv|i{1,3}|[1-4])(?:\s*(?:or|-|to|/)\s*(?:iv|i{1,3}|[1-4]))?)"
+    r"(?:nyha\s+)?(?:class|grade)\s*(?:≥|>=|>|above\s+)?\s*(?:iv|i{1,3}|[1-4])"
+    r"(?:\s*(?:or|-|to|/)\s*(?:iv|i{1,3}|[1-4]))?)"
     r"\s+$",
     re.I,
 )
@@ -1039,6 +1040,8 @@ _SPECIFIC_AFTER = re.compile(
     r"\s+(?:ketoacidosis|retinopathy|neuropathy|nephropathy|macular\s+edema|foot|ulcers?|"
     r"gastroparesis|coma|complications?)\b|"
     r"\s+(?:injections?|injected|infiltrations?|creams?|ointments?|eye\s*drops|inhalers?)\b|"
+    r"\s*(?:\([^()]{0,20}\)\s*)?(?:nyha\s+)?(?:class|grade)\s*(?:≥|>=|>)?\s*(?:iv|i{1,3}|[1-4])"
+    r"(?![\w.])|"
     r"\s+(?:at|to|of|in|on)\s+(?:the\s+)?(?:(?:operative|index|same|affected|treated|target|"
     r"study|surgical|local|lumbar|cervical|thoracic|spinal)\s+)?(?:levels?|sites?|areas?|"
     r"regions?|eyes?|joints?|sides?|segments?|spine)\b|"

@@ -649,6 +649,21 @@ def test_the_question_and_the_reason_name_what_the_treatment_was_for():
             {"events": [{"name": "diabetes", "active": True}]},
             "unknown",
         ),
+        # A class or grade of heart failure, after the name or with a comparator.
+        (
+            "Exclusion Criteria:\n\n* Patient has a history of congestive heart failure (CHF) "
+            "Class III/IV according to the New York Heart Association (NYHA) Functional "
+            "Classification or serious cardiac arrhythmias requiring treatment",
+            {"events": [{"name": "heart failure", "active": True}]},
+            "unknown",
+        ),
+        (
+            "Exclusion Criteria:\n\n* Unstable angina, myocardial infarction, grade ≥2 congestive "
+            "heart failure, or arrhythmia requiring treatment (including QTc≥480ms) occurred "
+            "within 6 months of the first administration;",
+            {"events": [{"name": "heart failure", "active": True}]},
+            "unknown",
+        ),
         # A drug given where it acts is a kind of its use.
         (
             "Exclusion Criteria:\n\n* Epidural or facet joint steroid, platelet rich plasma (PRP) "
