@@ -1003,7 +1003,16 @@ def _a_kind_of(segment: str, a: int, name: str) -> bool:
 # A kind named once for two terms joined by "or": "head and neck cancer or surgery", "surgery or
 # previous fracture of spinal stenosis", "surgery or radiation to the spine".
 _SHARED_BEFORE = re.compile(
-    r"\b(?:cancers?|carcinomas?|tumou?rs?|diseases?|injur(?:y|ies)|trauma|fractures?)\s+or\s+$",
+    r"\b(?:cancers?|carcinomas?|tumou?rs?|diseases?|injur(?:y|ies)|trauma|fractures?|stenting|"
+    r"angioplasty|grafting)\s*,?\s+or\s+$",
+    re.I,
+)
+# Examples of a named kind of disease ("Active gastrointestinal disease such as Crohn's disease,
+# ..., acute infection"): the infection listed is of that kind.
+_EXAMPLES_OF_A_KIND = re.compile(
+    r"\b(?!(?:systemic|serious|severe|significant|uncontrolled|intercurrent|medical|other|"
+    r"concurrent|active|chronic|acute|underlying|any|major|unstable|comorbid)\b)[a-z]{4,}\s+"
+    r"(?:diseases?|disorders?)\s*,?\s*(?:such\s+as|including|e\.g\.,?)[^.;:()]{0,150}$",
     re.I,
 )
 _SHARED_AFTER = re.compile(
@@ -1015,7 +1024,9 @@ _SHARED_AFTER = re.compile(
 
 def _shares_a_kind(segment: str, a: int, b: int, name: str) -> bool:
     return name in _KIND_OF and bool(
-        _SHARED_BEFORE.search(segment, max(0, a - 40), a) or _SHARED_AFTER.match(segment, b)
+        _SHARED_BEFORE.search(segment, max(0, a - 40), a)
+        or _SHARED_AFTER.match(segment, b)
+        or _EXAMPLES_OF_A_KIND.search(segment, max(0, a - 200), a)
     )
 
 

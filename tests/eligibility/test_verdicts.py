@@ -604,6 +604,21 @@ def test_the_question_and_the_reason_name_what_the_treatment_was_for():
             {"events": [{"name": "surgery", "date": "2019-04-01"}]},
             "unknown",
         ),
+        (
+            "Exclusion Criteria:\n\n* History of myocardial infarction, unstable angina, cardiac "
+            "or other vascular stenting, angioplasty, or surgery within 12 months prior to day 1 "
+            "of study treatment;",
+            {"events": [{"name": "surgery", "active": True}]},
+            "unknown",
+        ),
+        # An infection given as an example of a kind of disease is of that kind.
+        (
+            "Exclusion Criteria:\n\n* Active gastrointestinal disease such as Crohn's disease, "
+            "ulcerative colitis, history of complete colon resection, acute infection, or any "
+            "disease that precludes participation in CBT application.",
+            {"events": [{"name": "infection", "active": True}]},
+            "unknown",
+        ),
         # An "or" in brackets offers no choice between the line's terms.
         (
             "Exclusion Criteria:\n\n* Patient has diabetes mellitus (Type 1 or 2) requiring daily "
