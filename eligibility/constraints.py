@@ -941,6 +941,11 @@ _EXCEPT_EXAMPLES = re.compile(
 _EXCEPT_CLAUSE = re.compile(
     r"(?:^|;)\s*(?:except(?:\s+for)?|excluding|other\s+than|apart\s+from)\b[^.;]*$", re.I
 )
+# "hepatitis C (with evidence of recent infection ...)": the infection in the brackets is the
+# virus's own, named again.
+_VIRUS_BRACKET = re.compile(
+    r"\b(?:hepatitis\s*[a-e]?|hbv|hcv|hiv(?:-?[12])?|tuberculosis|tb)\b[^()]{0,12}\([^()]*$", re.I
+)
 _EXCEPT_PAREN = re.compile(
     r"\((?:except|excluding|other than|with the exception|unless|not including)\b[^)]*\)|"
     r"\([^()]*\b(?:may\s+(?:still\s+)?be\s+(?:enrolled|included)|(?:is|are)\s+(?:allowed|"
@@ -1439,6 +1444,7 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
         and not (aside and _ASIDE_BEFORE.search(segment, max(0, x[0] - 220), x[0]))
         and not (but and _BUT_CLAUSE.search(segment, max(0, x[0] - 130), x[0]))
         and not any(a < x[0] < b for a, b in excepted)
+        and not (x[3] == "infection" and _VIRUS_BRACKET.search(segment, max(0, x[0] - 120), x[0]))
     ]
     if not mentions:
         return
