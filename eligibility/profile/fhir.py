@@ -94,10 +94,11 @@ def _number(value: object, path: str) -> float:
 
 
 def _route(res: dict[str, Any], path: str) -> str | None:
-    """How a MedicationStatement's drug is given: the route of its first dosage that names a
-    known one."""
-    for i, dosage in enumerate(_list(res.get("dosage"), f"{path}.dosage")):
-        where = f"{path}.dosage[{i}]"
+    """How the drug is given: the route of the first dosage (a MedicationStatement's
+    ``dosage``, a MedicationRequest's ``dosageInstruction``) that names a known one."""
+    key = "dosageInstruction" if res.get("resourceType") == "MedicationRequest" else "dosage"
+    for i, dosage in enumerate(_list(res.get(key), f"{path}.{key}")):
+        where = f"{path}.{key}[{i}]"
         name, _, _ = _codeable(_obj(dosage, where).get("route"), f"{where}.route")
         route = route_named(name) if name else None
         if route:

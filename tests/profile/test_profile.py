@@ -520,8 +520,19 @@ def test_an_inhaled_steroid_is_not_taken_for_a_systemic_one(route: str, verdict:
         }
     )
     from_fhir = profile_from_fhir(bundle, as_of=AS_OF)
+    request = profile_from_fhir(
+        _bundle(
+            {
+                "resourceType": "MedicationRequest",
+                "status": "active",
+                "medicationCodeableConcept": {"text": "prednisone"},
+                "dosageInstruction": [{"route": {"text": f"{route} use"}}],
+            }
+        ),
+        as_of=AS_OF,
+    )
     note = profile_from_text(f"He takes {route} steroids every day.", as_of=AS_OF)
-    for profile in (as_json, from_fhir, note):
+    for profile in (as_json, from_fhir, request, note):
         assert {m.route for m in profile.medications} == {route}
         assert _steroid_line_verdict(profile) == verdict
 
