@@ -19,8 +19,9 @@ _SENTENCE_END = re.compile(
     r"[.;](?<!\be\.g.)(?<!\bi\.e.)(?<!\bvs.)(?<!\bapprox.)(?<!\bDr.)\s+(?=[A-Z(])"
 )
 _EXCEPTION = re.compile(
-    r"\b(?:allowed|permitted|acceptable|eligible|exceptions?|except|unless|exempt|"
-    r"not\s+(?:an?\s+)?exclusion(?:ary)?|may\s+(?:still\s+)?(?:be\s+)?(?:enrolled|included))\b|"
+    r"\b(?:allowed|allow(?:s|ing)?|permitted|acceptable|eligible|exceptions?|except|unless|exempt|"
+    r"not\s+(?:an?\s+)?exclusion(?:ary)?|may\s+(?:still\s+)?(?:be\s+)?(?:enrolled|included)|"
+    r"may\s+be\s+considered\s+for\s+(?:participation|inclusion|enrol+ment))\b|"
     r"\bis\s+not\s+an?\s*$",
     re.I,
 )
@@ -1046,8 +1047,10 @@ def _one_type(segment: str, a: int) -> bool:
 
 
 # The same said after the condition ("hypertension is still poorly controlled"), a
-# complication it names ("diabetic ketoacidosis", "diabetic foot ulcers"), or a drug given
-# where it acts ("steroid injections", "steroid cream").
+# complication it names ("diabetic ketoacidosis", "diabetic foot ulcers"), a class or grade
+# ("heart failure NYHA classification of III or IV"), a drug given where it acts ("steroid
+# injections", "steroid cream") or above a dose ("corticosteroids (prednisone>10 mg/day or
+# equivalent)").
 _SPECIFIC_AFTER = re.compile(
     r"\s*(?:(?:that|which)\s+)?(?:(?:is|are|remains?)\s+)?(?:still\s+)?(?:(?:poorly|inadequately|"
     r"not(?:\s+well)?)[- ]controlled|uncontroll(?:ed|able)|unstable|refractory|decompensated|"
@@ -1056,8 +1059,10 @@ _SPECIFIC_AFTER = re.compile(
     r"\s+(?:ketoacidosis|retinopathy|neuropathy|nephropathy|macular\s+edema|foot|ulcers?|"
     r"gastroparesis|coma|complications?)\b|"
     r"\s+(?:injections?|injected|infiltrations?|creams?|ointments?|eye\s*drops|inhalers?)\b|"
-    r"\s*(?:\([^()]{0,20}\)\s*)?(?:nyha\s+)?(?:class|grade)\s*(?:≥|>=|>)?\s*(?:iv|i{1,3}|[1-4])"
-    r"(?![\w.])|"
+    r"\s*(?:\([^()]{0,20}\)\s*)?(?:nyha\s+)?(?:class(?:ification)?|grade)\s*(?:of\s+)?"
+    r"(?:≥|>=|>)?\s*(?:iv|i{1,3}|[1-4])(?![\w.])|"
+    r"\s*[(\[]\s*(?:(?:prednisone|prednisolone|dexamethasone|hydrocortisone)\s*)?(?:>|≥|>=|"
+    r"more\s+than|greater\s+than|exceeding|above)\s*\d|"
     r"\s+(?:at|to|of|in|on)\s+(?:the\s+)?(?:(?:operative|index|same|affected|treated|target|"
     r"study|surgical|local|lumbar|cervical|thoracic|spinal)\s+)?(?:levels?|sites?|areas?|"
     r"regions?|eyes?|joints?|sides?|segments?|spine)\b|"

@@ -679,6 +679,34 @@ def test_the_question_and_the_reason_name_what_the_treatment_was_for():
             {"events": [{"name": "heart failure", "active": True}]},
             "unknown",
         ),
+        (
+            "Exclusion Criteria:\n\n* History or presence of clinically relevant cardiovascular "
+            "abnormalities such as uncontrolled hypertension, congestive heart failure NYHA "
+            "classification of III or IV (see Table 2 below), unstable angina or poorly "
+            "controlled arrhythmia as determined by the investigator. Myocardial infarction "
+            "within 6 months prior to enrolment.",
+            {"events": [{"name": "heart failure", "active": True}]},
+            "unknown",
+        ),
+        # A dose above a threshold is a kind of the drug's use.
+        (
+            "Exclusion Criteria:\n\n* Subjects who have required systemic treatment with "
+            "corticosteroids (>10 mg/day of prednisone or equivalent) or other immunosuppressants "
+            "within 14 days before the first dose. Inhalational or topical corticosteroids are "
+            "allowed in the absence of active autoimmune diseases;",
+            {"events": [{"name": "corticosteroids", "active": True}]},
+            "unknown",
+        ),
+        # A later sentence that lets a group in is an exception, not more exclusions.
+        (
+            "Exclusion Criteria:\n\n* Presence of brain metastases and/or cancerous meningitis. "
+            "Subjects who have been treated for brain metastases may be considered for "
+            "participation in this study provided that the disease has been stable for at least "
+            "3 months, and treatment with radiation, surgery, or steroids has been discontinued "
+            "at least 28 days prior to the first dose of study treatment .",
+            {"events": [{"name": "surgery", "date": "2020-05-01"}]},
+            "unknown",
+        ),
         # A drug given where it acts is a kind of its use.
         (
             "Exclusion Criteria:\n\n* Epidural or facet joint steroid, platelet rich plasma (PRP) "
