@@ -19,7 +19,7 @@ _SENTENCE_END = re.compile(
     r"[.;](?<!\be\.g.)(?<!\bi\.e.)(?<!\bvs.)(?<!\bapprox.)(?<!\bDr.)\s+(?=[A-Z(])"
 )
 _EXCEPTION = re.compile(
-    r"\b(?:allowed|allow(?:s|ing)?|permitted|acceptable|eligible|exceptions?|except|unless|exempt|"
+    r"\b(?:allow(?:ed|s|ing)?|permitted|acceptable|eligible|exceptions?|except|unless|exempt|"
     r"not\s+(?:an?\s+)?exclusion(?:ary)?|may\s+(?:still\s+)?(?:be\s+)?(?:enrolled|included)|"
     r"may\s+be\s+considered\s+for\s+(?:participation|inclusion|enrol+ment))\b|"
     r"\bis\s+not\s+an?\s*$",
@@ -968,7 +968,7 @@ _NOT_ABOUT = re.compile(
 _SPECIFIC = re.compile(
     r"\b(?:idiopathic|secondary|primary|familial|hereditary|inherited|congenital|juvenile|"
     r"(?<![\w-])(?:topical|inhaled|inhalational|intranasal|ophthalmic|intraocular|periocular|"
-    r"intravitreal|intra-?articular|epidural|(?:facet\s+)?joint)|"
+    r"intravitreal|intra-?articular|epidural|joint)|"
     r"(?:drug|steroid|chemotherapy|radiation)[- ]induced|gestational|neonatal|severe|"
     r"uncontroll(?:ed|able)|poorly[- ]controlled|unstable|decompensated|end[- ]stage|refractory|"
     r"(?:nyha\s+)?(?:class|grade)\s*(?:≥|>=|>|above\s+)?\s*(?:iv|i{1,3}|[1-4])"
@@ -1426,18 +1426,17 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
     # "i.e." and "e.g." end no sentence: their dots are hidden where a pattern stops at one.
     plain = _ABBREVIATION_DOTS.sub(lambda m: m.group(0).replace(".", ","), segment)
     cues = _cues(sentence)
-    reaction, able, to_come, allowed, candidate, aside, but, excepting = (
+    reaction, able, to_come, allowed, candidate, aside, but, except_cue = (
         cues[key]
         for key in ("reaction", "able", "to_come", "allowed", "candidate", "aside", "but", "except")
     )
-    except_clause = excepting
-    excepting = excepting and "(" in segment
+    except_in_brackets = except_cue and "(" in segment
     mentions = [
         x
         for x in mentions
         if not _EXCEPT_BEFORE.search(segment, max(0, x[0] - 20), x[0])
-        and not (excepting and _EXCEPT_EXAMPLES.search(segment, max(0, x[0] - 120), x[0]))
-        and not (except_clause and _EXCEPT_CLAUSE.search(segment, max(0, x[0] - 400), x[0]))
+        and not (except_in_brackets and _EXCEPT_EXAMPLES.search(segment, max(0, x[0] - 120), x[0]))
+        and not (except_cue and _EXCEPT_CLAUSE.search(segment, max(0, x[0] - 400), x[0]))
         and not _NOT_ABOUT.search(segment, max(0, x[0] - 40), x[0])
         and not (reaction and _REACTION_TO.search(segment, max(0, x[0] - 70), x[0]))
         and not (dose_of and _DOSE_OF.search(segment, max(0, x[0] - 45), x[0]))

@@ -109,7 +109,7 @@ def _norm(name: str) -> str:
 
 
 # Routes that keep a drug where it is given (an inhaler, a cream, eye drops).
-_LOCAL = frozenset({"inhaled", "topical", "nasal", "eye"})
+LOCAL_ROUTES = frozenset({"inhaled", "topical", "nasal", "eye"})
 
 
 def _events(facts: Mapping[str, Any], name: str) -> list[Mapping[str, Any]]:
@@ -199,7 +199,7 @@ def constraint_holds(c: Constraint, facts: Mapping[str, Any]) -> bool | None:
             return None
         if c.qualifier == "specific":
             return None
-        if c.concept in ("drug", "therapy") and all(e.get("route") in _LOCAL for e in events):
+        if c.concept in ("drug", "therapy") and all(e.get("route") in LOCAL_ROUTES for e in events):
             # Inhaled or topical use only: the line may mean the drug by mouth or vein.
             return None
         if c.purpose and not _events(facts, c.purpose):
@@ -444,18 +444,17 @@ def evaluate(
         reason = ""
         other_group = False
         if children and answer is None:
-            value, reason, other_group = _applies_from_facts(item, facts)
+            _, only_for, other_group = _applies_from_facts(item, facts)
             if other_group:
                 # "Women of childbearing potential must use one of: ..." speaks, with all its
                 # items, to a group the person is not in.
+                reason = only_for
                 for below in _descendants(parsed, item.id):
                     results[below.id] = CriterionVerdict(
                         below.id, "not_applicable", reason[:1].upper() + reason[1:] + "."
                     )
                     applies[below.id] = None
                 children = []
-            else:
-                value, reason = None, ""
         if children:
             child_values = [judge(child) for child in children]
             value = _combine(item.logic or "all", child_values)

@@ -23,6 +23,7 @@ from eligibility.profile.model import (
     Medication,
     Performance,
     Profile,
+    Route,
     Treatment,
     error_from_validation,
 )
@@ -93,7 +94,7 @@ def _number(value: object, path: str) -> float:
     return float(value)
 
 
-def _route(res: dict[str, Any], path: str) -> str | None:
+def _route(res: dict[str, Any], path: str) -> Route | None:
     """How the drug is given: the route of the first dosage (a MedicationStatement's
     ``dosage``, a MedicationRequest's ``dosageInstruction``) that names a known one."""
     key = "dosageInstruction" if res.get("resourceType") == "MedicationRequest" else "dosage"
@@ -340,12 +341,12 @@ class _Reader:
                     system=system,
                     start=start,
                     end=end,
-                    route=route,  # type: ignore[arg-type]
+                    route=route,
                 )
             )
             return
         self.medications.append(
-            Medication(name=name, code=code, system=system, start=start, route=route)  # type: ignore[arg-type]
+            Medication(name=name, code=code, system=system, start=start, route=route)
         )
 
     def procedure(self, res: dict[str, Any], path: str) -> None:

@@ -256,7 +256,7 @@ class Profile(_Strict):
         absent: set[str] = set()
 
         def add(
-            names: set[str], active: bool, when: dt.date | None, gone: bool, route: str | None
+            names: set[str], active: bool, when: dt.date | None, gone: bool, route: Route | None
         ) -> None:
             for name in sorted(names):
                 if gone:

@@ -10,6 +10,7 @@ from eligibility import rules
 from eligibility.profile import lexicon
 from eligibility.profile.text import text_rules
 from eligibility.profile.units import lab_specs, load_data, unit_aliases
+from eligibility.verdicts import LOCAL_ROUTES
 
 
 def test_text_rules_compile() -> None:
@@ -47,6 +48,7 @@ def test_drug_routes_are_profile_routes_and_name_themselves() -> None:
     routes = [route for route, _, _ in text_rules().routes]
     assert len(routes) == len(set(routes))
     assert set(routes) == set(get_args(Route))
+    assert set(routes) > LOCAL_ROUTES  # the engine's local routes are routes a profile gives
     for route in routes:
         assert route_named(f"{route} route") == route
 
