@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Iterator
 
 from eligibility import rules
-from eligibility.model import Constraint
+from eligibility.model import INSULIN_DEPENDENT, TYPE_1, Constraint
 from eligibility.rules import CMP, NUM, POSTFIX_GE, POSTFIX_LE, TIME_UNIT
 
 # The stop comes first so the regex engine can skip ahead to it; the look-behinds then
@@ -970,10 +970,13 @@ _SPECIFIC = re.compile(
     r"(?<![\w-])(?:topical|inhaled|inhalational|intranasal|ophthalmic|intraocular|periocular|"
     r"intravitreal|intra-?articular|epidural|joint)|"
     r"(?:drug|steroid|chemotherapy|radiation)[- ]induced|gestational|neonatal|severe|"
-    r"uncontroll(?:ed|able)|poorly[- ]controlled|unstable|decompensated|end[- ]stage|refractory|"
-    r"(?:nyha\s+)?(?:class|grade)\s*(?:≥|>=|>|above\s+)?\s*(?:iv|i{1,3}|[1-4])"
+    r"uncontroll(?:ed|able)|poorly[- ]controlled|unstable|(?:de|un)compensated|end[- ]stage|"
+    r"refractory|(?:nyha\s+)?(?:class|grade)\s*(?:≥|>=|>|above\s+)?\s*(?:iv|i{1,3}|[1-4])"
     r"(?:\s*(?:or|-|to|/)\s*(?:iv|i{1,3}|[1-4]))?)"
-    r"\s+$",
+    r"(?:\s+(?:right|left)(?:[- ]sided)?)?\s+$|"
+    # A dose above a threshold before the drug ("dose>10mg/day prednisone").
+    r"(?:>|≥|>=|more\s+than|greater\s+than|exceeding|above)\s*\d+(?:\.\d+)?\s*mg"
+    r"(?:\s*/\s*(?:kg\s*/\s*)?d(?:ay)?)?\s+(?:of\s+)?$",
     re.I,
 )
 # "long-term steroid use", "prolonged use of steroids", "chronic systemic steroid therapy": how
@@ -1038,12 +1041,26 @@ def _shares_a_kind(segment: str, a: int, b: int, name: str) -> bool:
 
 # One type of diabetes ("type 1 diabetes", "insulin-dependent diabetes mellitus"), unless the
 # line names the other types too ("Type 1 diabetes, Type 2 diabetes, or any other types").
-_ONE_TYPE = re.compile(r"\b(?:type\s*(?:1|i|one)|insulin[- ]dependent)\s+$", re.I)
+_ONE_TYPE = re.compile(
+    r"\b(?:(?P<type_1>type\s*(?:1|i|one))|(?P<insulin>insulin[- ]depend[ae]nt))\s+$", re.I
+)
 _EVERY_TYPE = re.compile(r"\btype\s*(?:2|ii|two)\b|\b(?:other|any)\s+types?\b", re.I)
 
 
-def _one_type(segment: str, a: int) -> bool:
-    return bool(_ONE_TYPE.search(segment, max(0, a - 20), a)) and not _EVERY_TYPE.search(segment)
+_DIABETES = re.compile(r"diabet", re.I)
+
+
+def _one_type(segment: str, a: int, name: str) -> tuple[str, int] | None:
+    """The qualifier of a term for one type ("type 1 ", "insulin-dependent " before it) and
+    where the type's words start. The type decides a line that names diabetes once; one that
+    names it again ("type 1 diabetes and uncontrolled diabetes [HbA1c >= 10.0 %]") may rule
+    out other types too, so it stays "specific"."""
+    m = _ONE_TYPE.search(segment, max(0, a - 20), a)
+    if m is None or _EVERY_TYPE.search(segment):
+        return None
+    if name != "diabetes" or len(_DIABETES.findall(segment)) > 1:
+        return "specific", m.start()
+    return (TYPE_1 if m.group("type_1") else INSULIN_DEPENDENT), m.start()
 
 
 # The same said after the condition ("hypertension is still poorly controlled"), a
@@ -1059,6 +1076,8 @@ _SPECIFIC_AFTER = re.compile(
     r"\s+(?:ketoacidosis|retinopathy|neuropathy|nephropathy|macular\s+edema|foot|ulcers?|"
     r"gastroparesis|coma|complications?)\b|"
     r"\s+(?:injections?|injected|infiltrations?|creams?|ointments?|eye\s*drops|inhalers?)\b|"
+    r"\s+(?:greater|worse|higher)\s+than\s+(?:(?:the\s+)?new\s+york\s+heart\s+association|"
+    r"nyha)\b|"
     r"\s*(?:\([^()]{0,20}\)\s*)?(?:nyha\s+)?(?:class(?:ification)?|grade)\s*(?:of\s+)?"
     r"(?:≥|>=|>)?\s*(?:iv|i{1,3}|[1-4])(?![\w.])|"
     r"\s*[(\[]\s*(?:(?:prednisone|prednisolone|dexamethasone|hydrocortisone)\s*)?(?:>|≥|>=|"
@@ -1513,14 +1532,18 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
         ) and not _NOT_LIMITED.search(context)
         if not negated and examples:
             negated = _in_negated_examples(segment, a)
+        one_type = _one_type(segment, a, name)
+        if one_type is not None and one_type[0] != "specific":
+            a = one_type[1]  # the type's words are part of the term
         qualifier = (
-            "specific"
+            one_type[0]
+            if one_type is not None
+            else "specific"
             if _SPECIFIC.search(segment, max(0, a - 30), a)
             or _SPECIFIC_AFTER.match(segment, b)
             or (name in _GENERIC_TREATMENTS and _treats_named_condition(plain, a, mentions))
             or _a_kind_of(segment, a, name)
             or _shares_a_kind(segment, a, b, name)
-            or _one_type(segment, a)
             or (concept == "drug" and _LONG_TERM.search(segment, max(0, a - 40), a) is not None)
             or (concept != "condition" and _CAUSED_BY.search(segment, max(0, a - 100), a))
             or (

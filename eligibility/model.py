@@ -13,6 +13,9 @@ Role = Literal["criterion", "definition", "note"]
 Logic = Literal["all", "any"]
 Answer = Literal["yes", "no", "not_sure"]
 ANSWERS: tuple[str, ...] = ("yes", "no", "not_sure")
+# Qualifiers of a line about one type of diabetes: its type decides it, or insulin does.
+TYPE_1 = "type 1"
+INSULIN_DEPENDENT = "insulin-dependent"
 
 
 @dataclass
@@ -21,7 +24,8 @@ class Constraint:
 
     ``qualifier`` says whether a condition is meant as ever ("history"), now ("active")
     or before the study ("prior"), as one kind or severity of it ("specific": "uncontrolled
-    hypertension"), or a pregnancy as planned ("planned"); ``anchor`` is what a time window
+    hypertension"; ``TYPE_1`` or ``INSULIN_DEPENDENT`` for one type of diabetes), or a pregnancy
+    as planned ("planned"); ``anchor`` is what a time window
     counts from when it is not the start of the study (e.g. "last dose"); ``purpose`` is the
     condition a treatment was for ("chemotherapy for NSCLC").
     """

@@ -14,6 +14,8 @@ from typing import Any
 from eligibility import rules
 from eligibility.model import (
     ANSWERS,
+    INSULIN_DEPENDENT,
+    TYPE_1,
     Constraint,
     Criterion,
     CriterionOutcome,
@@ -143,6 +145,25 @@ def _event_days_ago(event: Mapping[str, Any], start: dt.date) -> float | None:
     return None
 
 
+# The profile's names for the types of diabetes and for insulin (a test checks them).
+TYPE_1_DIABETES, TYPE_2_DIABETES, INSULIN = "type 1 diabetes", "type 2 diabetes", "insulin"
+
+
+def _has_diabetes_type(qualifier: str, facts: Mapping[str, Any]) -> bool | None:
+    """Whether a person with diabetes has the type the line names: type 1 is told by the
+    type, insulin dependence by the type or by insulin taken now."""
+    if _events(facts, TYPE_1_DIABETES):
+        return True
+    insulin = [e for e in _events(facts, INSULIN) if e.get("active") is not False]
+    if qualifier == INSULIN_DEPENDENT and insulin:
+        return True
+    if not _events(facts, TYPE_2_DIABETES):
+        return None
+    if qualifier == TYPE_1:
+        return False
+    return False if facts.get("events_complete") or _denied(facts, INSULIN) else None
+
+
 def constraint_holds(c: Constraint, facts: Mapping[str, Any]) -> bool | None:
     """Whether the person's facts satisfy ``c``; None when the facts do not say."""
     if c.concept == "age" and facts.get("age") is not None and isinstance(c.value, int | float):
@@ -197,7 +218,10 @@ def constraint_holds(c: Constraint, facts: Mapping[str, Any]) -> bool | None:
                     return False
                 return True if c.op == "absent" else None
             return None
-        if c.qualifier == "specific":
+        if c.qualifier in (TYPE_1, INSULIN_DEPENDENT) and c.op in ("present", "absent"):
+            has = _has_diabetes_type(c.qualifier, facts)
+            return None if has is None else has == (c.op == "present")
+        if c.qualifier in ("specific", TYPE_1, INSULIN_DEPENDENT):
             return None
         if c.concept in ("drug", "therapy") and all(e.get("route") in LOCAL_ROUTES for e in events):
             # Inhaled or topical use only: the line may mean the drug by mouth or vein.
@@ -230,7 +254,8 @@ def constraint_holds(c: Constraint, facts: Mapping[str, Any]) -> bool | None:
 def _describe(c: Constraint) -> str:
     value = "" if c.value is None else f" {c.value}" + (f" {c.unit}" if c.unit else "")
     aim = f" for {c.purpose}" if c.purpose else ""
-    return f"{c.name}{aim} {c.op}{value}"
+    kind = f"{c.qualifier} " if c.qualifier in (TYPE_1, INSULIN_DEPENDENT) else ""
+    return f"{kind}{c.name}{aim} {c.op}{value}"
 
 
 _CONDITIONAL = re.compile(

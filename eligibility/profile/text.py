@@ -46,9 +46,13 @@ class _Rules:
     terminators: re.Pattern[str]
     history: re.Pattern[str]
     family: re.Pattern[str]
+    relative_as_source: re.Pattern[str]
     past_treatment: re.Pattern[str]
     current_medication: re.Pattern[str]
     planned_treatment: re.Pattern[str]
+    drug_as_cause: re.Pattern[str]  # matched just after the drug
+    drug_allergy: tuple[re.Pattern[str], re.Pattern[str]]  # before the drug, after it
+    treatment_place: re.Pattern[str]  # matched just after the treatment
     relative_time: list[tuple[re.Pattern[str], dict[str, Any]]]
     number_words: dict[str, int]
     pregnancy: tuple[re.Pattern[str], re.Pattern[str]]
@@ -109,9 +113,16 @@ def text_rules() -> _Rules:
         terminators=_words(data["negation_terminators"]),
         history=_words(data["history_cues"]),
         family=re.compile("|".join(data["family_cues"]), re.I),
+        relative_as_source=re.compile("|".join(data["relative_as_source"]), re.I),
         past_treatment=_words(data["past_treatment_cues"]),
         current_medication=_words(data["current_medication_cues"]),
         planned_treatment=_words(data["planned_treatment_cues"]),
+        drug_as_cause=re.compile("|".join(data["drug_as_cause_after"]), re.I),
+        drug_allergy=(
+            re.compile("|".join(data["drug_allergy_before"]), re.I),
+            re.compile("|".join(data["drug_allergy_after"]), re.I),
+        ),
+        treatment_place=re.compile("|".join(data["treatment_place_after"]), re.I),
         relative_time=[(re.compile(row["pattern"], re.I), row) for row in data["relative_time"]],
         number_words={k: int(v) for k, v in data["age_number_words"].items()},
         pregnancy=either(data["pregnancy"]),
@@ -316,7 +327,8 @@ def _read_mentions(
     mentions = _find_mentions(sentence)
     kept = []
     for m in mentions:
-        if r.family.search(sentence[: m.start]):
+        before = r.relative_as_source.sub(lambda x: " " * len(x.group(0)), sentence[: m.start])
+        if r.family.search(before):
             continue
         m.negated = _negated(sentence, m)
         clause = _clause_before(sentence, m.start)
@@ -330,11 +342,21 @@ def _read_mentions(
         else:
             if r.planned_treatment.search(clause):
                 continue  # "a candidate for corticosteroid therapy": not had, not taken
+            if r.treatment_place.match(sentence, m.end):
+                continue  # "the pediatric surgery clinic"
+            allergy_before, allergy_after = r.drug_allergy
+            if allergy_before.search(sentence, max(0, m.start - 60), m.start) or (
+                allergy_after.match(sentence, m.end)
+            ):
+                continue  # "allergic to penicillin": not taken
             past = [c.end() for c in r.past_treatment.finditer(clause)]
             now = [c.end() for c in r.current_medication.finditer(clause)]
             # The cue nearest the mention decides: "s/p transplant on tacrolimus" is current.
             m.current = bool(now) and (not past or now[-1] > past[-1])
             m.history = (section == "history" or bool(past)) and not m.current
+            if r.drug_as_cause.match(sentence, m.end):
+                # "NSAID gastritis": the drug was taken, not that it still is.
+                m.current, m.history = False, True
             m.route = _route(sentence, m)
         kept.append(m)
     _assign_times(kept, _times(sentence, as_of, age))

@@ -1068,6 +1068,46 @@ def test_the_question_and_the_reason_name_what_the_treatment_was_for():
             {"events": [{"name": "corticosteroids", "active": True}]},
             "unknown",
         ),
+        # A class of heart failure named by a comparator, or a state of it before a side.
+        (
+            "Exclusion Criteria:\n\n* Has significant cardiovascular impairment within 12 months "
+            "of the first dose of study intervention, such as a history of congestive heart "
+            "failure greater than New York Heart Association Class II, unstable angina, "
+            "myocardial infarction, cerebrovascular accident (CVA)/stroke, or cardiac arrhythmia "
+            "associated with hemodynamic instability.",
+            {"events": [{"name": "heart failure", "active": True}]},
+            "unknown",
+        ),
+        (
+            "Exclusion Criteria:\n\n* Patients with chronic diseases such as Crohn's disease, "
+            "severe renal failure (serum creatinine 2.5 mg/dL or subject on hemodialysis), severe "
+            "hepatic insufficiency: known cirrhosis, any degree of ascites, serum transaminases "
+            "more than 3 times the upper limit of normal, life expectancy of less than one year, "
+            "uncompensated or uncontrolled right sided heart failure with associated edema",
+            {"events": [{"name": "heart failure", "active": True}]},
+            "unknown",
+        ),
+        # A dose above a threshold written before the drug.
+        (
+            "Exclusion Criteria:\n\n* It is necessary to use immunosuppressive agents or "
+            "systemic therapy to achieve the purpose of immunosuppression (dose>10mg/day "
+            "prednisone or other curative hormones), and continue to use within 2 weeks of the "
+            "first administration;",
+            {"events": [{"name": "corticosteroids", "active": True}]},
+            "unknown",
+        ),
+        (
+            "Exclusion Criteria:\n\n* rimary malignant brain tumors or unstable brain metastases. "
+            "Unstable brain metastases were defined as patients with CNS complications requiring "
+            "urgent neurosurgical treatment (e.g., surgery); Patients requiring glucocorticoids, "
+            "mannitol, or diuretics with a dose of more than 5mg dexamethasone equivalent for the "
+            "control of symptoms of brain metastases within 14 days before the first dose; "
+            "Patients who received local radiotherapy or gamma knife treatment or other local CNS "
+            "treatment (e.g., intrathecal chemotherapy) within 14 days before the first study "
+            "dose; Patients with meningeal metastases were not enrolled.",
+            {"events": [{"name": "corticosteroids", "active": True}]},
+            "unknown",
+        ),
         # ... while any use still counts where the line asks for any.
         (
             "Exclusion Criteria:\n\n* Use of corticosteroids.",
@@ -1078,6 +1118,54 @@ def test_the_question_and_the_reason_name_what_the_treatment_was_for():
 )
 def test_lines_read_for_what_they_say_of_the_person(criteria, facts, outcome):
     assert first_line_verdict(criteria, facts) == outcome
+
+
+_TYPE_2 = [{"name": "diabetes", "active": True}, {"name": "type 2 diabetes", "active": True}]
+_TYPE_1 = [{"name": "diabetes", "active": True}, {"name": "type 1 diabetes", "active": True}]
+_INSULIN = [{"name": "insulin", "active": True}]
+
+
+@pytest.mark.parametrize(
+    ("line", "facts", "outcome"),
+    [
+        ("Insulin-dependent diabetes mellitus", {"events": _TYPE_1}, "not_met"),
+        ("Insulin-dependent diabetes mellitus", {"events": _TYPE_2 + _INSULIN}, "not_met"),
+        ("Insulin-dependent diabetes mellitus", {"events": _TYPE_2}, "unknown"),
+        (
+            "Insulin-dependent diabetes mellitus",
+            {"events": _TYPE_2, "events_complete": True},
+            "met",
+        ),
+        ("Insulin-dependent diabetes mellitus", {"events": _TYPE_2[:1]}, "unknown"),
+        ("Insulin dependent diabetes.", {"events": _TYPE_2[:1] + _INSULIN}, "not_met"),
+        (
+            "Patients with controlled Type 1 diabetes mellitus on a stable insulin regimen",
+            {"events": _TYPE_2},
+            "met",
+        ),
+        ("Subject has type 1 diabetes mellitus.", {"events": _TYPE_1}, "not_met"),
+        ("Subject has type 1 diabetes mellitus.", {"events": _TYPE_2 + _INSULIN}, "met"),
+        ("Subject has type 1 diabetes mellitus.", {"events": _TYPE_2[:1]}, "unknown"),
+        # Diabetes named again may rule out other types: the type alone does not decide.
+        (
+            "Patients with type 1 diabetes and uncontrolled diabetes [HbA1c(NGSP) >= 10.0 % at "
+            "Screening]",
+            {"events": _TYPE_2, "measurements": {"hba1c": (11, "%")}},
+            "unknown",
+        ),
+    ],
+)
+def test_a_line_on_one_type_of_diabetes_is_decided_by_the_type_or_insulin(line, facts, outcome):
+    assert first_line_verdict(f"Exclusion Criteria:\n\n* {line}", facts) == outcome
+
+
+def test_the_question_and_the_reason_name_the_type_of_diabetes():
+    parsed = eligibility.parse_criteria("Exclusion Criteria:\n\n* Insulin dependent diabetes")
+    assert parsed.items[0].question == "Do you have insulin-dependent diabetes?"
+    verdict = eligibility.evaluate(parsed, facts={"events": _TYPE_1})
+    assert verdict.criteria[0].reason.startswith(
+        "Your details match insulin-dependent diabetes present"
+    )
 
 
 def test_an_exception_does_not_decide_the_exclusion_it_belongs_to():
@@ -1146,20 +1234,25 @@ def test_a_list_under_a_line_for_women_is_not_asked_of_a_man():
 
 
 @pytest.mark.parametrize(
-    ("text", "one_type"),
+    ("text", "qualifier"),
     [
-        ("Insulin-dependent diabetes mellitus.", True),
-        ("History of type 1 diabetes", True),
+        ("Insulin-dependent diabetes mellitus.", "insulin-dependent"),
+        ("History of type 1 diabetes", "type 1"),
         (
             "Have Type 1 diabetes, Type 2 diabetes, or any other types of diabetes, history of "
             "ketoacidosis, or hyperosmolar state/coma",
-            False,
+            None,
         ),
-        ("Patients with diabetes mellitus", False),
+        ("Patients with diabetes mellitus", None),
+        (
+            "Patients with type 1 diabetes and uncontrolled diabetes [HbA1c(NGSP) >= 10.0 % at "
+            "Screening]",
+            "specific",
+        ),
     ],
 )
-def test_one_type_of_diabetes_is_a_kind_of_it(text, one_type):
+def test_one_type_of_diabetes_is_a_kind_of_it(text, qualifier):
     """Someone known to have diabetes may not have the type 1 a line names, unless the line
     names every type."""
     (diabetes,) = [c for c in constraints.extract(text) if c.name == "diabetes"]
-    assert (diabetes.qualifier == "specific") is one_type
+    assert diabetes.qualifier == qualifier

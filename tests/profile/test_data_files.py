@@ -10,7 +10,7 @@ from eligibility import rules
 from eligibility.profile import lexicon
 from eligibility.profile.text import text_rules
 from eligibility.profile.units import lab_specs, load_data, unit_aliases
-from eligibility.verdicts import LOCAL_ROUTES
+from eligibility.verdicts import INSULIN, LOCAL_ROUTES, TYPE_1_DIABETES, TYPE_2_DIABETES
 
 
 def test_text_rules_compile() -> None:
@@ -23,6 +23,12 @@ def test_text_rules_compile() -> None:
 @pytest.mark.parametrize("entry", lexicon.entries(), ids=lambda e: f"{e.group}:{e.name}")
 def test_every_lexicon_entry_recognises_its_own_name(entry: lexicon.Entry) -> None:
     assert entry.pattern.search(entry.name), entry.name
+
+
+def test_the_engine_reads_the_types_of_diabetes_by_the_lexicon_names() -> None:
+    conditions = {e.name for e in lexicon.of("conditions")}
+    assert {TYPE_1_DIABETES, TYPE_2_DIABETES} <= conditions
+    assert INSULIN in {e.name for e in lexicon.of("drugs")}
 
 
 def test_lexicon_names_are_unique_per_group() -> None:

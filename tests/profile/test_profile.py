@@ -548,3 +548,33 @@ def test_an_inhaled_steroid_is_not_taken_for_a_systemic_one(route: str, verdict:
 def test_a_drug_that_did_not_help_was_still_given(note: str, status: str) -> None:
     profile = profile_from_text(note, as_of=AS_OF)
     assert [(m.name, m.status) for m in profile.medications] == [("prednisone", status)]
+
+
+@pytest.mark.parametrize(
+    ("note", "conditions", "medications"),
+    [
+        ("He is diabetic.", {"diabetes mellitus": "active"}, {}),
+        ("Diabetic on metformin.", {"diabetes mellitus": "active"}, {"metformin": "active"}),
+        ("Non-diabetic. Prediabetic.", {}, {}),
+        ("Concern for possible diabetic ketoacidosis.", {}, {}),
+        ("Allergic to penicillin. Sulfa allergy. He takes aspirin.", {}, {"aspirin": "active"}),
+        ("His mother has diabetes.", {}, {}),
+        ("His mother reports that she had asthma.", {}, {}),
+        ("His mother reports that he had asthma.", {"asthma": "history"}, {}),
+        ("According to her parents, she takes metformin.", {}, {"metformin": "active"}),
+    ],
+)
+def test_words_around_a_term_say_whose_it_is_and_whether_it_is_taken(
+    note: str, conditions: dict[str, str], medications: dict[str, str]
+) -> None:
+    profile = profile_from_text(note, as_of=AS_OF)
+    assert {c.name: c.status for c in profile.conditions} == conditions
+    assert {m.name: m.status for m in profile.medications} == medications
+
+
+def test_a_drug_named_as_a_cause_was_taken_but_is_not_taken_now() -> None:
+    profile = profile_from_text("Admitted for steroid-induced hyperglycemia.", as_of=AS_OF)
+    assert [(t.name, t.status, t.start) for t in profile.treatments] == [
+        ("corticosteroids", "completed", None)
+    ]
+    assert profile.medications == []

@@ -136,6 +136,19 @@ ROWS: list[tuple[str, str, dict[str, Any]]] = [
     ("trec-202144", "candidate for scoliosis surgery", {"not_treated": ["surgery"]}),
     ("trec-202161", "candidate for tumor resection", {"not_treated": ["surgery", "chemotherapy"]}),
     (
+        "trec-202126",
+        "Surgery consultation recommends",
+        {"not_treated": ["surgery", "cholecystectomy"]},
+    ),
+    ("trec-202150", "pediatrics surgery clinic", {"not_treated": ["surgery"]}),
+    ("trec-20217", "NSAID gastritis", {"past": ["nsaids"], "not_taking": ["nsaids"]}),
+    ("trec-202113", "Insulin Dependant Diabetic", {"active": ["type 1 diabetes"]}),
+    (
+        "trec-202159",
+        "According to his mother",
+        {"meds": ["corticosteroids"], "routes": {"corticosteroids": "inhaled"}},
+    ),
+    (
         "sigir-201514",
         "at 11 weeks gestation",
         {
@@ -269,6 +282,8 @@ def test_note_sentence(qid: str, anchor: str, expected: dict[str, Any]) -> None:
             assert len(p.conditions) == want
         elif key == "meds":
             assert {m.name for m in p.medications if m.status == "active"} >= set(want)
+        elif key == "not_taking":
+            assert not {m.name for m in p.medications if m.status == "active"} & set(want)
         elif key in ("past", "ongoing"):
             state = "completed" if key == "past" else "ongoing"
             assert {t.name for t in p.treatments if t.status == state} >= set(want)
