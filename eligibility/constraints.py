@@ -1122,6 +1122,17 @@ _HARM = re.compile(
 _ALTERNATIVE = re.compile(r"\b(?:or|and)\b", re.I)
 
 
+# "History or presence of", "current or past diagnosis of": ever and now alike.
+_EVER_OR_NOW = re.compile(
+    r"\b(?:history|past|prior|previous)\s+(?:or|and/or)\s+(?:presence|current|active)\b|"
+    r"\b(?:presence|current|active)\s+(?:or|and/or)\s+(?:lifetime\s+)?(?:history|past|prior|"
+    r"previous)\b",
+    re.I,
+)
+# Only a separator between two terms of a list: the second is read as the first is.
+_SEPARATOR_ONLY = re.compile(r"\s*,?\s*(?:(?:or|and|and/or)\s+)?", re.I)
+
+
 def _treats_named_condition(
     segment: str, at: int, mentions: list[tuple[int, int, str, str]]
 ) -> bool:
@@ -1520,6 +1531,7 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
     windowed = {(mentions[i][2], mentions[i][3]) for i in assigned}
     purposes = _purposes(segment, mentions) if sentence.has("for", "treat") else {}
     lesion, for_ = cues["lesion"], cues["for"]
+    previous: tuple[int, bool, str | None] | None = None  # end, a condition?, qualifier
     for i, (a, b, concept, name) in enumerate(mentions):
         if i not in assigned and _refers_back(concept, name, windowed):
             continue
@@ -1563,6 +1575,17 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
             if _ACTIVE.search(context)
             else None
         )
+        if (
+            qualifier is None
+            and previous is not None
+            and previous[1] == (concept == "condition")
+            and previous[2] in ("active", "history")
+            and _SEPARATOR_ONLY.fullmatch(segment, previous[0], a)
+        ):
+            qualifier = previous[2]  # "currently treated with radiation, chemotherapy"
+        # "History or presence of HIV, hepatitis B": the list is not read as the first term.
+        shared = None if _EVER_OR_NOW.search(context) else qualifier
+        previous = (b, concept == "condition", shared)
         if purpose and purposes[i] == i + 1:
             b = mentions[i + 1][1]  # the span reads "chemotherapy for NSCLC"
         window = assigned.get(i)

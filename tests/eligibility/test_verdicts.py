@@ -1108,6 +1108,26 @@ def test_the_question_and_the_reason_name_what_the_treatment_was_for():
             {"events": [{"name": "corticosteroids", "active": True}]},
             "unknown",
         ),
+        # "Currently" said once for a list of treatments holds for each of them.
+        (
+            "Exclusion Criteria:\n\n* The patient is currently being treated with radiation, "
+            "chemotherapy, immunosuppression or steroid therapy dose equivalent of more than 5mg "
+            "prednisolon",
+            {"events": [{"name": "chemotherapy", "active": False, "date": "2019-09-01"}]},
+            "unknown",
+        ),
+        (
+            "Exclusion Criteria:\n\n* Current treatment with chemotherapy, radiation, "
+            "immunosuppression or chronic steroid therapy",
+            {"events": [{"name": "radiotherapy", "active": False, "date": "2020-01-01"}]},
+            "unknown",
+        ),
+        (
+            "Exclusion Criteria:\n\n* Current treatment with chemotherapy, radiation, "
+            "immunosuppression or chronic steroid therapy",
+            {"events": [{"name": "radiotherapy", "active": True}]},
+            "not_met",
+        ),
         # ... while any use still counts where the line asks for any.
         (
             "Exclusion Criteria:\n\n* Use of corticosteroids.",
@@ -1256,3 +1276,29 @@ def test_one_type_of_diabetes_is_a_kind_of_it(text, qualifier):
     names every type."""
     (diabetes,) = [c for c in constraints.extract(text) if c.name == "diabetes"]
     assert diabetes.qualifier == qualifier
+
+
+@pytest.mark.parametrize(
+    ("text", "qualifiers"),
+    [
+        (
+            "Patients who are already on opioids, benzodiazepines, barbiturates, ethanol (alcohol)",
+            ["active", "active"],
+        ),
+        (
+            "Patients have prior exposure to docetaxel, anlotinib, lenvatinib, apatinib, "
+            "cabozantinib.",
+            ["history"] * 5,
+        ),
+        # Ever or now: the list is not read as its first term.
+        ("History or presence of HIV, hepatitis B, hepatitis C.", ["active", None, None]),
+        # A condition after a treatment is not read as the treatment.
+        (
+            "smoking, previous lumbar spine surgery, Diabetes Melitus (DM) and neuromuscular "
+            "disorders.",
+            ["history", None],
+        ),
+    ],
+)
+def test_a_list_of_terms_is_read_as_its_first_term(text, qualifiers):
+    assert [c.qualifier for c in constraints.extract(text)] == qualifiers
