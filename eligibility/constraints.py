@@ -965,14 +965,17 @@ _NOT_ABOUT = re.compile(
 # "uncontrolled hypertension", "class III or IV heart failure"), or the way a drug is given
 # ("topical steroids"): a person known to have the condition or take the drug may or may not
 # have that kind.
+# A class or grade of heart failure ("III", "3", "Ⅲ"), and a range of them ("III-IV", "Ⅲ ~ Ⅳ").
+_CLASS = r"(?:iv|i{1,3}|[1-4]|[ⅠⅡⅢⅣ])"
+_CLASSES = rf"{_CLASS}(?:\s*(?:or|-|~|to|/)\s*{_CLASS})?"
 _SPECIFIC = re.compile(
     r"\b(?:idiopathic|secondary|primary|familial|hereditary|inherited|congenital|juvenile|"
     r"(?<![\w-])(?:topical|inhaled|inhalational|intranasal|ophthalmic|intraocular|periocular|"
     r"intravitreal|intra-?articular|epidural|joint)|"
     r"(?:drug|steroid|chemotherapy|radiation)[- ]induced|gestational|neonatal|severe|"
     r"uncontroll(?:ed|able)|poorly[- ]controlled|unstable|(?:de|un)compensated|end[- ]stage|"
-    r"refractory|(?:nyha\s+)?(?:class|grade)\s*(?:≥|>=|>|above\s+)?\s*(?:iv|i{1,3}|[1-4])"
-    r"(?:\s*(?:or|-|to|/)\s*(?:iv|i{1,3}|[1-4]))?)"
+    rf"refractory|(?:nyha\s+)?(?:class|grade)\s*(?:≥|>=|>|above\s+)?\s*{_CLASSES}|"
+    rf"nyha\s+{_CLASSES}(?:\s+(?:and|or)\s+(?:above|higher|greater|worse))?)"
     r"(?:\s+(?:right|left)(?:[- ]sided)?)?\s+$|"
     # A dose above a threshold before the drug ("dose>10mg/day prednisone").
     r"(?:>|≥|>=|more\s+than|greater\s+than|exceeding|above)\s*\d+(?:\.\d+)?\s*mg"
@@ -1079,7 +1082,7 @@ _SPECIFIC_AFTER = re.compile(
     r"\s+(?:greater|worse|higher)\s+than\s+(?:(?:the\s+)?new\s+york\s+heart\s+association|"
     r"nyha)\b|"
     r"\s*(?:\([^()]{0,20}\)\s*)?(?:nyha\s+)?(?:class(?:ification)?|grade)\s*(?:of\s+)?"
-    r"(?:≥|>=|>)?\s*(?:iv|i{1,3}|[1-4])(?![\w.])|"
+    rf"(?:≥|>=|>)?\s*{_CLASS}(?![\w.])|"
     r"\s*[(\[]\s*(?:(?:prednisone|prednisolone|dexamethasone|hydrocortisone)\s*)?(?:>|≥|>=|"
     r"more\s+than|greater\s+than|exceeding|above)\s*\d|"
     r"\s+(?:at|to|of|in|on)\s+(?:the\s+)?(?:(?:operative|index|same|affected|treated|target|"

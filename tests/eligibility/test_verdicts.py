@@ -1087,6 +1087,21 @@ def test_the_question_and_the_reason_name_what_the_treatment_was_for():
             {"events": [{"name": "heart failure", "active": True}]},
             "unknown",
         ),
+        (
+            "Exclusion Criteria:\n\n* Suffer from uncontrolled cardiac clinical symptoms or "
+            "diseases, such as (1) NYHA II and above heart failure; (2) Unstable angina; (3) "
+            "Myocardial infarction within 1 year; (4) Clinical significance Patients with "
+            "supraventricular or ventricular arrhythmia requiring clinical intervention;",
+            {"events": [{"name": "heart failure", "active": True}]},
+            "unknown",
+        ),
+        (
+            "Exclusion Criteria:\n\n* 6. According to NYHA standard, grade Ⅲ ~ Ⅳ heart failure, "
+            "or cardiac color Doppler ultrasound examination showed left ventricular ejection "
+            "fraction (LVEF) <50%.",
+            {"events": [{"name": "heart failure", "active": True}]},
+            "unknown",
+        ),
         # A dose above a threshold written before the drug.
         (
             "Exclusion Criteria:\n\n* It is necessary to use immunosuppressive agents or "
