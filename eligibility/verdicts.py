@@ -262,7 +262,8 @@ _CONDITIONAL = re.compile(
     r"\b(?:must|should|shall|will|need(?:s)?\s+to|has\s+to|have\s+to|had\s+to|agrees?|"
     r"required|willing|consent|able\s+to|contracepti\w*|birth[- ]control|condoms?|"
     r"steril\w*|pregnancy\s+test|negative\s+(?:[\w/]+\s+){0,3}pregnancy|"
-    rf"{rules.MAY_JOIN}|(?:may|can)\s+(?:also\s+)?(?:participate|enrol+))\b",
+    rf"{rules.MAY_JOIN}|(?:may|can)\s+(?:also\s+)?(?:participate|enrol+)|"
+    r"eligible\s+(?:to\s+(?:participate|enrol+|join)\s+)?(?:only\s+)?if)\b",
     re.I,
 )
 _GROUP_WORDS = frozenset(rules.load("questions.json")["group_words"])
@@ -302,9 +303,22 @@ def _qualified(item: Criterion) -> bool:
     return any(w.lower() not in _GROUP_WORDS for w in words)
 
 
-def _applies_from_facts(item: Criterion, facts: Mapping[str, Any]) -> tuple[bool | None, str, bool]:
+# A line that speaks to both sexes ("Female patients of childbearing potential and male patients
+# with partners ..."): a line under it that names one sex speaks to that group only.
+_FEMALE = re.compile(r"\b(?:wom[ae]n|females?|girls?)\b", re.I)
+_MALE = re.compile(r"\b(?:m[ae]n|males?|boys?)\b", re.I)
+
+
+def _speaks_to_both_sexes(item: Criterion) -> bool:
+    return bool(_FEMALE.search(item.text) and _MALE.search(item.text))
+
+
+def _applies_from_facts(
+    item: Criterion, facts: Mapping[str, Any], under_both_sexes: bool = False
+) -> tuple[bool | None, str, bool]:
     """Whether the criterion describes the person, judged by its constraints; the flag is
-    True when the criterion only speaks to a group (one sex) the person is not in."""
+    True when the criterion only speaks to a group (one sex) the person is not in, as a line
+    under one that speaks to both sexes does when it names one."""
     constraints = _without_counted(item.constraints, item.text)
     if item.kind == "exclusion":
         # "Not pregnant" never rules anyone out: it is the negative test asked of participants.
@@ -318,7 +332,7 @@ def _applies_from_facts(item: Criterion, facts: Mapping[str, Any]) -> tuple[bool
     sex = sexes[0]
     in_group = constraint_holds(sex, facts)
     rest = [c for c in constraints if c.concept != "sex"]
-    conditional = _CONDITIONAL.search(item.text, sex.span[1]) is not None
+    conditional = under_both_sexes or _CONDITIONAL.search(item.text, sex.span[1]) is not None
     if in_group is False:
         if conditional:
             return None, f"this applies to {sex.value} participants only", True
@@ -462,14 +476,14 @@ def evaluate(
     results: dict[str, CriterionVerdict] = {}
     applies: dict[str, bool | None] = {}
 
-    def judge(item: Criterion) -> bool | None:
+    def judge(item: Criterion, under_both_sexes: bool = False) -> bool | None:
         children = parsed.children_of(item.id)
         answer = answers.get(item.id)
         value: bool | None = None
         reason = ""
         other_group = False
         if children and answer is None:
-            _, only_for, other_group = _applies_from_facts(item, facts)
+            _, only_for, other_group = _applies_from_facts(item, facts, under_both_sexes)
             if other_group:
                 # "Women of childbearing potential must use one of: ..." speaks, with all its
                 # items, to a group the person is not in.
@@ -481,7 +495,8 @@ def evaluate(
                     applies[below.id] = None
                 children = []
         if children:
-            child_values = [judge(child) for child in children]
+            both = _speaks_to_both_sexes(item)
+            child_values = [judge(child, both) for child in children]
             value = _combine(item.logic or "all", child_values)
             if value is not None:
                 yes = [c.id for c, v in zip(children, child_values, strict=True) if v]
@@ -499,9 +514,11 @@ def evaluate(
         elif value is None and answer == "not_sure":
             reason = "you were not sure; the study team can check this"
         if value is None and answer is None and not children and not other_group:
-            value, reason, other_group = _applies_from_facts(item, facts)
+            value, reason, other_group = _applies_from_facts(item, facts, under_both_sexes)
         if other_group:
-            value = item.kind == "inclusion"
+            # Not the person's group: an inclusion for it rules nobody out, but under a line
+            # that speaks to both sexes it does not decide that line either.
+            value = None if under_both_sexes else item.kind == "inclusion"
         if value is None and not reason:
             reason = "not answered yet"
         outcome: CriterionOutcome = "not_applicable" if other_group else _outcome(item, value)

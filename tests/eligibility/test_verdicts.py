@@ -1317,3 +1317,52 @@ def test_one_type_of_diabetes_is_a_kind_of_it(text, qualifier):
 )
 def test_a_list_of_terms_is_read_as_its_first_term(text, qualifiers):
     assert [c.qualifier for c in constraints.extract(text)] == qualifiers
+
+
+CONTRACEPTION_FOR_BOTH_SEXES = (
+    "Inclusion Criteria:\n\n"
+    "11. Female patients of childbearing potential and male patients with partners of "
+    "childbearing potential must agree to use a highly effective form of contraception with "
+    "their sexual partners during the dosing period and for a period of at least 4 months after "
+    "the end of treatment. Evidence of non-child-bearing potential is fulfilled by one of the "
+    "following criteria at screening:\n\n"
+    "    * The post-menopausal period defined as age ≥50 years and amenorrheic for at least 12 "
+    "months following cessation of all exogenous hormonal treatments\n"
+    "    * Women \\<50 years old they have been amenorrheic for 12 months or more following "
+    "cessation of exogenous hormonal treatments and with LH and FSH levels in the "
+    "post-menopausal range.\n"
+    "    * Documentation of irreversible surgical sterilisation by hysterectomy, bilateral "
+    "oophorectomy or bilateral salpingectomy but not a tubal ligation\n"
+)
+FEMALE_PARTICIPANTS = (
+    "Inclusion Criteria:\n\n"
+    "* Female Participants: A female participant is eligible to participate if she is not "
+    "pregnant at Screening and first day of Induction Phase (as confirmed by a negative serum "
+    "human chorionic gonadotrophin \\[hCG\\] test), not lactating, and at least one of the "
+    "following conditions applies\n\n"
+    "  1. Non-reproductive potential defined as:\n\n"
+    "     * Pre-menopausal females with one of the following:\n"
+    "     * Documented tubal ligation;\n"
+    "  2. Reproductive potential and agrees to follow one of the options listed in the Modified "
+    "List of Highly Effective Methods for Avoiding Pregnancy\n"
+)
+
+
+def test_a_line_naming_one_sex_under_a_line_for_both_speaks_to_that_sex_only():
+    parsed = eligibility.parse_criteria(CONTRACEPTION_FOR_BOTH_SEXES)
+    (women,) = [i.id for i in parsed.items if i.text.startswith("Women")]
+    parent = parsed.top_level()[0].id
+    man = eligibility.evaluate(parsed, facts={"sex": "male", "age": 40})
+    assert man.get(women).verdict == "not_applicable"
+    assert man.get(women).reason == "This applies to female participants only."
+    assert man.get(parent).verdict == "unknown"  # he must still agree to contraception
+    woman = eligibility.evaluate(parsed, facts={"sex": "female", "age": 60})
+    assert woman.get(women).verdict == "not_met"  # the line is about women under 50
+
+
+def test_a_list_for_female_participants_is_not_asked_of_a_man():
+    parsed = eligibility.parse_criteria(FEMALE_PARTICIPANTS)
+    man = eligibility.evaluate(parsed, facts={"sex": "male", "age": 40})
+    assert {c.verdict for c in man.criteria} == {"not_applicable"}
+    woman = eligibility.evaluate(parsed, facts={"sex": "female", "age": 40})
+    assert woman.get(parsed.top_level()[0].id).verdict == "unknown"
