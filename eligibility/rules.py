@@ -465,9 +465,19 @@ def is_any_lead_in(text: str) -> bool:
     return " of" in text.lower() and _ANY_LEAD_IN.search(text) is not None
 
 
+# "Non-reproductive potential defined as:": each item under it is one way of being so.
+_WAYS_OF_NON_CHILDBEARING = re.compile(
+    r"\b(?:non[- ]?(?:reproductive|child[- ]?bearing)|not\s+of\s+child[- ]?bearing|"
+    r"post[- ]?menopausal)\b[^.:;]{0,40}\bdefined\s+as\s*:?\s*$",
+    re.I,
+)
+
+
 def group_logic(text: str, kind: Kind) -> str:
     """How a lead-in combines the items under it: "any" or "all"."""
     if is_any_lead_in(text) or _EXAMPLES_LEAD_IN.search(text):
+        return "any"
+    if _WAYS_OF_NON_CHILDBEARING.search(text):
         return "any"
     if _ALL_LEAD_IN.search(text):
         return "all"

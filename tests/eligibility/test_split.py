@@ -371,3 +371,23 @@ def test_empty_or_garbage_gives_no_items_and_a_note(text):
 def test_non_text_input_is_not_an_exception():
     parsed = eligibility.parse_criteria(None)  # type: ignore[arg-type]
     assert parsed.items == [] and parsed.notes == ["No criteria text"]
+
+
+@pytest.mark.parametrize(
+    ("lead", "logic"),
+    [
+        ("Non-reproductive potential defined as:", "any"),
+        ("Women of non-childbearing potential are defined as:", "any"),
+        ("Adequate organ function defined as:", "all"),
+        ("Women of childbearing potential defined as:", "all"),
+    ],
+)
+def test_a_definition_of_non_childbearing_potential_lists_ways_of_being_so(lead, logic):
+    parsed = eligibility.parse_criteria(
+        f"Inclusion Criteria:\n\n* {lead}\n\n  * Documented tubal ligation;\n  * Hysterectomy;\n"
+    )
+    assert [(i.parent, i.logic) for i in parsed.items] == [
+        (None, logic),
+        ("inc-1", None),
+        ("inc-1", None),
+    ]
