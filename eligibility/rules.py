@@ -442,8 +442,21 @@ _GROUP_ALLOWED = re.compile(
 
 def is_permissive(text: str) -> bool:
     """A line that only widens who may join ("... are eligible", "Patients with brain metastases
-    are allowed provided ..."): a "no" rules nobody out."""
-    return bool(_PERMISSIVE.search(text) or _GROUP_ALLOWED.match(_ABBREVIATION.sub("", text)))
+    are allowed provided ..."): a "no" rules nobody out. Not one that says who is eligible
+    "only if", nor one that states a requirement and then, in a later sentence, whom it
+    lets in ("... within 90 days prior to enrollment. Note: Participants with mixed histology
+    are eligible provided ...")."""
+    if _GROUP_ALLOWED.match(_ABBREVIATION.sub("", text)):
+        return True
+    m = _PERMISSIVE.search(text)
+    if m is None or _ONLY_IF.search(m.group(0)):
+        return False
+    before = _ABBREVIATION.sub("", text[: m.start()])
+    return not _SENTENCE_BEFORE.search(before)
+
+
+_ONLY_IF = re.compile(r"\bonly\s+if\b", re.I)
+_SENTENCE_BEFORE = re.compile(r"\.\s")
 
 
 # A sentence, a clause or a dash before the permission: the line states an exclusion first.

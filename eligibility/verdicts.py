@@ -417,6 +417,18 @@ def _holds_all(
     constraints = stated
     results = [(c, constraint_holds(c, facts)) for c in constraints]
     any_of = len(constraints) > 1 and _offers_a_choice(item, constraints)
+    subject = _subject_of_a_choice(text, constraints) if any_of else []
+    if subject:
+        # "Male over the age of 60 who has sustained a hip or spine fracture": the person
+        # named must be so, and then the choice must hold.
+        head = [(c, r) for c, r in results if c in subject]
+        failed = [c for c, r in head if r is False]
+        if failed:
+            return False, f"your details do not match {_describe(failed[0])}"
+        value, reason = _holds_all(item, [c for c in constraints if c not in subject], facts)
+        if value is False or (value and all(r is True for _, r in head)):
+            return value, reason
+        return None, ""
     if any_of:
         hit = [c for c, r in results if r is True]
         if hit:
@@ -434,6 +446,27 @@ def _holds_all(
     if covered and all(r is True for _, r in results):
         return True, "your details match " + "; ".join(_describe(c) for c in constraints)
     return None, ""
+
+
+# Who a line speaks to, before "who"/"with" and the choice it then offers.
+_RELATIVE = re.compile(r"\b(?:who|whom|that|with|having)\b", re.I)
+_PERSON = frozenset({"age", "sex"})
+
+
+def _subject_of_a_choice(text: str, constraints: list[Constraint]) -> list[Constraint]:
+    """The age and sex constraints that name the person before a relative clause holding the
+    line's "or" ("Male over the age of 60 who has ... hip or spine fracture"); else []."""
+    head = []
+    for c in constraints:
+        if c.concept not in _PERSON:
+            break
+        head.append(c)
+    if not head or len(head) == len(constraints):
+        return []
+    relative = _RELATIVE.search(text, head[-1].span[1], constraints[len(head)].span[0])
+    if relative is None or _EITHER.search(text, head[0].span[0], relative.start()):
+        return []
+    return head
 
 
 def _combine(logic: str, values: list[bool | None]) -> bool | None:

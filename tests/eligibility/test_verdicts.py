@@ -1366,3 +1366,54 @@ def test_a_list_for_female_participants_is_not_asked_of_a_man():
     assert {c.verdict for c in man.criteria} == {"not_applicable"}
     woman = eligibility.evaluate(parsed, facts={"sex": "female", "age": 40})
     assert woman.get(parsed.top_level()[0].id).verdict == "unknown"
+
+
+DEXA_RISK = (
+    "Exclusion Criteria:\n\n* Male over the age of 60 who has sustained a non-traumatic hip or "
+    "spine fracture."
+)
+MRI_AND_DISC = (
+    "Inclusion Criteria:\n\n* Patients, 18 to 65 years old, who have undergone or will undergo "
+    "MRI as part of the diagnosis of back pain and are diagnosed with one or more herniated "
+    "discs in the lumbar spine (aka, disc rupture)."
+)
+
+
+@pytest.mark.parametrize(
+    ("criteria", "facts", "outcome"),
+    [
+        # The "or" offers a choice of fractures, not of the person's age or the fracture.
+        (DEXA_RISK, {"sex": "male", "age": 70}, "unknown"),
+        (DEXA_RISK, {"sex": "male", "age": 50}, "met"),
+        (DEXA_RISK, {"sex": "female", "age": 70}, "met"),
+        # "18 to 65 years old, who have undergone or will undergo MRI": the age must hold.
+        (MRI_AND_DISC, {"age": 70}, "not_met"),
+        (MRI_AND_DISC, {"age": 40}, "unknown"),
+    ],
+)
+def test_the_person_a_line_names_holds_before_the_choice_it_offers(criteria, facts, outcome):
+    assert first_line_verdict(criteria, facts) == outcome
+
+
+@pytest.mark.parametrize(
+    ("criteria", "outcome"),
+    [
+        # "Eligible ... only if" restricts; it does not widen.
+        (
+            "Inclusion Criteria:\n\n* Participants are eligible to be included in the study only "
+            "if all of the following criteria apply:\n\n  * Aged 18 years or older\n",
+            "not_met",
+        ),
+        # A later sentence that lets a group in does not make the requirement before it one.
+        (
+            "Inclusion Criteria:\n\n* Male/female participants who are at least 18 years of age "
+            "on the day of signing informed consent and who have a first confirmed diagnosis of "
+            "MIBC with predominant urothelial histology obtained via a diagnostic or maximal TURBT "
+            "within 90 days prior to enrollment. Note: Participants with mixed histology are "
+            "eligible provided the urothelial component is ≥50%.",
+            "not_met",
+        ),
+    ],
+)
+def test_a_line_that_restricts_is_not_read_as_one_that_widens(criteria, outcome):
+    assert first_line_verdict(criteria, {"age": 14}) == outcome
