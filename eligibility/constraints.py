@@ -1079,9 +1079,17 @@ _SPECIFIC_AFTER = re.compile(
     r"\s+(?:ketoacidosis|retinopathy|neuropathy|nephropathy|macular\s+edema|foot|ulcers?|"
     r"gastroparesis|coma|complications?)\b|"
     r"\s+(?:injections?|injected|infiltrations?|creams?|ointments?|eye\s*drops|inhalers?)\b|"
+    # How long a drug was taken ("steroids >1 month over the past year", "for a long time"),
+    # not a time window before the study.
+    r"\s+(?:for\s+)?(?:>|≥|more\s+than|longer\s+than|at\s+least|over)\s*\d+\s*"
+    r"(?:consecutive\s+)?(?:days?|weeks?|months?|years?)\b(?!\s*(?:before|prior|ago|since|"
+    r"from|after|preceding|of\s+(?:the\s+)?(?:start|first|study|randomi|enrol|screening)))|"
+    r"(?:\s+or\s+other\s+[\w-]+)?\s+(?:for\s+a\s+long\s+(?:time|period)|long[- ]term|"
+    r"chronically)\b|"
     r"\s+(?:greater|worse|higher)\s+than\s+(?:(?:the\s+)?new\s+york\s+heart\s+association|"
     r"nyha)\b|"
-    r"\s*(?:\([^()]{0,20}\)\s*)?(?:nyha\s+)?(?:class(?:ification)?|grade)\s*(?:of\s+)?"
+    r"\s*(?:\([^()]{0,20}\)\s*)?(?:(?:nyha|new\s+york\s+heart\s+association)\s+)?"
+    r"(?:class(?:ification)?|grade)\s*(?:of\s+)?"
     rf"(?:≥|>=|>)?\s*{_CLASS}(?![\w.])|"
     r"\s*[(\[]\s*(?:(?:prednisone|prednisolone|dexamethasone|hydrocortisone)\s*)?(?:>|≥|>=|"
     r"more\s+than|greater\s+than|exceeding|above)\s*\d|"

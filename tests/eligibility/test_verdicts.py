@@ -1102,6 +1102,31 @@ def test_the_question_and_the_reason_name_what_the_treatment_was_for():
             {"events": [{"name": "heart failure", "active": True}]},
             "unknown",
         ),
+        (
+            "Exclusion Criteria:\n\n* Clinically significant (i.e., active) cardiovascular "
+            "disease, including but not limited to cerebral vascular accident (CVA) or (transient "
+            "ischemic attack) TIA (≤6 months before randomization), myocardial infarction (≤6 "
+            "months before randomization), unstable angina, congestive heart failure New York "
+            "Heart Association Class≥II, or serious cardiac arrhythmia requiring medication "
+            "during the study and that might interfere with regularity of the study treatment or "
+            "not controlled by medication.",
+            {"events": [{"name": "heart failure", "active": True}]},
+            "unknown",
+        ),
+        # How long a drug was taken, which a note seldom says.
+        (
+            "Exclusion Criteria:\n\n* Subject is immunologically suppressed, received steroids "
+            ">1 month over the past year.",
+            {"events": [{"name": "corticosteroids", "active": True}]},
+            "unknown",
+        ),
+        (
+            "Exclusion Criteria:\n\n* Patients have a history of immune deficiency, with HIV "
+            "antibody test positive or use systemic corticosteroids or other immunosuppressants "
+            "for a long time.",
+            {"events": [{"name": "corticosteroids", "active": True}]},
+            "unknown",
+        ),
         # A dose above a threshold written before the drug.
         (
             "Exclusion Criteria:\n\n* It is necessary to use immunosuppressive agents or "
