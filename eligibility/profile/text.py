@@ -44,6 +44,8 @@ class _Rules:
     negation_pseudo: re.Pattern[str]
     negation_post: re.Pattern[str]
     terminators: re.Pattern[str]
+    uncertain_pre: re.Pattern[str]
+    uncertain_post: re.Pattern[str]
     history: re.Pattern[str]
     family: re.Pattern[str]
     relative_as_source: re.Pattern[str]
@@ -111,6 +113,8 @@ def text_rules() -> _Rules:
         negation_pseudo=re.compile("|".join(data["negation_pseudo"]), re.I),
         negation_post=re.compile(r"^\W{0,3}(?:" + "|".join(data["negation_post"]) + ")", re.I),
         terminators=_words(data["negation_terminators"]),
+        uncertain_pre=_words(data["uncertain_pre"]),
+        uncertain_post=re.compile("|".join(data["uncertain_post"]), re.I),
         history=_words(data["history_cues"]),
         family=re.compile("|".join(data["family_cues"]), re.I),
         relative_as_source=re.compile("|".join(data["relative_as_source"]), re.I),
@@ -263,6 +267,19 @@ def _negated(sentence: str, mention: _Mention) -> bool:
     return bool(r.negation_post.search(sentence[mention.end : mention.end + 40]))
 
 
+def _uncertain(sentence: str, mention: _Mention) -> bool:
+    """Whether a condition is only suspected, feared or screened for ("concern for possible
+    diabetic ketoacidosis", "advice on osteoporosis prevention", "Hypothyroidism?")."""
+    r = text_rules()
+    before = sentence[max(0, mention.start - 60) : mention.start]
+    cues = list(r.uncertain_pre.finditer(before))
+    if cues:
+        gap = before[cues[-1].end() :]
+        if not _CLAUSE_BREAK.search(gap) and not r.terminators.search(gap):
+            return True
+    return r.uncertain_post.match(sentence, mention.end) is not None
+
+
 def _clause_before(sentence: str, pos: int, width: int = 80) -> str:
     window = sentence[max(0, pos - width) : pos]
     breaks = [m.end() for m in _CLAUSE_BREAK.finditer(window)]
@@ -333,6 +350,8 @@ def _read_mentions(
         m.negated = _negated(sentence, m)
         clause = _clause_before(sentence, m.start)
         if m.group == "conditions":
+            if not m.negated and _uncertain(sentence, m):
+                continue
             m.history = section == "history" or bool(r.history.search(clause))
             stage = r.stage.search(sentence, max(0, m.start - 30), min(len(sentence), m.end + 40))
             if stage:

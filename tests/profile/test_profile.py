@@ -578,3 +578,24 @@ def test_a_drug_named_as_a_cause_was_taken_but_is_not_taken_now() -> None:
         ("corticosteroids", "completed", None)
     ]
     assert profile.medications == []
+
+
+@pytest.mark.parametrize(
+    ("note", "conditions"),
+    [
+        ("Screening for colon cancer.", {}),
+        ("He is at risk of stroke.", {}),
+        ("Evaluation for possible pneumonia.", {}),
+        ("He has diabetes and possible pneumonia.", {"diabetes mellitus": "active"}),
+        (
+            "Diabetes, hypertension; concern for sepsis.",
+            {"diabetes mellitus": "active", "hypertension": "active"},
+        ),
+        ("History of colon cancer, now in remission.", {"colorectal cancer": "history"}),
+    ],
+)
+def test_a_condition_only_suspected_or_screened_for_is_not_had(
+    note: str, conditions: dict[str, str]
+) -> None:
+    profile = profile_from_text(note, as_of=AS_OF)
+    assert {c.name: c.status for c in profile.conditions} == conditions

@@ -141,6 +141,9 @@ ROWS: list[tuple[str, str, dict[str, Any]]] = [
         {"not_treated": ["surgery", "cholecystectomy"]},
     ),
     ("trec-202150", "pediatrics surgery clinic", {"not_treated": ["surgery"]}),
+    ("sigir-201429", "for advice on osteoporosis", {"not": ["osteoporosis"]}),
+    ("sigir-201429", "osteoporosis prevention", {"not": ["osteoporosis"]}),
+    ("trec-202115", "Hypothyroidism?", {"not": ["hypothyroidism"]}),
     ("trec-20217", "NSAID gastritis", {"past": ["nsaids"], "not_taking": ["nsaids"]}),
     ("trec-202113", "Insulin Dependant Diabetic", {"active": ["type 1 diabetes"]}),
     (
