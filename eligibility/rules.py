@@ -440,6 +440,10 @@ _GROUP_ALLOWED = re.compile(
 )
 
 
+_ONLY_IF = re.compile(r"\bonly\s+if\b", re.I)
+_SENTENCE_BEFORE = re.compile(r"\.\s")
+
+
 def is_permissive(text: str) -> bool:
     """A line that only widens who may join ("... are eligible", "Patients with brain metastases
     are allowed provided ..."): a "no" rules nobody out. Not one that says who is eligible
@@ -453,10 +457,6 @@ def is_permissive(text: str) -> bool:
         return False
     before = _ABBREVIATION.sub("", text[: m.start()])
     return not _SENTENCE_BEFORE.search(before)
-
-
-_ONLY_IF = re.compile(r"\bonly\s+if\b", re.I)
-_SENTENCE_BEFORE = re.compile(r"\.\s")
 
 
 # A sentence, a clause or a dash before the permission: the line states an exclusion first.
