@@ -170,6 +170,7 @@ def extract(text: str, pool: rules.Pool | None = None) -> list[Constraint]:
     items are parsed one by one.
     """
     found: list[Constraint] = []
+    text = _WORDS_WITH_DIGITS.sub(_digits_only, text)
     terms = _Terms(text, pool)
     extractors = terms.extractors()
     for index, (start, end) in enumerate(_sentences(text)):
@@ -186,6 +187,21 @@ def extract(text: str, pool: rules.Pool | None = None) -> list[Constraint]:
             seen.add(key)
             unique.append(c)
     return unique
+
+
+# A number written out with its digits after it ("seventy-two (72) hours", "six (6) months"):
+# the digits stand alone, padded to the same length so that spans still point into the text.
+_WORDS_WITH_DIGITS = re.compile(
+    r"\b(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+    r"(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|one|two|three|four|five|six|"
+    r"seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|"
+    r"nineteen)\s*\(\s*(?P<digits>\d+)\s*\)",
+    re.I,
+)
+
+
+def _digits_only(m: re.Match[str]) -> str:
+    return m.group("digits").ljust(len(m.group(0)))
 
 
 def _num(value: str) -> float | int | None:

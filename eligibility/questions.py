@@ -383,8 +383,8 @@ def template_question(cons: list[Constraint], joiner: str) -> str | None:
         }
         return f"{prefix}Have you had {words.get(first.op, count)} of treatment before?"
     if concepts <= {"therapy", "procedure", "drug", "condition"}:
-        if any(c.name in _STATUS_TERMS for c in cons):
-            return None
+        if any(c.name in _STATUS_TERMS or c.qualifier == "specific" for c in cons):
+            return None  # the term's name alone would lose its kind ("epidural steroids")
         known = rules.term_by_name()
         if any(c.concept == "condition" and c.name not in known for c in cons):
             return None

@@ -496,11 +496,6 @@ ROWS = [
     ),
     # Statements joined by "and" or "or", each asked in turn.
     (
-        "Subject has active tuberculosis or has had tuberculosis in the past three (3) years.",
-        "Do you have active tuberculosis, or have you had tuberculosis in the past three (3) "
-        "years?",
-    ),
-    (
         "Participants who had participated in other clinical trial within 1 month, or have plan "
         "for participation in other trial during follow up period of this trial",
         "Have you participated in other clinical trial within 1 month, or do you have plan for "
@@ -984,3 +979,31 @@ def test_a_lead_in_phrase_is_cut_only_at_a_word_start():
         eligibility.parse_criteria(text + "  * Stable disease\n  * Remission").items[0].question
     )
     assert "company of the following study disease status" in question
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        (
+            "Subject has active tuberculosis or has had tuberculosis in the past three (3) years.",
+            "Have you had tuberculosis (TB) in the last 3 years?",
+        ),
+        (
+            "COVID-19 diagnosis within thirty (30) days prior to randomization.",
+            "Have you had COVID-19 in the last 30 days?",
+        ),
+        # A kind of the term the question would lose is asked in the line's words.
+        (
+            "Treatment with any epidural steroids within four (4) weeks prior to the surgery;",
+            "Have you been treated with any epidural steroids within four (4) weeks prior to the "
+            "surgery?",
+        ),
+        (
+            "Pelvic surgery within the past 6 months",
+            "Have you had pelvic surgery within the past 6 months?",
+        ),
+    ],
+)
+def test_a_number_written_out_is_read_and_a_kind_kept(text, question):
+    parsed = eligibility.parse_criteria(f"Exclusion Criteria:\n\n* {text}")
+    assert [i.question for i in parsed.items] == [question]
