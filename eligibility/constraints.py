@@ -170,7 +170,8 @@ def extract(text: str, pool: rules.Pool | None = None) -> list[Constraint]:
     items are parsed one by one.
     """
     found: list[Constraint] = []
-    text = _WORDS_WITH_DIGITS.sub(_digits_only, text)
+    if _DIGITS_IN_BRACKETS.search(text):
+        text = _WORDS_WITH_DIGITS.sub(_digits_only, text)
     terms = _Terms(text, pool)
     extractors = terms.extractors()
     for index, (start, end) in enumerate(_sentences(text)):
@@ -198,6 +199,9 @@ _WORDS_WITH_DIGITS = re.compile(
     r"nineteen)\s*\(\s*(?P<digits>\d+)\s*\)",
     re.I,
 )
+
+
+_DIGITS_IN_BRACKETS = re.compile(r"\(\s*\d+\s*\)")
 
 
 def _digits_only(m: re.Match[str]) -> str:
