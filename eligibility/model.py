@@ -16,6 +16,7 @@ ANSWERS: tuple[str, ...] = ("yes", "no", "not_sure")
 # Qualifiers of a line about one type of diabetes: its type decides it, or insulin does.
 TYPE_1 = "type 1"
 INSULIN_DEPENDENT = "insulin-dependent"
+DIABETES_TYPES = frozenset({TYPE_1, INSULIN_DEPENDENT})
 
 
 @dataclass

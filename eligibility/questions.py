@@ -11,14 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from eligibility import rules
-from eligibility.model import (
-    INSULIN_DEPENDENT,
-    TYPE_1,
-    Constraint,
-    Criterion,
-    GlossaryHit,
-    ParsedCriteria,
-)
+from eligibility.model import DIABETES_TYPES, Constraint, Criterion, GlossaryHit, ParsedCriteria
 
 _ANCHOR = re.compile(
     r"\b(?:before|prior to|preceding|of|since)\s+(?:the\s+)?(?:start|first dose|initiation|"
@@ -297,7 +290,7 @@ def _event_question(c: Constraint, display: str) -> str | None:
 def _display(c: Constraint) -> str:
     term = rules.term_by_name().get(c.name)
     display = term.display if term else c.name
-    return f"{c.qualifier} {display}" if c.qualifier in (TYPE_1, INSULIN_DEPENDENT) else display
+    return f"{c.qualifier} {display}" if c.qualifier in DIABETES_TYPES else display
 
 
 def template_question(cons: list[Constraint], joiner: str) -> str | None:

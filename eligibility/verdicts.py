@@ -14,6 +14,7 @@ from typing import Any
 from eligibility import rules
 from eligibility.model import (
     ANSWERS,
+    DIABETES_TYPES,
     INSULIN_DEPENDENT,
     TYPE_1,
     Constraint,
@@ -218,10 +219,10 @@ def constraint_holds(c: Constraint, facts: Mapping[str, Any]) -> bool | None:
                     return False
                 return True if c.op == "absent" else None
             return None
-        if c.qualifier in (TYPE_1, INSULIN_DEPENDENT) and c.op in ("present", "absent"):
+        if c.qualifier in DIABETES_TYPES and c.op in ("present", "absent"):
             has = _has_diabetes_type(c.qualifier, facts)
             return None if has is None else has == (c.op == "present")
-        if c.qualifier in ("specific", TYPE_1, INSULIN_DEPENDENT):
+        if c.qualifier == "specific" or c.qualifier in DIABETES_TYPES:
             return None
         if c.concept in ("drug", "therapy") and all(e.get("route") in LOCAL_ROUTES for e in events):
             # Inhaled or topical use only: the line may mean the drug by mouth or vein.
@@ -254,7 +255,7 @@ def constraint_holds(c: Constraint, facts: Mapping[str, Any]) -> bool | None:
 def _describe(c: Constraint) -> str:
     value = "" if c.value is None else f" {c.value}" + (f" {c.unit}" if c.unit else "")
     aim = f" for {c.purpose}" if c.purpose else ""
-    kind = f"{c.qualifier} " if c.qualifier in (TYPE_1, INSULIN_DEPENDENT) else ""
+    kind = f"{c.qualifier} " if c.qualifier in DIABETES_TYPES else ""
     return f"{kind}{c.name}{aim} {c.op}{value}"
 
 

@@ -259,11 +259,8 @@ def _negated(sentence: str, mention: _Mention) -> bool:
     before = sentence[max(0, mention.start - 100) : mention.start]
     # "didn't respond to the usual corticosteroid inhaler": the drug was given.
     before = r.negation_pseudo.sub(lambda m: " " * len(m.group(0)), before)
-    cues = list(r.negation_pre.finditer(before))
-    if cues:
-        gap = before[cues[-1].end() :]
-        if not _CLAUSE_BREAK.search(gap) and not r.terminators.search(gap):
-            return True
+    if _in_scope(r.negation_pre, before):
+        return True
     return bool(r.negation_post.search(sentence[mention.end : mention.end + 40]))
 
 
@@ -271,13 +268,19 @@ def _uncertain(sentence: str, mention: _Mention) -> bool:
     """Whether a condition is only suspected, feared or screened for ("concern for possible
     diabetic ketoacidosis", "advice on osteoporosis prevention", "Hypothyroidism?")."""
     r = text_rules()
-    before = sentence[max(0, mention.start - 60) : mention.start]
-    cues = list(r.uncertain_pre.finditer(before))
-    if cues:
-        gap = before[cues[-1].end() :]
-        if not _CLAUSE_BREAK.search(gap) and not r.terminators.search(gap):
-            return True
+    if _in_scope(r.uncertain_pre, sentence[max(0, mention.start - 60) : mention.start]):
+        return True
     return r.uncertain_post.match(sentence, mention.end) is not None
+
+
+def _in_scope(cues: re.Pattern[str], before: str) -> bool:
+    """Whether the last cue in ``before`` (the words before a mention) still reaches the
+    mention: no clause break or terminator ("but", "presents", ...) between them."""
+    found = list(cues.finditer(before))
+    if not found:
+        return False
+    gap = before[found[-1].end() :]
+    return not _CLAUSE_BREAK.search(gap) and not text_rules().terminators.search(gap)
 
 
 def _clause_before(sentence: str, pos: int, width: int = 80) -> str:
