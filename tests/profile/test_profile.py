@@ -592,6 +592,9 @@ def test_a_drug_named_as_a_cause_was_taken_but_is_not_taken_now() -> None:
             {"diabetes mellitus": "active", "hypertension": "active"},
         ),
         ("History of colon cancer, now in remission.", {"colorectal cancer": "history"}),
+        # Both terms of a differential diagnosis are only suspected.
+        ("Asthma versus COPD.", {}),
+        ("Pneumonia vs. asthma.", {}),
     ],
 )
 def test_a_condition_only_suspected_or_screened_for_is_not_had(
