@@ -1099,11 +1099,7 @@ _SPECIFIC_AFTER = re.compile(
     r"\s+(?:ketoacidosis|retinopathy|neuropathy|nephropathy|macular\s+edema|foot|ulcers?|"
     r"gastroparesis|coma|complications?)\b|"
     r"\s+(?:injections?|injected|infiltrations?|creams?|ointments?|eye\s*drops|inhalers?)\b|"
-    # How long a drug was taken ("steroids >1 month over the past year", "for a long time"),
-    # not a time window before the study.
-    r"\s+(?:for\s+)?(?:>|≥|more\s+than|longer\s+than|at\s+least|over)\s*\d+\s*"
-    r"(?:consecutive\s+)?(?:days?|weeks?|months?|years?)\b(?!\s*(?:before|prior|ago|since|"
-    r"from|after|preceding|of\s+(?:the\s+)?(?:start|first|study|randomi|enrol|screening)))|"
+    # Taken for a long time, which a note seldom says.
     r"(?:\s+or\s+other\s+[\w-]+)?\s+(?:for\s+a\s+long\s+(?:time|period)|long[- ]term|"
     r"chronically)\b|"
     r"\s+(?:greater|worse|higher)\s+than\s+(?:(?:the\s+)?new\s+york\s+heart\s+association|"
@@ -1120,6 +1116,72 @@ _SPECIFIC_AFTER = re.compile(
     r"discontinu\w*)\b",
     re.I,
 )
+# How long a condition has lasted or a drug been taken ("asthma for at least 6 months", "disc
+# herniation for less than 12 months", "ICS use for at least 3 months", "pain lasting more than 3
+# months"): counted from when it began, not a time window before the study.
+_DURATION_AFTER = re.compile(
+    r"\s*(?:\([^()]{0,40}\)\s*)?(?:(?:use|usage|treatment|therapy|symptoms?)\s+)?(?:(?:lasting|persisting|present|"
+    r"existing)\s+(?:for\s+)?|(?P<for>for)\s+(?:a\s+(?:duration|period)\s+of\s+)?|"
+    r"(?:of|with)\s+(?:a\s+)?duration\s+(?:of\s+)?|(?P<of>of|is|must\s+be|should\s+be)\s+)?"
+    rf"(?P<cmp>{_MORE_THAN}|{_LESS_THAN})?\s*(?P<n>{NUM})\s*(?:consecutive\s+)?"
+    r"(?P<unit>days?|weeks?|months?|years?)\b(?!\s*(?:before|prior|ago|since|from|after|"
+    r"preceding|of\s+(?:the\s+)?(?:start|first|study|randomi|enrol|screening)))",
+    re.I,
+)
+
+
+def _duration(segment: str, a: int, b: int) -> tuple[str, float | int, str, int] | None:
+    """How long the term at ``a``..``b`` must have lasted: an operator, a number, a unit and
+    where the words saying so end.
+    A bare number needs "for" ("for 6 months" means at least that long); "of" or "is" after
+    the term needs "duration" before it ("duration of diabetes of at least 1 year")."""
+    m = _DURATION_AFTER.match(segment, b)
+    if m is None or not (m.group("cmp") or m.group("for")):
+        return None
+    if _OFF_BEFORE.search(segment, max(0, a - 40), a):
+        return None
+    if m.group("of") and not _DURATION_OF.search(segment, max(0, a - 40), a):
+        return None
+    n = _num(m.group("n"))
+    op = rules.comparator(m.group("cmp")) if m.group("cmp") else ">="
+    if n is None or op not in (">", ">=", "<", "<="):
+        return None
+    return op, n, rules.time_unit(m.group("unit")), m.end()
+
+
+# "off corticosteroids for at least 14 days", "free of seizures for 6 months": how long it has
+# not been.
+_OFF_BEFORE = re.compile(
+    r"\b(?:off|free\s+(?:of|from)|without|stopped|discontinued|withdrawn\s+from|abstinent\s+"
+    r"from|no|not\s+(?:on|taking|taken|received|receiving|had|used|using))\s+(?:[\w-]+\s+){0,2}$",
+    re.I,
+)
+_DURATION_OF = re.compile(r"\b(?:duration|length)\s+of\s+(?:[\w'-]+\s+){0,3}$", re.I)
+
+
+# "Diagnosed with type 2 diabetes at least 6 months before screening", "onset of symptoms within
+# 12 months": the time window counts from the diagnosis, however active the condition is now.
+_DIAGNOSED_BEFORE = re.compile(
+    r"\b(?:diagnos(?:ed|is|es)|onset)\s+(?:of|with|as)?\s*(?:(?:a|an|the)\s+)?"
+    r"(?:[\w'-]+\s+){0,3}$",
+    re.I,
+)
+
+
+# Nothing but "diagnosed" between the condition and its window: "asthma on regular controller
+# therapy for 3 months prior to enrollment" times the therapy, not the diagnosis.
+_JUST_BEFORE_WINDOW = re.compile(
+    r"\s*(?:\([^()]{0,40}\)\s*)?(?:(?:that|which)\s+)?(?:(?:was|were|is|has\s+been|first)\s+)*"
+    r"(?:(?:diagnosed|confirmed|detected)\s*)?,?\s*",
+    re.I,
+)
+_DIAGNOSED_AFTER = re.compile(
+    r"\s*(?:\([^()]{0,40}\)\s*)?(?:(?:that|which)\s+)?(?:(?:was|were|is|has\s+been|first)\s+)*"
+    r"(?:diagnosed|confirmed|detected)\b",
+    re.I,
+)
+
+
 # A treatment named as what a condition needed ("radiation pneumonitis that required steroid
 # treatment", "autoimmune disease that has required systemic treatment (i.e. with ...
 # corticosteroids)"): it says which cases of the condition count, so having had the treatment
@@ -1617,9 +1679,25 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
         # "History or presence of HIV, hepatitis B": the list is not read as the first term.
         shared = None if _EVER_OR_NOW.search(context) else qualifier
         previous = (b, concept == "condition", shared)
+        window = assigned.get(i)
+        duration = _duration(segment, a, b) if qualifier != "specific" else None
+        if duration is not None:
+            # How long it lasted within a time window ("steroids >1 month over the past
+            # year") is more than the facts tell.
+            qualifier = "specific" if window is not None else "duration"
+        elif (
+            window is not None
+            and concept == "condition"
+            and qualifier not in ("specific", "active")
+            and (
+                _DIAGNOSED_BEFORE.search(segment, max(0, a - 60), a)
+                or _DIAGNOSED_AFTER.match(segment, b)
+            )
+            and _JUST_BEFORE_WINDOW.fullmatch(segment, b, window[0])
+        ):
+            qualifier = "diagnosed"
         if purpose and purposes[i] == i + 1:
             b = mentions[i + 1][1]  # the span reads "chemotherapy for NSCLC"
-        window = assigned.get(i)
         if window is not None:
             wa, wb, op, n, unit = window
             anchor = "last dose" if op == "after" else None
@@ -1634,6 +1712,18 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
                 anchor=anchor,
                 purpose=purpose,
             )
+        elif qualifier == "duration" and duration is not None and not negated:
+            op, n, unit, end = duration
+            yield Constraint(
+                concept,
+                name,
+                op,
+                n,
+                unit,
+                (start + a, start + end),
+                qualifier=qualifier,
+                purpose=purpose,
+            )
         else:
             yield Constraint(
                 concept,
@@ -1642,7 +1732,7 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
                 None,
                 None,
                 (start + a, start + b),
-                qualifier=qualifier,
+                qualifier="specific" if qualifier == "duration" else qualifier,
                 purpose=purpose,
             )
 

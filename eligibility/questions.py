@@ -260,9 +260,19 @@ def _scale_phrase(cons: list[Constraint]) -> str:
     return f"your {label} " + _SCALE_WORDS[c.op].format(q=_fmt(c.value))
 
 
+_HOW_LONG = {">": "more than", ">=": "at least", "<": "less than", "<=": "no more than"}
+
+
 def _event_question(c: Constraint, display: str) -> str | None:
     window = f"{_fmt(c.value)} {_plural(c.value, c.unit or 'day')}" if c.value is not None else ""
     verb = "had" if c.concept in ("procedure", "therapy", "condition") else "taken"
+    if c.qualifier == "duration" and c.op in _HOW_LONG:
+        return f"Have you {verb} {display} for {_HOW_LONG[c.op]} {window}?"
+    if c.qualifier == "diagnosed":
+        if c.op == "within":
+            return f"Were you diagnosed with {display} in the last {window}?"
+        if c.op in _HOW_LONG:
+            return f"Were you diagnosed with {display} {_HOW_LONG[c.op]} {window} ago?"
     if c.op == "within":
         if c.qualifier == "active" and c.concept != "condition":
             return f"Are you receiving {display} now, or have you had it in the last {window}?"
@@ -983,8 +993,9 @@ def question_for(item: Criterion) -> tuple[str, bool, str]:
         between = item.text[cons[0].span[0] : cons[-1].span[1]]
         joiner = " or " if _OR_WORD.search(between) and len(cons) > 1 else " and "
         question = template_question(cons, joiner)
+        # A term's own words (and how long it lasted) leave none over for the template.
         events_only = all(
-            c.op in ("present", "absent")
+            (c.op in ("present", "absent") or c.qualifier == "duration")
             and c.concept in ("condition", "drug", "procedure", "therapy")
             for c in cons
         )

@@ -165,6 +165,45 @@ def _has_diabetes_type(qualifier: str, facts: Mapping[str, Any]) -> bool | None:
     return False if facts.get("events_complete") or _denied(facts, INSULIN) else None
 
 
+# Qualifiers that count from when a condition began or a drug was started: how long it has
+# lasted ("asthma for at least 6 months") and how long ago it was diagnosed ("diagnosed with
+# diabetes at least 6 months before screening").
+_SINCE_ONSET = frozenset({"duration", "diagnosed"})
+
+
+def _days_between(later: object, earlier: object) -> float | None:
+    try:
+        return float((dt.date.fromisoformat(str(later)) - dt.date.fromisoformat(str(earlier))).days)
+    except ValueError:
+        return None
+
+
+def _since_onset(c: Constraint, events: list[Mapping[str, Any]], start: dt.date) -> bool | None:
+    """A duration counts from an event's ``since`` date to the start of the study while it
+    goes on, or to its end (``date``) once over; a diagnosis counts from ``since`` alone. A
+    diagnosis window the dates cannot tell still holds for a condition active now."""
+    window = _days(float(c.value or 0), c.unit)
+    if window is None:
+        return None
+    spans = []
+    for e in events:
+        since = e.get("since")
+        if since is None:
+            continue
+        if c.qualifier == "diagnosed" or e.get("active"):
+            spans.append(_days_between(start.isoformat(), since))
+        elif e.get("date") not in (None, since):
+            spans.append(_days_between(e["date"], since))
+    known = [d for d in spans if d is not None]
+    if not known:
+        if c.qualifier == "diagnosed" and c.op == "within" and any(e.get("active") for e in events):
+            return True
+        return None
+    if c.op == "within":
+        return min(known) <= window
+    return any(_compare(d, c.op, window) for d in known)
+
+
 def constraint_holds(c: Constraint, facts: Mapping[str, Any]) -> bool | None:
     """Whether the person's facts satisfy ``c``; None when the facts do not say."""
     if c.concept == "age" and facts.get("age") is not None and isinstance(c.value, int | float):
@@ -215,7 +254,7 @@ def constraint_holds(c: Constraint, facts: Mapping[str, Any]) -> bool | None:
         events = _events(facts, c.name)
         if not events:
             if facts.get("events_complete") or _denied(facts, c.name):
-                if c.op in ("present", "within"):
+                if c.op in ("present", "within") or c.qualifier in _SINCE_ONSET:
                     return False
                 return True if c.op == "absent" else None
             return None
@@ -230,6 +269,8 @@ def constraint_holds(c: Constraint, facts: Mapping[str, Any]) -> bool | None:
         if c.purpose and not _events(facts, c.purpose):
             # Had the treatment, but nothing says it was for this condition.
             return None
+        if c.qualifier in _SINCE_ONSET and isinstance(c.value, int | float):
+            return _since_onset(c, events, _start_date(facts))
         if c.op == "present":
             # "acute MI" or "active tuberculosis" is not decided by one that is over.
             if c.qualifier == "active" and all(e.get("active") is False for e in events):
@@ -252,10 +293,17 @@ def constraint_holds(c: Constraint, facts: Mapping[str, Any]) -> bool | None:
     return None
 
 
+_DESCRIBED_AS = {"duration": "duration of ", "diagnosed": "time since diagnosis of "}
+
+
 def _describe(c: Constraint) -> str:
     value = "" if c.value is None else f" {c.value}" + (f" {c.unit}" if c.unit else "")
     aim = f" for {c.purpose}" if c.purpose else ""
-    kind = f"{c.qualifier} " if c.qualifier in DIABETES_TYPES else ""
+    kind = (
+        f"{c.qualifier} "
+        if c.qualifier in DIABETES_TYPES
+        else _DESCRIBED_AS.get(c.qualifier or "", "")
+    )
     return f"{kind}{c.name}{aim} {c.op}{value}"
 
 
@@ -498,10 +546,10 @@ def evaluate(
     ``answers`` maps criterion ids to "yes" / "no" / "not_sure" ("yes" means the criterion
     describes the person, for exclusions too); unknown ids or values raise ``AnswerError``.
     ``facts`` keys: age (years), sex, ecog / karnofsky / lansky, pregnant, breastfeeding,
-    measurements {name: (value, unit)}, events [{name, date | active, route}] (route: how a
-    drug is given, "inhaled", "topical", ...), events_complete (no event missing from
-    ``events``), events_absent (names the person denies), lines_of_therapy, start_date (ISO
-    date windows count from).
+    measurements {name: (value, unit)}, events [{name, date | active, since, route}] (since:
+    when it began; route: how a drug is given, "inhaled", "topical", ...), events_complete
+    (no event missing from ``events``), events_absent (names the person denies),
+    lines_of_therapy, start_date (ISO date windows count from).
     """
     answers = dict(answers or {})
     facts = dict(facts or {})

@@ -256,7 +256,12 @@ class Profile(_Strict):
         absent: set[str] = set()
 
         def add(
-            names: set[str], active: bool, when: dt.date | None, gone: bool, route: Route | None
+            names: set[str],
+            active: bool,
+            when: dt.date | None,
+            gone: bool,
+            route: Route | None,
+            since: dt.date | None = None,
         ) -> None:
             for name in sorted(names):
                 if gone:
@@ -265,6 +270,8 @@ class Profile(_Strict):
                 event: dict[str, Any] = {"name": name, "active": active}
                 if when is not None:
                     event["date"] = when.isoformat()
+                if since is not None:
+                    event["since"] = since.isoformat()
                 if route is not None:
                     event["route"] = route
                 events.append(event)
@@ -276,18 +283,18 @@ class Profile(_Strict):
             gone = c.status == "absent"
             text = c.name if gone else c.name + (f" {c.stage}" if c.stage else "")
             names = _names(c.name, "conditions") | _engine_names(("condition",), text, gone)
-            add(names, c.status == "active", c.date, gone, None)
+            add(names, c.status == "active", c.date, gone, None, c.date)
         for t in self.treatments:
             gone = t.status == "absent"
             text = t.name if gone else f"{t.name} ({t.kind})"
             names = _names(t.name, "treatments") | _engine_names(
                 ("procedure", "therapy", "drug"), text, gone
             )
-            add(names, t.status == "ongoing", t.date, gone, t.route)
+            add(names, t.status == "ongoing", t.date, gone, t.route, t.start)
         for m in self.medications:
             gone = m.status == "absent"
             names = _names(m.name, "drugs") | _engine_names(("drug", "therapy"), m.name, gone)
-            add(names, m.status == "active", m.start, gone, m.route)
+            add(names, m.status == "active", m.start, gone, m.route, m.start)
         return events, absent
 
     def search_text(self) -> str:

@@ -56,6 +56,7 @@ class _Rules:
     drug_allergy: tuple[re.Pattern[str], re.Pattern[str]]  # before the drug, after it
     treatment_place: re.Pattern[str]  # matched just after the treatment
     relative_time: list[tuple[re.Pattern[str], dict[str, Any]]]
+    duration: tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]  # after, before, past
     number_words: dict[str, int]
     pregnancy: tuple[re.Pattern[str], re.Pattern[str]]
     breastfeeding: tuple[re.Pattern[str], re.Pattern[str]]
@@ -128,6 +129,11 @@ def text_rules() -> _Rules:
         ),
         treatment_place=re.compile("|".join(data["treatment_place_after"]), re.I),
         relative_time=[(re.compile(row["pattern"], re.I), row) for row in data["relative_time"]],
+        duration=(
+            re.compile("|".join(data["duration_after"]), re.I),
+            re.compile("|".join(data["duration_before"]), re.I),
+            re.compile("|".join(data["duration_past"]), re.I),
+        ),
         number_words={k: int(v) for k, v in data["age_number_words"].items()},
         pregnancy=either(data["pregnancy"]),
         breastfeeding=either(data["breastfeeding"]),
@@ -327,6 +333,28 @@ def _times(sentence: str, as_of: dt.date, age: float | None) -> list[tuple[int, 
     return out
 
 
+def _begun(sentence: str, mention: _Mention, as_of: dt.date) -> dt.date | None:
+    """When something still going on began, from how long it has lasted ("asthma for 5
+    years", "since 2019", "a 10-year history of diabetes"); None when the note does not say,
+    or says it all in the past ("took prednisone for 4 months")."""
+    r = text_rules()
+    after, before, past = r.duration
+    m = after.match(sentence, mention.end) or before.search(
+        sentence, max(0, mention.start - 60), mention.start
+    )
+    if m is None or past.search(_clause_before(sentence, mention.start)):
+        return None
+    groups = m.groupdict()
+    if groups.get("year"):
+        year = int(groups["year"])
+        return dt.date(year, 1, 1) if year <= as_of.year else None
+    raw = (groups.get("n") or "").lower()
+    n = r.number_words.get(raw, 1 if raw in ("a", "an") else None)
+    if n is None and raw.isdigit():
+        n = int(raw)
+    return _shift(as_of, n, groups["unit"]) if n is not None else None
+
+
 def _assign_times(mentions: list[_Mention], times: list[tuple[int, int, dt.date]]) -> None:
     for start, _end, when in times:
         before = [m for m in mentions if m.end <= start]
@@ -380,6 +408,11 @@ def _read_mentions(
                 # "NSAID gastritis": the drug was taken, not that it still is.
                 m.current, m.history = False, True
             m.route = _route(sentence, m)
+        if not m.negated:
+            begun = _begun(sentence, m, as_of)
+            if begun is not None:
+                m.date, m.history = begun, False
+                m.current = m.group != "conditions"
         kept.append(m)
     _assign_times(kept, _times(sentence, as_of, age))
     return kept

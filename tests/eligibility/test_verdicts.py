@@ -6,6 +6,8 @@ import pytest
 
 import eligibility
 from eligibility import constraints
+from eligibility.model import Constraint
+from eligibility.questions import template_question
 from eligibility.verdicts import AnswerError, constraint_holds
 
 SEED_LIKE = """Inclusion Criteria:
@@ -1442,3 +1444,215 @@ def test_the_person_a_line_names_holds_before_the_choice_it_offers(criteria, fac
 )
 def test_a_line_that_restricts_is_not_read_as_one_that_widens(criteria, outcome):
     assert first_line_verdict(criteria, {"age": 14}) == outcome
+
+
+_START = "2026-01-01"
+
+
+def _had(name: str, since: str | None, active: bool = True, until: str | None = None) -> dict:
+    event: dict = {"name": name, "active": active}
+    if since is not None:
+        event["since"] = since
+    if until is not None or since is not None:
+        event["date"] = until or since
+    return event
+
+
+@pytest.mark.parametrize(
+    ("kind", "line", "events", "outcome"),
+    [
+        # How long a condition has lasted counts from its onset, while it goes on.
+        (
+            "inclusion",
+            "Diagnosis of asthma for at least 6 months",
+            [_had("asthma", "2025-11-01")],
+            "not_met",
+        ),
+        (
+            "inclusion",
+            "Diagnosis of asthma for at least 6 months",
+            [_had("asthma", None)],
+            "unknown",
+        ),
+        (
+            "inclusion",
+            "Symptoms of cervical disc herniation for less than 12 months",
+            [_had("disc herniation", "2025-10-01")],
+            "unknown",  # the line asks for a cervical one
+        ),
+        (
+            "inclusion",
+            "Symptoms of cervical disc herniation for less than 12 months",
+            [_had("disc herniation", "2023-01-01")],
+            "not_met",
+        ),
+        (
+            "inclusion",
+            "Be aged between 18-75 years, with type 2 Diabetes Mellitus of duration \\<6years.",
+            [_had("diabetes", "2018-03-01")],
+            "not_met",
+        ),
+        (
+            "inclusion",
+            "Patients aged 18-85 years with symptoms of sciatica lasting more than 6 weeks",
+            [_had("radiculopathy", "2025-12-20")],
+            "not_met",
+        ),
+        # A drug or treatment: from its start to now, or to its end once over.
+        (
+            "inclusion",
+            "Is currently prescribed at least one typical and/or atypical antipsychotic "
+            "medication, and has been on the same antipsychotic medication(s) for at least 13 "
+            "weeks (3 months) prior to randomization (Day 1).",
+            [_had("antipsychotic", "2025-12-01")],
+            "not_met",
+        ),
+        (
+            "inclusion",
+            "Failed conservative treatment for 3 months, including physical therapy, manual "
+            "therapy and non-morphine drug therapy;",
+            [_had("conservative treatment", "2025-01-01", active=False, until="2025-02-01")],
+            "not_met",
+        ),
+        # Time since the diagnosis, however active the condition is now.
+        (
+            "inclusion",
+            "Clinical diagnosis of systemic lupus erythematosus (SLE) at least 24 weeks prior to "
+            "screening",
+            [_had("systemic lupus erythematosus", None)],
+            "unknown",
+        ),
+        (
+            "inclusion",
+            "Clinical diagnosis of systemic lupus erythematosus (SLE) at least 24 weeks prior to "
+            "screening",
+            [_had("systemic lupus erythematosus", "2025-12-01")],
+            "not_met",
+        ),
+        (
+            "inclusion",
+            "Onset of stroke within four weeks prior to randomization.",
+            [_had("stroke", "2025-10-01")],
+            "not_met",
+        ),
+        (
+            "inclusion",
+            "Onset of stroke within four weeks prior to randomization.",
+            [_had("stroke", "2025-12-15")],
+            "met",
+        ),
+        (
+            "exclusion",
+            "Patients with a history of malignancies diagnosed within the past 2 years, excluding "
+            "well-controlled basal cell carcinoma of the skin",
+            [_had("malignancy", "2019-06-01")],
+            "met",
+        ),
+        # A current disorder within a window is about now, not about its diagnosis: the
+        # disorder of 2019 still going on may be what the line means.
+        (
+            "exclusion",
+            "Meet DSM-5 diagnosis for a current substance use disorder (other than alcohol or "
+            "cannabis) in the past 2 months",
+            [_had("substance use disorder", "2019-01-01")],
+            "unknown",
+        ),
+        # Words between the condition and the window time something else.
+        (
+            "inclusion",
+            "Physician diagnosis of asthma on regular prescribed controller therapy for 3 months "
+            "prior to enrollment (per EMR or self-report)",
+            [_had("asthma", "2019-01-01")],
+            "unknown",
+        ),
+        # Off a drug for a while is not a duration of taking it.
+        (
+            "exclusion",
+            "Active and uncontrolled CNS metastases (indicated by clinical symptoms, cerebral "
+            "edema, corticosteroid and/or anticonvulsant requirement, or progressive disease); for "
+            "controlled CNS metastases, patient should have been off corticosteroids for at least "
+            "14 days",
+            [_had("corticosteroids", "2025-01-01")],
+            "unknown",
+        ),
+    ],
+)
+def test_durations_count_from_when_a_condition_or_drug_began(kind, line, events, outcome):
+    heading = "Inclusion Criteria:" if kind == "inclusion" else "Exclusion Criteria:"
+    facts = {"start_date": _START, "events": events}
+    assert first_line_verdict(f"{heading}\n\n* {line}", facts) == outcome
+
+
+def test_a_duration_rules_out_someone_who_never_had_the_condition():
+    facts = {"start_date": _START, "events_absent": ["asthma"]}
+    line = "Inclusion Criteria:\n\n* Diagnosis of asthma for at least 6 months"
+    assert first_line_verdict(line, facts) == "not_met"
+
+
+@pytest.mark.parametrize(
+    ("line", "question"),
+    [
+        (
+            "Onset of stroke within four weeks prior to randomization.",
+            "Were you diagnosed with a stroke in the last 4 weeks?",
+        ),
+        # Words the template would lose keep the line's own question.
+        (
+            "Symptoms of cervical disc herniation for less than 12 months",
+            "Do you have signs of cervical disc herniation for less than 12 months?",
+        ),
+    ],
+)
+def test_questions_ask_how_long_or_how_long_ago(line, question):
+    parsed = eligibility.parse_criteria(f"Inclusion Criteria:\n\n* {line}")
+    assert parsed.items[0].question == question
+
+
+def test_the_reason_names_the_duration():
+    parsed = eligibility.parse_criteria(
+        "Inclusion Criteria:\n\n* Diagnosis of asthma for at least 6 months"
+    )
+    verdict = eligibility.evaluate(
+        parsed, facts={"start_date": _START, "events": [_had("asthma", "2025-11-01")]}
+    )
+    assert verdict.criteria[0].reason.startswith(
+        "Your details do not match duration of asthma >= 6 month"
+    )
+
+
+@pytest.mark.parametrize(
+    ("constraint", "question"),
+    [
+        (
+            Constraint("condition", "diabetes", ">=", 1, "year", qualifier="duration"),
+            "Have you had diabetes for at least 1 year?",
+        ),
+        (
+            Constraint("drug", "corticosteroids", "<", 3, "month", qualifier="duration"),
+            "Have you taken steroid medicine (corticosteroids) for less than 3 months?",
+        ),
+        (
+            Constraint("condition", "stroke", ">", 6, "month", qualifier="diagnosed"),
+            "Were you diagnosed with a stroke more than 6 months ago?",
+        ),
+    ],
+)
+def test_a_template_question_asks_how_long(constraint, question):
+    assert template_question([constraint], " and ") == question
+
+
+@pytest.mark.parametrize(
+    ("event", "holds"),
+    [
+        (_had("asthma", "2024-01-01"), True),
+        (_had("asthma", "2025-11-01"), False),
+        (_had("asthma", "2020-01-01", active=False, until="2020-03-01"), False),
+        (_had("asthma", "2020-01-01", active=False, until="2021-03-01"), True),
+        (_had("asthma", "2020-01-01", active=False), None),  # over, but when is not known
+        (_had("asthma", None), None),
+    ],
+)
+def test_a_duration_runs_to_now_or_to_the_end(event, holds):
+    at_least_6_months = Constraint("condition", "asthma", ">=", 6, "month", qualifier="duration")
+    facts = {"start_date": _START, "events": [event]}
+    assert constraint_holds(at_least_6_months, facts) is holds

@@ -602,3 +602,40 @@ def test_a_condition_only_suspected_or_screened_for_is_not_had(
 ) -> None:
     profile = profile_from_text(note, as_of=AS_OF)
     assert {c.name: c.status for c in profile.conditions} == conditions
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        ("He has been on prednisone for 4 months.", ("prednisone", "active", "2024-11-01")),
+        ("She has had asthma since 2019.", ("asthma", "active", "2019-01-01")),
+        (
+            "A 50 year old woman with a 10-year history of type 2 diabetes.",
+            ("type 2 diabetes", "active", "2015-03-01"),
+        ),
+        ("He has had hypertension for the past 3 years.", ("hypertension", "active", "2022-03-01")),
+        # Over, or not taken: the span is not how long it has gone on.
+        ("She had asthma for 5 years as a child.", ("asthma", "history", None)),
+        ("He has been off prednisone for 2 months.", None),
+    ],
+)
+def test_how_long_something_has_gone_on_says_when_it_began(note, expected) -> None:
+    profile = profile_from_text(note, as_of=AS_OF)
+    found = [(c.name, c.status, c.onset) for c in profile.conditions] + [
+        (m.name, m.status, m.start) for m in profile.medications
+    ]
+    if expected is None:
+        assert all(when is None for *_, when in found), found
+        return
+    name, status, since = expected
+    assert (name, status, since and dt.date.fromisoformat(since)) in found, found
+
+
+def test_a_duration_from_a_note_decides_a_line_on_how_long():
+    profile = profile_from_text("He has been on prednisone for 4 months.", as_of=AS_OF)
+    assert {"name": "prednisone", "active": True, "date": "2024-11-01", "since": "2024-11-01"} in (
+        profile.to_facts()["events"]
+    )
+    parsed = parse_criteria("Inclusion Criteria:\n\n* Taking corticosteroids for at least 6 months")
+    verdict = evaluate(parsed, facts=profile.to_facts())
+    assert verdict.criteria[0].verdict == "not_met"

@@ -254,6 +254,24 @@ ROWS: list[tuple[str, str, dict[str, Any]]] = [
         "known history of Sickle cell disease",
         {"age": 34, "sex": "male", "history": ["sickle cell disease"]},
     ),
+    # How long something has gone on says when it began, and that it goes on.
+    (
+        "trec-202129",
+        "has had type 1 diabetes for 11 years",
+        {"active": ["type 1 diabetes"], "onset": {"type 1 diabetes": "2014-03-01"}},
+    ),
+    (
+        "trec-202123",
+        "history of asthma for 3 years",
+        {"active": ["asthma"], "onset": {"asthma": "2022-03-01"}},
+    ),
+    (
+        "trec-202127",
+        "chronic HCV infection for the past 2 years",
+        {"active": ["hepatitis C"], "onset": {"hepatitis C": "2023-03-01"}},
+    ),
+    # Off a drug for a year: how long it has not been taken.
+    ("trec-20217", "has been off ETOH for a year", {"no_onset": ["alcohol use"]}),
 ]
 
 
@@ -308,8 +326,12 @@ def test_note_sentence(qid: str, anchor: str, expected: dict[str, Any]) -> None:
             onsets = {c.name: c.onset for c in p.conditions}
             for name, day in want.items():
                 assert onsets.get(name) == dt.date.fromisoformat(day)
+        elif key == "no_onset":
+            onsets = {c.name: c.onset for c in p.conditions}
+            for name in want:
+                assert name in onsets and onsets[name] is None, onsets
         elif key == "start":
-            starts = {t.name: t.start for t in p.treatments}
+            starts = {t.name: t.start for t in [*p.treatments, *p.medications]}
             for name, day in want.items():
                 assert starts.get(name) == dt.date.fromisoformat(day)
         elif key == "stage":
