@@ -901,7 +901,7 @@ _WINDOWS: list[tuple[re.Pattern[str], str | None, tuple[str, ...]]] = [
     ),
     (
         re.compile(
-            rf"{_LESS_THAN}\s*(?P<n>{NUM})\s*{TIME_UNIT}\s+(?:since|before|prior|preceding|from|of|ago)",
+            rf"{_LESS_THAN}\s*(?P<n>{NUM})\s*{TIME_UNIT}\s+(?:since|before|prior|preceding|from|of(?!\s+age\b)|ago)",
             re.I,
         ),
         "within",
@@ -968,7 +968,8 @@ _VIRUS_BRACKET = re.compile(
     r"\b(?:hepatitis\s*[a-e]?|hbv|hcv|hiv(?:-?[12])?|tuberculosis|tb)\b[^()]{0,12}\([^()]*$", re.I
 )
 _EXCEPT_PAREN = re.compile(
-    r"\((?:except|excluding|other than|with the exception|unless|not including)\b[^)]*\)|"
+    r"\((?:except|excluding|other than|with the exception|unless|not including|"
+    r"(?:this|which)\s+does\s+not\s+include)\b[^)]*\)|"
     r"\([^()]*\b(?:may\s+(?:still\s+)?be\s+(?:enrolled|included)|(?:is|are)\s+(?:allowed|"
     r"permitted|eligible))\b[^()]*\)",
     re.I,
@@ -1098,6 +1099,12 @@ _SPECIFIC_AFTER = re.compile(
     r"\s*(?:that|which)\s+(?:might|may|could|would|can)\b|"
     r"\s+(?:ketoacidosis|retinopathy|neuropathy|nephropathy|macular\s+edema|foot|ulcers?|"
     r"gastroparesis|coma|complications?)\b|"
+    # One type ("diabetes mellitus-insulin dependent"), one cause ("infection with HIV").
+    r"[- ]+insulin[- ](?:dependent|requiring|treated)\b|"
+    r"\s+(?:with|by|due\s+to|caused\s+by)\s+(?:an?\s+|the\s+)?(?:human\s+immuno|hiv|hepatitis|"
+    r"h[bcd]v|virus|viral|bacteri|fung|myco|tubercul)|"
+    # An episode of it, not the condition: "COPD exacerbation", "asthma attacks", "migraine days".
+    r"\s+(?:exacerbations?|flares?|attacks?|days|episodes?|crisis|crises)\b|"
     r"\s+(?:injections?|injected|infiltrations?|creams?|ointments?|eye\s*drops|inhalers?)\b|"
     # Taken for a long time, which a note seldom says.
     r"(?:\s+or\s+other\s+[\w-]+)?\s+(?:for\s+a\s+long\s+(?:time|period)|long[- ]term|"
@@ -1130,15 +1137,22 @@ _DURATION_AFTER = re.compile(
 )
 
 
-def _duration(segment: str, a: int, b: int) -> tuple[str, float | int, str, int] | None:
+def _duration(segment: str, a: int, b: int) -> tuple[str, float | int, str, int, int] | None:
     """How long the term at ``a``..``b`` must have lasted: an operator, a number, a unit and
-    where the words saying so end.
+    where the words saying so (with the term) start and end.
     A bare number needs "for" ("for 6 months" means at least that long); "of" or "is" after
     the term needs "duration" before it ("duration of diabetes of at least 1 year")."""
+    if _OFF_BEFORE.search(segment, max(0, a - 40), a):
+        return None
+    before = _DURATION_BEFORE.search(segment, max(0, a - 80), a)
+    if before is not None:
+        n = _num(before.group("n"))
+        op = rules.comparator(before.group("cmp")) if before.group("cmp") else ">="
+        if n is None or op not in (">", ">=", "<", "<="):
+            return None
+        return op, n, rules.time_unit(before.group("unit")), before.start(), b
     m = _DURATION_AFTER.match(segment, b)
     if m is None or not (m.group("cmp") or m.group("for")):
-        return None
-    if _OFF_BEFORE.search(segment, max(0, a - 40), a):
         return None
     if m.group("of") and not _DURATION_OF.search(segment, max(0, a - 40), a):
         return None
@@ -1146,14 +1160,21 @@ def _duration(segment: str, a: int, b: int) -> tuple[str, float | int, str, int]
     op = rules.comparator(m.group("cmp")) if m.group("cmp") else ">="
     if n is None or op not in (">", ">=", "<", "<="):
         return None
-    return op, n, rules.time_unit(m.group("unit")), m.end()
+    return op, n, rules.time_unit(m.group("unit")), a, m.end()
 
 
 # "off corticosteroids for at least 14 days", "free of seizures for 6 months": how long it has
 # not been.
 _OFF_BEFORE = re.compile(
     r"\b(?:off|free\s+(?:of|from)|without|stopped|discontinued|withdrawn\s+from|abstinent\s+"
-    r"from|no|not\s+(?:on|taking|taken|received|receiving|had|used|using))\s+(?:[\w-]+\s+){0,2}$",
+    r"from|no|not\s+(?:on|taking|taken|received|receiving|had|used|using))\s+(?:[\w-]+\s+){0,3}$",
+    re.I,
+)
+# "At least a 1-year history of migraine", "a 6-month history of chronic low back pain".
+_DURATION_BEFORE = re.compile(
+    rf"(?:(?P<cmp>{_MORE_THAN}|{_LESS_THAN})\s*(?:an?\s+)?)?(?P<n>{NUM})[- ]"
+    r"(?P<unit>year|month|week|day)s?[- ](?:long\s+)?(?:history|duration)\s+of\s+"
+    r"(?:(?:an?|the)\s+)?(?:[\w-]+\s+){0,2}$",
     re.I,
 )
 _DURATION_OF = re.compile(r"\b(?:duration|length)\s+of\s+(?:[\w'-]+\s+){0,3}$", re.I)
@@ -1164,6 +1185,16 @@ _DURATION_OF = re.compile(r"\b(?:duration|length)\s+of\s+(?:[\w'-]+\s+){0,3}$", 
 _DIAGNOSED_BEFORE = re.compile(
     r"\b(?:diagnos(?:ed|is|es)|onset)\s+(?:of|with|as)?\s*(?:(?:a|an|the)\s+)?"
     r"(?:[\w'-]+\s+){0,3}$",
+    re.I,
+)
+
+
+# "asthma on regular prescribed controller therapy for 3 months", "migraines with at least 1
+# prescription CGRP inhibitor therapy ... during the 3 months": the window times the treatment
+# named between the condition and it.
+_TREATED_GAP = re.compile(
+    r"\s*(?:on|with|receiving|taking|using|managed\s+with|treated\s+with)\s+[^.;]{0,120}?"
+    r"\b(?:therap(?:y|ies)|treatments?|medications?|drugs?|inhibitors?|regimens?)\b",
     re.I,
 )
 
@@ -1308,7 +1339,10 @@ _ASIDE_WORDS = (
 _ALLOWED_AFTER = re.compile(
     r"[^.;:]{0,120}?\b(?:(?:is|are|may\s+be|will\s+be|can\s+be)\s+(?:also\s+)?(?:allowed|"
     r"permitted|acceptable)|(?:is|are)\s+not\s+(?:considered|counted|regarded)|(?:does|do)\s+not"
-    r"\s+count)\b",
+    r"\s+count)\b|"
+    # "hypothyroidism (hormone replacement) Can be included after treatment".
+    r"\s*(?:\([^()]{0,60}\)\s*)?[^.;:()]{0,40}?\b(?:can|may)\s+(?:also\s+)?be\s+(?:included|"
+    r"enrolled)\b",
     re.I,
 )
 # "AEs related to anti-PD-1, but AEs ... well controlled with steroids": the exception after
@@ -1481,6 +1515,8 @@ _CUE_WORDS: dict[str, tuple[str, ...]] = {
         "not considered",
         "not count",
         "not regarded",
+        "be included",
+        "be enrolled",
     ),
     "candidate": _CANDIDATE_WORDS,
     "aside": _ASIDE_WORDS,
@@ -1554,12 +1590,19 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
         for key in ("reaction", "able", "to_come", "allowed", "candidate", "aside", "but", "except")
     )
     except_in_brackets = except_cue and "(" in segment
+    left_out = [
+        bool(
+            _EXCEPT_BEFORE.search(segment, max(0, x[0] - 20), x[0])
+            or (except_in_brackets and _EXCEPT_EXAMPLES.search(segment, max(0, x[0] - 120), x[0]))
+            or (except_cue and _EXCEPT_CLAUSE.search(segment, max(0, x[0] - 400), x[0]))
+        )
+        for x in mentions
+    ]
+    excepted_names = {x[3] for x, out in zip(mentions, left_out, strict=True) if out}
     mentions = [
         x
-        for x in mentions
-        if not _EXCEPT_BEFORE.search(segment, max(0, x[0] - 20), x[0])
-        and not (except_in_brackets and _EXCEPT_EXAMPLES.search(segment, max(0, x[0] - 120), x[0]))
-        and not (except_cue and _EXCEPT_CLAUSE.search(segment, max(0, x[0] - 400), x[0]))
+        for x, out in zip(mentions, left_out, strict=True)
+        if not out
         and not _NOT_ABOUT.search(segment, max(0, x[0] - 40), x[0])
         and not (reaction and _REACTION_TO.search(segment, max(0, x[0] - 70), x[0]))
         and not (dose_of and _DOSE_OF.search(segment, max(0, x[0] - 45), x[0]))
@@ -1592,7 +1635,12 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
     previous_end = 0
     leftover = []
     for w in windows:
-        before = [i for i, (a, _b, *_r) in enumerate(mentions) if previous_end <= a < w[0]]
+        before = [
+            i
+            for i, (a, b, concept, _name) in enumerate(mentions)
+            if previous_end <= a < w[0]
+            and not (concept == "condition" and _TREATED_GAP.match(segment, b, w[0]))
+        ]
         for i in before:
             assigned[i] = w
         if not before:
@@ -1644,7 +1692,10 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
             one_type[0]
             if one_type is not None
             else "specific"
-            if _SPECIFIC.search(segment, max(0, a - 30), a)
+            # "hypothyroidism ...; except ... hypothyroidism treated with a stable dose of
+            # thyroid replacement hormone": some cases of it do not count.
+            if name in excepted_names
+            or _SPECIFIC.search(segment, max(0, a - 30), a)
             or _SPECIFIC_AFTER.match(segment, b)
             or (name in _GENERIC_TREATMENTS and _treats_named_condition(plain, a, mentions))
             or _a_kind_of(segment, a, name)
@@ -1713,14 +1764,14 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
                 purpose=purpose,
             )
         elif qualifier == "duration" and duration is not None and not negated:
-            op, n, unit, end = duration
+            op, n, unit, begin, end = duration
             yield Constraint(
                 concept,
                 name,
                 op,
                 n,
                 unit,
-                (start + a, start + end),
+                (start + begin, start + end),
                 qualifier=qualifier,
                 purpose=purpose,
             )

@@ -254,8 +254,8 @@ _ALL_LEAD_IN = re.compile(r"\b(?:all|each|both) of\s+(?:the\s+)?(?:following|the
 _ANY_LEAD_IN = re.compile(
     r"\b"
     + checked_first(
-        r"(?:any|one|either|at least one|one or more|1 or more)\s+of\s+(?:the\s+)?"
-        r"(?:following|these|below|criteria|conditions)\b[^.]{0,40}$|one of\s*:?\s*$|(?:any|"
+        r"(?:any|one|either|at least (?:one|1)|one or more|1 or more)\s+of\s+(?:the\s+)?"
+        r"(?:following|these|below|criteria|conditions)\b[^.]{0,80}$|one of\s*:?\s*$|(?:any|"
         r"one) of the following\b"
     ),
     re.I,
@@ -470,8 +470,15 @@ def is_exception(text: str) -> bool:
     m = _PERMISSIVE.search(text)
     if m is None:
         return False
+    if _CONDITIONS_FOLLOW.search(m.group(0)):
+        return True
     before = _ABBREVIATION.sub("", text[: m.start()])
     return not _CLAUSE_BEFORE.search(before) and before.count("(") <= before.count(")")
+
+
+# "Participants with HCV co-infection will be allowed entry into Phase 3 studies if:": the
+# items below are the terms of the exception, however the line began.
+_CONDITIONS_FOLLOW = re.compile(r"\b(?:if|provided(?:\s+that)?|when)\s*:\s*$", re.I)
 
 
 def is_any_lead_in(text: str) -> bool:

@@ -363,7 +363,7 @@ def _speaks_to_both_sexes(item: Criterion) -> bool:
 
 
 def _applies_from_facts(
-    item: Criterion, facts: Mapping[str, Any], under_both_sexes: bool = False
+    item: Criterion, facts: Mapping[str, Any], under_both_sexes: bool = False, choice: bool = False
 ) -> tuple[bool | None, str, bool]:
     """Whether the criterion describes the person, judged by its constraints; the flag is
     True when the criterion only speaks to a group (one sex) the person is not in, as a line
@@ -376,7 +376,7 @@ def _applies_from_facts(
         return None, "", False
     sexes = [c for c in constraints if c.concept == "sex"]
     if not sexes:
-        value, reason = _holds_all(item, constraints, facts)
+        value, reason = _holds_all(item, constraints, facts, choice)
         return value, reason, False
     sex = sexes[0]
     in_group = constraint_holds(sex, facts)
@@ -387,7 +387,7 @@ def _applies_from_facts(
             return None, f"this applies to {sex.value} participants only", True
         return False, f"your details do not match {_describe(sex)}", False
     if rest:
-        value, reason = _holds_all(item, rest, facts)
+        value, reason = _holds_all(item, rest, facts, choice)
         if value is False or (value and in_group):
             return value, reason, False
         return None, "", False
@@ -403,6 +403,26 @@ _OR_AFTER = re.compile(r"\s*\)?\s*,?\s*or\b" + _OR_MORE, re.I)
 # "or" between two constraints that offers a choice ("age > 65 or ECOG 2"), not a bound
 # ("12 months or more").
 _EITHER = re.compile(r"\bor\b" + _OR_MORE, re.I)
+# "co-infected with HBV and HCV": both at once.
+_BOTH = re.compile(r"\bco-?infect|\bboth\b", re.I)
+_LIST_SEPARATORS = re.compile(r"(?:\s|,|\bor\b|/)*", re.I)
+
+
+def _a_bare_list(text: str, constraints: list[Constraint]) -> bool:
+    """Whether the conditions stand in a list with nothing but commas, "or" or "/" between
+    them ("Hypertension, dyslipidemia, obstructive sleep apnea, cardiovascular disease (for
+    example, ... heart failure)"; what the brackets give as examples is left aside)."""
+    if any(c.concept != "condition" for c in constraints):
+        return False
+    brackets = [m.span() for m in _BRACKETED.finditer(text)]
+    outside = [c for c in constraints if not any(a <= c.span[0] < b for a, b in brackets)]
+    constraints = outside if len(outside) > 1 else constraints
+    return all(
+        _LIST_SEPARATORS.fullmatch(text, a.span[1], b.span[0]) is not None
+        for a, b in zip(constraints, constraints[1:], strict=False)
+    )
+
+
 _SENTENCE_BREAK = re.compile(r"[.;]\s+(?=[A-Z])")
 _BRACKETED = re.compile(r"\([^()]*\)")
 
@@ -420,7 +440,14 @@ def _offers_a_choice(item: Criterion, constraints: list[Constraint]) -> bool:
 
     text = _BRACKETED.sub(blank, item.text)
     if item.kind == "exclusion":
-        return bool(_EITHER.search(text, constraints[0].span[0], constraints[-1].span[1]))
+        end = constraints[-1].span[1]
+        if all(c.concept == "condition" for c in constraints) and not _BOTH.search(text):
+            # "... symptomatic coronary artery disease, cardiac arrhythmia, or other heart
+            # disease": an "or" to the end of the sentence still lists conditions that rule
+            # people out.
+            stop = _SENTENCE_BREAK.search(text, end)
+            end = stop.start() if stop else len(text)
+        return bool(_EITHER.search(text, constraints[0].span[0], end))
     return any(
         _EITHER.search(text, a.span[0], b.span[1])
         and not _SENTENCE_BREAK.search(text, a.span[1], b.span[0])
@@ -456,16 +483,44 @@ def _without_defined(constraints: list[Constraint], text: str) -> list[Constrain
     return kept
 
 
+def _by_sentence(text: str, constraints: list[Constraint]) -> list[list[Constraint]]:
+    """The constraints grouped by the sentence they stand in, in order."""
+    groups: list[list[Constraint]] = []
+    for c in constraints:
+        if groups and not _SENTENCE_BREAK.search(text, groups[-1][-1].span[1], c.span[0]):
+            groups[-1].append(c)
+        else:
+            groups.append([c])
+    return groups
+
+
 def _holds_all(
-    item: Criterion, constraints: list[Constraint], facts: Mapping[str, Any]
+    item: Criterion, constraints: list[Constraint], facts: Mapping[str, Any], choice: bool = False
 ) -> tuple[bool | None, str]:
-    """``constraints`` read together: when "or" joins two of them any one decides, else all."""
+    """``constraints`` read together: when "or" joins two of them any one decides, else all.
+    ``choice``: the line is one of the options of the line above it ("... at least 1 of the
+    following comorbidities: * Hypertension, dyslipidemia, obstructive sleep apnea"), so a
+    bare list of conditions in it is a choice too."""
     text = item.text
     stated = _without_defined(constraints, text)
     covered = item.covered or len(stated) < len(constraints)
     constraints = stated
+    sentences = _by_sentence(text, constraints) if item.kind == "inclusion" else []
+    if len(sentences) > 1:
+        # Each sentence of an inclusion must hold, whatever choice another one offers ("a) BMI
+        # >= 27 ... with >= 2 obesity-related complications. At least one complication should
+        # be hypertension, dyslipidaemia or T2D").
+        judged = [_holds_all(item, group, facts, choice) for group in sentences]
+        broken = [r for r in judged if r[0] is False]
+        if broken:
+            return broken[0]
+        if all(r[0] is True for r in judged):
+            return True, "; ".join(r[1] for r in judged)
+        return None, ""
     results = [(c, constraint_holds(c, facts)) for c in constraints]
-    any_of = len(constraints) > 1 and _offers_a_choice(item, constraints)
+    any_of = len(constraints) > 1 and (
+        (choice and _a_bare_list(text, constraints)) or _offers_a_choice(item, constraints)
+    )
     subject = _subject_of_a_choice(text, constraints) if any_of else []
     if subject:
         # "Male over the age of 60 who has sustained a hip or spine fracture": the person
@@ -474,7 +529,9 @@ def _holds_all(
         failed = [c for c, r in head if r is False]
         if failed:
             return False, f"your details do not match {_describe(failed[0])}"
-        value, reason = _holds_all(item, [c for c in constraints if c not in subject], facts)
+        value, reason = _holds_all(
+            item, [c for c in constraints if c not in subject], facts, choice
+        )
         if value is False or (value and all(r is True for _, r in head)):
             return value, reason
         return None, ""
@@ -558,12 +615,21 @@ def evaluate(
     results: dict[str, CriterionVerdict] = {}
     applies: dict[str, bool | None] = {}
 
-    def judge(item: Criterion, under_both_sexes: bool = False) -> bool | None:
+    def judge(item: Criterion, under_both_sexes: bool = False, choice: bool = False) -> bool | None:
         children = parsed.children_of(item.id)
         answer = answers.get(item.id)
         value: bool | None = None
         reason = ""
         other_group = False
+        if children and item.kind == "exclusion" and rules.is_exception(item.text):
+            # The items of an exception ("... are permitted provided that they meet the
+            # following conditions:") are its terms: none rules anyone out.
+            for below in _descendants(parsed, item.id):
+                results[below.id] = CriterionVerdict(
+                    below.id, "not_applicable", "A term of an exception; it rules nobody out."
+                )
+                applies[below.id] = None
+            children = []
         if children and answer is None:
             _, only_for, other_group = _applies_from_facts(item, facts, under_both_sexes)
             if other_group:
@@ -578,7 +644,7 @@ def evaluate(
                 children = []
         if children:
             both = _speaks_to_both_sexes(item)
-            child_values = [judge(child, both) for child in children]
+            child_values = [judge(child, both, item.logic == "any") for child in children]
             value = _combine(item.logic or "all", child_values)
             if value is not None:
                 yes = [c.id for c, v in zip(children, child_values, strict=True) if v]
@@ -596,7 +662,7 @@ def evaluate(
         elif value is None and answer == "not_sure":
             reason = "you were not sure; the study team can check this"
         if value is None and answer is None and not children and not other_group:
-            value, reason, other_group = _applies_from_facts(item, facts, under_both_sexes)
+            value, reason, other_group = _applies_from_facts(item, facts, under_both_sexes, choice)
         if other_group:
             # Not the person's group: an inclusion for it rules nobody out, but under a line
             # that speaks to both sexes it does not decide that line either.

@@ -1656,3 +1656,60 @@ def test_a_duration_runs_to_now_or_to_the_end(event, holds):
     at_least_6_months = Constraint("condition", "asthma", ">=", 6, "month", qualifier="duration")
     facts = {"start_date": _START, "events": [event]}
     assert constraint_holds(at_least_6_months, facts) is holds
+
+
+_HCV_EXCEPTION = (
+    "Exclusion Criteria:\n\n"
+    "* Asymptomatic individuals with chronic hepatitis C virus (HCV) infection will not be "
+    "excluded, however Investigators must carefully assess if therapy specific for HCV infection "
+    "is required; participants who are anticipated to require HCV treatment prior to Week 48 of "
+    "the Maintenance Phase must be excluded. HCV treatment on study may be permitted post Week 48, "
+    "following consultation with the Medical Monitor. Participants with HCV co-infection will be "
+    "allowed entry into Phase 3 studies if:\n\n"
+    "  * Liver enzymes meet entry criteria;\n"
+    "  * HCV Disease has undergone appropriate work-up, HCV is not advanced, and will not require "
+    "treatment prior to the Week 48 visit. Additional information (where available) on "
+    "participants with HCV co-infection at screening should include results from any liver "
+    "biopsy, fibroscan, ultrasound, or other fibrosis evaluation, history of cirrhosis or other "
+    "decompensated liver disease, prior treatment, and timing/plan for HCV treatment.\n"
+)
+
+
+def test_the_terms_of_an_exception_rule_nobody_out():
+    parsed = eligibility.parse_criteria(_HCV_EXCEPTION)
+    facts = {"events": [{"name": "hepatitis c", "active": True}]}
+    verdicts = eligibility.evaluate(parsed, facts=facts).criteria
+    assert [v.verdict for v in verdicts] == ["not_applicable"] * 3
+    assert verdicts[2].reason == "A term of an exception; it rules nobody out."
+
+
+_COMORBIDITIES = (
+    "Inclusion Criteria:\n\n"
+    "* ≥27.0 kg/m² and presence of at least 1 of the following weight-related comorbidities "
+    "(treated or untreated) at screening:\n\n"
+    "  * Hypertension, dyslipidemia, obstructive sleep apnea, cardiovascular disease (for "
+    "example, ischemic cardiovascular disease, New York Heart Association Functional Class I-III "
+    "heart failure).\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("facts", "outcome"),
+    [
+        (
+            {
+                "events": [{"name": "hypertension", "active": True}],
+                "events_absent": ["hyperlipidemia"],
+            },
+            "met",
+        ),
+        (
+            {"events_absent": ["hypertension", "hyperlipidemia", "obstructive sleep apnea"]},
+            "unknown",
+        ),
+    ],
+)
+def test_a_bare_list_under_at_least_one_of_the_following_is_a_choice(facts, outcome):
+    parsed = eligibility.parse_criteria(_COMORBIDITIES)
+    assert parsed.items[0].logic == "any"
+    assert eligibility.evaluate(parsed, facts=facts).criteria[1].verdict == outcome
