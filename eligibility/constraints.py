@@ -1103,6 +1103,8 @@ _SPECIFIC_AFTER = re.compile(
     r"[- ]+insulin[- ](?:dependent|requiring|treated)\b|"
     r"\s+(?:with|by|due\s+to|caused\s+by)\s+(?:an?\s+|the\s+)?(?:human\s+immuno|hiv|hepatitis|"
     r"h[bcd]v|virus|viral|bacteri|fung|myco|tubercul)|"
+    # A condition it brings ("Parkinson's disease dementia", "HIV-associated nephropathy").
+    r"\s+(?:dementia|psychosis)\b|[- ](?:associated|related)\b|"
     # An episode of it, not the condition: "COPD exacerbation", "asthma attacks", "migraine days".
     r"\s+(?:exacerbations?|flares?|attacks?|days|episodes?|crisis|crises)\b|"
     r"\s+(?:injections?|injected|infiltrations?|creams?|ointments?|eye\s*drops|inhalers?)\b|"
