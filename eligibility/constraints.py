@@ -1103,6 +1103,8 @@ _SPECIFIC_AFTER = re.compile(
     r"[- ]+insulin[- ](?:dependent|requiring|treated)\b|"
     r"\s+(?:with|by|due\s+to|caused\s+by)\s+(?:an?\s+|the\s+)?(?:human\s+immuno|hiv|hepatitis|"
     r"h[bcd]v|virus|viral|bacteri|fung|myco|tubercul)|"
+    # Giving it up: "smoking cessation".
+    r"\s+cessation\b|"
     # A condition it brings ("Parkinson's disease dementia", "HIV-associated nephropathy").
     r"\s+(?:dementia|psychosis)\b|[- ](?:associated|related)\b|"
     # An episode of it, not the condition: "COPD exacerbation", "asthma attacks", "migraine days".
@@ -1721,6 +1723,8 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
             if _ACTIVE.search(context)
             else None
         )
+        if qualifier is None and name in rules.present_tense_terms():
+            qualifier = "active"
         if (
             qualifier is None
             and previous is not None

@@ -265,6 +265,12 @@ _HOW_LONG = {">": "more than", ">=": "at least", "<": "less than", "<=": "no mor
 
 def _event_question(c: Constraint, display: str) -> str | None:
     window = f"{_fmt(c.value)} {_plural(c.value, c.unit or 'day')}" if c.value is not None else ""
+    own = rules.term_questions().get(c.name)
+    if own is not None:
+        # A term with its own words asks only what they say; else the line's words do.
+        asked = own.get(c.qualifier or "") if c.op == "present" else None
+        asked = asked or own.get(c.op)
+        return asked
     verb = "had" if c.concept in ("procedure", "therapy", "condition") else "taken"
     if c.qualifier == "duration" and c.op in _HOW_LONG:
         return f"Have you {verb} {display} for {_HOW_LONG[c.op]} {window}?"

@@ -814,6 +814,29 @@ def literals(source: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
+def term_questions() -> dict[str, dict[str, str]]:
+    """Questions a term asks in its own words ("Do you smoke?" rather than "Do you have
+    smoking?"), by qualifier or operator; "{window}" stands for a time window."""
+    data = load("vocabulary.json")
+    return {
+        entry["name"]: dict(entry["questions"])
+        for concept in ("measurement", "therapy", "procedure", "drug", "condition")
+        for entry in data[concept]
+        if entry.get("questions")
+    }
+
+
+@lru_cache(maxsize=1)
+def present_tense_terms() -> frozenset[str]:
+    """Terms that mean the present state unless the line says otherwise: a "Smoker" smokes
+    now; one who smoked years ago is not one."""
+    data = load("vocabulary.json")
+    return frozenset(
+        entry["name"] for concept in ("condition",) for entry in data[concept] if entry.get("now")
+    )
+
+
+@lru_cache(maxsize=1)
 def vocabulary() -> dict[str, list[Term]]:
     data = load("vocabulary.json")
     out: dict[str, list[Term]] = {}

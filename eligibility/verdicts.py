@@ -465,12 +465,15 @@ def _or_around(text: str, span: tuple[int, int]) -> bool:
     return bool(_OR_AFTER.match(text, end) or _OR_BEFORE.search(text, max(0, start - 30), start))
 
 
-_BRACKET_OPENS = re.compile(r"\s*[(\[]\s*(?:defined\s+as\s+|i\.e\.,?\s+|with\s+)?$", re.I)
+_BRACKET_OPENS = re.compile(
+    r"\s*(?:[(\[]\s*(?:defined\s+as\s+|i\.e\.,?\s+|with\s+)?|:\s*|with\s+(?:an?\s+)?)$", re.I
+)
 
 
 def _without_defined(constraints: list[Constraint], text: str) -> list[Constraint]:
-    """Drop a condition a bracketed measurement defines: "poorly controlled diabetes (HbA1c of
-    8.0% or higher)" holds when the HbA1c does."""
+    """Drop a condition a measurement defines: "poorly controlled diabetes (HbA1c of 8.0% or
+    higher)", "obesity with body mass index (BMI) above 30", "Obese: BMI >=30" hold when the
+    measurement does."""
     kept = []
     for c, after in zip(constraints, [*constraints[1:], None], strict=True):
         defined = (

@@ -176,7 +176,7 @@ ROWS = [
         "Are you an alcohol and/or drug abuser currently or recently undergoing treatment for "
         "alcohol and/or drug abuse?",
     ),
-    ("smokers", "Are you a smoker?"),
+    ("smokers", "Do you smoke?"),
     ("Age 18 and over.", "Are you 18 years or older?"),
     ("At least 18 years of age at the time of surgery", "Are you 18 years or older?"),
     ("18+ years of age", "Are you 18 years or older?"),

@@ -1334,11 +1334,11 @@ def test_one_type_of_diabetes_is_a_kind_of_it(text, qualifier):
         ),
         # Ever or now: the list is not read as its first term.
         ("History or presence of HIV, hepatitis B, hepatitis C.", ["active", None, None]),
-        # A condition after a treatment is not read as the treatment.
+        # A condition after a treatment is not read as the treatment; smoking is now.
         (
             "smoking, previous lumbar spine surgery, Diabetes Melitus (DM) and neuromuscular "
             "disorders.",
-            ["history", None],
+            ["active", "history", None],
         ),
     ],
 )
