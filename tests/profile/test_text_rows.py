@@ -270,6 +270,7 @@ ROWS: list[tuple[str, str, dict[str, Any]]] = [
         "chronic HCV infection for the past 2 years",
         {"active": ["hepatitis C"], "onset": {"hepatitis C": "2023-03-01"}},
     ),
+    ("trec-202142", "negative history of smoking", {"absent": ["tobacco use"]}),
     # Off a drug for a year: how long it has not been taken.
     ("trec-20217", "has been off ETOH for a year", {"no_onset": ["alcohol use"]}),
 ]
