@@ -617,6 +617,7 @@ def evaluate(
     by_id = {item.id: item for item in parsed.items}
     results: dict[str, CriterionVerdict] = {}
     applies: dict[str, bool | None] = {}
+    cohorts = _cohort_lines(parsed)
 
     def judge(item: Criterion, under_both_sexes: bool = False, choice: bool = False) -> bool | None:
         children = parsed.children_of(item.id)
@@ -673,7 +674,10 @@ def evaluate(
         if value is None and not reason:
             reason = "not answered yet"
         outcome: CriterionOutcome = "not_applicable" if other_group else _outcome(item, value)
-        if value is False and item.kind == "inclusion" and rules.is_permissive(item.text):
+        if value is False and item.id in cohorts:
+            outcome = "not_applicable"
+            reason += "; this line describes another group of the study"
+        elif value is False and item.kind == "inclusion" and rules.is_permissive(item.text):
             outcome = "not_applicable"
             reason += "; this line only widens who can take part"
         elif item.kind == "exclusion" and rules.is_exception(item.text):
@@ -709,6 +713,35 @@ def evaluate(
                 )
             )
     return _trial_verdict(parsed, ordered, by_id)
+
+
+def _cohort_lines(parsed: ParsedCriteria) -> set[str]:
+    """Top-level inclusions that describe groups of the study, alike but for one term one has
+    and the other has not ("COPD, smoker" and "COPD, non smoker"): a person fails all but their
+    own."""
+    signs = {
+        item.id: {
+            (c.concept, c.name, c.op)
+            for c in item.constraints
+            if c.op in _EITHER_SIGN and c.qualifier != "specific"
+        }
+        for item in parsed.top_level()
+        if item.kind == "inclusion"
+    }
+    found: set[str] = set()
+    for a, mine in signs.items():
+        for b, theirs in signs.items():
+            if a == b or not (mine & theirs):
+                continue
+            mine_only, theirs_only = mine - theirs, theirs - mine
+            if len(mine_only) == len(theirs_only) == 1:
+                (concept, name, op), other = next(iter(mine_only)), next(iter(theirs_only))
+                if other == (concept, name, _EITHER_SIGN[op]):
+                    found.update((a, b))
+    return found
+
+
+_EITHER_SIGN = {"present": "absent", "absent": "present"}
 
 
 def _descendants(parsed: ParsedCriteria, item_id: str) -> list[Criterion]:

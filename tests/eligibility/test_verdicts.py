@@ -1713,3 +1713,27 @@ def test_a_bare_list_under_at_least_one_of_the_following_is_a_choice(facts, outc
     parsed = eligibility.parse_criteria(_COMORBIDITIES)
     assert parsed.items[0].logic == "any"
     assert eligibility.evaluate(parsed, facts=facts).criteria[1].verdict == outcome
+
+
+_COHORTS = "Inclusion Criteria:\n\n* COPD, smoker\n* COPD, non smoker\n"
+_NOT_COHORTS = (
+    "Inclusion Criteria:\n\n"
+    "* Negative hepatitis B surface antigen (HBsAg) test at screening\n"
+    "* Positive hepatitis B surface antibody (HBsAb) test at screening, or negative HBsAb at "
+    "screening accompanied by either of the following:\n"
+)
+
+
+def test_a_person_fails_only_the_groups_of_the_study_that_are_not_theirs():
+    smoker = {
+        "events": [
+            {"name": "chronic obstructive pulmonary disease", "active": True},
+            {"name": "smoking", "active": True},
+        ]
+    }
+    verdicts = eligibility.evaluate(eligibility.parse_criteria(_COHORTS), facts=smoker).criteria
+    assert [v.verdict for v in verdicts] == ["unknown", "not_applicable"]
+    assert verdicts[1].reason.endswith("this line describes another group of the study.")
+    hepatitis_b = {"events": [{"name": "hepatitis b", "active": True}]}
+    parsed = eligibility.parse_criteria(_NOT_COHORTS)
+    assert eligibility.evaluate(parsed, facts=hepatitis_b).criteria[0].verdict == "not_met"
