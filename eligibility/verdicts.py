@@ -271,13 +271,16 @@ def constraint_holds(c: Constraint, facts: Mapping[str, Any]) -> bool | None:
             return None
         if c.qualifier in _SINCE_ONSET and isinstance(c.value, int | float):
             return _since_onset(c, events, _start_date(facts))
+        past = c.qualifier == "active" and all(e.get("active") is False for e in events)
+        # "acute MI" or "active tuberculosis" is not decided by one that is past; a term that
+        # means the present ("Smoker") is, when it is said to be over ("former smoker").
+        over = past and c.name in rules.present_tense_terms() and all(e.get("over") for e in events)
         if c.op == "present":
-            # "acute MI" or "active tuberculosis" is not decided by one that is over.
-            if c.qualifier == "active" and all(e.get("active") is False for e in events):
-                return None
+            if past:
+                return False if over else None
             return True
         if c.op == "absent":
-            return False
+            return over
         start = _start_date(facts)
         ages = [_event_days_ago(e, start) for e in events]
         known = [a for a in ages if a is not None]

@@ -24,6 +24,7 @@ class Entry:
     synonyms: tuple[str, ...] = ()
     cancer: bool = False
     absent_pattern: re.Pattern[str] | None = None
+    past_pattern: re.Pattern[str] | None = None
 
 
 def _compile(patterns: list[str], abbreviations: list[str]) -> re.Pattern[str]:
@@ -39,6 +40,7 @@ def entries() -> tuple[Entry, ...]:
     for group in ("conditions", "treatments", "drugs"):
         for row in data[group]:
             absent = row.get("absent_patterns")
+            past = row.get("past_patterns")
             out.append(
                 Entry(
                     group=group,
@@ -48,6 +50,7 @@ def entries() -> tuple[Entry, ...]:
                     synonyms=tuple(row.get("synonyms", [])),
                     cancer=bool(row.get("cancer", False)),
                     absent_pattern=_compile(absent, []) if absent else None,
+                    past_pattern=_compile(past, []) if past else None,
                 )
             )
     return tuple(out)

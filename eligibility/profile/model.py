@@ -262,6 +262,7 @@ class Profile(_Strict):
             gone: bool,
             route: Route | None,
             since: dt.date | None = None,
+            over: bool = False,
         ) -> None:
             for name in sorted(names):
                 if gone:
@@ -274,6 +275,8 @@ class Profile(_Strict):
                     event["since"] = since.isoformat()
                 if route is not None:
                     event["route"] = route
+                if over:
+                    event["over"] = True
                 events.append(event)
 
         # Something the person has also answers for the broader terms its name holds ("urinary
@@ -283,7 +286,7 @@ class Profile(_Strict):
             gone = c.status == "absent"
             text = c.name if gone else c.name + (f" {c.stage}" if c.stage else "")
             names = _names(c.name, "conditions") | _engine_names(("condition",), text, gone)
-            add(names, c.status == "active", c.date, gone, None, c.date)
+            add(names, c.status == "active", c.date, gone, None, c.date, c.status == "resolved")
         for t in self.treatments:
             gone = t.status == "absent"
             text = t.name if gone else f"{t.name} ({t.kind})"

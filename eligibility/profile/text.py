@@ -215,6 +215,7 @@ class _Mention:
     negated: bool = False
     history: bool = False
     current: bool = False
+    past: bool = False  # said to be over ("former smoker", "quit smoking")
     date: dt.date | None = None
     stage: str | None = None
     route: Route | None = None
@@ -247,6 +248,11 @@ def _find_mentions(sentence: str) -> list[_Mention]:
             for m in entry.absent_pattern.finditer(sentence):
                 candidates.append(
                     _Mention(entry, entry.name, entry.group, m.start(), m.end(), negated=True)
+                )
+        if entry.past_pattern is not None:
+            for m in entry.past_pattern.finditer(sentence):
+                candidates.append(
+                    _Mention(entry, entry.name, entry.group, m.start(), m.end(), past=True)
                 )
     for m in lexicon.drug_suffix_regex().finditer(sentence):
         candidates.append(_Mention(None, m.group(0).lower(), "drugs", m.start(), m.end()))
@@ -377,6 +383,10 @@ def _read_mentions(
     for m in mentions:
         before = r.relative_as_source.sub(lambda x: " " * len(x.group(0)), sentence[: m.start])
         if r.family.search(before):
+            continue
+        if m.past:
+            m.history = True
+            kept.append(m)
             continue
         m.negated = _negated(sentence, m)
         clause = _clause_before(sentence, m.start)
@@ -607,7 +617,15 @@ def _merge(
 ) -> None:
     """Fold one mention into the profile; a present mention beats an absent one."""
     if m.group == "conditions":
-        status = "absent" if m.negated else "history" if m.history else "active"
+        status = (
+            "absent"
+            if m.negated
+            else "resolved"
+            if m.past
+            else "history"
+            if m.history
+            else "active"
+        )
         old = conditions.get(m.name)
         if old is None or (old.status == "absent" and status != "absent"):
             conditions[m.name] = Condition(name=m.name, status=status, onset=m.date, stage=m.stage)  # type: ignore[arg-type]

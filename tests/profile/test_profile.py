@@ -639,3 +639,21 @@ def test_a_duration_from_a_note_decides_a_line_on_how_long():
     parsed = parse_criteria("Inclusion Criteria:\n\n* Taking corticosteroids for at least 6 months")
     verdict = evaluate(parsed, facts=profile.to_facts())
     assert verdict.criteria[0].verdict == "not_met"
+
+
+@pytest.mark.parametrize(
+    ("note", "status", "verdict"),
+    [
+        ("He quit smoking 10 years ago.", "resolved", "met"),
+        ("Former smoker.", "resolved", "met"),
+        ("She is an ex-smoker.", "resolved", "met"),
+        ("Past medical history of heavy smoking.", "history", "unknown"),
+        ("He smokes 20 cigarettes a day.", "active", "not_met"),
+        ("Non-smoker.", "absent", "met"),
+    ],
+)
+def test_a_former_smoker_is_not_a_smoker(note, status, verdict) -> None:
+    profile = profile_from_text(note, as_of=AS_OF)
+    assert [(c.name, c.status) for c in profile.conditions] == [("tobacco use", status)]
+    parsed = parse_criteria("Exclusion Criteria:\n\n* Smoker")
+    assert evaluate(parsed, facts=profile.to_facts()).criteria[0].verdict == verdict
