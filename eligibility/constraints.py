@@ -1120,6 +1120,9 @@ _SPECIFIC_AFTER = re.compile(
     rf"(?:≥|>=|>)?\s*{_CLASS}(?![\w.])|"
     r"\s*[(\[]\s*(?:(?:prednisone|prednisolone|dexamethasone|hydrocortisone)\s*)?(?:>|≥|>=|"
     r"more\s+than|greater\s+than|exceeding|above)\s*\d|"
+    # Where it is, said after it or after the list it ends ("fracture, infection, and/or
+    # deformity (...) of the spine").
+    r"(?:\s*,\s*(?:and/or\s+|and\s+)?[\w-]+){0,2}\s*(?:\([^()]{0,120}\)\s*)?"
     r"\s+(?:at|to|of|in|on)\s+(?:the\s+)?(?:(?:operative|index|same|affected|treated|target|"
     r"study|surgical|local|lumbar|cervical|thoracic|spinal)\s+)?(?:levels?|sites?|areas?|"
     r"regions?|eyes?|joints?|sides?|segments?|spine)\b|"

@@ -1737,3 +1737,21 @@ def test_a_person_fails_only_the_groups_of_the_study_that_are_not_theirs():
     hepatitis_b = {"events": [{"name": "hepatitis b", "active": True}]}
     parsed = eligibility.parse_criteria(_NOT_COHORTS)
     assert eligibility.evaluate(parsed, facts=hepatitis_b).criteria[0].verdict == "not_met"
+
+
+@pytest.mark.parametrize(
+    ("text", "qualifiers"),
+    [
+        # Where it is, said after the list the term is in: "of the spine" for all of it.
+        (
+            "Current fracture, infection, and/or deformity (greater than 15 degrees of lumbar "
+            "scoliosis, using Cobb measure technique) of the spine.",
+            ["specific", "specific"],
+        ),
+        ("Infection, local to the operative site", ["specific"]),
+        # An item of its own before "or" a site: "active systemic infection" is any.
+        ("Overt or active systemic infection, or infection at the operative site.", ["active"]),
+    ],
+)
+def test_a_site_after_a_list_says_where_each_term_is(text, qualifiers):
+    assert [c.qualifier for c in constraints.extract(text)] == qualifiers
