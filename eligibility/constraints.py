@@ -1153,21 +1153,24 @@ def _duration(segment: str, a: int, b: int) -> tuple[str, float | int, str, int,
         return None
     before = _DURATION_BEFORE.search(segment, max(0, a - 80), a)
     if before is not None:
-        n = _num(before.group("n"))
-        op = rules.comparator(before.group("cmp")) if before.group("cmp") else ">="
-        if n is None or op not in (">", ">=", "<", "<="):
-            return None
-        return op, n, rules.time_unit(before.group("unit")), before.start(), b
+        return _how_long(before, before.start(), b)
     m = _DURATION_AFTER.match(segment, b)
     if m is None or not (m.group("cmp") or m.group("for")):
         return None
     if m.group("of") and not _DURATION_OF.search(segment, max(0, a - 40), a):
         return None
+    return _how_long(m, a, m.end())
+
+
+def _how_long(
+    m: re.Match[str], begin: int, end: int
+) -> tuple[str, float | int, str, int, int] | None:
+    """The operator (at least, when none is said), number and unit of a duration's words."""
     n = _num(m.group("n"))
     op = rules.comparator(m.group("cmp")) if m.group("cmp") else ">="
     if n is None or op not in (">", ">=", "<", "<="):
         return None
-    return op, n, rules.time_unit(m.group("unit")), a, m.end()
+    return op, n, rules.time_unit(m.group("unit")), begin, end
 
 
 # "off corticosteroids for at least 14 days", "free of seizures for 6 months": how long it has
@@ -1208,16 +1211,13 @@ _TREATED_GAP = re.compile(
 
 # Nothing but "diagnosed" between the condition and its window: "asthma on regular controller
 # therapy for 3 months prior to enrollment" times the therapy, not the diagnosis.
+_BEFORE_DIAGNOSED = (
+    r"\s*(?:\([^()]{0,40}\)\s*)?(?:(?:that|which)\s+)?(?:(?:was|were|is|has\s+been|first)\s+)*"
+)
 _JUST_BEFORE_WINDOW = re.compile(
-    r"\s*(?:\([^()]{0,40}\)\s*)?(?:(?:that|which)\s+)?(?:(?:was|were|is|has\s+been|first)\s+)*"
-    r"(?:(?:diagnosed|confirmed|detected)\s*)?,?\s*",
-    re.I,
+    _BEFORE_DIAGNOSED + r"(?:(?:diagnosed|confirmed|detected)\s*)?,?\s*", re.I
 )
-_DIAGNOSED_AFTER = re.compile(
-    r"\s*(?:\([^()]{0,40}\)\s*)?(?:(?:that|which)\s+)?(?:(?:was|were|is|has\s+been|first)\s+)*"
-    r"(?:diagnosed|confirmed|detected)\b",
-    re.I,
-)
+_DIAGNOSED_AFTER = re.compile(_BEFORE_DIAGNOSED + r"(?:diagnosed|confirmed|detected)\b", re.I)
 
 
 # A treatment named as what a condition needed ("radiation pneumonitis that required steroid

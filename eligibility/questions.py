@@ -269,8 +269,7 @@ def _event_question(c: Constraint, display: str) -> str | None:
     if own is not None:
         # A term with its own words asks only what they say; else the line's words do.
         asked = own.get(c.qualifier or "") if c.op == "present" else None
-        asked = asked or own.get(c.op)
-        return asked
+        return asked or own.get(c.op)
     verb = "had" if c.concept in ("procedure", "therapy", "condition") else "taken"
     if c.qualifier == "duration" and c.op in _HOW_LONG:
         return f"Have you {verb} {display} for {_HOW_LONG[c.op]} {window}?"

@@ -748,6 +748,10 @@ class Term:
     source: str = ""
     ignore_case: bool = True
     literals: tuple[str, ...] = ()
+    # The term means the present state unless the line says otherwise ("Smoker").
+    now: bool = False
+    # Questions in the term's own words, by qualifier or operator ("Do you smoke?").
+    questions: tuple[tuple[str, str], ...] = ()
 
 
 def _required(branch: str) -> set[str] | None:
@@ -816,24 +820,16 @@ def literals(source: str) -> tuple[str, ...]:
 @lru_cache(maxsize=1)
 def term_questions() -> dict[str, dict[str, str]]:
     """Questions a term asks in its own words ("Do you smoke?" rather than "Do you have
-    smoking?"), by qualifier or operator; "{window}" stands for a time window."""
-    data = load("vocabulary.json")
-    return {
-        entry["name"]: dict(entry["questions"])
-        for concept in ("measurement", "therapy", "procedure", "drug", "condition")
-        for entry in data[concept]
-        if entry.get("questions")
-    }
+    smoking?"), by qualifier or operator. A case a term has no question for is asked in the
+    line's own words."""
+    return {name: dict(t.questions) for name, t in term_by_name().items() if t.questions}
 
 
 @lru_cache(maxsize=1)
 def present_tense_terms() -> frozenset[str]:
     """Terms that mean the present state unless the line says otherwise: a "Smoker" smokes
     now; one who smoked years ago is not one."""
-    data = load("vocabulary.json")
-    return frozenset(
-        entry["name"] for concept in ("condition",) for entry in data[concept] if entry.get("now")
-    )
+    return frozenset(name for name, t in term_by_name().items() if t.now)
 
 
 @lru_cache(maxsize=1)
@@ -860,6 +856,8 @@ def vocabulary() -> dict[str, list[Term]]:
                     source=alternation,
                     ignore_case=bool(flags),
                     literals=literals(alternation),
+                    now=bool(entry.get("now")),
+                    questions=tuple(entry.get("questions", {}).items()),
                 )
             )
         out[concept] = terms

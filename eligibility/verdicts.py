@@ -620,7 +620,14 @@ def evaluate(
     by_id = {item.id: item for item in parsed.items}
     results: dict[str, CriterionVerdict] = {}
     applies: dict[str, bool | None] = {}
-    cohorts = _cohort_lines(parsed)
+    cohorts: list[set[str]] = []  # the groups' lines, found once, when first needed
+
+    def for_another_group(item: Criterion) -> bool:
+        if item.kind != "inclusion" or item.parent is not None:
+            return False
+        if not cohorts:
+            cohorts.append(_cohort_lines(parsed))
+        return item.id in cohorts[0]
 
     def judge(item: Criterion, under_both_sexes: bool = False, choice: bool = False) -> bool | None:
         children = parsed.children_of(item.id)
@@ -677,7 +684,7 @@ def evaluate(
         if value is None and not reason:
             reason = "not answered yet"
         outcome: CriterionOutcome = "not_applicable" if other_group else _outcome(item, value)
-        if value is False and item.id in cohorts:
+        if value is False and for_another_group(item):
             outcome = "not_applicable"
             reason += "; this line describes another group of the study"
         elif value is False and item.kind == "inclusion" and rules.is_permissive(item.text):
