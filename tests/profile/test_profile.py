@@ -657,3 +657,12 @@ def test_a_former_smoker_is_not_a_smoker(note, status, verdict) -> None:
     assert [(c.name, c.status) for c in profile.conditions] == [("tobacco use", status)]
     parsed = parse_criteria("Exclusion Criteria:\n\n* Smoker")
     assert evaluate(parsed, facts=profile.to_facts()).criteria[0].verdict == verdict
+
+
+@pytest.mark.parametrize(("status", "verdict"), [("resolved", "met"), ("history", "unknown")])
+def test_a_resolved_condition_is_over_for_a_term_that_means_the_present(status, verdict) -> None:
+    profile = load_profile({"conditions": [{"name": "tobacco use", "status": status}]})
+    events = profile.to_facts()["events"]
+    assert all(e.get("over", False) is (status == "resolved") for e in events)
+    parsed = parse_criteria("Exclusion Criteria:\n\n* Smoker")
+    assert evaluate(parsed, facts=profile.to_facts()).criteria[0].verdict == verdict
