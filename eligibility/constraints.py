@@ -884,7 +884,7 @@ _WINDOWS: list[tuple[re.Pattern[str], str | None, tuple[str, ...]]] = [
     (
         re.compile(
             rf"\bwithin\s+(?:the\s+)?(?:last\s+|past\s+|previous\s+|prior\s+|"
-            rf"preceding\s+)?(?P<n>{NUM})\s*{TIME_UNIT}",
+            rf"preceding\s+)?(?P<n>{NUM})(?:\s*|-){TIME_UNIT}",
             re.I,
         ),
         "within",
@@ -893,7 +893,7 @@ _WINDOWS: list[tuple[re.Pattern[str], str | None, tuple[str, ...]]] = [
     (
         re.compile(
             rf"\b(?:in|during|over)\s+the\s+(?:last|past|previous|preceding|"
-            rf"prior)\s+(?P<n>{NUM})\s*{TIME_UNIT}",
+            rf"prior)\s+(?P<n>{NUM})(?:\s*|-){TIME_UNIT}",
             re.I,
         ),
         "within",
@@ -901,7 +901,7 @@ _WINDOWS: list[tuple[re.Pattern[str], str | None, tuple[str, ...]]] = [
     ),
     (
         re.compile(
-            rf"{_LESS_THAN}\s*(?P<n>{NUM})\s*{TIME_UNIT}\s+(?:since|before|prior|preceding|from|of(?!\s+age\b)|ago)",
+            rf"{_LESS_THAN}\s*(?P<n>{NUM})(?:\s*|-){TIME_UNIT}\s+(?:since|before|prior|preceding|from|of(?!\s+age\b)|ago)",
             re.I,
         ),
         "within",
@@ -909,7 +909,7 @@ _WINDOWS: list[tuple[re.Pattern[str], str | None, tuple[str, ...]]] = [
     ),
     (
         re.compile(
-            rf"(?<![<>≤≥\d]\s)(?<!than\s)\b(?P<n>{NUM})\s*{TIME_UNIT}\s+(?:before|prior\s+to|"
+            rf"(?<![<>≤≥\d]\s)(?<!than\s)\b(?P<n>{NUM})(?:\s*|-){TIME_UNIT}\s+(?:before|prior\s+to|"
             rf"preceding)\s+(?:the\s+)?(?:start|first|initiation|enrol|enroll|randomi|screening|"
             rf"study|day\s*1|baseline|registration|inclusion|treatment|consent|protocol|visit|"
             rf"dosing)",
@@ -920,7 +920,7 @@ _WINDOWS: list[tuple[re.Pattern[str], str | None, tuple[str, ...]]] = [
     ),
     (
         re.compile(
-            r"\b(?:within|in|during|over)\s+the\s+(?:last|past|previous|preceding|"
+            r"\b(?:within|in|during|over)\s+(?:the\s+)?(?:last|past|previous|preceding|"
             r"prior)\s+(?P<unit>year|month|week)\b",
             re.I,
         ),
@@ -989,14 +989,18 @@ _NOT_ABOUT = re.compile(
 # A class or grade of heart failure ("III", "3", "Ⅲ"), and a range of them ("III-IV", "Ⅲ ~ Ⅳ").
 _CLASS = r"(?:iv|i{1,3}|[1-4]|[ⅠⅡⅢⅣ])"
 _CLASSES = rf"{_CLASS}(?:\s*(?:or|-|~|to|/)\s*{_CLASS})?"
+_NYHA = r"(?:nyha|new\s+york\s+heart\s+association)"
+_OR_WORSE = r"(?:\s+(?:and|or)\s+(?:above|higher|greater|worse))?"
 _SPECIFIC = re.compile(
     r"\b(?:idiopathic|secondary|primary|familial|hereditary|inherited|congenital|juvenile|"
+    # A ventricular arrhythmia, not any ("supraventricular or ventricular arrhythmia" is any).
+    r"(?<!supra)(?<!supra-)(?<!supraventricular or )(?<!supraventricular/)ventricular|"
     r"(?<![\w-])(?:topical|inhaled|inhalational|intranasal|ophthalmic|intraocular|periocular|"
     r"intravitreal|intra-?articular|epidural|joint)|"
     r"(?:drug|steroid|chemotherapy|radiation)[- ]induced|gestational|neonatal|severe|"
     r"uncontroll(?:ed|able)|poorly[- ]controlled|unstable|(?:de|un)compensated|end[- ]stage|"
-    rf"refractory|(?:nyha\s+)?(?:class|grade)\s*(?:≥|>=|>|above\s+)?\s*{_CLASSES}|"
-    rf"nyha\s+{_CLASSES}(?:\s+(?:and|or)\s+(?:above|higher|greater|worse))?)"
+    rf"high[- ]risk|refractory|(?:{_NYHA}\s+)?(?:functional\s+)?(?:class|grade)\s*"
+    rf"(?:≥|>=|>|above\s+)?\s*{_CLASSES}{_OR_WORSE}|{_NYHA}\s+{_CLASSES}{_OR_WORSE})"
     r"(?:\s+(?:right|left)(?:[- ]sided)?)?\s+$|"
     # A dose above a threshold before the drug ("dose>10mg/day prednisone").
     r"(?:>|≥|>=|more\s+than|greater\s+than|exceeding|above)\s*\d+(?:\.\d+)?\s*mg"
@@ -1080,7 +1084,11 @@ def _one_type(segment: str, a: int, name: str) -> tuple[str, int] | None:
     names it again ("type 1 diabetes and uncontrolled diabetes [HbA1c >= 10.0 %]") may rule
     out other types too, so it stays "specific"."""
     m = _ONE_TYPE.search(segment, max(0, a - 20), a)
-    if m is None or _EVERY_TYPE.search(segment):
+    if m is None or any(
+        # "type 1 diabetes or uncontrolled type 2 diabetes" names one kind of each.
+        not _SPECIFIC.search(segment, max(0, other.start() - 30), other.start())
+        for other in _EVERY_TYPE.finditer(segment)
+    ):
         return None
     if name != "diabetes" or len(_DIABETES.findall(segment)) > 1:
         return "specific", m.start()
@@ -1108,16 +1116,15 @@ _SPECIFIC_AFTER = re.compile(
     # A condition it brings ("Parkinson's disease dementia", "HIV-associated nephropathy").
     r"\s+(?:dementia|psychosis)\b|[- ](?:associated|related)\b|"
     # An episode of it, not the condition: "COPD exacerbation", "asthma attacks", "migraine days".
-    r"\s+(?:exacerbations?|flares?|attacks?|days|episodes?|crisis|crises)\b|"
+    r"\s+(?:exacerbations?|flares?|attacks?|awakenings?|days|episodes?|crisis|crises)\b|"
     r"\s+(?:injections?|injected|infiltrations?|creams?|ointments?|eye\s*drops|inhalers?)\b|"
     # Taken for a long time, which a note seldom says.
     r"(?:\s+or\s+other\s+[\w-]+)?\s+(?:for\s+a\s+long\s+(?:time|period)|long[- ]term|"
     r"chronically)\b|"
-    r"\s+(?:greater|worse|higher)\s+than\s+(?:(?:the\s+)?new\s+york\s+heart\s+association|"
-    r"nyha)\b|"
-    r"\s*(?:\([^()]{0,20}\)\s*)?(?:(?:nyha|new\s+york\s+heart\s+association)\s+)?"
-    r"(?:class(?:ification)?|grade)\s*(?:of\s+)?"
-    rf"(?:≥|>=|>)?\s*{_CLASS}(?![\w.])|"
+    rf"\s+(?:greater|worse|higher)\s+than\s+(?:the\s+)?{_NYHA}\b|"
+    rf"\s*(?:\([^()]{{0,20}}\)\s*|\(\s*)?(?:{_NYHA}\s+)?"
+    r"(?:(?:above|over|greater\s+than|higher\s+than)\s+)?(?:class(?:ification)?|grade)\s*"
+    rf"(?:of\s+)?(?:≥|>=|>)?\s*{_CLASS}(?![\w.])|"
     r"\s*[(\[]\s*(?:(?:prednisone|prednisolone|dexamethasone|hydrocortisone)\s*)?(?:>|≥|>=|"
     r"more\s+than|greater\s+than|exceeding|above)\s*\d|"
     # Where it is, said after it or after the list it ends ("fracture, infection, and/or
@@ -1648,9 +1655,21 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
             if previous_end <= a < w[0]
             and not (concept == "condition" and _TREATED_GAP.match(segment, b, w[0]))
         ]
+        # "Myocardial infarction (within 6 months ...)" times the infarction; "type 1 diabetes
+        # or ... (A1c >9.5% or changes in diabetes medication doses within 3 mos.)" times what
+        # the brackets say, not the diabetes, unless they define it ("Chronic use of steroids
+        # (defined as more than 6 weeks of steroid use within 12 months ...)").
+        opened = segment.rfind("(", previous_end, w[0])
+        said_in_brackets = opened > segment.rfind(")", previous_end, w[0]) and (
+            any(mentions[i][0] > opened for i in before)
+            or len(segment[opened + 1 : w[0]].split()) > 3
+        )
+        if said_in_brackets:
+            named = {mentions[i][3] for i in before if mentions[i][0] > opened}
+            before = [i for i in before if mentions[i][0] > opened or mentions[i][3] in named]
         for i in before:
             assigned[i] = w
-        if not before:
+        if not before and not said_in_brackets:
             leftover.append(w)
         previous_end = w[1]
     for w in leftover:
