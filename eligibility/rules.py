@@ -231,6 +231,8 @@ _NOTES = [
         r"might) apply",
         r"^(?:please )?(?:see|refer to|consult) (?:the )?(?:study )?protocol\b",
         r"^for (?:more|further) (?:information|details)",
+        # "For Hepatitis B (HBV), ... infections, requirements will be substudy dependent."
+        r"\brequirements\s+(?:will\s+be|are)\s+(?:[\w-]+\s+)?dependent\b",
         r"^(?:there are )?no (?:inclusion|exclusion|eligibility) criteria\.?$",
         r"^(?:none|nil|n/a|not specified|not applicable|none specified)\s*[.;]?$",
         # A formula the criteria use ("Woman CrCl = (140- age [years old]) x weight (kg) x 0.85"):
@@ -327,7 +329,7 @@ def section_heading(line: str) -> bool:
     return len(line) <= 80 and _SECTION_ANY.match(line) is not None
 
 
-_NOTE_HINTS = ("summary", "apply", "protocol", "information", "details", "criteria")
+_NOTE_HINTS = ("summary", "apply", "protocol", "information", "details", "criteria", "dependent")
 
 
 def is_note(text: str) -> bool:

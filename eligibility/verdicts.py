@@ -409,9 +409,16 @@ _EITHER = re.compile(r"\bor\b" + _OR_MORE, re.I)
 # "co-infected with HBV and HCV": both at once.
 _BOTH = re.compile(r"\bco-?infect|\bboth\b", re.I)
 _LIST_SEPARATORS = re.compile(r"(?:\s|,|\bor\b|/)*", re.I)
+# "cervical spine fracture, infection and malignant tumor", "such as major depression, bipolar
+# disorder and schizophrenia": in an exclusion, each condition of such a list rules people out.
+_AND_LIST_SEPARATORS = re.compile(r"(?:\s|,|\b(?:and|or)\b|/)*", re.I)
+# "cervical spine fracture, infection and malignant tumor": the site may be of every one.
+_SITE_BEFORE = re.compile(r"\b(?:spine|spinal|cervical|lumbar|thoracic|sacral|vertebral)\s+$", re.I)
 
 
-def _a_bare_list(text: str, constraints: list[Constraint]) -> bool:
+def _a_bare_list(
+    text: str, constraints: list[Constraint], separators: re.Pattern[str] = _LIST_SEPARATORS
+) -> bool:
     """Whether the conditions stand in a list with nothing but commas, "or" or "/" between
     them ("Hypertension, dyslipidemia, obstructive sleep apnea, cardiovascular disease (for
     example, ... heart failure)"; what the brackets give as examples is left aside)."""
@@ -421,7 +428,7 @@ def _a_bare_list(text: str, constraints: list[Constraint]) -> bool:
     outside = [c for c in constraints if not any(a <= c.span[0] < b for a, b in brackets)]
     constraints = outside if len(outside) > 1 else constraints
     return all(
-        _LIST_SEPARATORS.fullmatch(text, a.span[1], b.span[0]) is not None
+        separators.fullmatch(text, a.span[1], b.span[0]) is not None
         for a, b in zip(constraints, constraints[1:], strict=False)
     )
 
@@ -445,6 +452,10 @@ def _offers_a_choice(item: Criterion, constraints: list[Constraint]) -> bool:
     if item.kind == "exclusion":
         end = constraints[-1].span[1]
         if all(c.concept == "condition" for c in constraints) and not _BOTH.search(text):
+            if _a_bare_list(text, constraints, _AND_LIST_SEPARATORS) and not _SITE_BEFORE.search(
+                text, max(0, constraints[0].span[0] - 30), constraints[0].span[0]
+            ):
+                return True
             # "... symptomatic coronary artery disease, cardiac arrhythmia, or other heart
             # disease": an "or" to the end of the sentence still lists conditions that rule
             # people out.

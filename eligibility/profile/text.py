@@ -55,6 +55,7 @@ class _Rules:
     drug_as_cause: re.Pattern[str]  # matched just after the drug
     drug_allergy: tuple[re.Pattern[str], re.Pattern[str]]  # before the drug, after it
     treatment_place: re.Pattern[str]  # matched just after the treatment
+    vaccine: tuple[re.Pattern[str], re.Pattern[str]]  # before the condition, after it
     relative_time: list[tuple[re.Pattern[str], dict[str, Any]]]
     duration: tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]  # after, before, past
     number_words: dict[str, int]
@@ -128,6 +129,10 @@ def text_rules() -> _Rules:
             re.compile("|".join(data["drug_allergy_after"]), re.I),
         ),
         treatment_place=re.compile("|".join(data["treatment_place_after"]), re.I),
+        vaccine=(
+            re.compile("|".join(data["vaccine_before"]), re.I),
+            re.compile("|".join(data["vaccine_after"]), re.I),
+        ),
         relative_time=[(re.compile(row["pattern"], re.I), row) for row in data["relative_time"]],
         duration=(
             re.compile("|".join(data["duration_after"]), re.I),
@@ -388,6 +393,12 @@ def _read_mentions(
             m.history = True
             kept.append(m)
             continue
+        vaccine_before, vaccine_after = r.vaccine
+        if m.group == "conditions" and (
+            vaccine_before.search(sentence, max(0, m.start - 40), m.start)
+            or vaccine_after.match(sentence, m.end)
+        ):
+            continue  # "hepatitis B vaccine", "no TB vaccination": not the disease
         m.negated = _negated(sentence, m)
         clause = _clause_before(sentence, m.start)
         if m.group == "conditions":

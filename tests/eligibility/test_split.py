@@ -165,6 +165,22 @@ ROWS = [
             ("exc-n1", "note", None, None, "Note: Other protocol-defined"),
         ],
     ),
+    (  # NCT05714891: what a substudy decides is not a criterion of the trial
+        "requirements-left-to-a-substudy",
+        "Exclusion Criteria:\n\n* Patients with active or uncontrolled infections or with "
+        "serious illnesses or medical conditions which would not permit the patient to be "
+        "managed according to the protocol. This includes but is not limited to:\n\n"
+        "  * Known clinical diagnosis of tuberculosis;\n"
+        "  * For Hepatitis B (HBV), Hepatitis C (HCV) and human immunodeficiency virus (HIV) "
+        "infections, requirements will be substudy dependent.\n"
+        "* Pregnant or breastfeeding women.",
+        [
+            ("exc-1", "criterion", None, "any", "Patients with active or uncontrolled"),
+            ("exc-1.1", "criterion", "exc-1", None, "Known clinical diagnosis of tuberculosis"),
+            ("exc-n1", "note", None, None, "For Hepatitis B (HBV)"),
+            ("exc-2", "criterion", None, None, "Pregnant or breastfeeding women."),
+        ],
+    ),
     (
         "part-and-cohort-headings",
         SECTIONS,

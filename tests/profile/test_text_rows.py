@@ -271,6 +271,8 @@ ROWS: list[tuple[str, str, dict[str, Any]]] = [
         {"active": ["hepatitis C"], "onset": {"hepatitis C": "2023-03-01"}},
     ),
     ("trec-202142", "negative history of smoking", {"absent": ["tobacco use"]}),
+    # A vaccine against a disease is not the disease, nor its denial.
+    ("trec-202146", "positive history of TB vaccination", {"not": ["tuberculosis"]}),
     # Off a drug for a year: how long it has not been taken.
     ("trec-20217", "has been off ETOH for a year", {"no_onset": ["alcohol use"]}),
 ]
