@@ -967,6 +967,18 @@ _EXCEPT_CLAUSE = re.compile(
 _VIRUS_BRACKET = re.compile(
     r"\b(?:hepatitis\s*[a-e]?|hbv|hcv|hiv(?:-?[12])?|tuberculosis|tb)\b[^()]{0,12}\([^()]*$", re.I
 )
+# Kinds of cancer: the usual exceptions to "another cancer" ("malignancy (except non-melanoma
+# skin cancer)"), which the term's question leaves to the person.
+_CANCER_WORD = re.compile(r"\b(?:cancers?|carcinomas?|melanomas?|tumou?rs?)\b", re.I)
+
+
+def _narrowed_by_exception(segment: str, b: int) -> bool:
+    """Whether brackets just after a condition take some cases out ("a current substance use
+    disorder (other than alcohol or cannabis)"): the rest may or may not be the person's."""
+    m = _EXCEPT_PAREN.match(segment, len(segment) - len(segment[b:].lstrip()))
+    return m is not None and not _CANCER_WORD.search(m.group(0))
+
+
 _EXCEPT_PAREN = re.compile(
     r"\((?:except|excluding|other than|with the exception|unless|not including|"
     r"(?:this|which)\s+does\s+not\s+include)\b[^)]*\)|"
@@ -1723,6 +1735,7 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
             if name in excepted_names
             or _SPECIFIC.search(segment, max(0, a - 30), a)
             or _SPECIFIC_AFTER.match(segment, b)
+            or (concept == "condition" and _narrowed_by_exception(segment, b))
             or (name in _GENERIC_TREATMENTS and _treats_named_condition(plain, a, mentions))
             or _a_kind_of(segment, a, name)
             or _shares_a_kind(segment, a, b, name)
