@@ -43,7 +43,7 @@ def _in_negated_examples(segment: str, at: int) -> bool:
     return m is not None and bool(_NEGATED_HEAD.search(_NOT_NEGATION.sub(" ", before[: m.start()])))
 
 
-_HISTORY = re.compile(r"\b(?:history of|prior|previous(?:ly)?|past|ever|had)\b", re.I)
+_HISTORY = re.compile(r"\b(?:history of|prior|previous(?:ly)?|past|ever|had|lifetime)\b", re.I)
 _ACTIVE = re.compile(
     r"\b(?:active|current(?:ly)?|ongoing|uncontrolled|concurrent|concomitant|symptomatic|"
     r"untreated|presence of|present|receiving|undergoing|on|acute)\b",
@@ -927,6 +927,12 @@ _WINDOWS: list[tuple[re.Pattern[str], str | None, tuple[str, ...]]] = [
         "within",
         ("last", "past", "previous", "preceding", "prior"),
     ),
+    # "Current (past year) diagnosis of ...": the window alone in brackets.
+    (
+        re.compile(r"\(\s*(?:last|past|previous)\s+(?P<unit>year|month|week)\s*\)", re.I),
+        "within",
+        ("last", "past", "previous"),
+    ),
     (
         re.compile(
             rf"\bin\s+(?:the\s+)?(?:<|≤|less\s+than\s+)?\s*(?P<n>{NUM})\s*{TIME_UNIT}"
@@ -1275,8 +1281,8 @@ _ALTERNATIVE = re.compile(r"\b(?:or|and)\b", re.I)
 # "History or presence of", "current or past diagnosis of": ever and now alike.
 _EVER_OR_NOW = re.compile(
     r"\b(?:history|past|prior|previous)\s+(?:or|and/or)\s+(?:presence|current|active)\b|"
-    r"\b(?:presence|current|active)\s+(?:or|and/or)\s+(?:lifetime\s+)?(?:history|past|prior|"
-    r"previous)\b",
+    r"\b(?:presence|current|active)\s+(?:or|and/or)\s+(?:lifetime\b|(?:lifetime\s+)?(?:history|"
+    r"past|prior|previous)\b)",
     re.I,
 )
 # Only a separator between two terms of a list: the second is read as the first is.

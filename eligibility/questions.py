@@ -996,7 +996,15 @@ def question_for(item: Criterion) -> tuple[str, bool, str]:
     cons = [c for c in item.constraints if c.span[1] <= len(sentence) + 1]
     if cons:
         between = item.text[cons[0].span[0] : cons[-1].span[1]]
-        joiner = " or " if _OR_WORD.search(between) and len(cons) > 1 else " and "
+        joiner = (
+            " or "
+            if len(cons) > 1
+            and (
+                _OR_WORD.search(between)
+                or (rules.EXAMPLES_OPEN.search(between) and not rules.MIXED.search(between))
+            )
+            else " and "
+        )
         question = template_question(cons, joiner)
         # A term's own words (and how long it lasted) leave none over for the template.
         events_only = all(

@@ -252,6 +252,14 @@ _EXAMPLES_LEAD_IN = re.compile(
     r"as follows)\s*:?\s*$",
     re.I,
 )
+# "Known autoimmune disease (e.g., systemic lupus erythematosus)": examples of the term before
+# the brackets, one case of it rather than a second thing the person must have.
+EXAMPLES_OPEN = re.compile(
+    r"\s*[(\[]\s*(?:e\.\s?g\.?|for\s+example|such\s+as|including|like)\s*[,:]?\s*", re.I
+)
+# "(including mixed small cell lung cancer and non-small cell lung cancer)": a case of the term
+# itself that has both, not examples of other kinds.
+MIXED = re.compile(r"\b(?:mixed|combined|both)\b", re.I)
 _ALL_LEAD_IN = re.compile(r"\b(?:all|each|both) of\s+(?:the\s+)?(?:following|these|below)\b", re.I)
 _ANY_LEAD_IN = re.compile(
     r"\b"

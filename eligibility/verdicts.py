@@ -434,6 +434,7 @@ def _a_bare_list(
 
 
 _SENTENCE_BREAK = re.compile(r"[.;]\s+(?=[A-Z])")
+
 _BRACKETED = re.compile(r"\([^()]*\)")
 
 
@@ -534,9 +535,13 @@ def _holds_all(
         if all(r[0] is True for r in judged):
             return True, "; ".join(r[1] for r in judged)
         return None, ""
-    results = [(c, constraint_holds(c, facts)) for c in constraints]
-    any_of = len(constraints) > 1 and (
-        (choice and _a_bare_list(text, constraints)) or _offers_a_choice(item, constraints)
+    results = _with_examples_folded(text, [(c, constraint_holds(c, facts)) for c in constraints])
+    # An exclusion's term and its examples alone are a choice among them, as "or" makes one.
+    examples_only = item.kind == "exclusion" and len(results) == 1 < len(constraints)
+    constraints = [c for c, _ in results]
+    any_of = examples_only or (
+        len(constraints) > 1
+        and ((choice and _a_bare_list(text, constraints)) or _offers_a_choice(item, constraints))
     )
     subject = _subject_of_a_choice(text, constraints) if any_of else []
     if subject:
@@ -569,6 +574,49 @@ def _holds_all(
     if covered and all(r is True for _, r in results):
         return True, "your details match " + "; ".join(_describe(c) for c in constraints)
     return None, ""
+
+
+def _with_examples_folded(
+    text: str, results: list[tuple[Constraint, bool | None]]
+) -> list[tuple[Constraint, bool | None]]:
+    """A term and the examples in brackets after it as one: any of them holding is the term
+    holding ("Known autoimmune disease (e.g., systemic lupus erythematosus)")."""
+    folded: list[tuple[Constraint, bool | None]] = []
+    i = 0
+    while i < len(results):
+        head, value = results[i]
+        opens = (
+            rules.EXAMPLES_OPEN.match(text, head.span[1], results[i + 1][0].span[0])
+            if i + 1 < len(results)
+            else None
+        )
+        closes = text.find(")", opens.end()) if opens else -1
+        end = closes if closes >= 0 else len(text)
+        members = [r for r in results[i + 1 :] if r[0].span[0] < end]
+        if (
+            opens is None
+            or opens.end() != results[i + 1][0].span[0]
+            # "failed conservative treatment (e.g. NSAIDs, ...) for at least 6 months": the
+            # examples do not carry the term's time.
+            or any(c.op != "present" for c, _ in [(head, value), *members])
+            # "Small cell lung cancer (including mixed small cell lung cancer and non-small cell
+            # lung cancer)": a case of the term itself, not other kinds.
+            or any(c.name == head.name for c, _ in members)
+            or rules.MIXED.search(text, opens.end(), end)
+        ):
+            folded.append((head, value))
+            i += 1
+            continue
+        group = [(head, value), *members]
+        i += 1 + len(members)
+        hit = [x for x in group if x[1] is True]
+        if hit:
+            folded.append(hit[0])
+        elif all(v is False for _, v in group):
+            folded.append((head, False))
+        else:
+            folded.append((head, None))
+    return folded
 
 
 # Who a line speaks to, before "who"/"with" and the choice it then offers.

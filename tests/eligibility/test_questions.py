@@ -177,6 +177,22 @@ ROWS = [
         "alcohol and/or drug abuse?",
     ),
     ("smokers", "Do you smoke?"),
+    ("Current smokers", "Do you smoke?"),
+    ("Current or lifetime psychosis", "Have you ever had psychosis?"),
+    ("Known diagnosis of OSA", "Do you have obstructive sleep apnea?"),
+    (
+        "Known autoimmune disease (e.g., systemic lupus erythematosus)",
+        "Do you have an autoimmune disease or lupus (systemic lupus erythematosus)?",
+    ),
+    (
+        "Small cell lung cancer (including mixed small cell lung cancer and non-small cell lung "
+        "cancer);",
+        "Do you have small cell lung cancer (SCLC) and non-small cell lung cancer (NSCLC)?",
+    ),
+    (
+        "Current (past year) diagnosis of a substance use disorder",
+        "Have you had alcohol or drug misuse in the last 1 year?",
+    ),
     ("Age 18 and over.", "Are you 18 years or older?"),
     ("At least 18 years of age at the time of surgery", "Are you 18 years or older?"),
     ("18+ years of age", "Are you 18 years or older?"),
