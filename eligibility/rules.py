@@ -234,6 +234,9 @@ _NOTES = [
         # "For Hepatitis B (HBV), ... infections, requirements will be substudy dependent."
         r"\brequirements\s+(?:will\s+be|are)\s+(?:[\w-]+\s+)?dependent\b",
         r"^(?:there are )?no (?:inclusion|exclusion|eligibility) criteria\.?$",
+        # "SMOKING CRITERIA:", a label over the lines that follow it in a flat list.
+        r"^(?!.*\b(?:of|following|any|all|each|one|these|below)\b)[a-z][a-z /&-]{1,30}\s+"
+        r"criteria\s*:\s*$",
         r"^(?:none|nil|n/a|not specified|not applicable|none specified)\s*[.;]?$",
         # A formula the criteria use ("Woman CrCl = (140- age [years old]) x weight (kg) x 0.85"):
         # how a value is computed, not a criterion, even if it names one sex.

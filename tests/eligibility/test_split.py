@@ -165,6 +165,25 @@ ROWS = [
             ("exc-n1", "note", None, None, "Note: Other protocol-defined"),
         ],
     ),
+    (  # NCT05847673: labels over the lines of a flat list; "any of the following ... criteria:"
+        # (NCT04811001) still heads its items
+        "labels-in-a-flat-list",
+        "Inclusion Criteria:\n\n* SMOKING CRITERIA:\n* Participants must self-report smoking at "
+        "least 1 cigarette per day in the 30 days prior to screening\n* OTHER CRITERIA:\n"
+        "* Participants must self-report that they are comfortable reading, writing, and "
+        "speaking English\n\nExclusion Criteria:\n\n* Any of the following cardiac criteria:\n"
+        "  * Mean resting corrected QT interval (QTc) >470 msec\n"
+        "  * Abnormal cardiac function: LVEF < 50% (assessed by MUGA or ECHO)",
+        [
+            ("inc-n1", "note", None, None, "SMOKING CRITERIA:"),
+            ("inc-1", "criterion", None, None, "Participants must self-report smoking"),
+            ("inc-n2", "note", None, None, "OTHER CRITERIA:"),
+            ("inc-2", "criterion", None, None, "Participants must self-report that"),
+            ("exc-1", "criterion", None, "any", "Any of the following cardiac criteria:"),
+            ("exc-1.1", "criterion", "exc-1", None, "Mean resting corrected QT"),
+            ("exc-1.2", "criterion", "exc-1", None, "Abnormal cardiac function"),
+        ],
+    ),
     (  # NCT05714891: what a substudy decides is not a criterion of the trial
         "requirements-left-to-a-substudy",
         "Exclusion Criteria:\n\n* Patients with active or uncontrolled infections or with "
