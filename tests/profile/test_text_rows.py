@@ -271,6 +271,8 @@ ROWS: list[tuple[str, str, dict[str, Any]]] = [
         {"active": ["hepatitis C"], "onset": {"hepatitis C": "2023-03-01"}},
     ),
     ("trec-202142", "negative history of smoking", {"absent": ["tobacco use"]}),
+    # A treatment offered is not one had.
+    ("trec-202131", "She was offered a radical hysterectomy", {"not_treated": ["hysterectomy"]}),
     # A vaccine against a disease is not the disease, nor its denial.
     ("trec-202146", "positive history of TB vaccination", {"not": ["tuberculosis"]}),
     # Off a drug for a year: how long it has not been taken.
