@@ -48,6 +48,7 @@ class _Rules:
     uncertain_post: re.Pattern[str]
     history: re.Pattern[str]
     family: re.Pattern[str]
+    family_scope_end: re.Pattern[str]
     relative_as_source: re.Pattern[str]
     past_treatment: re.Pattern[str]
     current_medication: re.Pattern[str]
@@ -119,6 +120,7 @@ def text_rules() -> _Rules:
         uncertain_post=re.compile("|".join(data["uncertain_post"]), re.I),
         history=_words(data["history_cues"]),
         family=re.compile("|".join(data["family_cues"]), re.I),
+        family_scope_end=re.compile("|".join(data["family_scope_end"]), re.I),
         relative_as_source=re.compile("|".join(data["relative_as_source"]), re.I),
         past_treatment=_words(data["past_treatment_cues"]),
         current_medication=_words(data["current_medication_cues"]),
@@ -375,6 +377,14 @@ def _assign_times(mentions: list[_Mention], times: list[tuple[int, int, dt.date]
             target.date = when
 
 
+def _about_a_relative(before: str) -> bool:
+    """Whether the words before a mention put it in a relative's history: a family cue whose
+    clause runs on to the mention."""
+    r = text_rules()
+    cues = list(r.family.finditer(before))
+    return bool(cues) and not r.family_scope_end.search(before, cues[-1].end())
+
+
 def _read_mentions(
     sentence: str, as_of: dt.date, age: float | None, section: str | None = None
 ) -> list[_Mention]:
@@ -387,7 +397,7 @@ def _read_mentions(
     kept = []
     for m in mentions:
         before = r.relative_as_source.sub(lambda x: " " * len(x.group(0)), sentence[: m.start])
-        if r.family.search(before):
+        if _about_a_relative(before):
             continue
         if m.past:
             m.history = True

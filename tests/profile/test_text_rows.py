@@ -271,6 +271,12 @@ ROWS: list[tuple[str, str, dict[str, Any]]] = [
         {"active": ["hepatitis C"], "onset": {"hepatitis C": "2023-03-01"}},
     ),
     ("trec-202142", "negative history of smoking", {"absent": ["tobacco use"]}),
+    # A relative's history ends where the clause does.
+    (
+        "trec-202162",
+        "family history of CAD, but no other cardiovascular risk factors",
+        {"absent": ["tobacco use", "hypertension", "diabetes mellitus"], "not": ["CAD"]},
+    ),
     # A treatment offered is not one had.
     ("trec-202131", "She was offered a radical hysterectomy", {"not_treated": ["hysterectomy"]}),
     # A vaccine against a disease is not the disease, nor its denial.
