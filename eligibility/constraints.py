@@ -973,6 +973,16 @@ _EXCEPT_CLAUSE = re.compile(
 _VIRUS_BRACKET = re.compile(
     r"\b(?:hepatitis\s*[a-e]?|hbv|hcv|hiv(?:-?[12])?|tuberculosis|tb)\b[^()]{0,12}\([^()]*$", re.I
 )
+_EXCEPT_PAREN = re.compile(
+    r"\((?:except|excluding|other than|with the exception|unless|not including|"
+    r"(?:this|which)\s+does\s+not\s+include)\b[^)]*\)|"
+    r"\([^()]*\b(?:may\s+(?:still\s+)?be\s+(?:enrolled|included)|(?:is|are)\s+(?:allowed|"
+    r"permitted|eligible))\b[^()]*\)",
+    re.I,
+)
+
+
+_EXCEPT_PAREN_AFTER = re.compile(r"\s*(?:" + _EXCEPT_PAREN.pattern + ")", re.I)
 # Kinds of cancer: the usual exceptions to "another cancer" ("malignancy (except non-melanoma
 # skin cancer)"), which the term's question leaves to the person.
 _CANCER_WORD = re.compile(r"\b(?:cancers?|carcinomas?|melanomas?|tumou?rs?)\b", re.I)
@@ -981,17 +991,10 @@ _CANCER_WORD = re.compile(r"\b(?:cancers?|carcinomas?|melanomas?|tumou?rs?)\b", 
 def _narrowed_by_exception(segment: str, b: int) -> bool:
     """Whether brackets just after a condition take some cases out ("a current substance use
     disorder (other than alcohol or cannabis)"): the rest may or may not be the person's."""
-    m = _EXCEPT_PAREN.match(segment, len(segment) - len(segment[b:].lstrip()))
+    m = _EXCEPT_PAREN_AFTER.match(segment, b)
     return m is not None and not _CANCER_WORD.search(m.group(0))
 
 
-_EXCEPT_PAREN = re.compile(
-    r"\((?:except|excluding|other than|with the exception|unless|not including|"
-    r"(?:this|which)\s+does\s+not\s+include)\b[^)]*\)|"
-    r"\([^()]*\b(?:may\s+(?:still\s+)?be\s+(?:enrolled|included)|(?:is|are)\s+(?:allowed|"
-    r"permitted|eligible))\b[^()]*\)",
-    re.I,
-)
 # "risk factors for osteoporosis", "is not considered as a systemic treatment": the line names
 # the condition or treatment without saying the person has it.
 _NOT_ABOUT = re.compile(

@@ -434,7 +434,6 @@ def _a_bare_list(
 
 
 _SENTENCE_BREAK = re.compile(r"[.;]\s+(?=[A-Z])")
-
 _BRACKETED = re.compile(r"\([^()]*\)")
 
 
@@ -584,39 +583,39 @@ def _with_examples_folded(
     folded: list[tuple[Constraint, bool | None]] = []
     i = 0
     while i < len(results):
-        head, value = results[i]
-        opens = (
-            rules.EXAMPLES_OPEN.match(text, head.span[1], results[i + 1][0].span[0])
-            if i + 1 < len(results)
-            else None
-        )
-        closes = text.find(")", opens.end()) if opens else -1
-        end = closes if closes >= 0 else len(text)
-        members = [r for r in results[i + 1 :] if r[0].span[0] < end]
-        if (
-            opens is None
-            or opens.end() != results[i + 1][0].span[0]
-            # "failed conservative treatment (e.g. NSAIDs, ...) for at least 6 months": the
-            # examples do not carry the term's time.
-            or any(c.op != "present" for c, _ in [(head, value), *members])
-            # "Small cell lung cancer (including mixed small cell lung cancer and non-small cell
-            # lung cancer)": a case of the term itself, not other kinds.
-            or any(c.name == head.name for c, _ in members)
-            or rules.MIXED.search(text, opens.end(), end)
-        ):
-            folded.append((head, value))
-            i += 1
-            continue
-        group = [(head, value), *members]
-        i += 1 + len(members)
+        group = results[i : i + 1 + _examples_after(text, [c for c, _ in results], i)]
+        i += len(group)
         hit = [x for x in group if x[1] is True]
         if hit:
             folded.append(hit[0])
-        elif all(v is False for _, v in group):
-            folded.append((head, False))
         else:
-            folded.append((head, None))
+            head = group[0][0]
+            folded.append((head, False if all(v is False for _, v in group) else None))
     return folded
+
+
+def _examples_after(text: str, constraints: list[Constraint], i: int) -> int:
+    """How many of the constraints after the ``i``-th stand in brackets as its examples."""
+    head = constraints[i]
+    if i + 1 == len(constraints):
+        return 0
+    opens = rules.EXAMPLES_OPEN.match(text, head.span[1], constraints[i + 1].span[0])
+    if opens is None or opens.end() != constraints[i + 1].span[0]:
+        return 0
+    closes = text.find(")", opens.end())
+    end = closes if closes >= 0 else len(text)
+    members = [c for c in constraints[i + 1 :] if c.span[0] < end]
+    if (
+        # "failed conservative treatment (e.g. NSAIDs, ...) for at least 6 months": the examples
+        # do not carry the term's time.
+        any(c.op != "present" for c in [head, *members])
+        # "Small cell lung cancer (including mixed small cell lung cancer and non-small cell
+        # lung cancer)": a case of the term itself, not other kinds.
+        or any(c.name == head.name for c in members)
+        or rules.MIXED.search(text, opens.end(), end)
+    ):
+        return 0
+    return len(members)
 
 
 # Who a line speaks to, before "who"/"with" and the choice it then offers.
