@@ -656,9 +656,15 @@ ROWS = [
         "In contact with secondary care mental health services",
         "Are you in contact with secondary care mental health services?",
     ),
+    # How a diagnosis was confirmed is how it is made: the answer is the diagnosis's, shared by
+    # every trial that asks for it.
     (
         "Histological or cytologically confirmed NSCLC.",
-        "Do you have histological or cytologically confirmed NSCLC?",
+        "Do you have non-small cell lung cancer (NSCLC)?",
+    ),
+    (
+        "Cytologically or histologically documented NSCLC",
+        "Do you have non-small cell lung cancer (NSCLC)?",
     ),
     (
         "Meet criteria for ICD-10 psychosis diagnoses (F20-29, F30-39)",
