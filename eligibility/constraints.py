@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Iterator
 
 from eligibility import rules
-from eligibility.model import INSULIN_DEPENDENT, TYPE_1, Constraint
+from eligibility.model import CORRECTABLE, INSULIN_DEPENDENT, TYPE_1, Constraint
 from eligibility.rules import CMP, NUM, POSTFIX_GE, POSTFIX_LE, TIME_UNIT
 
 # The stop comes first so the regex engine can skip ahead to it; the look-behinds then
@@ -786,6 +786,7 @@ def _measurements(text: str, start: int, end: int, terms: _Terms) -> Iterator[Co
             own = _OWN_LEVEL.search(segment, max(0, mentions[i][0] - 20), mentions[i][0])
             if _LIST_GAP.match(gap) and not own:
                 values[i] = values[i + 1]
+    transfusable = "transfus" in segment and _MAY_BE_TRANSFUSED.search(segment) is not None
     for (a, b, term), found in zip(mentions, values, strict=True):
         for op, value, unit, va, vb in found or []:
             yield Constraint(
@@ -795,7 +796,13 @@ def _measurements(text: str, start: int, end: int, terms: _Terms) -> Iterator[Co
                 value,
                 unit,
                 (start + min(a, va), start + max(b, vb)),
+                qualifier=CORRECTABLE if transfusable and op in (">", ">=") else None,
             )
+
+
+# "Hemoglobin ≥ 9.0 g/dL (patients may be transfused to meet this criterion)": a count below the
+# limit can be raised before the study, so it rules nobody out.
+_MAY_BE_TRANSFUSED = re.compile(r"\b(?:may|can)\s+be\s+transfused\b", re.I)
 
 
 def _measure_value(

@@ -17,6 +17,9 @@ ANSWERS: tuple[str, ...] = ("yes", "no", "not_sure")
 TYPE_1 = "type 1"
 INSULIN_DEPENDENT = "insulin-dependent"
 DIABETES_TYPES = frozenset({TYPE_1, INSULIN_DEPENDENT})
+# Qualifier of a laboratory limit the line lets a treatment meet ("may be transfused to meet
+# this criterion"): a value under it rules nobody out.
+CORRECTABLE = "correctable"
 
 
 @dataclass

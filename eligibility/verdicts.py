@@ -14,6 +14,7 @@ from typing import Any
 from eligibility import rules
 from eligibility.model import (
     ANSWERS,
+    CORRECTABLE,
     DIABETES_TYPES,
     INSULIN_DEPENDENT,
     TYPE_1,
@@ -244,7 +245,8 @@ def constraint_holds(c: Constraint, facts: Mapping[str, Any]) -> bool | None:
         )
         if converted is None:
             return None
-        return _compare(converted, c.op, float(c.value))
+        holds = _compare(converted, c.op, float(c.value))
+        return None if holds is False and c.qualifier == CORRECTABLE else holds
     if c.name == "prior lines of therapy" and isinstance(c.value, int | float):
         lines = facts.get("lines_of_therapy")
         if isinstance(lines, int | float) and not isinstance(lines, bool):
