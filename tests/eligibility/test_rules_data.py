@@ -328,3 +328,11 @@ def test_first_character_lookahead_never_hides_a_match():
 )
 def test_words_are_runs_of_letters_and_digits(text, words):
     assert rules.words_of(text) == words
+
+
+def test_a_terms_own_questions_answer_a_case_the_engine_reads():
+    cases = {"present", "active", "history", "absent"}
+    for term in rules.term_by_name().values():
+        for case, question in term.questions:
+            assert case in cases, (term.name, case)
+            assert question.endswith("?"), (term.name, case)
