@@ -1027,6 +1027,9 @@ _SPECIFIC = re.compile(
     r"intravitreal|intra-?articular|epidural|joint)|"
     r"(?:drug|steroid|chemotherapy|radiation)[- ]induced|gestational|neonatal|severe|"
     r"uncontroll(?:ed|able)|poorly[- ]controlled|unstable|(?:de|un)compensated|end[- ]stage|"
+    # A marker the condition carries: "ALK-positive NSCLC", "EGFR mutant NSCLC", "antibodies-
+    # positive rheumatoid arthritis".
+    r"[\w-]+-positive|[\w-]+[- ](?:mutant|mutated)|"
     rf"high[- ]risk|refractory|(?:{_NYHA}\s+)?(?:functional\s+)?(?:class|grade)\s*"
     rf"(?:≥|>=|>|above\s+)?\s*{_CLASSES}{_OR_WORSE}|{_NYHA}\s+{_CLASSES}{_OR_WORSE})"
     r"(?:\s+(?:right|left)(?:[- ]sided)?)?\s+$|"
@@ -1139,6 +1142,8 @@ _SPECIFIC_AFTER = re.compile(
     r"[- ]+insulin[- ](?:dependent|requiring|treated)\b|"
     r"\s+(?:with|by|due\s+to|caused\s+by)\s+(?:an?\s+|the\s+)?(?:human\s+immuno|hiv|hepatitis|"
     r"h[bcd]v|virus|viral|bacteri|fung|myco|tubercul)|"
+    # "systemic lupus erythematosus with anti-double-stranded ... antibody seropositivity".
+    r"\s+with\s+(?:[\w-]+\s+){0,6}?(?:antibody\s+)?seropositiv|"
     # Giving it up: "smoking cessation".
     r"\s+cessation\b|"
     # A condition it brings ("Parkinson's disease dementia", "HIV-associated nephropathy").
