@@ -468,6 +468,11 @@ def _offers_a_choice(item: Criterion, constraints: list[Constraint]) -> bool:
         _EITHER.search(text, a.span[0], b.span[1])
         and not _SENTENCE_BREAK.search(text, a.span[1], b.span[0])
         for a, b in zip(constraints, constraints[1:], strict=False)
+    ) or (
+        # "should be hypertension, dyslipidaemia or T2D": a list whose "or" comes before a last
+        # term the vocabulary does not name.
+        _a_bare_list(text, constraints)
+        and _OR_AFTER.match(text, constraints[-1].span[1]) is not None
     )
 
 
