@@ -853,6 +853,8 @@ def _measure_value(
 # Each time window with the words one of which it needs (empty: always tried).
 _MORE_THAN = rules.by_first_character(
     [
+        "greater than or equal to",
+        "more than or equal to",
         "more than",
         "greater than",
         "longer than",
@@ -955,7 +957,7 @@ _DIAGNOSIS = re.compile(
     r"\b(?:diagnosis of|diagnosed with)\s+(?P<name>(?:(?!with\b|within\b|who\b|that\b|which\b|"
     r"and\b|or\b|according\b|as\b|in\b|by\b|at\b|on\b|for\b|prior\b|before\b|after\b|other\b|of\b|"
     r"to\b|is\b|are\b|was\b|based\b|using\b|per\b|made\b|confirmed\b|"
-    r"established\b)[A-Za-z0-9+'-]+\s*){1,5})",
+    r"established\b|greater\b|less\b|more\b|than\b)[A-Za-z0-9+'-]+\s*){1,5})",
     re.I,
 )
 _EXCEPT_BEFORE = re.compile(
