@@ -30,10 +30,11 @@ class Constraint:
     or before the study ("prior"), as one kind or severity of it ("specific": "uncontrolled
     hypertension"; ``TYPE_1`` or ``INSULIN_DEPENDENT`` for one type of diabetes), how long it
     must have lasted ("duration": ``op`` ``value`` ``unit`` count from its onset or start), how
-    long ago it was diagnosed ("diagnosed": the time window counts from the diagnosis), or a
-    pregnancy as planned ("planned"); ``anchor`` is what a time window counts from when it is
-    not the start of the study (e.g. "last dose"); ``purpose`` is the condition a treatment
-    was for ("chemotherapy for NSCLC").
+    long ago it was diagnosed ("diagnosed": the time window counts from the diagnosis), a
+    pregnancy as planned ("planned"), or a laboratory limit a treatment may meet
+    (``CORRECTABLE``: "may be transfused to meet this criterion"); ``anchor`` is what a time
+    window counts from when it is not the start of the study (e.g. "last dose"); ``purpose`` is
+    the condition a treatment was for ("chemotherapy for NSCLC").
     """
 
     concept: str
