@@ -587,10 +587,13 @@ def _with_examples_folded(
 ) -> list[tuple[Constraint, bool | None]]:
     """A term and the examples in brackets after it as one: any of them holding is the term
     holding ("Known autoimmune disease (e.g., systemic lupus erythematosus)")."""
+    if len(results) < 2 or ("(" not in text and "[" not in text):
+        return results  # no brackets, no examples: most lines
+    constraints = [c for c, _ in results]
     folded: list[tuple[Constraint, bool | None]] = []
     i = 0
     while i < len(results):
-        group = results[i : i + 1 + _examples_after(text, [c for c, _ in results], i)]
+        group = results[i : i + 1 + _examples_after(text, constraints, i)]
         i += len(group)
         hit = [x for x in group if x[1] is True]
         if hit:

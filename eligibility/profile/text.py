@@ -394,6 +394,7 @@ def _read_mentions(
     if section == "family":
         return []
     mentions = _find_mentions(sentence)
+    vaccine_before, vaccine_after = r.vaccine
     kept = []
     for m in mentions:
         before = r.relative_as_source.sub(lambda x: " " * len(x.group(0)), sentence[: m.start])
@@ -403,7 +404,6 @@ def _read_mentions(
             m.history = True
             kept.append(m)
             continue
-        vaccine_before, vaccine_after = r.vaccine
         if m.group == "conditions" and (
             vaccine_before.search(sentence, max(0, m.start - 40), m.start)
             or vaccine_after.match(sentence, m.end)
