@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Iterator
 
 from eligibility import rules
-from eligibility.model import CORRECTABLE, INSULIN_DEPENDENT, TYPE_1, Constraint
+from eligibility.model import CORRECTABLE, INSULIN_DEPENDENT, TYPE_1, TYPE_2, Constraint
 from eligibility.rules import CMP, NUM, POSTFIX_GE, POSTFIX_LE, TIME_UNIT
 
 # The stop comes first so the regex engine can skip ahead to it; the look-behinds then
@@ -1085,6 +1085,14 @@ _EXAMPLES_OF_A_KIND = re.compile(
     r"(?:diseases?|disorders?)\s*,?\s*(?:such\s+as|including|e\.g\.,?)[^.;:()]{0,150}$",
     re.I,
 )
+# Examples of conditions named by what they cause ("Medical conditions causing significant
+# functional disability (e.g., stroke, COPD)"): the example counts only with that effect.
+_EXAMPLES_OF_AN_EFFECT = re.compile(
+    r"\b(?:caus(?:ing|es?)|resulting\s+in|leading\s+to)\s+(?:[\w-]+\s+){0,3}"
+    r"(?:disabilit(?:y|ies)|impairments?|limitations?)\s*[(\[]\s*(?:e\.\s?g\.?|such\s+as|"
+    r"including|for\s+example)[^()\[\]]*$",
+    re.I,
+)
 _SHARED_AFTER = re.compile(
     r"\s+or\s+(?:(?:previous|prior)\s+)?(?:fractures?|injur(?:y|ies)|trauma|radiation|"
     r"radiotherapy|biops(?:y|ies)|damage)\s+(?:of|to)\s+\w",
@@ -1100,32 +1108,62 @@ def _shares_a_kind(segment: str, a: int, b: int, name: str) -> bool:
     )
 
 
-# One type of diabetes ("type 1 diabetes", "insulin-dependent diabetes mellitus"), unless the
-# line names the other types too ("Type 1 diabetes, Type 2 diabetes, or any other types").
+# One type of diabetes ("type 1 diabetes", "insulin-dependent diabetes mellitus", "type 2
+# diabetes", "T2DM", "diabetes mellitus type 2"), unless the line names the other types too
+# ("Type 1 diabetes, Type 2 diabetes, or any other types").
 _ONE_TYPE = re.compile(
-    r"\b(?:(?P<type_1>type\s*(?:1|i|one))|(?P<insulin>insulin[- ]depend[ae]nt))\s+$", re.I
+    r"\b(?:(?P<type_1>type\s*(?:1|i|one))|(?P<type_2>type\s*(?:2|ii|two)|non[- ]insulin[- ]"
+    r"depend[ae]nt)|(?<!non-)(?<!non )(?P<insulin>insulin[- ]depend[ae]nt))\s+$",
+    re.I,
 )
-_EVERY_TYPE = re.compile(r"\btype\s*(?:2|ii|two)\b|\b(?:other|any)\s+types?\b", re.I)
+_TYPE_AFTER = re.compile(
+    r",?\s*\(?type\s*(?:(?P<type_1>1|i|one)|(?P<type_2>2|ii|two))\b(?!\s*(?:or|and|/|,|-)\s*(?:type\s*)?(?:[12]|ii?|one|two)\b)\)?",
+    re.I,
+)
+_TYPE_IN_TERM = re.compile(r"t(?:(?P<type_1>1)|(?P<type_2>2))d", re.I)
+_OTHER_TYPES = {
+    TYPE_1: re.compile(r"\btype\s*(?:2|ii|two)\b|\bT2D|\b(?:other|any)\s+types?\b", re.I),
+    TYPE_2: re.compile(
+        r"\btype\s*(?:1|i|one)\b|\bT1D|(?<!non-)(?<!non )\binsulin[- ]depend|"
+        r"\b(?:other|any)\s+types?\b",
+        re.I,
+    ),
+}
+_OTHER_TYPES[INSULIN_DEPENDENT] = _OTHER_TYPES[TYPE_1]
 
 
-_DIABETES = re.compile(r"diabet", re.I)
+_DIABETES = re.compile(r"(?<![\w-])diabet|\bT[12]D", re.I)
 
 
-def _one_type(segment: str, a: int, name: str) -> tuple[str, int] | None:
-    """The qualifier of a term for one type ("type 1 ", "insulin-dependent " before it) and
-    where the type's words start. The type decides a line that names diabetes once; one that
-    names it again ("type 1 diabetes and uncontrolled diabetes [HbA1c >= 10.0 %]") may rule
-    out other types too, so it stays "specific"."""
-    m = _ONE_TYPE.search(segment, max(0, a - 20), a)
-    if m is None or any(
+def _one_type(segment: str, a: int, b: int, name: str) -> tuple[str, int, int] | None:
+    """The qualifier of a term for one type ("type 1 ", "insulin-dependent " before it, " type
+    2" after it, "T2DM") and where the term with the type's words starts and ends. The type
+    decides a line that names diabetes once; one that names it again ("type 1 diabetes and
+    uncontrolled diabetes [HbA1c >= 10.0 %]") may rule out other types too, so it stays
+    "specific"."""
+    start, end = a, b
+    m = _TYPE_IN_TERM.match(segment, a) if name == "diabetes" else None
+    if m is None:
+        m = _ONE_TYPE.search(segment, max(0, a - 25), a)
+        if m is not None:
+            start = m.start()
+    if m is None and name == "diabetes":
+        m = _TYPE_AFTER.match(segment, b)
+        if m is not None:
+            end = m.end()
+    if m is None:
+        return None
+    qualifier = TYPE_1 if m.group("type_1") else TYPE_2 if m.group("type_2") else INSULIN_DEPENDENT
+    if any(
         # "type 1 diabetes or uncontrolled type 2 diabetes" names one kind of each.
         not _SPECIFIC.search(segment, max(0, other.start() - 30), other.start())
-        for other in _EVERY_TYPE.finditer(segment)
+        for other in _OTHER_TYPES[qualifier].finditer(segment)
+        if not start <= other.start() < end
     ):
         return None
     if name != "diabetes" or len(_DIABETES.findall(segment)) > 1:
-        return "specific", m.start()
-    return (TYPE_1 if m.group("type_1") else INSULIN_DEPENDENT), m.start()
+        return "specific", start, end
+    return qualifier, start, end
 
 
 # The same said after the condition ("hypertension is still poorly controlled"), a
@@ -1746,12 +1784,12 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
         ) and not _NOT_LIMITED.search(context)
         if not negated and examples:
             negated = _in_negated_examples(segment, a)
-        one_type = _one_type(segment, a, name)
+        one_type = _one_type(segment, a, b, name)
         if one_type is not None and one_type[0] != "specific":
-            a = one_type[1]  # the type's words are part of the term
+            a, b = one_type[1:]  # the type's words are part of the term
         qualifier = (
-            one_type[0]
-            if one_type is not None
+            "specific"
+            if one_type is not None and one_type[0] == "specific"
             else "specific"
             # "hypothyroidism ...; except ... hypothyroidism treated with a stable dose of
             # thyroid replacement hormone": some cases of it do not count.
@@ -1761,6 +1799,10 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
             or (concept == "condition" and _narrowed_by_exception(segment, b))
             or (name in _GENERIC_TREATMENTS and _treats_named_condition(plain, a, mentions))
             or _a_kind_of(segment, a, name)
+            or (
+                concept == "condition"
+                and _EXAMPLES_OF_AN_EFFECT.search(segment, max(0, a - 200), a)
+            )
             or _shares_a_kind(segment, a, b, name)
             or (concept == "drug" and _LONG_TERM.search(segment, max(0, a - 40), a) is not None)
             or (concept != "condition" and _CAUSED_BY.search(segment, max(0, a - 100), a))
@@ -1781,7 +1823,9 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
             if _ACTIVE.search(context)
             else None
         )
-        if qualifier is None and name in rules.present_tense_terms():
+        if one_type is not None and qualifier != "specific":
+            qualifier = one_type[0]  # "uncontrolled type 2 diabetes" stays "specific"
+        elif qualifier is None and name in rules.present_tense_terms():
             qualifier = "active"
         if (
             qualifier is None

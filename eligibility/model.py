@@ -15,8 +15,9 @@ Answer = Literal["yes", "no", "not_sure"]
 ANSWERS: tuple[str, ...] = ("yes", "no", "not_sure")
 # Qualifiers of a line about one type of diabetes: its type decides it, or insulin does.
 TYPE_1 = "type 1"
+TYPE_2 = "type 2"
 INSULIN_DEPENDENT = "insulin-dependent"
-DIABETES_TYPES = frozenset({TYPE_1, INSULIN_DEPENDENT})
+DIABETES_TYPES = frozenset({TYPE_1, TYPE_2, INSULIN_DEPENDENT})
 # Qualifier of a laboratory limit the line lets a treatment meet ("may be transfused to meet
 # this criterion"): a value under it rules nobody out.
 CORRECTABLE = "correctable"
@@ -28,10 +29,10 @@ class Constraint:
 
     ``qualifier`` says whether a condition is meant as ever ("history"), now ("active")
     or before the study ("prior"), as one kind or severity of it ("specific": "uncontrolled
-    hypertension"; ``TYPE_1`` or ``INSULIN_DEPENDENT`` for one type of diabetes), how long it
-    must have lasted ("duration": ``op`` ``value`` ``unit`` count from its onset or start), how
-    long ago it was diagnosed ("diagnosed": the time window counts from the diagnosis), a
-    pregnancy as planned ("planned"), or a laboratory limit a treatment may meet
+    hypertension"; ``TYPE_1``, ``TYPE_2`` or ``INSULIN_DEPENDENT`` for one type of diabetes),
+    how long it must have lasted ("duration": ``op`` ``value`` ``unit`` count from its onset or
+    start), how long ago it was diagnosed ("diagnosed": the time window counts from the
+    diagnosis), a pregnancy as planned ("planned"), or a laboratory limit a treatment may meet
     (``CORRECTABLE``: "may be transfused to meet this criterion"); ``anchor`` is what a time
     window counts from when it is not the start of the study (e.g. "last dose"); ``purpose`` is
     the condition a treatment was for ("chemotherapy for NSCLC").

@@ -672,6 +672,8 @@ def _noun_question(body: str, lowered: str | None = None) -> str | None:
             not named
             and not keep
             and words[-1] in _NP_COUNT
+            # "medical conditions causing significant functional disability": many of them.
+            and not any(w[:-1] in _NP_COUNT and w.endswith("s") for w in words[:-1])
             and words[0] not in _NP_DETERMINERS
             and words[0][:1].isalpha()
             and not rest.split(None, 1)[0].isupper()

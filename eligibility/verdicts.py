@@ -18,6 +18,7 @@ from eligibility.model import (
     DIABETES_TYPES,
     INSULIN_DEPENDENT,
     TYPE_1,
+    TYPE_2,
     Constraint,
     Criterion,
     CriterionOutcome,
@@ -153,7 +154,12 @@ TYPE_1_DIABETES, TYPE_2_DIABETES, INSULIN = "type 1 diabetes", "type 2 diabetes"
 
 def _has_diabetes_type(qualifier: str, facts: Mapping[str, Any]) -> bool | None:
     """Whether a person with diabetes has the type the line names: type 1 is told by the
-    type, insulin dependence by the type or by insulin taken now."""
+    type, insulin dependence by the type or by insulin taken now; type 2 by the type alone,
+    since a note that says only "diabetic" does not tell it."""
+    if qualifier == TYPE_2:
+        if _events(facts, TYPE_2_DIABETES):
+            return True
+        return False if _events(facts, TYPE_1_DIABETES) else None
     if _events(facts, TYPE_1_DIABETES):
         return True
     insulin = [e for e in _events(facts, INSULIN) if e.get("active") is not False]

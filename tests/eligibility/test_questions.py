@@ -806,6 +806,11 @@ ROWS = [
     ),
     ("Axial back pain only.", "Do you have axial back pain only?"),
     ("Type I or type II diabetes mellitus", "Do you have type I or type II diabetes mellitus?"),
+    (
+        "Medical conditions causing significant functional disability (e.g., stroke, COPD)",
+        "Do you have medical conditions causing significant functional disability (e.g., "
+        "stroke, COPD)?",
+    ),
 ]
 
 # Criteria no rule can ask faithfully: they keep the generic question.

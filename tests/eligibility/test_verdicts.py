@@ -1208,6 +1208,9 @@ _INSULIN = [{"name": "insulin", "active": True}]
         ("Subject has type 1 diabetes mellitus.", {"events": _TYPE_1}, "not_met"),
         ("Subject has type 1 diabetes mellitus.", {"events": _TYPE_2 + _INSULIN}, "met"),
         ("Subject has type 1 diabetes mellitus.", {"events": _TYPE_2[:1]}, "unknown"),
+        # Not insulin-dependent: type 2.
+        ("Non-insulin-dependent diabetes mellitus", {"events": _TYPE_1}, "met"),
+        ("Non-insulin-dependent diabetes mellitus", {"events": _TYPE_2}, "not_met"),
         # Diabetes named again may rule out other types: the type alone does not decide.
         (
             "Patients with type 1 diabetes and uncontrolled diabetes [HbA1c(NGSP) >= 10.0 % at "
@@ -1228,6 +1231,20 @@ def test_the_question_and_the_reason_name_the_type_of_diabetes():
     assert verdict.criteria[0].reason.startswith(
         "Your details match insulin-dependent diabetes present"
     )
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Diagnosed with T2D", "Patients with type 2 diabetes mellitus", "Diagnosis of Type2 Diabetes"],
+)
+def test_a_line_on_type_2_diabetes_asks_for_the_type_and_a_type_1_patient_fails_it(line):
+    parsed = eligibility.parse_criteria(f"Inclusion Criteria:\n\n* {line}")
+    assert parsed.items[0].question == "Do you have type 2 diabetes?"
+    verdict = eligibility.evaluate(parsed, facts={"events": _TYPE_1})
+    assert verdict.criteria[0].verdict == "not_met"
+    assert verdict.criteria[0].reason.startswith("Your details do not match type 2 diabetes")
+    untyped = eligibility.evaluate(parsed, facts={"events": _TYPE_1[:1]})
+    assert untyped.criteria[0].verdict == "unknown"
 
 
 def test_an_exception_does_not_decide_the_exclusion_it_belongs_to():
