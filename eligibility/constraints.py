@@ -1117,7 +1117,9 @@ _ONE_TYPE = re.compile(
     re.I,
 )
 _TYPE_AFTER = re.compile(
-    r",?\s*\(?type\s*(?:(?P<type_1>1|i|one)|(?P<type_2>2|ii|two))\b(?!\s*(?:or|and|/|,|-)\s*(?:type\s*)?(?:[12]|ii?|one|two)\b)\)?",
+    r",?\s*\(?type\s*(?:(?P<type_1>1|i|one)|(?P<type_2>2|ii|two))\b"
+    # "(Type 1 or 2)": both types.
+    r"(?!\s*(?:or|and|/|,|-)\s*(?:type\s*)?(?:[12]|ii?|one|two)\b)\)?",
     re.I,
 )
 _TYPE_IN_TERM = re.compile(r"t(?:(?P<type_1>1)|(?P<type_2>2))d", re.I)
