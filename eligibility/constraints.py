@@ -1859,6 +1859,12 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
             qualifier = "diagnosed"
         if purpose and purposes[i] == i + 1:
             b = mentions[i + 1][1]  # the span reads "chemotherapy for NSCLC"
+        if one_type is not None and qualifier != one_type[0] != "specific" and not negated:
+            # "Diagnosed with T2D greater than or equal to 180 days before screening": the time
+            # counts for that type only.
+            yield Constraint(
+                concept, name, "present", None, None, (start + a, start + b), qualifier=one_type[0]
+            )
         if window is not None:
             wa, wb, op, n, unit = window
             anchor = "last dose" if op == "after" else None

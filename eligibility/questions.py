@@ -393,6 +393,7 @@ def template_question(cons: list[Constraint], joiner: str) -> str | None:
     if concepts <= {"therapy", "procedure", "drug", "condition"}:
         if any(c.name in _STATUS_TERMS or c.qualifier == "specific" for c in cons):
             return None  # the term's name alone would lose its kind ("epidural steroids")
+        cons, types = _types_folded(cons)
         known = rules.term_by_name()
         if any(c.concept == "condition" and c.name not in known for c in cons):
             return None
@@ -401,11 +402,23 @@ def template_question(cons: list[Constraint], joiner: str) -> str | None:
             return None
         purpose = cons[0].purpose
         aim = f" for {known[purpose].display if purpose in known else purpose}" if purpose else ""
-        names = [_display(c) for c in cons]
+        names = [f"{types[c.name]} {_display(c)}" if c.name in types else _display(c) for c in cons]
         listed = ", ".join(names[:-1]) + f"{joiner}{names[-1]}" if len(names) > 1 else names[0]
         question = _event_question(cons[0], listed + aim)
         return f"{prefix}{question}" if question else None
     return None
+
+
+def _types_folded(cons: list[Constraint]) -> tuple[list[Constraint], dict[str, str]]:
+    """The constraints less a type of diabetes named with a time ("Diagnosed with T2D greater
+    than or equal to 180 days"), and that type by the name of the term the time is about: the
+    question asks about that type's time."""
+    typed = {c.name: c for c in cons if c.qualifier in DIABETES_TYPES and c.op == "present"}
+    timed = {c.name for c in cons if c.name in typed and c is not typed[c.name]}
+    if not timed:
+        return cons, {}
+    kept = [c for c in cons if not (c.name in timed and c is typed[c.name])]
+    return kept, {name: str(typed[name].qualifier) for name in timed}
 
 
 def _first_sentence(text: str) -> tuple[str, str]:

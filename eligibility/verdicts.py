@@ -409,7 +409,9 @@ def _applies_from_facts(
 
 # "or" that joins a constraint's span to words it does not read: "pregnant or who have not given
 # birth", "18 or an emancipated minor", but not "18 or older" or "male or female aged 65".
-_OR_MORE = r"(?!\s+(?:older|more|greater|younger|less|fewer|longer|above|below|higher|lower)\b)"
+_OR_MORE = (
+    r"(?!\s+(?:older|more|greater|younger|less|fewer|longer|above|below|higher|lower|equal)\b)"
+)
 _OR_AFTER = re.compile(r"\s*\)?\s*,?\s*or\b" + _OR_MORE, re.I)
 # "or" between two constraints that offers a choice ("age > 65 or ECOG 2"), not a bound
 # ("12 months or more").

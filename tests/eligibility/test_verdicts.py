@@ -1613,6 +1613,10 @@ def test_a_duration_rules_out_someone_who_never_had_the_condition():
             "Onset of stroke within four weeks prior to randomization.",
             "Were you diagnosed with a stroke in the last 4 weeks?",
         ),
+        (
+            "Diagnosed with T2D greater than or equal to 180 days before screening",
+            "Were you diagnosed with type 2 diabetes at least 180 days ago?",
+        ),
         # Words the template would lose keep the line's own question.
         (
             "Symptoms of cervical disc herniation for less than 12 months",
