@@ -992,6 +992,13 @@ _EXCEPT_PAREN = re.compile(
 
 
 _EXCEPT_PAREN_AFTER = re.compile(r"\s*(?:" + _EXCEPT_PAREN.pattern + ")", re.I)
+# "another cancer" in any of its words: a kind of cancer named beside it is its exception or
+# example ("... malignancy EXCEPT adequately treated ... in situ cervical cancer").
+_ANOTHER_CANCER = re.compile(
+    r"malignan|\b(?:other|another|additional|second|prior|previous|concurrent)\s+(?:primary\s+)?"
+    r"(?:cancers?|tumou?rs?|carcinomas?|neoplasms?)\b",
+    re.I,
+)
 # Kinds of cancer: the usual exceptions to "another cancer" ("malignancy (except non-melanoma
 # skin cancer)"), which the term's question leaves to the person.
 _CANCER_WORD = re.compile(r"\b(?:cancers?|carcinomas?|melanomas?|tumou?rs?)\b", re.I)
@@ -1032,7 +1039,8 @@ _SPECIFIC = re.compile(
     # A marker the condition carries: "ALK-positive NSCLC", "EGFR mutant NSCLC", "antibodies-
     # positive rheumatoid arthritis".
     r"[\w-]+-positive|[\w-]+[- ](?:mutant|mutated)|"
-    rf"high[- ]risk|refractory|(?:{_NYHA}\s+)?(?:functional\s+)?(?:class|grade)\s*"
+    r"(?:high|low)[- ]risk|non-?metastatic|refractory|"
+    rf"(?:{_NYHA}\s+)?(?:functional\s+)?(?:class|grade)\s*"
     rf"(?:≥|>=|>|above\s+)?\s*{_CLASSES}{_OR_WORSE}|{_NYHA}\s+{_CLASSES}{_OR_WORSE})"
     r"(?:\s+(?:right|left)(?:[- ]sided)?)?\s+$|"
     # A dose above a threshold before the drug ("dose>10mg/day prednisone").
@@ -1188,6 +1196,8 @@ _SPECIFIC_AFTER = re.compile(
     r"\s+with\s+(?:[\w-]+\s+){0,6}?(?:antibody\s+)?seropositiv|"
     # Giving it up: "smoking cessation".
     r"\s+cessation\b|"
+    # A cancer that has not spread past its first layer: "cervical carcinoma in situ".
+    r"\s+in[- ]situ\b|"
     # A condition it brings ("Parkinson's disease dementia", "HIV-associated nephropathy").
     r"\s+(?:dementia|psychosis)\b|[- ](?:associated|related)\b|"
     # An episode of it, not the condition: "COPD exacerbation", "asthma attacks", "migraine days".
@@ -1612,6 +1622,7 @@ _CUE_WORDS: dict[str, tuple[str, ...]] = {
     "but": (", but",),
     "except": ("except", "other than", "apart from"),
     "examples": ("such as", "including", "e.g", " like "),
+    "effect": ("caus", "resulting in", "leading to"),
     "lesion": ("lesion",),
     "for": (" for ",),
 }
@@ -1705,6 +1716,9 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
         and not any(a < x[0] < b for a, b in excepted)
         and not (x[3] == "infection" and _VIRUS_BRACKET.search(segment, max(0, x[0] - 120), x[0]))
     ]
+    cancers = rules.cancer_terms()
+    if any(x[3] in cancers for x in mentions) and _ANOTHER_CANCER.search(terms.lowered):
+        mentions = [x for x in mentions if x[3] not in cancers]
     if not mentions:
         return
     mentions.sort()
@@ -1772,7 +1786,7 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
                     assigned[i] = w
     windowed = {(mentions[i][2], mentions[i][3]) for i in assigned}
     purposes = _purposes(segment, mentions) if sentence.has("for", "treat") else {}
-    lesion, for_ = cues["lesion"], cues["for"]
+    lesion, for_, effect = cues["lesion"], cues["for"], cues["examples"] and cues["effect"]
     previous: tuple[int, bool, str | None] | None = None  # end, a condition?, qualifier
     for i, (a, b, concept, name) in enumerate(mentions):
         if i not in assigned and _refers_back(concept, name, windowed):
@@ -1803,6 +1817,7 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
             or _a_kind_of(segment, a, name)
             or (
                 concept == "condition"
+                and effect
                 and _EXAMPLES_OF_AN_EFFECT.search(segment, max(0, a - 200), a)
             )
             or _shares_a_kind(segment, a, b, name)

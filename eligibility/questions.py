@@ -7,7 +7,7 @@ inclusion and exclusion alike; the verdict logic does the inverting.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from eligibility import rules
@@ -1060,6 +1060,14 @@ def annotate(parsed: ParsedCriteria, pools: rules.Pools | None = None) -> None:
     for item in parsed.items:
         item.help = glossary_for(item.text, pools.glossary if pools else None)
         if item.role != "criterion":
+            continue
+        if rules.lists_exceptions(item.text):
+            # Its exceptions are the notes after it: asked with them in mind, and never
+            # decided from the facts alone.
+            line = replace(item, text=rules.without_exceptions_lead_in(item.text))
+            question, _, item.details = question_for(line)
+            item.question = f"{question.rstrip('?')}, other than the cases listed below?"
+            item.covered = False
             continue
         item.question, item.covered, item.details = question_for(item)
     for item in parsed.items:

@@ -442,6 +442,24 @@ def lists_who_may_undergo(text: str) -> bool:
     return "following" in text.lower() and _WHO_MAY_UNDERGO.search(text) is not None
 
 
+# "History of another primary malignancy except for:": the lines under it are the exceptions.
+_EXCEPTIONS_LEAD_IN = re.compile(
+    r"\b(?:except(?:\s+for)?|with\s+the\s+exception\s+of)(?:\s+(?:the\s+)?following"
+    r"(?:\s+\w+)?)?\s*:\s*$",
+    re.I,
+)
+
+
+def lists_exceptions(text: str) -> bool:
+    """A line whose own sub-items are the cases it leaves out, not options of it."""
+    return "xcept" in text and _EXCEPTIONS_LEAD_IN.search(text) is not None
+
+
+def without_exceptions_lead_in(text: str) -> str:
+    """The line less its "except for:" at the end."""
+    return _EXCEPTIONS_LEAD_IN.sub("", text).rstrip(" ,;")
+
+
 _ABBREVIATION = re.compile(r"\b(?:e\.g|i\.e|etc|vs)\.", re.I)
 # "Patients with brain metastases are allowed provided they are stable (i.e. …), and have not
 # received steroids for at least 7 days …": what follows binds that group alone.
@@ -763,6 +781,8 @@ class Term:
     literals: tuple[str, ...] = ()
     # The term means the present state unless the line says otherwise ("Smoker").
     now: bool = False
+    # One kind of cancer: beside "another cancer" it is an exception or an example.
+    cancer: bool = False
     # Questions in the term's own words, by qualifier or operator ("Do you smoke?").
     questions: tuple[tuple[str, str], ...] = ()
 
@@ -839,6 +859,14 @@ def term_questions() -> dict[str, dict[str, str]]:
 
 
 @lru_cache(maxsize=1)
+def cancer_terms() -> frozenset[str]:
+    """Kinds of cancer named as such: in a line on "another cancer" ("History of other
+    malignancies unless ... in situ cervical or breast cancer") they are its exceptions or
+    examples, not a second condition."""
+    return frozenset(name for name, t in term_by_name().items() if t.cancer)
+
+
+@lru_cache(maxsize=1)
 def present_tense_terms() -> frozenset[str]:
     """Terms that mean the present state unless the line says otherwise: a "Smoker" smokes
     now; one who smoked years ago is not one."""
@@ -870,6 +898,7 @@ def vocabulary() -> dict[str, list[Term]]:
                     ignore_case=bool(flags),
                     literals=literals(alternation),
                     now=bool(entry.get("now")),
+                    cancer=bool(entry.get("cancer")),
                     questions=tuple(entry.get("questions", {}).items()),
                 )
             )

@@ -282,6 +282,7 @@ def _assign_role(node: _Node) -> None:
     if (
         rules.is_note(node.text)
         or (node.parent is not None and rules.lists_who_may_undergo(node.parent.text))
+        or (node.parent is not None and rules.lists_exceptions(node.parent.text))
         or node.during_surgery
         or _under_surgeons_findings(node)
     ):
@@ -306,9 +307,10 @@ def _quiet_empty_groups(nodes: list[_Node]) -> None:
     """A line whose sub-items are all notes ("Age:" over "Not specified") asks nothing."""
     for node in reversed(nodes):  # sub-items before the lines above them
         notes_only = all(child.role == "note" for child in node.children)
-        own_line = rules.lists_who_may_undergo(node.text)
-        if node.role == "criterion" and node.children and notes_only and not own_line:
-            node.role, node.logic = "note", None
+        own_line = rules.lists_who_may_undergo(node.text) or rules.lists_exceptions(node.text)
+        if node.role == "criterion" and node.children and notes_only:
+            # A line over its exceptions is judged by its own words.
+            node.role, node.logic = ("criterion" if own_line else "note"), None
 
 
 def _infer_flattened_groups(siblings: list[_Node]) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from eligibility import rules
+from eligibility.profile import lexicon
 
 DATA = Path(rules.__file__).parent / "data"
 ROWS = json.loads((Path(__file__).parent / "data" / "constraint_rows.json").read_text("utf-8"))
@@ -107,6 +108,13 @@ def test_literal_prefilter_never_hides_a_match():
     for _, text, _ in ROWS:
         wanted = {i for i, e in enumerate(entries) if e.pattern.search(text)}
         assert wanted <= set(rules.glossary_index().candidates(text.lower())), text
+
+
+def test_every_term_names_the_words_that_let_the_prefilter_skip_it():
+    """A term without them is tried on every criterion of every trial."""
+    for terms in rules.vocabulary().values():
+        for term in terms:
+            assert term.literals, term.name
 
 
 REQUIRED_GLOSSARY = [
@@ -336,3 +344,11 @@ def test_a_terms_own_questions_answer_a_case_the_engine_reads():
         for case, question in term.questions:
             assert case in cases, (term.name, case)
             assert question.endswith("?"), (term.name, case)
+
+
+def test_each_kind_of_cancer_is_one_the_note_reader_names():
+    """A kind of cancer decides a line only when a profile can hold it under the same name."""
+    read = {entry.name for entry in lexicon.of("conditions") if entry.cancer}
+    kinds = rules.cancer_terms()
+    assert kinds
+    assert kinds <= read, kinds - read

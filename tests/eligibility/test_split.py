@@ -426,3 +426,40 @@ def test_a_definition_of_non_childbearing_potential_lists_ways_of_being_so(lead,
         ("inc-1", None),
         ("inc-1", None),
     ]
+
+
+# NCT03599518 (legacy XML record): the lines under "except:" are what the line leaves out.
+_EXCEPTIONS = (
+    "Exclusion Criteria:\n\n"
+    "          4. Has history of other active malignancy within 3 years prior to enrollment, "
+    "except:\n\n"
+    "               1. Adequately treated non-melanoma skin cancer OR\n\n"
+    "               4. Low-risk non-metastatic prostate cancer (with Gleason score < 7 on "
+    "antiandrogen\n                  therapy)\n\n"
+    "          5. Has spinal cord compression or clinically active brain metastases"
+)
+
+
+def test_the_lines_under_except_are_its_exceptions_not_its_options():
+    parsed = eligibility.parse_criteria(_EXCEPTIONS)
+    line, *exceptions, last = parsed.items
+    assert [e.role for e in exceptions] == ["note", "note"]
+    assert line.logic is None
+    assert line.question == (
+        "Have you had another cancer in the last 3 years, other than the cases listed below?"
+    )
+    assert last.text.startswith("Has spinal cord compression")
+    patient = {"sex": "male", "events": [{"name": "prostate cancer", "active": True}]}
+    assert eligibility.evaluate(parsed, facts=patient).get(line.id).verdict == "unknown"
+
+
+def test_a_line_over_who_may_be_tested_is_asked_in_its_own_words():
+    parsed = eligibility.parse_criteria(
+        "Exclusion Criteria:\n\n12. Osteopenia or osteoporosis. To confirm eligibility, at the "
+        "Clinical Investigator's discretion, the following subjects may have a DEXA scan "
+        "performed:\n\n    i. Women 65 or older ii. Postmenopausal women \\< age 65\n"
+        "13. Morbid obesity, defined as Body Mass Index (BMI) greater than 40kg/m2."
+    )
+    line = parsed.items[0]
+    assert line.logic is None
+    assert line.question == "Do you have osteopenia or osteoporosis?"
