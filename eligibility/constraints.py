@@ -1014,8 +1014,8 @@ def _narrowed_by_exception(segment: str, b: int) -> bool:
 # "risk factors for osteoporosis", "is not considered as a systemic treatment": the line names
 # the condition or treatment without saying the person has it.
 _NOT_ABOUT = re.compile(
-    r"\b(?:(?:causes?|etiolog(?:y|ies)|risk(?:\s+factors?)?|development|prevention|prophylaxis)\s+"
-    r"(?:of|for)|(?:is|are)\s+not\s+(?:considered|counted|regarded)\s+as)\s+"
+    r"\b(?:(?:causes?|etiolog(?:y|ies)|risk(?:\s+factors?)?|development|prevention|prophylaxis|"
+    r"screen(?:ed|ing)|tested)\s+(?:of|for)|(?:is|are)\s+not\s+(?:considered|counted|regarded)\s+as)\s+"
     r"(?:(?:the|a|an|any)\s+)?$",
     re.I,
 )
