@@ -1028,12 +1028,16 @@ def question_for(item: Criterion) -> tuple[str, bool, str]:
             for c in cons
         )
         uncovered = _uncovered_text(sentence, cons)
-        if (
-            question
-            and len(_uncovered_words(uncovered)) <= (0 if events_only else 3)
-            and not _narrowed(uncovered, cons)
+        if len(_uncovered_words(uncovered)) <= (0 if events_only else 3) and not _narrowed(
+            uncovered, cons
         ):
-            return question, not rest, rest
+            if question:
+                return question, not rest, rest
+            if not rest and all(c.name in rules.term_questions() for c in cons):
+                # A term with its own questions asks none of this line's ("Current smokers or
+                # have stopped smoking less than 6 months ago"): the line's words are asked, and
+                # the facts still decide it.
+                return text_question(item.text), True, ""
     if rest or (not item.text.isascii() and _OTHER_STOPS.search(item.text)):
         sentence, rest = _text_sentence(_without_lead(item.text))
         if rest:
