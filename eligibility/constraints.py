@@ -1196,6 +1196,9 @@ _SPECIFIC_AFTER = re.compile(
     r"\s+with\s+(?:[\w-]+\s+){0,6}?(?:antibody\s+)?seropositiv|"
     # Giving it up: "smoking cessation".
     r"\s+cessation\b|"
+    # Above a dose: "steroid therapy dose equivalent of more than 5mg prednisolone".
+    r"\s+(?:therapy\s+|use\s+)?(?:at\s+)?(?:an?\s+)?(?:daily\s+)?dos(?:e|es|age)\b(?:\s+equivalent)?"
+    r"(?:\s+(?:of|to))?\s*(?:more|greater|higher|>|≥|above|exceeding|at\s+least|in\s+excess)|"
     # A cancer that has not spread past its first layer: "cervical carcinoma in situ".
     r"\s+in[- ]situ\b|"
     # A condition it brings ("Parkinson's disease dementia", "HIV-associated nephropathy").
