@@ -1468,14 +1468,15 @@ _STILL_TO_COME = re.compile(
 # "unable to undergo MRI", "willing to undergo surgery": about whether the person can or will
 # have it, not whether they had it.
 _ABLE_TO = re.compile(
-    r"\b(?:(?:un|in)?ab(?:le|ility)|(?:un)?willing(?:ness)?)\s+(?:(?:and|or)\s+(?:un)?(?:able|"
+    r"\b(?:(?:un|in)?ab(?:le|ility)|(?:un)?willing(?:ness)?)\s+(?:\([^()]{0,30}\)\s+)?"
+    r"(?:(?:and|or)\s+(?:un)?(?:able|"
     r"willing)\s+)?to\s+(?:undergo|receive|tolerate|have|take|start|begin|complete)\s+"
     r"(?:[\w-]+\s+(?:or|and|and/or)\s+|[\w-]+,\s+|(?:the|a|an|any|all|study|planned|"
     r"protocol|required|baseline)\s+)*$",
     re.I,
 )
 # The words one of which _ABLE_TO or _STILL_TO_COME needs ("able to", not "available").
-_ABLE_WORDS = ("able to", "ability to", "willing")
+_ABLE_WORDS = ("able to", "abilit", "willing")
 _TO_COME_WORDS = (
     "schedul",
     "planned",
