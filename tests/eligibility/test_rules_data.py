@@ -348,7 +348,7 @@ def test_a_terms_own_questions_answer_a_case_the_engine_reads():
 
 def test_each_kind_of_cancer_is_one_the_note_reader_names():
     """A kind of cancer decides a line only when a profile can hold it under the same name."""
-    read = {entry.name for entry in lexicon.of("conditions") if entry.cancer}
+    read = {entry.name.lower() for entry in lexicon.of("conditions") if entry.cancer}
     kinds = rules.cancer_terms()
     assert kinds
     assert kinds <= read, kinds - read
