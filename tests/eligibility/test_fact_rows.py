@@ -1,16 +1,16 @@
 """Real criteria judged from patient facts: one row per criterion and person.
 
 Rows live in ``data/fact_rows.json`` as ``[source id, kind, criterion text, facts, verdict]``;
-the strings come from the shared ClinicalTrials.gov records and the SIGIR trial corpus. They
-pin the readings that used to rule people out for the wrong reason: a sex word joined to the
-condition by "and/or", a sex word with a qualifier the engine cannot check, gestational age or
-age at onset read as the person's age, lines written for one sex only, explicit denials,
-counts of prior lines of therapy, the age subgroups of a range, "causes of" a condition, a
-planned pregnancy, "healthy volunteers" against someone with an active condition, a condition
-named inside a longer one ("left atrial hypertension") or as
-one kind or severity of it ("idiopathic osteoporosis", "uncontrolled hypertension"), an
-"acute" event that is over, lines saying what is not an exclusion or who may be enrolled,
-and the negative pregnancy test an exclusion asks of participants.
+the strings come from the shared ClinicalTrials.gov records, the SIGIR trial corpus and the Chia
+corpus. They pin the readings that used to rule people out for the wrong reason: a sex word
+joined to the condition by "and/or", a sex word with a qualifier the engine cannot check,
+gestational age or age at onset read as the person's age, lines written for one sex only,
+explicit denials, counts of prior lines of therapy, the age subgroups of a range, "causes of" a
+condition, a planned pregnancy, "healthy volunteers" against someone with an active condition, a
+condition named inside a longer one ("left atrial hypertension") or as one kind or severity of
+it ("idiopathic osteoporosis", "uncontrolled hypertension"), an "acute" event that is over,
+lines saying what is not an exclusion or who may be enrolled, and the negative pregnancy test
+an exclusion asks of participants.
 """
 
 import json
