@@ -234,6 +234,10 @@ _NOTES = [
         # "For Hepatitis B (HBV), ... infections, requirements will be substudy dependent."
         r"\brequirements\s+(?:will\s+be|are)\s+(?:[\w-]+\s+)?dependent\b",
         r"^(?:there are )?no (?:inclusion|exclusion|eligibility) criteria\.?$",
+        # "One half of the study sample will be recruited from the general population of
+        # smokers ...": where a share of the participants comes from, not what each must be.
+        r"^(?:(?:one|the other|a) )?(?:half|third|quarter|part) of the (?:study )?(?:sample|"
+        r"participants|cohort) will be recruited\b",
         # "SMOKING CRITERIA:", a label over the lines that follow it in a flat list.
         r"^(?!.*\b(?:of|following|any|all|each|one|these|below)\b)[a-z][a-z /&-]{1,30}\s+"
         r"criteria\s*:\s*$",

@@ -463,3 +463,18 @@ def test_a_line_over_who_may_be_tested_is_asked_in_its_own_words():
     line = parsed.items[0]
     assert line.logic is None
     assert line.question == "Do you have osteopenia or osteoporosis?"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # NCT05440721: the two halves of the sample, each from its own source.
+        "One half of the study sample will be recruited from the general population of smokers "
+        "via social media advertisements",
+        "One half of the study sample will be recruited via mail from a Magellan Behavioral "
+        "Health value-based care network",
+    ],
+)
+def test_where_a_share_of_the_participants_comes_from_is_a_note(line):
+    parsed = eligibility.parse_criteria(f"Inclusion Criteria:\n\n8. {line}\n9. Age 18 or older")
+    assert [item.role for item in parsed.items] == ["note", "criterion"]
