@@ -1015,7 +1015,7 @@ def _narrowed_by_exception(segment: str, b: int) -> bool:
 # the condition or treatment without saying the person has it.
 _NOT_ABOUT = re.compile(
     r"\b(?:(?:causes?|etiolog(?:y|ies)|risk(?:\s+factors?)?|development|prevention|prophylaxis|"
-    r"screen(?:ed|ing)|tested)\s+(?:of|for)|(?:is|are)\s+not\s+(?:considered|counted|regarded)\s+as)\s+"
+    r"screen(?:ed|ing))\s+(?:of|for)|(?:is|are)\s+not\s+(?:considered|counted|regarded)\s+as)\s+"
     r"(?:(?:the|a|an|any)\s+)?$",
     re.I,
 )
@@ -1131,15 +1131,16 @@ _TYPE_AFTER = re.compile(
     re.I,
 )
 _TYPE_IN_TERM = re.compile(r"t(?:(?P<type_1>1)|(?P<type_2>2))d", re.I)
+_NOT_TYPE_1 = re.compile(r"\btype\s*(?:2|ii|two)\b|\bT2D|\b(?:other|any)\s+types?\b", re.I)
 _OTHER_TYPES = {
-    TYPE_1: re.compile(r"\btype\s*(?:2|ii|two)\b|\bT2D|\b(?:other|any)\s+types?\b", re.I),
+    TYPE_1: _NOT_TYPE_1,
+    INSULIN_DEPENDENT: _NOT_TYPE_1,
     TYPE_2: re.compile(
         r"\btype\s*(?:1|i|one)\b|\bT1D|(?<!non-)(?<!non )\binsulin[- ]depend|"
         r"\b(?:other|any)\s+types?\b",
         re.I,
     ),
 }
-_OTHER_TYPES[INSULIN_DEPENDENT] = _OTHER_TYPES[TYPE_1]
 
 
 _DIABETES = re.compile(r"(?<![\w-])diabet|\bT[12]D", re.I)
@@ -1809,11 +1810,10 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
             a, b = one_type[1:]  # the type's words are part of the term
         qualifier = (
             "specific"
-            if one_type is not None and one_type[0] == "specific"
-            else "specific"
             # "hypothyroidism ...; except ... hypothyroidism treated with a stable dose of
             # thyroid replacement hormone": some cases of it do not count.
             if name in excepted_names
+            or (one_type is not None and one_type[0] == "specific")
             or _SPECIFIC.search(segment, max(0, a - 30), a)
             or _SPECIFIC_AFTER.match(segment, b)
             or (concept == "condition" and _narrowed_by_exception(segment, b))
