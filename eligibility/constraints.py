@@ -1035,7 +1035,8 @@ _SPECIFIC = re.compile(
     r"(?<![\w-])(?:topical|inhaled|inhalational|intranasal|ophthalmic|intraocular|periocular|"
     r"intravitreal|intra-?articular|epidural|joint)|"
     r"(?:drug|steroid|chemotherapy|radiation)[- ]induced|gestational|neonatal|severe|"
-    r"uncontroll(?:ed|able)|poorly[- ]controlled|unstable|(?:de|un)compensated|end[- ]stage|"
+    r"uncontroll(?:ed|able)|poorly[- ]controlled|poor\s+control(?:\s+of)?|unstable|"
+    r"(?:de|un)compensated|end[- ]stage|"
     # A marker the condition carries: "ALK-positive NSCLC", "EGFR mutant NSCLC", "antibodies-
     # positive rheumatoid arthritis".
     r"[\w-]+-positive|[\w-]+[- ](?:mutant|mutated)|"
@@ -1202,6 +1203,8 @@ _SPECIFIC_AFTER = re.compile(
     r"(?:\s+(?:of|to))?\s*(?:more|greater|higher|>|≥|above|exceeding|at\s+least|in\s+excess)|"
     # A cancer that has not spread past its first layer: "cervical carcinoma in situ".
     r"\s+in[- ]situ\b|"
+    # One form of it: "major depression with psychotic features".
+    r"\s+with\s+(?:[\w-]+\s+){1,2}features\b|"
     # A condition it brings ("Parkinson's disease dementia", "HIV-associated nephropathy").
     r"\s+(?:dementia|psychosis)\b|[- ](?:associated|related)\b|"
     # An episode of it, not the condition: "COPD exacerbation", "asthma attacks", "migraine days".
@@ -1305,6 +1308,21 @@ _TREATED_GAP = re.compile(
 )
 
 
+# "have not changed their medications for type 2 diabetes and chronic kidney disease in the past
+# 4 weeks": the window times the change, and the person has the condition with a detail the
+# facts do not give.
+_TREATMENT_CHANGED_FOR = re.compile(
+    r"\b(?:chang(?:e|es|ed|ing)|adjust(?:ed|ing|ments?)|modif(?:ied|ying|ications?))\s+"
+    r"(?:(?:in|of|to)\s+)?(?:(?:their|the|any|his|her)\s+)?(?:[\w-]+\s+){0,2}?(?:medications?|"
+    r"treatments?|therap(?:y|ies)|regimens?|doses?|dosing)\s+(?:for|of)\s+(?:[\w-]+\s+){0,6}?$",
+    re.I,
+)
+
+
+def _treatment_changed_for(segment: str, start: int) -> bool:
+    return _TREATMENT_CHANGED_FOR.search(segment, max(0, start - 120), start) is not None
+
+
 # Nothing but "diagnosed" between the condition and its window: "asthma on regular controller
 # therapy for 3 months prior to enrollment" times the therapy, not the diagnosis.
 _BEFORE_DIAGNOSED = (
@@ -1403,11 +1421,13 @@ _CANDIDATE_WORDS = ("indicat", "candidat", "eligible for", "suitable for", "fit 
 # brain metastases must have ... following local therapy (surgery or radiation)", "significant
 # change in corticosteroids dose", "an increasing dose of corticosteroids", "change in treatment
 # (e.g. start of chemotherapy ...)", "and allow preventive use of low-dose aspirin": what may go
-# on, an aside, a change, what the line allows, the list of who may still join ("however, the
-# following patients are allowed to be included in the group: vitiligo, ..., well-controlled
-# type I diabetes"); none is a criterion.
+# on, an aside, a change, what the line allows, advice ("Caution should be taken on treating
+# patients with low dose heparin ... during treatment with bevacizumab"), the list of who may
+# still join ("however, the following patients are allowed to be included in the group:
+# vitiligo, ..., well-controlled type I diabetes"); none is a criterion.
 _ASIDE_BEFORE = re.compile(
     r"\b(?:(?:may|can)\s+(?:continue|remain\s+on|keep)\b[^.]{0,120}|notes?\s*:[^.]{0,200}|"
+    r"caution\s+(?:should|must|is\s+to)\s+be\s+(?:taken|exercised|used)\b[^.]{0,200}|"
     r"(?:(?:is|are)\s+(?:also\s+)?(?:allowed|permitted)|may\s+(?:also\s+)?be\s+(?:included|"
     r"enrolled))\b[^.;:]{0,60}:[^.;]{0,200}|"
     r"changes?\s+(?:in|of)\s+(?:the\s+)?(?:dose\s+of\s+|dosing\s+of\s+)?|"
@@ -1428,6 +1448,7 @@ _ASIDE_WORDS = (
     "may remain",
     "note:",
     "notes:",
+    "caution",
     "dose of",
     "doses of",
     "change in",
@@ -1438,11 +1459,12 @@ _ASIDE_WORDS = (
     "allowing ",
 )
 # "local radiation therapy for bone pain may be allowed", "Replacement therapy (such as thyroid
-# hormone, insulin, ...) is not considered as a systemic treatment": what the line permits.
+# hormone, insulin, ...) is not considered as a systemic treatment", "intake of Aspirin or
+# Clopidogrel is no contraindication": what the line permits.
 _ALLOWED_AFTER = re.compile(
     r"[^.;:]{0,120}?\b(?:(?:is|are|may\s+be|will\s+be|can\s+be)\s+(?:also\s+)?(?:allowed|"
     r"permitted|acceptable)|(?:is|are)\s+not\s+(?:considered|counted|regarded)|(?:does|do)\s+not"
-    r"\s+count)\b|"
+    r"\s+count|(?:is|are)\s+(?:no|not\s+an?)\s+contraindications?)\b|"
     # "hypothyroidism (hormone replacement) Can be included after treatment".
     r"\s*(?:\([^()]{0,60}\)\s*)?[^.;:()]{0,40}?\b(?:can|may)\s+(?:also\s+)?be\s+(?:included|"
     r"enrolled)\b",
@@ -1529,6 +1551,17 @@ _EXAMPLES_AFTER = re.compile(
     r"[\s,(]*(?:including|such\s+as|e\.g\.,?|i\.e\.,?)\s+(?:(?:but\s+)?not\s+limited\s+to:?\s+)?",
     re.I,
 )
+# Between two of those examples: a bracket closed before more ("(including investigational
+# drugs), such as chemotherapy"), or an example the vocabulary does not name ("chemotherapy,
+# target therapy, immunotherapy", "chemotherapy or immunologically mediated therapy (including
+# but not limited to anti-PD-1").
+_BETWEEN_EXAMPLES = re.compile(
+    r"\s*\)\s*,?\s*(?:(?:and/or|and|or)\s+)?(?:(?:including|such\s+as|e\.g\.,?)\s+)?|"
+    r"\s*,?\s*(?:(?:and/or|and|or|nor|/)\s*)?(?:[\w-]+(?:\s+[\w-]+){0,2}\s*(?:,\s*(?:(?:and/or|"
+    r"and|or)\s+)?|\((?:including|such\s+as|e\.g\.,?)\s+(?:but\s+not\s+limited\s+to:?\s+)?))?"
+    r"(?:[\w-]+\s+)?",
+    re.I,
+)
 
 
 def _purposes(segment: str, mentions: list[tuple[int, int, str, str]]) -> dict[int, int]:
@@ -1556,7 +1589,7 @@ def _purposes(segment: str, mentions: list[tuple[int, int, str, str]]) -> dict[i
         if k < len(mentions) and _EXAMPLES_AFTER.fullmatch(segment, mentions[j][1], mentions[k][0]):
             while k < len(mentions) and mentions[k][2] in _TREATMENTS:
                 purposes[k] = j
-                if k + 1 < len(mentions) and not _LISTED_WITH.fullmatch(
+                if k + 1 < len(mentions) and not _BETWEEN_EXAMPLES.fullmatch(
                     segment, mentions[k][1], mentions[k + 1][0]
                 ):
                     break
@@ -1619,6 +1652,8 @@ _CUE_WORDS: dict[str, tuple[str, ...]] = {
         "not considered",
         "not count",
         "not regarded",
+        "no contraindication",
+        "not a contraindication",
         "be included",
         "be enrolled",
     ),
@@ -1748,6 +1783,7 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
             for i, (a, b, concept, _name) in enumerate(mentions)
             if previous_end <= a < w[0]
             and not (concept == "condition" and _TREATED_GAP.match(segment, b, w[0]))
+            and not (concept == "condition" and _treatment_changed_for(segment, a))
         ]
         # "Myocardial infarction (within 6 months ...)" times the infarction; "type 1 diabetes
         # or ... (A1c >9.5% or changes in diabetes medication doses within 3 mos.)" times what
@@ -1805,6 +1841,9 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
         ) and not _NOT_LIMITED.search(context)
         if not negated and examples:
             negated = _in_negated_examples(segment, a)
+        changed_for = concept == "condition" and _treatment_changed_for(segment, a)
+        if changed_for:
+            negated = False  # "have not changed their medications for" it: they have it
         one_type = _one_type(segment, a, b, name)
         if one_type is not None and one_type[0] != "specific":
             a, b = one_type[1:]  # the type's words are part of the term
@@ -1817,6 +1856,7 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
             or _SPECIFIC.search(segment, max(0, a - 30), a)
             or _SPECIFIC_AFTER.match(segment, b)
             or (concept == "condition" and _narrowed_by_exception(segment, b))
+            or changed_for
             or (name in _GENERIC_TREATMENTS and _treats_named_condition(plain, a, mentions))
             or _a_kind_of(segment, a, name)
             or (

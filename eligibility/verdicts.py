@@ -409,10 +409,11 @@ def _applies_from_facts(
 
 # "or" that joins a constraint's span to words it does not read: "pregnant or who have not given
 # birth", "18 or an emancipated minor", but not "18 or older" or "male or female aged 65".
-# "with or without anti-PD1/PD-L1 agents" offers no choice either.
+# "with or without anti-PD1/PD-L1 agents" offers no choice either, nor does "PD-1/PD-L1
+# inhibitors (administered as monotherapy or in combination with chemotherapy)".
 _OR_MORE = (
     r"(?!\s+(?:older|more|greater|younger|less|fewer|longer|above|below|higher|lower|equal|"
-    r"without)\b)"
+    r"without|in\s+combination)\b)"
 )
 _OR_AFTER = re.compile(r"\s*\)?\s*,?\s*or\b" + _OR_MORE, re.I)
 # "or" between two constraints that offers a choice ("age > 65 or ECOG 2"), not a bound

@@ -86,6 +86,26 @@ def test_no_transplant_is_kept_as_a_known_absence() -> None:
 
 
 @pytest.mark.parametrize(
+    ("treatment", "verdict"),
+    [
+        ({"name": "pembrolizumab", "kind": "immunotherapy"}, "not_met"),
+        ({"name": "Keytruda", "kind": "immunotherapy"}, "not_met"),
+        ({"name": "checkpoint inhibitors", "kind": "immunotherapy"}, "not_met"),
+        ({"name": "alemtuzumab", "kind": "immunotherapy"}, "unknown"),
+        ({"name": "blinatumomab", "kind": "immunotherapy"}, "unknown"),
+    ],
+)
+def test_only_a_checkpoint_inhibitor_counts_as_one(treatment, verdict) -> None:
+    """NCT06823401 excludes prior checkpoint inhibitors, not every immunotherapy."""
+    parsed = parse_criteria(
+        "Exclusion Criteria:\n\n* Previous therapy with any checkpoint inhibitor"
+    )
+    facts = load_profile({"treatments": [treatment]}).to_facts()
+    assert "immunotherapy" in {e["name"] for e in facts["events"]}
+    assert evaluate(parsed, facts=facts).get("exc-1").verdict == verdict  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
     ("data", "pregnant", "breastfeeding"),
     [
         ({"sex": "male"}, False, False),
