@@ -1049,6 +1049,14 @@ _SPECIFIC = re.compile(
     r"(?:\s*/\s*(?:kg\s*/\s*)?d(?:ay)?)?\s+(?:of\s+)?$",
     re.I,
 )
+# "analgesics (e.g., NSAIDs ...) or butalbital on ≥ 15 days per month", "current regular use
+# (more than 2 days per week) of a benzodiazepine": how often a drug is taken, which a note
+# seldom says.
+_HOW_OFTEN = re.compile(
+    r"\b(?:\d+(?:\s*(?:-|to)\s*\d+)?|one|two|three|four|five|six|seven)\s*(?:or\s+more\s+)?"
+    r"(?:days?|times?|occasions?)\s*(?:per|a|each|every|/|in\s+a)\s*(?:week|month)\b",
+    re.I,
+)
 # "long-term steroid use", "prolonged use of steroids", "chronic systemic steroid therapy": how
 # long the drug has been taken, which a note seldom says.
 _LONG_TERM = re.compile(
@@ -1316,6 +1324,13 @@ _TREATMENT_CHANGED_FOR = re.compile(
     r"(?:(?:in|of|to)\s+)?(?:(?:their|the|any|his|her)\s+)?(?:[\w-]+\s+){0,2}?(?:medications?|"
     r"treatments?|therap(?:y|ies)|regimens?|doses?|dosing)\s+(?:for|of)\s+(?:[\w-]+\s+){0,6}?$",
     re.I,
+)
+
+
+# "Ongoing dementia treatment", "naive to HCV treatment": a treatment named by its condition
+# says the person has the condition, and something of its treatment the facts do not give.
+_TREATMENT_NAMED_BY = re.compile(
+    r"[- ]+(?:treatments?|therap(?:y|ies)|medications?|medicines?|drugs?|regimens?)\b", re.I
 )
 
 
@@ -1664,6 +1679,7 @@ _CUE_WORDS: dict[str, tuple[str, ...]] = {
     "examples": ("such as", "including", "e.g", " like "),
     "effect": ("caus", "resulting in", "leading to"),
     "lesion": ("lesion",),
+    "often": ("per week", "per month", "a week", "a month", "/week", "/month", "each week"),
     "for": (" for ",),
 }
 
@@ -1828,6 +1844,7 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
     windowed = {(mentions[i][2], mentions[i][3]) for i in assigned}
     purposes = _purposes(segment, mentions) if sentence.has("for", "treat") else {}
     lesion, for_, effect = cues["lesion"], cues["for"], cues["examples"] and cues["effect"]
+    often = cues["often"]
     previous: tuple[int, bool, str | None] | None = None  # end, a condition?, qualifier
     for i, (a, b, concept, name) in enumerate(mentions):
         if i not in assigned and _refers_back(concept, name, windowed):
@@ -1847,6 +1864,9 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
         one_type = _one_type(segment, a, b, name)
         if one_type is not None and one_type[0] != "specific":
             a, b = one_type[1:]  # the type's words are part of the term
+        treatment = _TREATMENT_NAMED_BY.match(segment, b) if concept == "condition" else None
+        if treatment is not None:
+            b = treatment.end()  # "dementia treatment" is what the line asks about
         qualifier = (
             "specific"
             # "hypothyroidism ...; except ... hypothyroidism treated with a stable dose of
@@ -1857,6 +1877,7 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
             or _SPECIFIC_AFTER.match(segment, b)
             or (concept == "condition" and _narrowed_by_exception(segment, b))
             or changed_for
+            or treatment is not None
             or (name in _GENERIC_TREATMENTS and _treats_named_condition(plain, a, mentions))
             or _a_kind_of(segment, a, name)
             or (
@@ -1866,6 +1887,7 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
             )
             or _shares_a_kind(segment, a, b, name)
             or (concept == "drug" and _LONG_TERM.search(segment, max(0, a - 40), a) is not None)
+            or (concept in ("drug", "therapy") and often and _HOW_OFTEN.search(segment))
             or (concept != "condition" and _CAUSED_BY.search(segment, max(0, a - 100), a))
             or (
                 concept in _TREATMENTS
