@@ -1679,6 +1679,7 @@ _CUE_WORDS: dict[str, tuple[str, ...]] = {
     "examples": ("such as", "including", "e.g", " like "),
     "effect": ("caus", "resulting in", "leading to"),
     "lesion": ("lesion",),
+    "changed": ("chang", "adjust", "modif"),
     "often": ("per week", "per month", "a week", "a month", "/week", "/month", "each week"),
     "for": (" for ",),
 }
@@ -1789,7 +1790,7 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
             op = (rules.comparator(m.group("cmp")) or ">") if kind is None else kind
             windows.append((m.start(), m.end(), op, n, rules.time_unit(m.group("unit"))))
     windows.sort()
-    examples = cues["examples"]
+    examples, changed = cues["examples"], cues["changed"]
     assigned: dict[int, tuple[int, int, str, float | int | None, str]] = {}
     previous_end = 0
     leftover = []
@@ -1799,7 +1800,7 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
             for i, (a, b, concept, _name) in enumerate(mentions)
             if previous_end <= a < w[0]
             and not (concept == "condition" and _TREATED_GAP.match(segment, b, w[0]))
-            and not (concept == "condition" and _treatment_changed_for(segment, a))
+            and not (changed and concept == "condition" and _treatment_changed_for(segment, a))
         ]
         # "Myocardial infarction (within 6 months ...)" times the infarction; "type 1 diabetes
         # or ... (A1c >9.5% or changes in diabetes medication doses within 3 mos.)" times what
@@ -1858,7 +1859,7 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
         ) and not _NOT_LIMITED.search(context)
         if not negated and examples:
             negated = _in_negated_examples(segment, a)
-        changed_for = concept == "condition" and _treatment_changed_for(segment, a)
+        changed_for = changed and concept == "condition" and _treatment_changed_for(segment, a)
         if changed_for:
             negated = False  # "have not changed their medications for" it: they have it
         one_type = _one_type(segment, a, b, name)

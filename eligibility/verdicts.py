@@ -373,6 +373,35 @@ def _speaks_to_both_sexes(item: Criterion) -> bool:
     return bool(_FEMALE.search(item.text) and _MALE.search(item.text))
 
 
+# "Patients with a history of hypertension must be well-controlled ...", "Participants with
+# hepatitis B virus (HBV) infection must be treated with antiviral therapy prior to enrolment":
+# "Patients with psoriasis must have a baseline ophthalmologic exam": a line for the people who
+# have the condition it opens with; it asks nothing of others.
+_WITH_A_CONDITION = re.compile(
+    r"\s*(?:\d+[.)]\s*)?(?:all\s+)?(?:patients?|participants?|subjects?|individuals?|those)\s+"
+    r"(?:with|who\s+(?:have|had)|having)\s+(?:an?\s+)?(?:(?:known|prior|previous|documented)\s+)?"
+    r"(?:history\s+of\s+)?",
+    re.I,
+)
+_MUST_AFTER = re.compile(
+    r"[^.;]{0,100}?\b(?:must|should|needs?\s+to|(?:is|are)\s+required\s+to|ha(?:s|ve)\s+to)\b",
+    re.I,
+)
+
+
+def _condition_group(item: Criterion, constraints: list[Constraint]) -> Constraint | None:
+    """The condition a line is addressed to, as "Patients with X must ..." names it."""
+    lead = _WITH_A_CONDITION.match(item.text)
+    if lead is None:
+        return None
+    for c in constraints:
+        if c.concept == "condition" and c.span[0] == lead.end():
+            if _MUST_AFTER.match(item.text, c.span[0]):
+                return Constraint("condition", c.name, "present", span=c.span)
+            return None
+    return None
+
+
 def _applies_from_facts(
     item: Criterion, facts: Mapping[str, Any], under_both_sexes: bool = False, choice: bool = False
 ) -> tuple[bool | None, str, bool]:
@@ -385,6 +414,14 @@ def _applies_from_facts(
         constraints = [c for c in constraints if (c.concept, c.op) != ("pregnancy", "absent")]
     if not constraints:
         return None, "", False
+    group = _condition_group(item, constraints)
+    if group is not None:
+        member = constraint_holds(group, facts)
+        if member is False:
+            return None, f"this applies to participants with {group.name} only", True
+        rest = [c for c in constraints if c.span != group.span]
+        value, reason = _holds_all(item, rest, facts, choice) if rest else (None, "")
+        return (value, reason, False) if member else (None, "", False)
     sexes = [c for c in constraints if c.concept == "sex"]
     if not sexes:
         value, reason = _holds_all(item, constraints, facts, choice)
