@@ -445,10 +445,25 @@ def _text_sentence(text: str) -> tuple[str, str]:
     return text, ""
 
 
+# "History of liver cirrhosis with or without hepatitis viral co-infection": what may be
+# either way asks nothing more, unless it is what the line reads or more of the clause follows.
+_EITHER_WAY = re.compile(
+    r"\bwith\s+or\s+without\s+(?:[A-Za-z][\w/-]*\s*){1,5}(?=[.;,)]|$)",
+    re.I,
+)
+
+
 def _uncovered_text(sentence: str, cons: list[Constraint]) -> str:
-    """``sentence`` less the constraints' spans, the time anchors and bracketed asides."""
+    """``sentence`` less the constraints' spans, the time anchors, bracketed asides and what
+    may be either way."""
+    spans = [(max(0, c.span[0]), c.span[1]) for c in cons]
+    either = [
+        m.span()
+        for m in _EITHER_WAY.finditer(sentence)
+        if not any(a < m.end() and m.start() < b for a, b in spans)
+    ]
     parts, end = [], 0
-    for start, stop in sorted((max(0, c.span[0]), c.span[1]) for c in cons):
+    for start, stop in sorted(spans + either):
         if start > end:
             parts.append(sentence[end:start])
         parts.append(" ")

@@ -630,12 +630,22 @@ def _holds_all(
     return None, ""
 
 
+_MAY_LIST_EXAMPLES = re.compile(r"[(\[]|\bincluding\b|\bsuch\s+as\b|\be\.g\b", re.I)
+# ", including schizophrenia and schizoaffective disorder": examples listed without brackets, to
+# the end of the clause.
+_EXAMPLES_LISTED = re.compile(
+    r"\s*,?\s*(?:including|such\s+as|e\.g\.?,?)\s*(?:but\s+not\s+limited\s+to)?\s*:?\s*", re.I
+)
+_CLAUSE_STOP = re.compile(r"[.;]\s")
+
+
 def _with_examples_folded(
     text: str, results: list[tuple[Constraint, bool | None]]
 ) -> list[tuple[Constraint, bool | None]]:
-    """A term and the examples in brackets after it as one: any of them holding is the term
-    holding ("Known autoimmune disease (e.g., systemic lupus erythematosus)")."""
-    if len(results) < 2 or ("(" not in text and "[" not in text):
+    """A term and the examples after it as one: any of them holding is the term holding
+    ("Known autoimmune disease (e.g., systemic lupus erythematosus)", "Lifetime diagnosis of a
+    psychotic disorder, including schizophrenia and schizoaffective disorder")."""
+    if len(results) < 2 or not _MAY_LIST_EXAMPLES.search(text):
         return results  # no brackets, no examples: most lines
     constraints = [c for c, _ in results]
     folded: list[tuple[Constraint, bool | None]] = []
@@ -658,10 +668,15 @@ def _examples_after(text: str, constraints: list[Constraint], i: int) -> int:
     if i + 1 == len(constraints):
         return 0
     opens = rules.EXAMPLES_OPEN.match(text, head.span[1], constraints[i + 1].span[0])
-    if opens is None or opens.end() != constraints[i + 1].span[0]:
-        return 0
-    closes = text.find(")", opens.end())
-    end = closes if closes >= 0 else len(text)
+    if opens is not None and opens.end() == constraints[i + 1].span[0]:
+        closes = text.find(")", opens.end())
+        end = closes if closes >= 0 else len(text)
+    else:
+        opens = _EXAMPLES_LISTED.match(text, head.span[1], constraints[i + 1].span[0])
+        if opens is None or opens.end() != constraints[i + 1].span[0]:
+            return 0
+        stop = _CLAUSE_STOP.search(text, opens.end())
+        end = stop.start() if stop else len(text)
     members = [c for c in constraints[i + 1 :] if c.span[0] < end]
     if (
         # "failed conservative treatment (e.g. NSAIDs, ...) for at least 6 months": the examples

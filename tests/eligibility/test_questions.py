@@ -10,6 +10,15 @@ ROWS = [
     ("Age ≥18 years;", "Are you 18 years or older?"),
     ("Aged 18-75 years (inclusive), males and females;", "Are you between 18 and 75 years old?"),
     ("Patients less than 18 years old", "Are you younger than 18 years?"),
+    # what may be either way asks nothing more
+    (
+        "History of liver cirrhosis with or without hepatitis viral co-infection.",
+        "Have you ever had cirrhosis of the liver?",
+    ),
+    (
+        "Sciatica with or without lower back pain for > 3 months",
+        "Do you have sciatica with or without lower back pain for > 3 months?",
+    ),
     ("ECOG performance status 0-1.", "Is your ECOG performance status 1 or lower?"),
     ("ECOG performance status score >2", "Is your ECOG performance status higher than 2?"),
     (
