@@ -10,6 +10,12 @@ ROWS = [
     ("Age ≥18 years;", "Are you 18 years or older?"),
     ("Aged 18-75 years (inclusive), males and females;", "Are you between 18 and 75 years old?"),
     ("Patients less than 18 years old", "Are you younger than 18 years?"),
+    # "being", "having": no more than the condition
+    ("Being diagnosed with diabetes mellitus", "Do you have diabetes?"),
+    (
+        "Patients having Lumbar radiculopathy diagnosed with lumbar disc herniation.",
+        "Do you have nerve root pain (radiculopathy or sciatica) and a herniated (slipped) disc?",
+    ),
     # what may be either way asks nothing more
     (
         "History of liver cirrhosis with or without hepatitis viral co-infection.",
