@@ -625,6 +625,16 @@ def _holds_all(
         failed = []  # "pregnant or who gave birth within 6 hours": the other case may hold
     if failed:
         return False, f"your details do not match {_describe(failed[0])}"
+    if not covered and len(results) == 1 and results[0][1] is True:
+        # "Patients with cirrhosis or those with biliary obstruction", "Tuberculosis, mycosis, or
+        # viral disease": the line's head is one choice of it, and that one holds.
+        c = results[0][0]
+        if (
+            c.concept in _HEAD_CONCEPTS
+            and _HEAD.fullmatch(text, 0, max(0, c.span[0]))
+            and _or_around(text, c.span)
+        ):
+            return True, f"your details match {_describe(c)}"
     if covered and all(r is True for _, r in results):
         return True, "your details match " + "; ".join(_describe(c) for c in constraints)
     return None, ""
@@ -637,6 +647,16 @@ _EXAMPLES_LISTED = re.compile(
     r"\s*,?\s*(?:including|such\s+as|e\.g\.?,?)\s*(?:but\s+not\s+limited\s+to)?\s*:?\s*", re.I
 )
 _CLAUSE_STOP = re.compile(r"[.;]\s")
+
+
+# What may stand before the condition a line is about.
+_HEAD = re.compile(
+    r"\s*(?:\d{1,2}[.)]\s*)?(?:(?:a|an|any|known|active|current(?:ly)?|history\s+of|presence\s+of|"
+    r"diagnosis\s+of|evidence\s+of|(?:patients?|subjects?|participants?)\s+(?:with|who\s+(?:are|is|"
+    r"have|has)))\s+)*(?:[\w-]+\s+(?:and/)?or\s+)?",
+    re.I,
+)
+_HEAD_CONCEPTS = frozenset({"condition", "pregnancy", "breastfeeding"})
 
 
 def _with_examples_folded(
