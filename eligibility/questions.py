@@ -445,10 +445,14 @@ def _text_sentence(text: str) -> tuple[str, str]:
     return text, ""
 
 
-# "History of liver cirrhosis with or without hepatitis viral co-infection": what may be
-# either way asks nothing more, unless it is what the line reads or more of the clause follows.
+# "History of liver cirrhosis with or without hepatitis viral co-infection", "cirrhosis of any
+# aetiology": what may be either way asks nothing more, unless it is what the line reads or
+# more of the clause follows; nor does a diagnosis called the primary one.
 _EITHER_WAY = re.compile(
-    r"\bwith\s+or\s+without\s+(?:[A-Za-z][\w/-]*\s*){1,5}(?=[.;,)]|$)",
+    r"\bwith\s+or\s+without\s+(?:[A-Za-z][\w/-]*\s*){1,5}(?=[.;,)]|$)|"
+    # "diagnosed with cirrhosis of any aetiology", "a primary diagnosis of schizophrenia"
+    r"\bof\s+any\s+(?:a?etiology|aetiologies|etiologies|cause|causes|origin|type|types|kind)\b|"
+    r"\bprimary(?=\s+diagnosis\b)",
     re.I,
 )
 

@@ -16,6 +16,8 @@ ROWS = [
         "Patients having Lumbar radiculopathy diagnosed with lumbar disc herniation.",
         "Do you have nerve root pain (radiculopathy or sciatica) and a herniated (slipped) disc?",
     ),
+    ("Has a primary diagnosis of schizophrenia.", "Do you have schizophrenia?"),
+    ("Primary diagnosis of Major Depressive Disorder (MDD)", "Do you have major depression?"),
     # what may be either way asks nothing more
     (
         "History of liver cirrhosis with or without hepatitis viral co-infection.",
@@ -872,6 +874,8 @@ GENERIC = [
     # "them" is the parents, not the reader
     "The patient has lived with their parents at the time of participating in this study and is "
     "expected to live with them during the investigation period.",
+    # "primary" that is not the diagnosis's
+    "Symptoms > 6 months after the failure of conservative management in the primary care setting",
     # a second verb the rules cannot ask
     "Female patients of childbearing age must have a negative pregnancy test and be able to "
     "take effective contraceptive measures with no plans for pregnancy within six months of the "
