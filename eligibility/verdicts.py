@@ -625,6 +625,10 @@ def _holds_all(
         failed = []  # "pregnant or who gave birth within 6 hours": the other case may hold
     if failed:
         return False, f"your details do not match {_describe(failed[0])}"
+    if not covered and item.kind == "exclusion":
+        listed = _listed_alone(text, [c for c, r in results if r is True])
+        if listed is not None:
+            return True, f"your details match {_describe(listed)}"
     if not covered and len(results) == 1 and results[0][1] is True:
         # "Patients with cirrhosis or those with biliary obstruction", "Tuberculosis, mycosis, or
         # viral disease": the line's head is one choice of it, and that one holds.
@@ -647,6 +651,34 @@ _EXAMPLES_LISTED = re.compile(
     r"\s*,?\s*(?:including|such\s+as|e\.g\.?,?)\s*(?:but\s+not\s+limited\s+to)?\s*:?\s*", re.I
 )
 _CLAUSE_STOP = re.compile(r"[.;]\s")
+
+
+# "Cord compression, Pregnancy, Hypertension, Cardiovascular disease, Joint hyper mobility":
+# a line that only lists things, each of which rules people out.
+_BARE_LIST = re.compile(
+    r"\s*(?:\d{1,2}[.)]\s*)?(?:(?:a\s+)?history\s+of:?\s+)?(?:[\w'/-]+(?:\s+[\w'/-]+){0,3}\s*,\s*)+"
+    r"(?:(?:and|or|and/or)\s+)?[\w'/-]+(?:\s+[\w'/-]+){0,3}\s*[.;]?\s*",
+    re.I,
+)
+_LIST_ITEM = re.compile(r"[^,;.]+")
+_ITEM_LEAD = re.compile(
+    r"^\s*(?:\d{1,2}[.)]\s*)?(?:(?:a\s+)?history\s+of:?\s+)?(?:and/or|and|or)?\s*", re.I
+)
+
+
+def _listed_alone(text: str, held: list[Constraint]) -> Constraint | None:
+    """The first of ``held`` that is a whole item of a line that only lists things."""
+    if not held or _BARE_LIST.fullmatch(text) is None:
+        return None
+    items = set()
+    for m in _LIST_ITEM.finditer(text):
+        words = _ITEM_LEAD.sub("", m.group(0), count=1).strip()
+        if words:
+            items.add(words.lower())
+    for c in held:
+        if text[c.span[0] : c.span[1]].strip().lower() in items:
+            return c
+    return None
 
 
 # What may stand before the condition a line is about.
