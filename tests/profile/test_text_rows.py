@@ -281,6 +281,8 @@ ROWS: list[tuple[str, str, dict[str, Any]]] = [
     ("trec-202131", "She was offered a radical hysterectomy", {"not_treated": ["hysterectomy"]}),
     # A vaccine against a disease is not the disease, nor its denial.
     ("trec-202146", "positive history of TB vaccination", {"not": ["tuberculosis"]}),
+    # A drug given as a test, not a treatment.
+    ("trec-202110", "failed aspirin challenge", {"not_treated": ["aspirin"]}),
     # Off a drug for a year: how long it has not been taken.
     ("trec-20217", "has been off ETOH for a year", {"no_onset": ["alcohol use"]}),
 ]
