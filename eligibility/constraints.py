@@ -1428,7 +1428,9 @@ def _the_operation(segment: str, at: int) -> bool:
 # should have it, not whether they had it.
 _CANDIDATE_FOR = re.compile(
     r"\b(?:(?:indicat(?:ed|ions?)|candidates?|eligible|suitable|unsuitable|fit|unfit)\s+(?:of|for)|"
-    r"treatable\s+(?:with|by))\s+(?:[\w-]+\s+){0,3}\(?(?:[\w-]+\s+(?:or|and)\s+)?$",
+    r"treatable\s+(?:with|by))\s+(?:[\w-]+\s+){0,3}\(?(?:[\w-]+\s+(?:or|and)\s+)?"
+    # "no longer suitable for radical surgery or radiotherapy combined with chemotherapy"
+    r"(?:[\w-]+\s+(?:combined|in\s+combination|together)\s+with\s+)?$",
     re.I,
 )
 _CANDIDATE_WORDS = ("indicat", "candidat", "eligible for", "suitable for", "fit for", "treatable")
@@ -1510,11 +1512,15 @@ _ABLE_TO = re.compile(
     r"(?:(?:and|or)\s+(?:un)?(?:able|"
     r"willing)\s+)?to\s+(?:undergo|receive|tolerate|have|take|start|begin|complete)\s+"
     r"(?:[\w-]+\s+(?:or|and|and/or)\s+|[\w-]+,\s+|(?:the|a|an|any|all|study|planned|"
-    r"protocol|required|baseline)\s+)*$",
+    r"protocol|required|baseline)\s+)*$|"
+    # "who ... cannot undergo definitive radiotherapy/chemotherapy"
+    r"\b(?:can\s*not|can't|could\s+not)\s+(?:undergo|receive|tolerate|have|take)\s+"
+    r"(?:[\w-]+\s*(?:/|,|\s(?:or|and|and/or)\s)\s*|(?:the|a|an|any|definitive|further|"
+    r"radical|curative)\s+)*$",
     re.I,
 )
 # The words one of which _ABLE_TO or _STILL_TO_COME needs ("able to", not "available").
-_ABLE_WORDS = ("able to", "abilit", "willing")
+_ABLE_WORDS = ("able to", "abilit", "willing", "cannot", "can not", "can't", "could not")
 _TO_COME_WORDS = (
     "schedul",
     "planned",

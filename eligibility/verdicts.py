@@ -450,7 +450,7 @@ def _applies_from_facts(
 # inhibitors (administered as monotherapy or in combination with chemotherapy)".
 _OR_MORE = (
     r"(?!\s+(?:older|more|greater|younger|less|fewer|longer|above|below|higher|lower|equal|"
-    r"without|in\s+combination)\b)"
+    r"without|(?:in\s+)?combination)\b)"
 )
 _OR_AFTER = re.compile(r"\s*\)?\s*,?\s*or\b" + _OR_MORE, re.I)
 # "or" between two constraints that offers a choice ("age > 65 or ECOG 2"), not a bound

@@ -68,6 +68,7 @@ class _Rules:
     lab_name: re.Pattern[str]
     lab_value: re.Pattern[str]
     lab_not_after: re.Pattern[str]
+    lab_per_field: re.Pattern[str]  # "WBC: 2 WBCs/hpf": a count under the microscope, not blood
     blast_percent: re.Pattern[str]
     routes: list[tuple[Route, re.Pattern[str], re.Pattern[str] | None]]  # route, before, after
     route_names: list[tuple[Route, re.Pattern[str]]]
@@ -152,6 +153,7 @@ def text_rules() -> _Rules:
         lab_name=lab_name,
         lab_value=re.compile(data["lab_value"], re.I),
         lab_not_after=re.compile(data["lab_not_after"], re.I),
+        lab_per_field=re.compile(data["lab_per_field"], re.I),
         blast_percent=re.compile(data["blast_percent"], re.I),
         routes=[
             (
@@ -501,6 +503,8 @@ def _labs(sentence: str) -> list[Lab]:
         ):
             continue
         rest = sentence[v.start("value") + len(v.group("value")) :]
+        if r.lab_per_field.match(rest):
+            continue
         unit = _unit_after(rest)
         labs.append(Lab(name=aliases[alias.lower()], value=_number(v.group("value")), unit=unit))
         taken.append((m.start(), v.end()))

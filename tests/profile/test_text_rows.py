@@ -281,6 +281,13 @@ ROWS: list[tuple[str, str, dict[str, Any]]] = [
     ("trec-202131", "She was offered a radical hysterectomy", {"not_treated": ["hysterectomy"]}),
     # A vaccine against a disease is not the disease, nor its denial.
     ("trec-202146", "positive history of TB vaccination", {"not": ["tuberculosis"]}),
+    # "did not have much in the way of response" denies the response, not the next treatment.
+    ("trec-20218", "switched to R-CVP", {"past": ["R-CVP"]}),
+    # A urinalysis count per high-power field is not the blood count.
+    ("trec-202124", "WBCs/hpf", {"no_labs": ["white blood cells"]}),
+    # Drugs of a cancer's treatment are that treatment: melphalan is chemotherapy.
+    ("trec-202117", "treated with melphalan", {"past": ["melphalan"]}),
+    ("trec-202117", "thalidomide velcade", {"past": ["bortezomib"]}),
     # A drug given as a test, not a treatment.
     ("trec-202110", "failed aspirin challenge", {"not_treated": ["aspirin"]}),
     # Off a drug for a year: how long it has not been taken.
