@@ -1043,7 +1043,8 @@ _SPECIFIC = re.compile(
     r"(?:high|low)[- ]risk|non-?metastatic|refractory|"
     rf"(?:{_NYHA}\s+)?(?:functional\s+)?(?:class|grade)\s*"
     rf"(?:≥|>=|>|above\s+)?\s*{_CLASSES}{_OR_WORSE}|{_NYHA}\s+{_CLASSES}{_OR_WORSE})"
-    r"(?:\s+(?:right|left)(?:[- ]sided)?)?\s+$|"
+    # "uncontrolled hyper- or hypothyroidism": the kind said of both.
+    r"(?:\s+(?:right|left)(?:[- ]sided)?)?(?:\s+[a-z]+-\s*(?:or|and|/))?\s+$|"
     # A dose above a threshold before the drug ("dose>10mg/day prednisone").
     r"(?:>|≥|>=|more\s+than|greater\s+than|exceeding|above)\s*\d+(?:\.\d+)?\s*mg"
     r"(?:\s*/\s*(?:kg\s*/\s*)?d(?:ay)?)?\s+(?:of\s+)?$",

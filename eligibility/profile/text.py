@@ -55,6 +55,7 @@ class _Rules:
     planned_treatment: re.Pattern[str]
     drug_as_cause: re.Pattern[str]  # matched just after the drug
     drug_allergy: tuple[re.Pattern[str], re.Pattern[str]]  # before the drug, after it
+    drug_level_after: re.Pattern[str]  # "Vit D: 14ng/ml": a level measured, not a drug taken
     treatment_place: re.Pattern[str]  # matched just after the treatment
     vaccine: tuple[re.Pattern[str], re.Pattern[str]]  # before the condition, after it
     relative_time: list[tuple[re.Pattern[str], dict[str, Any]]]
@@ -131,6 +132,7 @@ def text_rules() -> _Rules:
             re.compile("|".join(data["drug_allergy_before"]), re.I),
             re.compile("|".join(data["drug_allergy_after"]), re.I),
         ),
+        drug_level_after=re.compile(data["drug_level_after"], re.I),
         treatment_place=re.compile("|".join(data["treatment_place_after"]), re.I),
         vaccine=(
             re.compile("|".join(data["vaccine_before"]), re.I),
@@ -432,6 +434,8 @@ def _read_mentions(
                 allergy_after.match(sentence, m.end)
             ):
                 continue  # "allergic to penicillin": not taken
+            if r.drug_level_after.match(sentence, m.end):
+                continue  # "Vit D: 14ng/ml": its level, not a dose
             past = [c.end() for c in r.past_treatment.finditer(clause)]
             now = [c.end() for c in r.current_medication.finditer(clause)]
             # The cue nearest the mention decides: "s/p transplant on tacrolimus" is current.

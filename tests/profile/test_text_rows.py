@@ -288,6 +288,10 @@ ROWS: list[tuple[str, str, dict[str, Any]]] = [
     # Drugs of a cancer's treatment are that treatment: melphalan is chemotherapy.
     ("trec-202117", "treated with melphalan", {"past": ["melphalan"]}),
     ("trec-202117", "thalidomide velcade", {"past": ["bortezomib"]}),
+    # A vitamin's measured level is not a dose of it.
+    ("trec-202153", "Vit D: 14ng/ml", {"not_treated": ["vitamin D"]}),
+    ("trec-202164", "He is on IFN, RBV", {"ongoing": ["interferon", "ribavirin"]}),
+    ("trec-202166", "diagnosed with Hashimoto disease", {"active": ["hypothyroidism"]}),
     # A drug given as a test, not a treatment.
     ("trec-202110", "failed aspirin challenge", {"not_treated": ["aspirin"]}),
     # Off a drug for a year: how long it has not been taken.
