@@ -482,7 +482,13 @@ _HEALTH = re.compile(
     r"|^\s*(?:(?:generally|medically)\s+)?healthy\s*\.?\s*$",
     re.I,
 )
-_HEALTH_SKIP = re.compile(r"\bcontrols?\b|\bdonors?\b|\bor\s+(?:patients?|subjects?)\b", re.I)
+# "a T-score ... 2.5 SD below the mean for a young, healthy adult": healthy people as the
+# measure of a value, not who may join.
+_HEALTH_SKIP = re.compile(
+    r"\bcontrols?\b|\bdonors?\b|\bor\s+(?:patients?|subjects?)\b|"
+    r"\b(?:mean|average|reference)\s+(?:values?\s+)?(?:for|of|in)\s+(?:an?\s+)?(?:young,?\s+)?healthy\b",
+    re.I,
+)
 
 
 def _health(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constraint]:

@@ -219,7 +219,7 @@ _SECTION_HEADING = [
         r"^(?:disease|patient|prior concurrent|concurrent) (?:characteristics|therapy)\s*:?\s*$",
         r"^(?:all|healthy|adult|pediatric|paediatric)?\s*(?:patients|participants|subjects|"
         r"volunteers|controls)\b[^.;]{0,50}:\s*$",
-        r"^(?:healthy (?:controls|volunteers)|controls)\s*:?\s*$",
+        r"^(?:healthy (?:controls|volunteers|participants|subjects)|controls)\s*:?\s*$",
     )
 ]
 _NOTES = [

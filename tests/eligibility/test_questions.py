@@ -483,7 +483,7 @@ ROWS = [
         "Women with untreated thyroid abnormalities",
         "Women only: Do you have untreated thyroid abnormalities?",
     ),
-    ("Healthy participants", "Are you healthy?"),
+    ("* Healthy participants", "Are you healthy?"),
     ("Male or female", "Are you male or female?"),
     ("Any gender", "Are you male or female?"),
     ("Not being able to fill out questionnaires", "Are you unable to fill out questionnaires?"),

@@ -253,6 +253,22 @@ def test_sections_are_kept_on_the_items_under_them():
     assert parsed.get("exc-1").section is None
 
 
+def test_a_group_of_healthy_participants_is_a_section_not_a_criterion():
+    """NCT06610175 lists its healthy participants' criteria under a bare heading, in both parts."""
+    parsed = eligibility.parse_criteria(
+        "Inclusion Criteria:\n\nHealthy participants\n\n* Age-matched healthy participant.\n\n"
+        "Exclusion Criteria:\n\nHealthy participants\n\n* A positive pregnancy test."
+    )
+    criteria = [item for item in parsed.items if item.role == "criterion"]
+    assert [(item.id, item.section) for item in criteria] == [
+        ("inc-1", "Healthy participants"),
+        ("exc-1", "Healthy participants"),
+    ]
+    verdict = eligibility.evaluate(parsed, facts={"healthy": True, "pregnant": False})
+    assert verdict.get("exc-1").verdict == "met"
+    assert verdict.verdict != "likely_not_eligible"
+
+
 def test_headings_set_the_kind():
     parsed = eligibility.parse_criteria(NESTED_MARKDOWN)
     assert {i.kind for i in parsed.items if i.id.startswith("inc")} == {"inclusion"}

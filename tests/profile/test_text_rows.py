@@ -288,6 +288,11 @@ ROWS: list[tuple[str, str, dict[str, Any]]] = [
     # Drugs of a cancer's treatment are that treatment: melphalan is chemotherapy.
     ("trec-202117", "treated with melphalan", {"past": ["melphalan"]}),
     ("trec-202117", "thalidomide velcade", {"past": ["bortezomib"]}),
+    # "negative for brain hemorrhage and she was given ...": a new clause ends the denial.
+    ("sigir-201515", "she was given thrombolytic therapy", {"past": ["thrombolytic therapy"]}),
+    ("sigir-201517", "in general good health", {"healthy": True}),
+    # Coming to discuss results is no complaint.
+    ("sigir-201517", "presents to clinic to discuss", {"healthy": None}),
     # A vitamin's measured level is not a dose of it.
     ("trec-202153", "Vit D: 14ng/ml", {"not_treated": ["vitamin D"]}),
     ("trec-202164", "He is on IFN, RBV", {"ongoing": ["interferon", "ribavirin"]}),
