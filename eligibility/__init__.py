@@ -5,7 +5,7 @@ Plain Python: never imports Django.
 
 from __future__ import annotations
 
-from eligibility.constraints import extract
+from eligibility.constraints import extract, timed_by_lead_in
 from eligibility.model import (
     ANSWERS,
     Constraint,
@@ -41,8 +41,12 @@ def parse_criteria(text: str) -> ParsedCriteria:
     result = split(text)
     parsed = ParsedCriteria(result.items, list(result.notes))
     pools = Pools.of(text)
+    by_id = {item.id: item for item in parsed.items}
     for item in parsed.items:
         if item.role == "criterion":
             item.constraints = extract(item.text, pools.terms)
+            lead_in = by_id.get(item.parent) if item.parent else None
+            if lead_in is not None:
+                item.constraints = timed_by_lead_in(lead_in.text, item.constraints)
     annotate(parsed, pools)
     return parsed

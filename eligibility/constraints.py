@@ -163,6 +163,32 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     return bounds
 
 
+# "Treatment with any of the following agents within 28 days of Screening:": the window of a
+# lead-in times the treatments listed under it.
+_LEAD_IN_WINDOW = re.compile(
+    rf"\bwithin\s+(?:the\s+(?:last|past|previous)\s+)?(?P<n>{NUM})\s*(?P<unit>days?|weeks?|"
+    r"months?|years?)\b[^:.;]{0,60}:\s*$",
+    re.I,
+)
+_TIMED_CONCEPTS = frozenset({"drug", "therapy", "procedure"})
+
+
+def timed_by_lead_in(lead_in: str, constraints: list[Constraint]) -> list[Constraint]:
+    """``constraints`` of an item listed under ``lead_in``, the treatments given its window."""
+    m = _LEAD_IN_WINDOW.search(lead_in)
+    if m is None:
+        return constraints
+    value, unit = _num(m.group("n")), rules.time_unit(m.group("unit"))
+    return [
+        Constraint(
+            c.concept, c.name, "within", value, unit, c.span, c.qualifier, c.anchor, c.purpose
+        )
+        if c.concept in _TIMED_CONCEPTS and c.op == "present"
+        else c
+        for c in constraints
+    ]
+
+
 def extract(text: str, pool: rules.Pool | None = None) -> list[Constraint]:
     """Every constraint in ``text``, in reading order, without duplicates.
 

@@ -1776,3 +1776,27 @@ def test_a_person_fails_only_the_groups_of_the_study_that_are_not_theirs():
 )
 def test_a_site_after_a_list_says_where_each_term_is(text, qualifiers):
     assert [c.qualifier for c in constraints.extract(text)] == qualifiers
+
+
+# NCT05896748: the window of the lead-in times every treatment listed under it.
+_WITHIN_28_DAYS = (
+    "Exclusion Criteria:\n\n"
+    "* Treatment with any of the following agents within 28 days of Screening:\n\n"
+    "  * radiation therapy;\n"
+    "  * cytotoxic chemotherapeutic agents;\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("when", "verdict"),
+    [("2025-12-20", "not_met"), ("2019-05-01", "met")],
+)
+def test_the_window_of_a_lead_in_times_the_treatments_under_it(when, verdict):
+    parsed = eligibility.parse_criteria(_WITHIN_28_DAYS)
+    facts = {
+        "start_date": "2026-01-01",
+        "events_complete": True,
+        "events": [{"name": "radiotherapy", "active": False, "date": when}],
+    }
+    assert eligibility.evaluate(parsed, facts=facts).get("exc-1").verdict == verdict
+    assert parsed.get("exc-1.1").question.endswith("in the last 28 days?")
