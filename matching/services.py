@@ -86,6 +86,7 @@ class CriterionResult:
     outcome: str
     text: str
     fact: str
+    taking_part: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -280,7 +281,7 @@ def _quote(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _reason(kind: str, text: str, outcome: str, fact: str) -> str:
+def _reason(kind: str, text: str, outcome: str, fact: str, taking_part: bool = False) -> str:
     """One criterion in plain words: what it says, what the profile says, what that means."""
     inclusion = kind == "inclusion"
     kind = "Inclusion" if inclusion else "Exclusion"
@@ -292,6 +293,9 @@ def _reason(kind: str, text: str, outcome: str, fact: str) -> str:
     if outcome == "not_met":
         meaning = "not met" if inclusion else "rules you out"
         return f"{kind} {meaning}: {quoted}{yours}."
+    if taking_part:
+        settle = f"{kind} to settle with the study team: {quoted}"
+        return f"{settle} — about taking part, not your health."
     return f"{kind} unknown: {quoted} — the profile does not say; the study team will check."
 
 
@@ -312,10 +316,14 @@ def _screen(
         item = items.get(judged.id)
         if item is not None and judged.verdict in ("met", "not_met", "unknown"):
             fact = _criterion_fact(item, facts)
-            criteria.append(CriterionResult(item.id, item.kind, judged.verdict, item.text, fact))
+            criteria.append(
+                CriterionResult(
+                    item.id, item.kind, judged.verdict, item.text, fact, judged.taking_part
+                )
+            )
     order = {"not_met": 0, "met": 1, "unknown": 2}
     reasons = [
-        _reason(c.kind, c.text, c.outcome, c.fact)
+        _reason(c.kind, c.text, c.outcome, c.fact, c.taking_part)
         for c in sorted(criteria, key=lambda c: order[c.outcome])
     ]
     if not parsed.top_level():

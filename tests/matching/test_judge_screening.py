@@ -88,6 +88,17 @@ def test_unknown_criteria_lower_the_score_a_little_not_to_zero():
     assert 0.0 < many.score < one.score
 
 
+def test_an_undecided_line_about_taking_part_costs_a_trial_nothing():
+    bare = screen({"age": 40}, criteria_text("Age 18 or older", ""))
+    consent = screen({"age": 40}, criteria_text("Age 18 or older\n\nWritten informed consent", ""))
+    asthma = screen({"age": 40}, criteria_text("Age 18 or older\n\nAsthma", ""))
+    assert [c.taking_part for c in consent.criteria] == [False, True]
+    assert consent.criteria[1].verdict == "unknown"
+    assert consent.score == bare.score > asthma.score
+    counted = Weights(unknown_taking_part=Weights().unknown_inclusion)
+    assert score(consent, counted) == pytest.approx(asthma.score)
+
+
 @pytest.mark.parametrize(
     ("inclusion", "exclusion", "expected"),
     [

@@ -167,3 +167,15 @@ def test_a_healthy_volunteer_trial_fails_someone_with_an_active_condition(db):
     recovered = {"age": 40, "conditions": [{"name": "asthma", "status": "resolved"}]}
     trial = _result(match_patient(load_profile(recovered)), "NCT00000001")
     assert next(c for c in trial.criteria if c.text == "Healthy participants").outcome == "unknown"
+
+
+def test_a_line_about_taking_part_is_left_to_the_study_team_in_words(db):
+    criteria = "Inclusion Criteria:\n* Asthma\n* Written informed consent"
+    import_items([item(make_record(criteria=criteria))], run=ImportRun())
+    trial = _result(match_patient(load_profile({"age": 40})), "NCT00000001")
+    assert trial is not None
+    assert trial.reasons == [
+        "Inclusion unknown: “Asthma” — the profile does not say; the study team will check.",
+        "Inclusion to settle with the study team: “Written informed consent” — about taking "
+        "part, not your health.",
+    ]

@@ -1,0 +1,67 @@
+"""Which criteria ask only about taking part in the study: one row per real criterion."""
+
+import re
+
+import pytest
+
+from eligibility import parse_criteria, rules
+from eligibility.taking_part import about_taking_part
+
+ROWS = [
+    ("Written informed consent to participate in this study.", True),
+    ("Provision of Parental Consent", True),
+    ("Informed consent given", True),
+    ("Assent will be obtained as required by the UAMS IRB.", True),
+    ("Able and willing to give consent and able to attend all study visits", True),
+    ("Willing and able to comply with study protocol and assessments.", True),
+    ("Subjects willing to participate in follow-up visits", True),
+    ("Be likely to return for all follow-up visits; and", True),
+    ("Able to speak English", True),
+    ("Are fluent in English", True),
+    ("English speaking", True),
+    ("Able to read and write in English", True),
+    ("patient speaks and understands Finnish of Swedish", True),
+    ("patient has daily access to his/her e-mail", True),
+    ("access to a smartphone", True),
+    ("patient is voluntary", True),
+    ("Inability to comply with study procedures", True),
+    # Something about the person's health, or a value the engine reads, keeps the line.
+    ("Must be able to swallow tablets", False),
+    ("Patients with aphasia or language impairment", False),
+    ("Women of childbearing potential must agree to use adequate contraception", False),
+    (
+        "Male and non-pregnant females aged ≥ 18 to ≤ 60 years on the day of inclusion Able to "
+        "comprehend and give informed consent",
+        False,
+    ),
+    (
+        "Participants are capable of giving informed consent supported by not meeting "
+        "Parkinson's disease Dementia criteria; this will be determined by study personnel.",
+        False,
+    ),
+    ("Clinical diagnosis of bronchial asthma", False),
+    ("Hospitalized in a medical ward", False),
+    ("Patients who are compliant with their asthma medication for 3 months", False),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ROWS)
+def test_criteria_about_taking_part(text, expected):
+    item = parse_criteria("Inclusion Criteria:\n\n* " + text).top_level()[0]
+    assert about_taking_part(item) is expected
+
+
+def test_a_lead_in_is_not_about_taking_part_whatever_its_wording():
+    criteria = parse_criteria(
+        "Inclusion Criteria:\n\n* Willing to meet all of the following:\n"
+        "  * Hemoglobin > 9 g/dL\n  * Informed consent"
+    )
+    lead_in = criteria.top_level()[0]
+    assert lead_in.children and not about_taking_part(lead_in)
+
+
+def test_the_wording_table_is_regular_expressions_that_need_words():
+    data = rules.load("taking_part.json")
+    assert data["comment"] and data["patterns"]
+    for pattern in data["patterns"]:
+        assert not re.fullmatch(pattern, "", re.I), pattern
