@@ -5,7 +5,7 @@ Plain Python: never imports Django.
 
 from __future__ import annotations
 
-from eligibility.constraints import extract, timed_by_lead_in
+from eligibility.constraints import extract, section_group, timed_by_lead_in
 from eligibility.model import (
     ANSWERS,
     Constraint,
@@ -42,7 +42,12 @@ def parse_criteria(text: str) -> ParsedCriteria:
     parsed = ParsedCriteria(result.items, list(result.notes))
     pools = Pools.of(text)
     by_id = {item.id: item for item in parsed.items}
+    groups: dict[str, Constraint | None] = {}
     for item in parsed.items:
+        if item.section is not None:
+            if item.section not in groups:
+                groups[item.section] = section_group(item.section)
+            item.group = groups[item.section]
         if item.role == "criterion":
             item.constraints = extract(item.text, pools.terms)
             lead_in = by_id.get(item.parent) if item.parent else None

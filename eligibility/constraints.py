@@ -189,6 +189,23 @@ def timed_by_lead_in(lead_in: str, constraints: list[Constraint]) -> list[Constr
     ]
 
 
+_GROUP_OF = re.compile(
+    r"\b(?:participants?|patients?|subjects?|individuals?)\s+(?=with(?:out)?\s)", re.I
+)
+
+
+def section_group(section: str) -> Constraint | None:
+    """The condition a section heading addresses its lines to, as in "Diabetes-related for
+    participant with T2D" or "Patients without adjacent degenerative disc"; None for others."""
+    lead = _GROUP_OF.search(section)
+    if lead is None:
+        return None
+    for c in extract(section[lead.end() :]):
+        if c.concept == "condition" and c.op in ("present", "absent") and c.span[0] <= 8:
+            return c
+    return None
+
+
 def extract(text: str, pool: rules.Pool | None = None) -> list[Constraint]:
     """Every constraint in ``text``, in reading order, without duplicates.
 
@@ -1186,6 +1203,11 @@ _OTHER_TYPES = {
 
 
 _DIABETES = re.compile(r"(?<![\w-])diabet|\bT[12]D", re.I)
+# "type 1 or type 2 diabetes", "type 1 and 2 diabetes": every type, the types' words part of
+# the term.
+_BOTH_TYPES = re.compile(
+    r"\btype\s*(?:1|i|one)\s*(?:,|or|and|and/or|/)\s*(?:type\s*)?(?:2|ii|two)\s+$", re.I
+)
 
 
 def _one_type(segment: str, a: int, b: int, name: str) -> tuple[str, int, int] | None:
@@ -1904,6 +1926,9 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
         one_type = _one_type(segment, a, b, name)
         if one_type is not None and one_type[0] != "specific":
             a, b = one_type[1:]  # the type's words are part of the term
+        elif one_type is None and name == "diabetes":
+            both = _BOTH_TYPES.search(segment, max(0, a - 30), a)
+            a = both.start() if both is not None else a
         treatment = _TREATMENT_NAMED_BY.match(segment, b) if concept == "condition" else None
         if treatment is not None:
             b = treatment.end()  # "dementia treatment" is what the line asks about

@@ -78,6 +78,9 @@ class Criterion:
     help: list[GlossaryHit] = field(default_factory=list)
     details: str = ""
     section: str | None = None
+    # The condition a section is addressed to ("... for participant with T2D"): its lines are
+    # for people who have it (op "present") or have not ("absent").
+    group: Constraint | None = None
     covered: bool = False
     children: list[str] = field(default_factory=list)
     definitions: list[str] = field(default_factory=list)

@@ -220,6 +220,9 @@ _SECTION_HEADING = [
         r"^(?:all|healthy|adult|pediatric|paediatric)?\s*(?:patients|participants|subjects|"
         r"volunteers|controls)\b[^.;]{0,50}:\s*$",
         r"^(?:healthy (?:controls|volunteers|participants|subjects)|controls)\s*:?\s*$",
+        # "Diabetes-related for participant with T2D": the lines below are for that group only.
+        r"^[\w-]+(?:\s+[\w-]+)?\s+for\s+(?:all\s+)?(?:participants?|patients?|subjects?)\s+"
+        r"with(?:out)?\s+[^.;:]{1,40}:?\s*$",
     )
 ]
 _NOTES = [
@@ -242,6 +245,8 @@ _NOTES = [
         r"^(?!.*\b(?:of|following|any|all|each|one|these|below)\b)[a-z][a-z /&-]{1,30}\s+"
         r"criteria\s*:\s*$",
         r"^(?:none|nil|n/a|not specified|not applicable|none specified)\s*[.;]?$",
+        # "Obesity-related", a label over the lines that follow it.
+        r"^[a-z]+-related\s*:?\s*$",
         # A formula the criteria use ("Woman CrCl = (140- age [years old]) x weight (kg) x 0.85"):
         # how a value is computed, not a criterion, even if it names one sex.
         r"^(?:(?:wo)?m[ae]n\s+|(?:fe)?males?\s+)?(?:crcl|creatinine clearance|e?gfr|bsa|bmi)\s*"

@@ -818,6 +818,22 @@ def evaluate(
         value: bool | None = None
         reason = ""
         other_group = False
+        if (
+            item.group is not None
+            and item.parent is None
+            and answer is None
+            and constraint_holds(item.group, facts) is False
+        ):
+            # "Diabetes-related for participant with T2D": a section for a group the facts show
+            # the person is not in.
+            reason = f"this applies to participants {_group_words(item.group)} only"
+            other_group = True
+            for below in _descendants(parsed, item.id):
+                results[below.id] = CriterionVerdict(
+                    below.id, "not_applicable", reason[:1].upper() + reason[1:] + "."
+                )
+                applies[below.id] = None
+            children = []
         if children and item.kind == "exclusion" and rules.is_exception(item.text):
             # The items of an exception ("... are permitted provided that they meet the
             # following conditions:") are its terms: none rules anyone out.
@@ -827,7 +843,7 @@ def evaluate(
                 )
                 applies[below.id] = None
             children = []
-        if children and answer is None:
+        if children and answer is None and not other_group:
             _, only_for, other_group = _applies_from_facts(item, facts, under_both_sexes)
             if other_group:
                 # "Women of childbearing potential must use one of: ..." speaks, with all its
@@ -905,7 +921,17 @@ def evaluate(
                     item.id, "not_applicable" if item.role != "criterion" else "unknown", why
                 )
             )
-    return _trial_verdict(parsed, ordered, by_id)
+    in_group = {
+        item.id
+        for item in parsed.items
+        if item.group is not None and constraint_holds(item.group, facts) is True
+    }
+    return _trial_verdict(parsed, ordered, by_id, in_group)
+
+
+def _group_words(group: Constraint) -> str:
+    kind = f"{group.qualifier} " if group.qualifier in DIABETES_TYPES else ""
+    return f"{'with' if group.op == 'present' else 'without'} {kind}{group.name}"
 
 
 def _cohort_lines(parsed: ParsedCriteria) -> set[str]:
@@ -948,12 +974,17 @@ def _label(item: Criterion) -> str:
 
 
 def _trial_verdict(
-    parsed: ParsedCriteria, criteria: list[CriterionVerdict], by_id: Mapping[str, Criterion]
+    parsed: ParsedCriteria,
+    criteria: list[CriterionVerdict],
+    by_id: Mapping[str, Criterion],
+    in_group: set[str],
 ) -> Verdict:
+    """The trial's verdict; a line under a section for one part or group of the study fails
+    the person outright only when the facts put them in that group (``in_group``)."""
     top = {item.id for item in parsed.top_level()}
     failing = [c for c in criteria if c.id in top and c.verdict == "not_met"]
-    hard = [c for c in failing if not by_id[c.id].section]
-    scoped = [c for c in failing if by_id[c.id].section]
+    hard = [c for c in failing if not by_id[c.id].section or c.id in in_group]
+    scoped = [c for c in failing if by_id[c.id].section and c.id not in in_group]
     unknown = [c for c in criteria if c.id in top and c.verdict == "unknown"]
     if not top:
         return Verdict(

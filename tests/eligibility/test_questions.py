@@ -822,7 +822,8 @@ ROWS = [
         "Have you had yellow fever vaccination within the 30 days previous to study entry?",
     ),
     ("Axial back pain only.", "Do you have axial back pain only?"),
-    ("Type I or type II diabetes mellitus", "Do you have type I or type II diabetes mellitus?"),
+    # Both types are diabetes as a whole.
+    ("Type I or type II diabetes mellitus", "Do you have diabetes?"),
     (
         "Medical conditions causing significant functional disability (e.g., stroke, COPD)",
         "Do you have medical conditions causing significant functional disability (e.g., "

@@ -494,3 +494,65 @@ def test_a_line_over_who_may_be_tested_is_asked_in_its_own_words():
 def test_where_a_share_of_the_participants_comes_from_is_a_note(line):
     parsed = eligibility.parse_criteria(f"Inclusion Criteria:\n\n8. {line}\n9. Age 18 or older")
     assert [item.role for item in parsed.items] == ["note", "criterion"]
+
+
+# NCT05813925, abridged: sections for the participants with and without type 2 diabetes.
+DIABETES_GROUPS = (
+    "Inclusion Criteria:\n\n* Male or female\n"
+    "* Age greater than to or equal 18 years at the time of signing informed consent\n\n"
+    "Diabetes-related for participant with T2D\n\n"
+    "* Diagnosed with T2D greater than or equal to 180 days before screening\n"
+    "* HbA1c 7.0-10.0 percent (53-86 millimoles per mole [mmol/mol]) (both inclusive) as "
+    "measured by central laboratory at screening\n\n"
+    "Exclusion Criteria:\n\nObesity-related\n\n"
+    "- Treatment with any medication prescribed for the indication of obesity or weight "
+    "management within 90 days before screening\n\n"
+    "Glycaemia-related for participant without T2D\n\n"
+    "* History of type 1 or type 2 diabetes\n"
+)
+
+
+def test_a_section_for_the_participants_with_a_condition_names_that_group():
+    parsed = eligibility.parse_criteria(DIABETES_GROUPS)
+    criteria = [item for item in parsed.items if item.role == "criterion"]
+    assert [(item.id, item.section) for item in criteria] == [
+        ("inc-1", None),
+        ("inc-2", None),
+        ("inc-3", "Diabetes-related for participant with T2D"),
+        ("inc-4", "Diabetes-related for participant with T2D"),
+        ("exc-1", None),
+        ("exc-2", "Glycaemia-related for participant without T2D"),
+    ]
+    groups = {item.id: item.group for item in criteria if item.group}
+    assert {k: (g.name, g.op, g.qualifier) for k, g in groups.items()} == {
+        "inc-3": ("diabetes", "present", "type 2"),
+        "inc-4": ("diabetes", "present", "type 2"),
+        "exc-2": ("diabetes", "absent", "type 2"),
+    }
+
+
+def test_the_lines_for_a_group_rule_out_only_its_members():
+    parsed = eligibility.parse_criteria(DIABETES_GROUPS)
+    without = {"age": 50, "events_absent": ["diabetes"], "measurements": {"hba1c": [5.4, "%"]}}
+    verdict = eligibility.evaluate(parsed, facts=without)
+    assert verdict.get("inc-4").verdict == "not_applicable"
+    assert verdict.get("inc-4").reason == "This applies to participants with type 2 diabetes only."
+    assert verdict.get("exc-2").verdict == "met"
+    assert verdict.verdict != "likely_not_eligible"
+    diabetic = {
+        "age": 50,
+        "events": [
+            {"name": "diabetes", "active": True},
+            {"name": "type 2 diabetes", "active": True},
+        ],
+        "measurements": {"hba1c": [6.8, "%"]},
+    }
+    verdict = eligibility.evaluate(parsed, facts=diabetic)
+    assert verdict.get("exc-2").verdict == "not_applicable"
+    assert verdict.get("inc-4").verdict == "not_met"
+    assert verdict.verdict == "likely_not_eligible"
+    assert "inc-4" in verdict.explanation
+    # Nothing known of diabetes: the group's lines are the study team's to settle.
+    verdict = eligibility.evaluate(parsed, facts={"age": 50, "measurements": {"hba1c": [6.8, "%"]}})
+    assert verdict.get("inc-4").verdict == "not_met"
+    assert verdict.verdict == "needs_review"
