@@ -10,7 +10,14 @@ import re
 from collections.abc import Callable, Iterator
 
 from eligibility import rules
-from eligibility.model import CORRECTABLE, INSULIN_DEPENDENT, TYPE_1, TYPE_2, Constraint
+from eligibility.model import (
+    CORRECTABLE,
+    HEART_FAILURE,
+    INSULIN_DEPENDENT,
+    TYPE_1,
+    TYPE_2,
+    Constraint,
+)
 from eligibility.rules import CMP, NUM, POSTFIX_GE, POSTFIX_LE, TIME_UNIT
 
 # The stop comes first so the regex engine can skip ahead to it; the look-behinds then
@@ -110,6 +117,8 @@ class _Terms:
         found.append(_sex)
         if digits and has("ecog", "perf", "karnofsky", "kps", "lansky", "zubrod", "who", "world"):
             found.append(_performance)
+        if has("nyha", "new york"):
+            found.append(_nyha)
         if has("pregnan", "breast", "lactat", "nursing"):
             found.append(_reproductive)
         if has("health"):
@@ -222,6 +231,7 @@ def extract(text: str, pool: rules.Pool | None = None) -> list[Constraint]:
             continue
         for extractor in extractors:
             found.extend(extractor(text, start, end, terms))
+    found = _class_for_heart_failure(found)
     found.sort(key=lambda c: (c.span[0], c.span[1]))
     unique: list[Constraint] = []
     seen: set[tuple[object, ...]] = set()
@@ -643,6 +653,116 @@ def _performance(text: str, start: int, end: int, terms: _Terms) -> Iterator[Con
                 yield Constraint(
                     concept, concept, op, value, None, (start + m.start(), start + m.end() + length)
                 )
+
+
+# --- NYHA class of heart failure ------------------------------------------------------------------
+
+# The New York Heart Association's functional class, 1 (no limit on activity) to 4 (symptoms at
+# rest): "NYHA class III or IV", "New York Heart Association Class II or greater", "NYHA I-II",
+# "grade Ⅲ ~ Ⅳ heart failure according to NYHA standard", "heart failure ≤ NYHA II".
+_NYHA_NAME = re.compile(r"\bnyha\b|\bnew\s+york\s+heart\s+association\b", re.I)
+_NYHA_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "ⅰ": 1, "ⅱ": 2, "ⅲ": 3, "ⅳ": 4}
+_NYHA_ONE = r"(?:iv|i{1,3}|[1-4]|[ⅠⅡⅢⅣ])(?![\w.])"
+_NYHA_CMP = (
+    r"(?P<cmp>≥|>=|>|≤|<=|<|\\<=?|\\>=?|greater\s+than(?:\s+or\s+equal\s+to)?|more\s+than|"
+    r"worse\s+than|higher\s+than|less\s+than|at\s+least|above)?\s*"
+)
+_NYHA_CLASS = re.compile(
+    r"(?:(?P<word>(?:functional\s+)?(?:class(?:ification)?|grade|stage)(?:\s+of)?)\s*|(?<=nyha)\s*)"
+    + _NYHA_CMP
+    + rf"(?P<a>{_NYHA_ONE})(?:\s*(?P<join>-|~|～|to|or|/|and)\s*(?P<b>{_NYHA_ONE}))?"
+    r"(?P<post>\s*(?:,\s*)?(?:or|and)\s+(?:above|higher|greater|worse|more|over))?",
+    re.I,
+)
+_NYHA_BEFORE = re.compile(
+    r"(?P<cmp>≥|>=|>|≤|<=|<|greater\s+than|more\s+than|worse\s+than)\s*(?:the\s+)?$", re.I
+)
+_NYHA_REACH = 45
+_NYHA_TOP = 4
+
+
+def _nyha_class(token: str) -> int:
+    token = token.lower()
+    return int(token) if token.isdigit() else _NYHA_ROMAN[token]
+
+
+def _nyha_bounds(m: re.Match[str], before: str) -> list[tuple[str, int]]:
+    """(op, class) pairs a class expression sets; "III or IV" and "III-IV" are a range."""
+    a = _nyha_class(m.group("a"))
+    b = _nyha_class(m.group("b")) if m.group("b") else None
+    cmp = (m.group("cmp") or "").lower().replace("\\", "")
+    if not cmp:
+        prefix = _NYHA_BEFORE.search(before)
+        cmp = prefix.group("cmp").lower() if prefix else ""
+    if b is not None:
+        low, high = min(a, b), max(a, b)
+        if low == 1:
+            return [("<=", high)]
+        return [(">=", low)] if high == _NYHA_TOP else [(">=", low), ("<=", high)]
+    if m.group("post") or cmp in ("≥", ">=", "at least") or cmp.startswith("greater than or"):
+        return [(">=", a)]
+    if cmp in (">", "above") or cmp.endswith("than") and not cmp.startswith("less"):
+        return [(">=", a + 1)] if a < _NYHA_TOP else []
+    if cmp in ("≤", "<="):
+        return [("<=", a)]
+    if cmp in ("<", "less than"):
+        return [("<=", a - 1)] if a > 1 else []
+    return [("==", a)]
+
+
+def _nyha(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constraint]:
+    segment = text[start:end]
+    for name in _NYHA_NAME.finditer(segment):
+        near = [
+            m
+            for m in _NYHA_CLASS.finditer(
+                segment, max(0, name.start() - _NYHA_REACH), name.end() + _NYHA_REACH
+            )
+            if m.group("word")
+            or m.start() == name.end()
+            or segment[name.end() : m.start()].isspace()
+        ]
+        if not near:
+            continue
+        m = min(near, key=lambda x: abs(x.start() - name.end()))
+        first = min(m.start(), name.start())
+        for op, value in _nyha_bounds(m, segment[max(0, first - 25) : first]):
+            span = (start + first, start + max(m.end(), name.end()))
+            yield Constraint("nyha", "NYHA class", op, value, None, span)
+        return
+
+
+_HEART_FAILURE_REACH = 40
+
+
+def _class_for_heart_failure(found: list[Constraint]) -> list[Constraint]:
+    """A NYHA class is of heart failure: the term beside it is part of the class's span, and
+    no longer a condition of its own ("congestive heart failure NYHA class III or IV"); the
+    class keeps that the line asks for heart failure (``HEART_FAILURE``)."""
+    classes = [c for c in found if c.concept == "nyha"]
+    if not classes:
+        return found
+    kept: list[Constraint] = []
+    for c in found:
+        beside = [
+            k
+            for k in classes
+            if c.concept == "condition"
+            and c.name == "heart failure"
+            and c.op == "present"
+            and -_HEART_FAILURE_REACH <= k.span[0] - c.span[1] <= _HEART_FAILURE_REACH
+            or c.concept == "condition"
+            and c.name == "heart failure"
+            and c.op == "present"
+            and -_HEART_FAILURE_REACH <= c.span[0] - k.span[1] <= _HEART_FAILURE_REACH
+        ]
+        if not beside:
+            kept.append(c)
+            continue
+        for k in beside:
+            k.span = (min(k.span[0], c.span[0]), max(k.span[1], c.span[1]))
+            k.qualifier = HEART_FAILURE
+    return kept
 
 
 # --- pregnancy and breastfeeding ------------------------------------------------------------------

@@ -11,7 +11,14 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from eligibility import rules
-from eligibility.model import DIABETES_TYPES, Constraint, Criterion, GlossaryHit, ParsedCriteria
+from eligibility.model import (
+    DIABETES_TYPES,
+    HEART_FAILURE,
+    Constraint,
+    Criterion,
+    GlossaryHit,
+    ParsedCriteria,
+)
 
 _ANCHOR = re.compile(
     r"\b(?:before|prior to|preceding|of|since)\s+(?:the\s+)?(?:start|first dose|initiation|"
@@ -260,6 +267,35 @@ def _scale_phrase(cons: list[Constraint]) -> str:
     return f"your {label} " + _SCALE_WORDS[c.op].format(q=_fmt(c.value))
 
 
+_NYHA_ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+
+def _nyha_question(cons: list[Constraint]) -> str | None:
+    """Heart failure of a class or worse is something to have; a bare class or better is how
+    well the heart works, which it does fully (class I) without heart failure."""
+    ops = {c.op: int(c.value) for c in cons if isinstance(c.value, int | float)}
+    if ops.keys() == {">=", "<="}:
+        classes = f"NYHA class {_NYHA_ROMAN[ops['>=']]} to {_NYHA_ROMAN[ops['<=']]}"
+        return f"Do you have heart failure of {classes}?"
+    if len(ops) != 1:
+        return None
+    ((op, value),) = ops.items()
+    if op == "<=" and any(c.qualifier == HEART_FAILURE for c in cons):
+        return f"Do you have heart failure of NYHA class {_NYHA_ROMAN[value]} or better?"
+    if op == "<=":
+        return (
+            f"Is your heart function NYHA class {_NYHA_ROMAN[value]} or better (class I if you"
+            " have no heart failure)?"
+        )
+    if op == ">=" and value < 4:
+        return f"Do you have heart failure of NYHA class {_NYHA_ROMAN[value]} or worse?"
+    return (
+        f"Do you have heart failure of NYHA class {_NYHA_ROMAN[value]}?"
+        if op in ("==", ">=")
+        else None
+    )
+
+
 _HOW_LONG = {">": "more than", ">=": "at least", "<": "less than", "<=": "no more than"}
 
 
@@ -333,6 +369,9 @@ def template_question(cons: list[Constraint], joiner: str) -> str | None:
             if group:
                 parts.append(_scale_phrase(group))
         return f"{prefix}Is " + f"{joiner}".join(parts) + "?"
+    if concepts == {"nyha"}:
+        question = _nyha_question(cons)
+        return f"{prefix}{question}" if question else None
     if concepts <= {"pregnancy", "breastfeeding"}:
         windows = [c for c in cons if c.op == "within"]
         if windows:

@@ -16,6 +16,7 @@ from eligibility.model import (
     ANSWERS,
     CORRECTABLE,
     DIABETES_TYPES,
+    HEART_FAILURE,
     INSULIN_DEPENDENT,
     TYPE_1,
     TYPE_2,
@@ -55,6 +56,7 @@ def check_answers(parsed: ParsedCriteria, answers: Mapping[str, object]) -> None
 # --- facts -------------------------------------------------------------------------------------
 
 _SCALES = ("ecog", "karnofsky", "lansky")
+_HEART_FAILURE = Constraint("condition", "heart failure", "present")
 
 
 def _compare(actual: float, op: str, value: float) -> bool | None:
@@ -228,6 +230,14 @@ def constraint_holds(c: Constraint, facts: Mapping[str, Any]) -> bool | None:
             _compare(scale[1], c.op, float(c.value)),
         )
         return low if low == high else None
+    if c.concept == "nyha" and isinstance(c.value, int | float):
+        if facts.get("nyha") is not None:
+            return _compare(float(facts["nyha"]), c.op, float(c.value))
+        # Someone known to have no heart failure has no limit on activity (class I), but has
+        # no "class I-III heart failure" either.
+        if constraint_holds(_HEART_FAILURE, facts) is False:
+            return c.qualifier != HEART_FAILURE and _compare(1.0, c.op, float(c.value))
+        return None
     if c.concept in ("pregnancy", "breastfeeding"):
         key = "pregnant" if c.concept == "pregnancy" else "breastfeeding"
         if facts.get(key) is None or c.qualifier == "planned":
@@ -466,13 +476,17 @@ _AND_LIST_SEPARATORS = re.compile(r"(?:\s|,|\b(?:and|or)\b|/)*", re.I)
 _SITE_BEFORE = re.compile(r"\b(?:spine|spinal|cervical|lumbar|thoracic|sacral|vertebral)\s+$", re.I)
 
 
+# A NYHA class is a degree of heart failure: listed among conditions, it is one of them.
+_CONDITION_LIKE = ("condition", "nyha")
+
+
 def _a_bare_list(
     text: str, constraints: list[Constraint], separators: re.Pattern[str] = _LIST_SEPARATORS
 ) -> bool:
     """Whether the conditions stand in a list with nothing but commas, "or" or "/" between
     them ("Hypertension, dyslipidemia, obstructive sleep apnea, cardiovascular disease (for
     example, ... heart failure)"; what the brackets give as examples is left aside)."""
-    if any(c.concept != "condition" for c in constraints):
+    if any(c.concept not in _CONDITION_LIKE for c in constraints):
         return False
     brackets = [m.span() for m in _BRACKETED.finditer(text)]
     outside = [c for c in constraints if not any(a <= c.span[0] < b for a, b in brackets)]
@@ -500,8 +514,8 @@ def _offers_a_choice(item: Criterion, constraints: list[Constraint]) -> bool:
 
     text = _BRACKETED.sub(blank, item.text)
     if item.kind == "exclusion":
-        end = constraints[-1].span[1]
-        if all(c.concept == "condition" for c in constraints) and not _BOTH.search(text):
+        end = max(c.span[1] for c in constraints)
+        if all(c.concept in _CONDITION_LIKE for c in constraints) and not _BOTH.search(text):
             if _a_bare_list(text, constraints, _AND_LIST_SEPARATORS) and not _SITE_BEFORE.search(
                 text, max(0, constraints[0].span[0] - 30), constraints[0].span[0]
             ):
@@ -791,7 +805,7 @@ def evaluate(
 
     ``answers`` maps criterion ids to "yes" / "no" / "not_sure" ("yes" means the criterion
     describes the person, for exclusions too); unknown ids or values raise ``AnswerError``.
-    ``facts`` keys: age (years), sex, ecog / karnofsky / lansky, pregnant, breastfeeding,
+    ``facts`` keys: age (years), sex, ecog / karnofsky / lansky, nyha, pregnant, breastfeeding,
     measurements {name: (value, unit)}, events [{name, date | active, since, route}] (since:
     when it began; route: how a drug is given, "inhaled", "topical", ...), events_complete
     (no event missing from ``events``), events_absent (names the person denies),

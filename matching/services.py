@@ -248,6 +248,8 @@ def _fact(c: Constraint, facts: dict[str, Any]) -> str | None:
         for scale in ("ecog", "karnofsky", "lansky"):
             if facts.get(scale) is not None:
                 return f"{scale.upper() if scale == 'ecog' else scale.title()} {facts[scale]}"
+    if concept == "nyha" and facts.get("nyha") is not None:
+        return f"NYHA class {facts['nyha']}"
     if concept in ("pregnancy", "breastfeeding"):
         key = "pregnant" if concept == "pregnancy" else "breastfeeding"
         if facts.get(key) is not None:

@@ -32,6 +32,9 @@ from eligibility.profile.text import route_named
 LOINC = "http://loinc.org"
 ECOG_LOINC = "89247-1"
 KARNOFSKY_LOINC = "89243-0"
+NYHA_LOINC = "88020-3"
+_NYHA_CLASS = re.compile(r"\b(?:class\s*)?(?P<n>IV|I{1,3}|[1-4])\b", re.I)
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
 PREGNANCY_LOINC = "82810-3"
 BREASTFEEDING_LOINC = "63895-7"
 STAGE_LOINCS = {"21908-9", "21902-2"}
@@ -235,6 +238,9 @@ class _Reader:
             scale = "ecog" if ECOG_LOINC in loincs else "karnofsky"
             self.performance[scale] = self._score(res, path, scale)
             return
+        if NYHA_LOINC in loincs:
+            self.performance["nyha"] = self._nyha(res, path)
+            return
         if PREGNANCY_LOINC in loincs or BREASTFEEDING_LOINC in loincs:
             key = "pregnant" if PREGNANCY_LOINC in loincs else "breastfeeding"
             self.fields[key] = self._yes_no(res, path)
@@ -288,6 +294,25 @@ class _Reader:
             raise _fail(f"{path}.value[x]", f"the {scale.upper()} observation has no value")
         if not 0 <= value <= top:
             raise _fail(f"{path}.value[x]", f"{scale.upper()} must be between 0 and {top}")
+        return int(value)
+
+    def _nyha(self, res: dict[str, Any], path: str) -> int:
+        """The NYHA class, as a whole number or an answer such as "Class II"."""
+        if "valueInteger" in res:
+            value = res["valueInteger"]
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise _fail(f"{path}.valueInteger", "expected a whole number")
+        elif "valueCodeableConcept" in res:
+            text, code, _ = _codeable(res["valueCodeableConcept"], f"{path}.valueCodeableConcept")
+            found = _NYHA_CLASS.search(text or "")
+            if found is None:
+                raise _fail(f"{path}.valueCodeableConcept", "no NYHA class in the answer")
+            n = found.group("n").upper()
+            value = _ROMAN[n] if n in _ROMAN else int(n)
+        else:
+            raise _fail(f"{path}.value[x]", "the NYHA observation has no value")
+        if not 1 <= value <= 4:
+            raise _fail(f"{path}.value[x]", "the NYHA class must be between 1 and 4")
         return int(value)
 
     def _yes_no(self, res: dict[str, Any], path: str) -> bool | None:

@@ -123,11 +123,13 @@ class Lab(_Strict):
 
 
 class Performance(_Strict):
-    """Performance status on the scale it was measured on; the others are estimated."""
+    """Performance status on the scale it was measured on; the others are estimated. ``nyha``
+    is the functional class of heart failure (1 to 4), a scale of its own."""
 
     ecog: int | None = Field(default=None, ge=0, le=5)
     karnofsky: int | None = Field(default=None, ge=0, le=100, multiple_of=10)
     lansky: int | None = Field(default=None, ge=0, le=100, multiple_of=10)
+    nyha: int | None = Field(default=None, ge=1, le=4)
 
     def ecog_estimate(self) -> int | None:
         """ECOG grade, measured or read from the Karnofsky (or Lansky) score."""
@@ -207,7 +209,7 @@ class Profile(_Strict):
             facts["age"] = age
         if self.sex in ("female", "male"):
             facts["sex"] = self.sex
-        for scale in ("ecog", "karnofsky", "lansky"):
+        for scale in ("ecog", "karnofsky", "lansky", "nyha"):
             value = getattr(self.performance, scale)
             if value is not None:
                 facts[scale] = value

@@ -515,12 +515,16 @@ def _labs(sentence: str) -> list[Lab]:
     return labs
 
 
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
+
+
 def _performance(text: str) -> Performance:
     values: dict[str, int] = {}
     for scale, pattern in text_rules().performance:
         m = pattern.search(text)
         if m and scale not in values:
-            values[scale] = int(m.group("n"))
+            n = m.group("n").upper()
+            values[scale] = _ROMAN[n] if n in _ROMAN else int(n)
     return Performance(**values)
 
 

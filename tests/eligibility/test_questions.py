@@ -822,6 +822,20 @@ ROWS = [
         "Have you had yellow fever vaccination within the 30 days previous to study entry?",
     ),
     ("Axial back pain only.", "Do you have axial back pain only?"),
+    (
+        "New York Heart Association Class III or IV heart failure (i.e. marked limitation in "
+        "activity due to symptoms, even during less-than-ordinary activity, e.g. walking short "
+        "distances (20-100 m). Comfortable only at rest) within 6 months prior to randomization",
+        "Do you have heart failure of NYHA class III or worse?",
+    ),
+    (
+        "Currently experiencing heart failure of New York Heart Association Class IV;",
+        "Do you have heart failure of NYHA class IV?",
+    ),
+    (
+        "NYHA I-II functional status",
+        "Is your heart function NYHA class II or better (class I if you have no heart failure)?",
+    ),
     # Both types are diabetes as a whole.
     ("Type I or type II diabetes mellitus", "Do you have diabetes?"),
     (

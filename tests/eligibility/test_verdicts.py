@@ -1800,3 +1800,40 @@ def test_the_window_of_a_lead_in_times_the_treatments_under_it(when, verdict):
     }
     assert eligibility.evaluate(parsed, facts=facts).get("exc-1").verdict == verdict
     assert parsed.get("exc-1.1").question.endswith("in the last 28 days?")
+
+
+# NCT05869903: one of the comorbidities a participant may bring.
+COMORBIDITIES = (
+    "Inclusion Criteria:\n\n* ≥27.0 kg/m² and presence of at least 1 of the following "
+    "weight-related comorbidities (treated or untreated) at screening:\n\n"
+    "  * Hypertension, dyslipidemia, obstructive sleep apnea, cardiovascular disease (for "
+    "example, ischemic cardiovascular disease, New York Heart Association Functional Class "
+    "I-III heart failure)."
+)
+
+
+@pytest.mark.parametrize(
+    ("facts", "expected"),
+    [
+        ({"nyha": 2, "events": [{"name": "heart failure", "active": True}]}, "met"),
+        ({"nyha": 4, "events": [{"name": "heart failure", "active": True}]}, "unknown"),
+        ({"events": [{"name": "hypertension", "active": True}]}, "met"),
+    ],
+)
+def test_a_nyha_class_of_heart_failure_is_one_of_the_listed_conditions(facts, expected):
+    parsed = eligibility.parse_criteria(COMORBIDITIES)
+    assert eligibility.evaluate(parsed, facts=facts).get("inc-1.1").verdict == expected
+
+
+def test_a_healthy_heart_is_class_one_but_has_no_class_of_heart_failure():
+    no_heart_failure = {"events": [], "events_complete": True}
+    (bare,) = constraints.extract("NYHA I-II functional status")
+    assert constraint_holds(bare, no_heart_failure) is True
+    said_of_heart_failure = [
+        c
+        for c in eligibility.parse_criteria(COMORBIDITIES).get("inc-1.1").constraints
+        if c.concept == "nyha"
+    ]
+    assert [(c.op, c.value) for c in said_of_heart_failure] == [("<=", 3)]
+    assert constraint_holds(said_of_heart_failure[0], no_heart_failure) is False
+    assert constraint_holds(said_of_heart_failure[0], {"nyha": 2}) is True

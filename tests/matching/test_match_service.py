@@ -179,3 +179,21 @@ def test_a_line_about_taking_part_is_left_to_the_study_team_in_words(db):
         "Inclusion to settle with the study team: “Written informed consent” — about taking "
         "part, not your health.",
     ]
+
+
+def test_a_nyha_class_decides_a_heart_failure_exclusion_and_is_named(db):
+    criteria = (
+        "Inclusion Criteria:\n* Adults\n\nExclusion Criteria:\n"
+        "* Currently experiencing heart failure of New York Heart Association Class IV;"
+    )
+    import_items([item(make_record(criteria=criteria))], run=ImportRun())
+    failing = {"age": 70, "performance": {"nyha": 4}}
+    trial = _result(match_patient(load_profile(failing)), "NCT00000001")
+    assert trial is not None and trial.verdict == "likely_not_eligible"
+    assert trial.reasons[0] == (
+        "Exclusion rules you out: “Currently experiencing heart failure of New York Heart "
+        "Association Class IV;” — your NYHA class 4."
+    )
+    milder = {"age": 70, "performance": {"nyha": 2}}
+    trial = _result(match_patient(load_profile(milder)), "NCT00000001")
+    assert trial is not None and trial.verdict != "likely_not_eligible"

@@ -248,6 +248,8 @@ BAD_PROFILES: list[tuple[Any, str]] = [
     ({"birth_date": "2030-01-01", "as_of": "2025-01-01"}, "birth_date is after as_of"),
     ({"performance": {"ecog": 7}}, "performance.ecog: must be at most 5"),
     ({"performance": {"karnofsky": 75}}, "performance.karnofsky: must be a multiple of 10"),
+    ({"performance": {"nyha": 5}}, "performance.nyha: must be at most 4"),
+    ({"performance": {"nyha": 0}}, "performance.nyha: must be at least 1"),
     ({"location": {"lat": 10}}, "location: give both lat and lon, or neither"),
     ({"location": {"lat": 100, "lon": 3}}, "location.lat: must be at most 90"),
     (
@@ -341,6 +343,26 @@ BAD_BUNDLES: list[tuple[Any, str]] = [
     (
         _bundle(
             {
+                "resourceType": "Observation",
+                "code": {"coding": [{"system": _LOINC, "code": "88020-3"}]},
+                "valueCodeableConcept": {"text": "Unknown"},
+            }
+        ),
+        "entry[0].resource.valueCodeableConcept: no NYHA class in the answer",
+    ),
+    (
+        _bundle(
+            {
+                "resourceType": "Observation",
+                "code": {"coding": [{"system": _LOINC, "code": "88020-3"}]},
+                "valueInteger": 5,
+            }
+        ),
+        "entry[0].resource.value[x]: the NYHA class must be between 1 and 4",
+    ),
+    (
+        _bundle(
+            {
                 "resourceType": "Procedure",
                 "code": {"text": "HSCT"},
                 "performedPeriod": {"start": "2025-02-30"},
@@ -372,6 +394,9 @@ def test_bad_bundle_names_the_entry_and_field(bundle: Any, message: str) -> None
     assert message in str(err.value)
 
 
+_CLASS_II = {"valueCodeableConcept": {"text": "Class II - Slight limitation of physical activity"}}
+
+
 def test_karnofsky_from_a_coded_answer_and_other_resources_skipped() -> None:
     obs = {
         "resourceType": "Observation",
@@ -381,6 +406,18 @@ def test_karnofsky_from_a_coded_answer_and_other_resources_skipped() -> None:
     p = profile_from_fhir(_bundle(*_OK, obs), as_of=AS_OF)
     assert p.performance.karnofsky == 80
     assert p.performance.ecog_estimate() == 1
+
+
+@pytest.mark.parametrize(("value", "nyha"), [({"valueInteger": 3}, 3), (_CLASS_II, 2)])
+def test_nyha_class_from_an_observation(value: dict, nyha: int) -> None:
+    obs = {
+        "resourceType": "Observation",
+        "code": {"coding": [{"system": _LOINC, "code": "88020-3"}]},
+        **value,
+    }
+    p = profile_from_fhir(_bundle(*_OK, obs), as_of=AS_OF)
+    assert p.performance.nyha == nyha
+    assert p.to_facts()["nyha"] == nyha
 
 
 def test_patient_files(tmp_path: Path) -> None:

@@ -383,9 +383,14 @@ def test_rows_cover_enough_sentences() -> None:
         ("Karnofsky performance status 70%.", "karnofsky", 70),
         ("KPS of 80.", "karnofsky", 80),
         ("Lansky play-performance score 60.", "lansky", 60),
+        ("no dyspnea at rest and no angina (New York Heart Association class 2).", "nyha", 2),
+        ("Heart failure, NYHA class III, on furosemide.", "nyha", 3),
+        ("Dilated cardiomyopathy (NYHA IV).", "nyha", 4),
+        # A range is no class of its own.
+        ("NYHA II-III heart failure.", "nyha", None),
     ],
 )
-def test_performance_status(note: str, scale: str, value: int) -> None:
+def test_performance_status(note: str, scale: str, value: int | None) -> None:
     assert getattr(profile_from_text(note, as_of=AS_OF).performance, scale) == value
 
 
