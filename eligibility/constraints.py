@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from eligibility import rules
 from eligibility.model import (
     CORRECTABLE,
+    CURRENT_OR_PLANNED,
     HEART_FAILURE,
     INSULIN_DEPENDENT,
     TYPE_1,
@@ -234,12 +235,15 @@ def extract(text: str, pool: rules.Pool | None = None) -> list[Constraint]:
     found = _class_for_heart_failure(found)
     found.sort(key=lambda c: (c.span[0], c.span[1]))
     unique: list[Constraint] = []
-    seen: set[tuple[object, ...]] = set()
+    seen: dict[tuple[object, ...], Constraint] = {}
     for c in found:
         key = (c.concept, c.name, c.op, c.value, c.unit)
-        if key not in seen:
-            seen.add(key)
+        first = seen.get(key)
+        if first is None:
+            seen[key] = c
             unique.append(c)
+        elif c.concept == "pregnancy" and {first.qualifier, c.qualifier} == {None, "planned"}:
+            first.qualifier = CURRENT_OR_PLANNED  # "pregnant ... or planning a pregnancy"
     return unique
 
 

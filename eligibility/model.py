@@ -21,6 +21,10 @@ DIABETES_TYPES = frozenset({TYPE_1, TYPE_2, INSULIN_DEPENDENT})
 # Qualifier of a laboratory limit the line lets a treatment meet ("may be transfused to meet
 # this criterion"): a value under it rules nobody out.
 CORRECTABLE = "correctable"
+# Qualifier of a pregnancy a line names both as it is and as planned ("Pregnant or lactating,
+# or intending to become pregnant during the study"): a current one decides it, its absence
+# does not.
+CURRENT_OR_PLANNED = "current or planned"
 # Qualifier of a NYHA class said of heart failure ("Class I-III heart failure"): it asks for
 # heart failure, where a bare class ("NYHA I-II functional status") is met by a healthy heart.
 HEART_FAILURE = "heart failure"

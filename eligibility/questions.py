@@ -12,6 +12,7 @@ from functools import cache
 
 from eligibility import rules
 from eligibility.model import (
+    CURRENT_OR_PLANNED,
     DIABETES_TYPES,
     HEART_FAILURE,
     Constraint,
@@ -387,15 +388,26 @@ def template_question(cons: list[Constraint], joiner: str) -> str | None:
         if all(c.op == "present" for c in cons):
             if any(c.qualifier == "planned" for c in cons):
                 return f"{prefix}Are you pregnant or planning to become pregnant?"
-            states = " or ".join(
-                "pregnant" if c.concept == "pregnancy" else "breastfeeding" for c in cons
+            states = [
+                state
+                for c in cons
+                for state in (
+                    ("pregnant", "planning to become pregnant")
+                    if c.qualifier == CURRENT_OR_PLANNED
+                    else ("pregnant" if c.concept == "pregnancy" else "breastfeeding",)
+                )
+            ]
+            listed = (
+                " or ".join(states)
+                if len(states) < 3
+                else ", ".join(states[:-1]) + ", or " + states[-1]
             )
-            return f"{prefix}Are you {states}?"
+            return f"{prefix}Are you {listed}?"
         if all(c.op == "absent" for c in cons):
-            states = " or ".join(
+            negated = " or ".join(
                 "pregnant" if c.concept == "pregnancy" else "breastfeeding" for c in cons
             )
-            return f"{prefix}Can you confirm you are not {states}?"
+            return f"{prefix}Can you confirm you are not {negated}?"
         return None
     if concepts == {"measurement"} and len({c.name for c in cons}) == 1:
         c = cons[0]

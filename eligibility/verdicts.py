@@ -15,6 +15,7 @@ from eligibility import rules
 from eligibility.model import (
     ANSWERS,
     CORRECTABLE,
+    CURRENT_OR_PLANNED,
     DIABETES_TYPES,
     HEART_FAILURE,
     INSULIN_DEPENDENT,
@@ -240,6 +241,16 @@ def constraint_holds(c: Constraint, facts: Mapping[str, Any]) -> bool | None:
         return None
     if c.concept in ("pregnancy", "breastfeeding"):
         key = "pregnant" if c.concept == "pregnancy" else "breastfeeding"
+        if c.qualifier == CURRENT_OR_PLANNED:
+            # A current pregnancy decides it, and so does being a man; not being pregnant now
+            # leaves the plan unknown.
+            if facts.get("sex") == "male":
+                present = False
+            elif facts.get(key) is True:
+                present = True
+            else:
+                return None
+            return (not present) if c.op == "absent" else present
         if facts.get(key) is None or c.qualifier == "planned":
             return None
         state = bool(facts[key])

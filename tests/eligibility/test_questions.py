@@ -836,6 +836,11 @@ ROWS = [
         "NYHA I-II functional status",
         "Is your heart function NYHA class II or better (class I if you have no heart failure)?",
     ),
+    (
+        "Are pregnant, planning a pregnancy, or breastfeeding.",
+        "Are you pregnant, planning to become pregnant, or breastfeeding?",
+    ),
+    ("Pregnant, or plans on becoming pregnant", "Are you pregnant or planning to become pregnant?"),
     # Both types are diabetes as a whole.
     ("Type I or type II diabetes mellitus", "Do you have diabetes?"),
     (

@@ -71,6 +71,8 @@ def test_answers_narrow_what_is_known():
         "Known hypersensitivity to aspirin",
         "Able to swallow tablets",
         "Greater than or equal to 5% blasts in the Bone Marrow",
+        # A "yes" may be the plan: it says nothing of a pregnancy now.
+        "Pregnant, or plans on becoming pregnant",
     ],
 )
 def test_criteria_about_other_things_share_nothing(text):
