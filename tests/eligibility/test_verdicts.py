@@ -7,6 +7,7 @@ import pytest
 import eligibility
 from eligibility import constraints
 from eligibility.model import Constraint
+from eligibility.profile import profile_from_text
 from eligibility.questions import template_question
 from eligibility.verdicts import AnswerError, constraint_holds
 
@@ -1837,3 +1838,18 @@ def test_a_healthy_heart_is_class_one_but_has_no_class_of_heart_failure():
     assert [(c.op, c.value) for c in said_of_heart_failure] == [("<=", 3)]
     assert constraint_holds(said_of_heart_failure[0], no_heart_failure) is False
     assert constraint_holds(said_of_heart_failure[0], {"nyha": 2}) is True
+
+
+def test_b_and_t_cell_all_are_kinds_that_do_not_answer_for_each_other():
+    (b_all, chemotherapy) = constraints.extract(
+        "Patients with B-precursor ALL in complete hematological remission after at least 3 "
+        "intensive chemotherapy blocks"
+    )
+    assert b_all.name == "b-cell acute lymphoblastic leukemia"
+    as_of = dt.date(2026, 1, 1)
+    b_cell = profile_from_text("A 34-year-old man with B-ALL in second relapse.", as_of)
+    t_cell = profile_from_text("A 20-year-old man with T-ALL in first relapse.", as_of)
+    assert constraint_holds(b_all, b_cell.to_facts()) is True
+    assert constraint_holds(b_all, t_cell.to_facts()) is None
+    any_all = Constraint("condition", "acute lymphoblastic leukemia", "present")
+    assert constraint_holds(any_all, t_cell.to_facts()) is True
