@@ -152,6 +152,9 @@ class Verdict:
     verdict: TrialOutcome
     explanation: str
     criteria: list[CriterionVerdict] = field(default_factory=list)
+    # Failed criteria that apply to one part or group of the study, which the person may not
+    # be in: they leave the trial to the study team rather than rule the person out.
+    scoped: list[str] = field(default_factory=list)
 
     def get(self, item_id: str) -> CriterionVerdict | None:
         for c in self.criteria:

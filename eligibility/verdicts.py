@@ -1017,13 +1017,18 @@ def _trial_verdict(
         )
     if hard:
         because = "; ".join(f"{_label(by_id[c.id])}: {c.reason.rstrip('.').lower()}" for c in hard)
-        return Verdict("likely_not_eligible", f"likely not eligible — because {because}", criteria)
+        return Verdict(
+            "likely_not_eligible",
+            f"likely not eligible — because {because}",
+            criteria,
+            [c.id for c in scoped],
+        )
     if unknown or scoped:
         ids = [c.id for c in unknown] + [c.id for c in scoped]
         explanation = f"some answers need the study team: {', '.join(ids)}"
         if scoped:
             explanation += " (criteria that apply to one part or group of the study only)"
-        return Verdict("needs_review", explanation, criteria)
+        return Verdict("needs_review", explanation, criteria, [c.id for c in scoped])
     return Verdict(
         "likely_eligible",
         f"likely eligible — all {len(top)} criteria fit your answers; the study team makes the"

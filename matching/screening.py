@@ -65,6 +65,8 @@ class CriterionResult:
     reason: str
     hard: bool = False
     taking_part: bool = False
+    # A failure under a section for one part or group of the study the person may not be in.
+    scoped: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -88,8 +90,9 @@ class Screening:
 
     @property
     def failed(self) -> list[CriterionResult]:
-        """Criteria that rule the patient out: failed inclusions and met exclusions."""
-        return [c for c in self.criteria if c.verdict == "not_met"]
+        """Criteria that rule the patient out: failed inclusions and met exclusions (not those
+        of a part or group of the study the patient may not be in)."""
+        return [c for c in self.criteria if c.verdict == "not_met" and not c.scoped]
 
     @property
     def hard_failed(self) -> list[CriterionResult]:
@@ -158,6 +161,7 @@ def screen(
     criteria = parsed(text)
     verdict = evaluate(criteria, facts=facts_of(patient))
     top = {item.id for item in criteria.top_level()}
+    scoped = set(verdict.scoped)
     results: list[CriterionResult] = []
     for outcome in verdict.criteria:
         item = criteria.get(outcome.id)
@@ -173,6 +177,7 @@ def screen(
                 outcome.reason,
                 hard,
                 about_taking_part(item),
+                item.id in scoped,
             )
         )
     screening = Screening(verdict.verdict, verdict.explanation, 0.0, tuple(results))
@@ -184,7 +189,9 @@ def score(screening: Screening, weights: Weights | None = None) -> float:
     w = weights or Weights()
     value = w.prior
     for c in screening.criteria:
-        if c.verdict == "not_met":
+        if c.verdict == "not_met" and c.scoped:
+            value *= w.unknown_inclusion if c.kind == "inclusion" else w.unknown_exclusion
+        elif c.verdict == "not_met":
             value *= w.failed * (w.hard if c.hard else 1.0)
         elif c.verdict == "unknown" and c.taking_part:
             value *= w.unknown_taking_part

@@ -87,6 +87,7 @@ class CriterionResult:
     text: str
     fact: str
     taking_part: bool = False
+    scoped: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -283,19 +284,22 @@ def _quote(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _reason(kind: str, text: str, outcome: str, fact: str, taking_part: bool = False) -> str:
+def _reason(c: CriterionResult) -> str:
     """One criterion in plain words: what it says, what the profile says, what that means."""
-    inclusion = kind == "inclusion"
+    inclusion = c.kind == "inclusion"
     kind = "Inclusion" if inclusion else "Exclusion"
-    quoted = f"“{_quote(text)}”"
-    yours = f" — your {fact}" if fact else ""
-    if outcome == "met":
+    quoted = f"“{_quote(c.text)}”"
+    yours = f" — your {c.fact}" if c.fact else ""
+    if c.outcome == "met":
         meaning = "met" if inclusion else "does not rule you out"
         return f"{kind} {meaning}: {quoted}{yours}."
-    if outcome == "not_met":
+    if c.outcome == "not_met" and c.scoped:
+        meaning = "not met" if inclusion else "rules you out"
+        return f"{kind} {meaning} if you are in its part or group of the study: {quoted}{yours}."
+    if c.outcome == "not_met":
         meaning = "not met" if inclusion else "rules you out"
         return f"{kind} {meaning}: {quoted}{yours}."
-    if taking_part:
+    if c.taking_part:
         settle = f"{kind} to settle with the study team: {quoted}"
         return f"{settle} — about taking part, not your health."
     return f"{kind} unknown: {quoted} — the profile does not say; the study team will check."
@@ -320,14 +324,17 @@ def _screen(
             fact = _criterion_fact(item, facts)
             criteria.append(
                 CriterionResult(
-                    item.id, item.kind, judged.verdict, item.text, fact, judged.taking_part
+                    item.id,
+                    item.kind,
+                    judged.verdict,
+                    item.text,
+                    fact,
+                    judged.taking_part,
+                    judged.scoped,
                 )
             )
     order = {"not_met": 0, "met": 1, "unknown": 2}
-    reasons = [
-        _reason(c.kind, c.text, c.outcome, c.fact, c.taking_part)
-        for c in sorted(criteria, key=lambda c: order[c.outcome])
-    ]
+    reasons = [_reason(c) for c in sorted(criteria, key=lambda c: order[c.outcome])]
     if not parsed.top_level():
         reasons.append("The registry entry lists no criteria the profile can be checked against.")
     return outcome.verdict, criteria, reasons, outcome.score

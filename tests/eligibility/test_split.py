@@ -552,7 +552,9 @@ def test_the_lines_for_a_group_rule_out_only_its_members():
     assert verdict.get("inc-4").verdict == "not_met"
     assert verdict.verdict == "likely_not_eligible"
     assert "inc-4" in verdict.explanation
+    assert verdict.scoped == []
     # Nothing known of diabetes: the group's lines are the study team's to settle.
     verdict = eligibility.evaluate(parsed, facts={"age": 50, "measurements": {"hba1c": [6.8, "%"]}})
     assert verdict.get("inc-4").verdict == "not_met"
     assert verdict.verdict == "needs_review"
+    assert verdict.scoped == ["inc-4"]

@@ -99,6 +99,25 @@ def test_an_undecided_line_about_taking_part_costs_a_trial_nothing():
     assert score(consent, counted) == pytest.approx(asthma.score)
 
 
+GROUP_CRITERIA = (
+    "Inclusion Criteria:\n\n* Age 18 or older\n\nDiabetes-related for participant with T2D\n\n"
+    "* HbA1c 7.0-10.0 percent (53-86 millimoles per mole [mmol/mol]) (both inclusive) as "
+    "measured by central laboratory at screening"
+)
+HBA1C = {"hba1c": [6.8, "%"]}
+
+
+def test_a_failure_for_one_group_of_the_study_weighs_like_an_undecided_line():
+    unsure = screen({"age": 50, "measurements": HBA1C}, GROUP_CRITERIA)
+    diabetic = [{"name": "diabetes", "active": True}, {"name": "type 2 diabetes", "active": True}]
+    member = screen({"age": 50, "measurements": HBA1C, "events": diabetic}, GROUP_CRITERIA)
+    assert [(c.verdict, c.scoped) for c in unsure.criteria] == [("met", False), ("not_met", True)]
+    assert not unsure.failed and member.failed
+    w = Weights()
+    assert unsure.score == pytest.approx(w.prior * w.unknown_inclusion)
+    assert member.score == pytest.approx(w.prior * w.failed)
+
+
 @pytest.mark.parametrize(
     ("inclusion", "exclusion", "expected"),
     [

@@ -197,3 +197,18 @@ def test_a_nyha_class_decides_a_heart_failure_exclusion_and_is_named(db):
     milder = {"age": 70, "performance": {"nyha": 2}}
     trial = _result(match_patient(load_profile(milder)), "NCT00000001")
     assert trial is not None and trial.verdict != "likely_not_eligible"
+
+
+def test_a_failure_for_one_group_of_the_study_says_so(db):
+    criteria = (
+        "Inclusion Criteria:\n* Adults\n\nDiabetes-related for participant with T2D\n\n"
+        "* HbA1c 7.0-10.0 percent (53-86 millimoles per mole [mmol/mol]) (both inclusive)"
+    )
+    import_items([item(make_record(criteria=criteria))], run=ImportRun())
+    patient = {"age": 50, "labs": [{"name": "HbA1c", "value": 6.8, "unit": "%"}]}
+    trial = _result(match_patient(load_profile(patient)), "NCT00000001")
+    assert trial is not None and trial.verdict == "needs_review"
+    assert trial.reasons[0] == (
+        "Inclusion not met if you are in its part or group of the study: “HbA1c 7.0-10.0 "
+        "percent (53-86 millimoles per mole [mmol/mol]) (both inclusive)” — your hba1c 6.8 %."
+    )
