@@ -301,6 +301,12 @@ ROWS: list[tuple[str, str, dict[str, Any]]] = [
     ("trec-202110", "failed aspirin challenge", {"not_treated": ["aspirin"]}),
     # Off a drug for a year: how long it has not been taken.
     ("trec-20217", "has been off ETOH for a year", {"no_onset": ["alcohol use"]}),
+    # Diabetes of pregnancy is no diabetes mellitus.
+    (
+        "trec-202112",
+        "History of gestational diabetes mellitus",
+        {"history": ["gestational diabetes"], "not_events": ["diabetes", "diabetes mellitus"]},
+    ),
 ]
 
 
@@ -349,6 +355,9 @@ def test_note_sentence(qid: str, anchor: str, expected: dict[str, Any]) -> None:
                 assert name in got, (name, got)
                 assert got[name].value == pytest.approx(value, rel=1e-3)
                 assert got[name].unit == unit
+        elif key == "not_events":
+            events = {e["name"] for e in p.to_facts().get("events", [])}
+            assert not events & set(want), events
         elif key == "no_labs":
             assert not {lab.normalised().name for lab in p.labs} & set(want)
         elif key == "onset":
