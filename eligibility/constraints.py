@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 
 from eligibility import rules
 from eligibility.model import (
@@ -190,9 +191,7 @@ def timed_by_lead_in(lead_in: str, constraints: list[Constraint]) -> list[Constr
         return constraints
     value, unit = _num(m.group("n")), rules.time_unit(m.group("unit"))
     return [
-        Constraint(
-            c.concept, c.name, "within", value, unit, c.span, c.qualifier, c.anchor, c.purpose
-        )
+        replace(c, op="within", value=value, unit=unit)
         if c.concept in _TIMED_CONCEPTS and c.op == "present"
         else c
         for c in constraints
@@ -748,25 +747,22 @@ def _class_for_heart_failure(found: list[Constraint]) -> list[Constraint]:
         return found
     kept: list[Constraint] = []
     for c in found:
-        beside = [
-            k
-            for k in classes
-            if c.concept == "condition"
-            and c.name == "heart failure"
-            and c.op == "present"
-            and -_HEART_FAILURE_REACH <= k.span[0] - c.span[1] <= _HEART_FAILURE_REACH
-            or c.concept == "condition"
-            and c.name == "heart failure"
-            and c.op == "present"
-            and -_HEART_FAILURE_REACH <= c.span[0] - k.span[1] <= _HEART_FAILURE_REACH
-        ]
+        beside = (
+            [k for k in classes if _near(k.span, c.span, _HEART_FAILURE_REACH)]
+            if (c.concept, c.name, c.op) == ("condition", "heart failure", "present")
+            else []
+        )
         if not beside:
             kept.append(c)
-            continue
         for k in beside:
             k.span = (min(k.span[0], c.span[0]), max(k.span[1], c.span[1]))
             k.qualifier = HEART_FAILURE
     return kept
+
+
+def _near(a: tuple[int, int], b: tuple[int, int], reach: int) -> bool:
+    """Whether two spans overlap or lie within ``reach`` characters of each other."""
+    return a[0] - reach <= b[1] and b[0] - reach <= a[1]
 
 
 # --- pregnancy and breastfeeding ------------------------------------------------------------------
