@@ -837,6 +837,12 @@ def evaluate(
             cohorts.append(_cohort_lines(parsed))
         return item.id in cohorts[0]
 
+    def set_aside(item: Criterion, why: str) -> None:
+        """Every line below ``item`` does not apply, for the reason ``why``."""
+        for below in _descendants(parsed, item.id):
+            results[below.id] = CriterionVerdict(below.id, "not_applicable", why)
+            applies[below.id] = None
+
     def judge(item: Criterion, under_both_sexes: bool = False, choice: bool = False) -> bool | None:
         children = parsed.children_of(item.id)
         answer = answers.get(item.id)
@@ -853,20 +859,12 @@ def evaluate(
             # the person is not in.
             reason = f"this applies to participants {_group_words(item.group)} only"
             other_group = True
-            for below in _descendants(parsed, item.id):
-                results[below.id] = CriterionVerdict(
-                    below.id, "not_applicable", reason[:1].upper() + reason[1:] + "."
-                )
-                applies[below.id] = None
+            set_aside(item, reason[:1].upper() + reason[1:] + ".")
             children = []
         if children and item.kind == "exclusion" and rules.is_exception(item.text):
             # The items of an exception ("... are permitted provided that they meet the
             # following conditions:") are its terms: none rules anyone out.
-            for below in _descendants(parsed, item.id):
-                results[below.id] = CriterionVerdict(
-                    below.id, "not_applicable", "A term of an exception; it rules nobody out."
-                )
-                applies[below.id] = None
+            set_aside(item, "A term of an exception; it rules nobody out.")
             children = []
         if children and answer is None and not other_group:
             _, only_for, other_group = _applies_from_facts(item, facts, under_both_sexes)
@@ -874,11 +872,7 @@ def evaluate(
                 # "Women of childbearing potential must use one of: ..." speaks, with all its
                 # items, to a group the person is not in.
                 reason = only_for
-                for below in _descendants(parsed, item.id):
-                    results[below.id] = CriterionVerdict(
-                        below.id, "not_applicable", reason[:1].upper() + reason[1:] + "."
-                    )
-                    applies[below.id] = None
+                set_aside(item, reason[:1].upper() + reason[1:] + ".")
                 children = []
         if children:
             both = _speaks_to_both_sexes(item)
