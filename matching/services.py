@@ -570,7 +570,7 @@ def shared_facts(profile: Profile) -> dict[str, Any]:
         known["age"] = {"lo": age, "lo_incl": True, "hi": hi, "hi_incl": hi_incl}
     if profile.sex in ("female", "male"):
         known["sex"] = {"is": profile.sex}
-    for scale in ("ecog", "karnofsky", "lansky"):
+    for scale in ("ecog", "karnofsky", "lansky", "nyha"):
         value = getattr(profile.performance, scale)
         if value is not None:
             known[scale] = {"lo": value, "lo_incl": True, "hi": value, "hi_incl": True}

@@ -1,4 +1,5 @@
-"""Facts that mean the same on every trial: age, sex, performance status, pregnancy, breastfeeding.
+"""Facts that mean the same on every trial: age, sex, performance status, the NYHA class of
+heart failure, pregnancy, breastfeeding.
 
 The rule for sharing: an answer is turned into a fact only when every constraint the engine
 found in the criterion is on one and the same shared fact. "Yes" then means all of them hold.
@@ -16,10 +17,12 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from eligibility.model import Constraint, Criterion
+from eligibility.model import HEART_FAILURE, Constraint, Criterion
 
-NUMERIC = {"age", "ecog", "karnofsky", "lansky"}
-INTEGER_SCALES = {"ecog", "karnofsky", "lansky"}
+NUMERIC = {"age", "ecog", "karnofsky", "lansky", "nyha"}
+INTEGER_SCALES = {"ecog", "karnofsky", "lansky", "nyha"}
+# The engine's name of a fact, where it is not the concept's own.
+_NAMES = {"nyha": "nyha class"}
 BOOLEAN = {"pregnancy", "breastfeeding"}
 SHARED = NUMERIC | BOOLEAN | {"sex"}
 _YEARS = {"year": 1.0, "month": 1 / 12, "week": 7 / 365.25, "day": 1 / 365.25}
@@ -122,7 +125,13 @@ class Statement:
 def statement(constraint: Constraint) -> Statement | None:
     """The shared fact a constraint states, or None when it is not about one."""
     concept = (constraint.concept or "").lower()
-    if concept not in SHARED or (constraint.name or concept).lower() != concept:
+    if concept not in SHARED or (constraint.name or concept).lower() != _NAMES.get(
+        concept, concept
+    ):
+        return None
+    if concept == "nyha" and constraint.qualifier == HEART_FAILURE and constraint.op in ("<=", "<"):
+        # "Class I-III heart failure" also asks for heart failure: a "no" may be no heart
+        # failure at all, which is class I.
         return None
     if concept in NUMERIC:
         if constraint.op not in {">=", ">", "<=", "<", "=="}:

@@ -89,6 +89,10 @@ def test_explicit_place_overrides_the_profile_location(catalogue):
                 "breastfeeding": False,
             },
         ),
+        (
+            {"performance": {"nyha": 2}},
+            {"nyha": {"lo": 2, "lo_incl": True, "hi": 2, "hi_incl": True}},
+        ),
         ({"sex": "unknown"}, {}),
     ],
 )

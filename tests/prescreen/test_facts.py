@@ -13,6 +13,13 @@ def criterion(text: str) -> Criterion:
     return item
 
 
+CLASS_III_OR_WORSE = (
+    "Patients with heart failure class III or higher according to NYHA cardiac function "
+    "classification"
+)
+CLASS_IV = "Currently experiencing heart failure of New York Heart Association Class IV;"
+
+
 @pytest.mark.parametrize(
     ("answered", "answer", "asked", "expected"),
     [
@@ -33,6 +40,11 @@ def criterion(text: str) -> Criterion:
         ("Pregnant", "no", "Pregnant", "no"),
         ("Pregnant or breastfeeding", "no", "Pregnant", None),
         ("Breastfeeding", "yes", "Pregnant", None),
+        ("NYHA I-II functional status", "yes", CLASS_III_OR_WORSE, "no"),
+        ("NYHA I-II functional status", "yes", CLASS_IV, "no"),
+        (CLASS_III_OR_WORSE, "no", "NYHA I-II functional status", "yes"),
+        (CLASS_III_OR_WORSE, "yes", CLASS_IV, None),
+        (CLASS_III_OR_WORSE, "yes", "NYHA I-II functional status", "no"),
         ("Female participants", "yes", "Female participants", "yes"),
         ("Female participants", "no", "Male participants", None),
         ("Male participants", "yes", "Female participants", "no"),
@@ -73,6 +85,8 @@ def test_answers_narrow_what_is_known():
         "Greater than or equal to 5% blasts in the Bone Marrow",
         # A "yes" may be the plan: it says nothing of a pregnancy now.
         "Pregnant, or plans on becoming pregnant",
+        # A "no" may be no heart failure at all.
+        "Heart failure NYHA class I-III",
     ],
 )
 def test_criteria_about_other_things_share_nothing(text):
