@@ -654,6 +654,10 @@ def _holds_all(
         listed = _listed_alone(text, [c for c, r in results if r is True])
         if listed is not None:
             return True, f"your details match {_describe(listed)}"
+    if not covered and item.kind == "exclusion":
+        case = _case_of_a_category(text, results)
+        if case is not None:
+            return True, f"your details match {_describe(case)}"
     if not covered and len(results) == 1 and results[0][1] is True:
         # "Patients with cirrhosis or those with biliary obstruction", "Tuberculosis, mycosis, or
         # viral disease": the line's head is one choice of it, and that one holds.
@@ -714,6 +718,51 @@ _HEAD = re.compile(
     re.I,
 )
 _HEAD_CONCEPTS = frozenset({"condition", "pregnancy", "breastfeeding"})
+# "neurological disorder such as stroke or spinal cord injury", "(ex. Obstructive sleep apnea,
+# ...)": the cases of a category of conditions the line names in words the engine does not read.
+_CASES_OPEN = re.compile(
+    r"(?:\bsuch\s+as|\be\.\s?g\.?|\bex\.|\bfor\s+example|\bincluding(?:,?\s+but\s+not\s+"
+    r"limited\s+to)?)\s*[,:]?\s*",
+    re.I,
+)
+_CATEGORY = re.compile(
+    r"\b(?:diseases?|disorders?|conditions?|illness(?:es)?|patholog(?:y|ies)|diagnos[ie]s|"
+    r"co-?morbidit(?:y|ies))\s*(?:other\s+than\s+[\w\s'-]+?\s*)?[(,:]?\s*$",
+    re.I,
+)
+# The category's own degree or cause ("not under stable control", "untreated", "serious",
+# "neuropathy ... from diabetes"): its cases hold only in part.
+_CATEGORY_QUALIFIED = re.compile(
+    r"\b(?:uncontroll\w*|not\s+(?:under\s+)?(?:stable\s+)?control\w*|unstable|untreated|severe|"
+    r"serious|significant|symptomatic|poorly|inabilit\w*|unable|active|acute|uncompensated|"
+    r"clinically|impair\w*|interfere\w*|affect\w*|preclude\w*|contraindicat\w*|from)\b",
+    re.I,
+)
+
+
+def _case_of_a_category(
+    text: str, results: list[tuple[Constraint, bool | None]]
+) -> Constraint | None:
+    """A condition that holds among the cases a line lists after "such as" (or "e.g.",
+    "including") for a category of conditions it names in words nothing was read from, with no
+    degree or cause of its own ("metabolic disease such as diabetes mellitus")."""
+    if not results:
+        return None
+    first = min(c.span[0] for c, _ in results)
+    opener = None
+    for m in _CASES_OPEN.finditer(text, 0, first):
+        opener = m
+    if (
+        opener is None
+        or _CLAUSE_STOP.search(text, opener.end(), first)
+        or not _CATEGORY.search(text, 0, opener.start())
+        or _CATEGORY_QUALIFIED.search(text, 0, opener.start())
+    ):
+        return None
+    for c, held in results:
+        if held is True and c.concept == "condition" and c.qualifier != "specific":
+            return c
+    return None
 
 
 def _with_examples_folded(
