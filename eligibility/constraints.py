@@ -664,7 +664,6 @@ def _performance(text: str, start: int, end: int, terms: _Terms) -> Iterator[Con
 # rest): "NYHA class III or IV", "New York Heart Association Class II or greater", "NYHA I-II",
 # "grade Ⅲ ~ Ⅳ heart failure according to NYHA standard", "heart failure ≤ NYHA II".
 _NYHA_NAME = re.compile(r"\bnyha\b|\bnew\s+york\s+heart\s+association\b", re.I)
-_NYHA_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "ⅰ": 1, "ⅱ": 2, "ⅲ": 3, "ⅳ": 4}
 _NYHA_ONE = r"(?:iv|i{1,3}|[1-4]|[ⅠⅡⅢⅣ])(?![\w.])"
 _NYHA_CMP = (
     r"(?P<cmp>≥|>=|>|≤|<=|<|\\<=?|\\>=?|greater\s+than(?:\s+or\s+equal\s+to)?|more\s+than|"
@@ -684,15 +683,10 @@ _NYHA_REACH = 45
 _NYHA_TOP = 4
 
 
-def _nyha_class(token: str) -> int:
-    token = token.lower()
-    return int(token) if token.isdigit() else _NYHA_ROMAN[token]
-
-
 def _nyha_bounds(m: re.Match[str], before: str) -> list[tuple[str, int]]:
     """(op, class) pairs a class expression sets; "III or IV" and "III-IV" are a range."""
-    a = _nyha_class(m.group("a"))
-    b = _nyha_class(m.group("b")) if m.group("b") else None
+    a = rules.class_number(m.group("a"))
+    b = rules.class_number(m.group("b")) if m.group("b") else None
     cmp = (m.group("cmp") or "").lower().replace("\\", "")
     if not cmp:
         prefix = _NYHA_BEFORE.search(before)

@@ -268,30 +268,27 @@ def _scale_phrase(cons: list[Constraint]) -> str:
     return f"your {label} " + _SCALE_WORDS[c.op].format(q=_fmt(c.value))
 
 
-_NYHA_ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
-
-
 def _nyha_question(cons: list[Constraint]) -> str | None:
     """Heart failure of a class or worse is something to have; a bare class or better is how
     well the heart works, which it does fully (class I) without heart failure."""
     ops = {c.op: int(c.value) for c in cons if isinstance(c.value, int | float)}
     if ops.keys() == {">=", "<="}:
-        classes = f"NYHA class {_NYHA_ROMAN[ops['>=']]} to {_NYHA_ROMAN[ops['<=']]}"
+        classes = f"NYHA class {rules.ROMAN[ops['>=']]} to {rules.ROMAN[ops['<=']]}"
         return f"Do you have heart failure of {classes}?"
     if len(ops) != 1:
         return None
     ((op, value),) = ops.items()
     if op == "<=" and any(c.qualifier == HEART_FAILURE for c in cons):
-        return f"Do you have heart failure of NYHA class {_NYHA_ROMAN[value]} or better?"
+        return f"Do you have heart failure of NYHA class {rules.ROMAN[value]} or better?"
     if op == "<=":
         return (
-            f"Is your heart function NYHA class {_NYHA_ROMAN[value]} or better (class I if you"
+            f"Is your heart function NYHA class {rules.ROMAN[value]} or better (class I if you"
             " have no heart failure)?"
         )
     if op == ">=" and value < 4:
-        return f"Do you have heart failure of NYHA class {_NYHA_ROMAN[value]} or worse?"
+        return f"Do you have heart failure of NYHA class {rules.ROMAN[value]} or worse?"
     return (
-        f"Do you have heart failure of NYHA class {_NYHA_ROMAN[value]}?"
+        f"Do you have heart failure of NYHA class {rules.ROMAN[value]}?"
         if op in ("==", ">=")
         else None
     )

@@ -21,6 +21,17 @@ def load(name: str) -> Any:
     return json.loads(resources.files("eligibility").joinpath("data", name).read_text("utf-8"))
 
 
+# Classes and grades written as roman numerals ("NYHA class III", "grade Ⅲ").
+_ROMAN_CLASSES = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "ⅰ": 1, "ⅱ": 2, "ⅲ": 3, "ⅳ": 4}
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+
+def class_number(token: str) -> int:
+    """A class written "3", "III" or "Ⅲ" as a number."""
+    token = token.lower()
+    return int(token) if token.isdigit() else _ROMAN_CLASSES[token]
+
+
 # --- regex sources ---------------------------------------------------------------------------
 
 

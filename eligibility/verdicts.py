@@ -878,6 +878,13 @@ def evaluate(
     results: dict[str, CriterionVerdict] = {}
     applies: dict[str, bool | None] = {}
     cohorts: list[set[str]] = []  # the groups' lines, found once, when first needed
+    # Whether the person is in the group each section is addressed to ("... for participant
+    # with T2D"), judged once per section.
+    membership: dict[str | None, bool | None] = {
+        item.section: constraint_holds(item.group, facts)
+        for item in parsed.items
+        if item.section is not None and item.group is not None
+    }
 
     def for_another_group(item: Criterion) -> bool:
         if item.kind != "inclusion" or item.parent is not None:
@@ -902,7 +909,7 @@ def evaluate(
             item.group is not None
             and item.parent is None
             and answer is None
-            and constraint_holds(item.group, facts) is False
+            and membership.get(item.section) is False
         ):
             # "Diabetes-related for participant with T2D": a section for a group the facts show
             # the person is not in.
@@ -989,11 +996,7 @@ def evaluate(
                     item.id, "not_applicable" if item.role != "criterion" else "unknown", why
                 )
             )
-    in_group = {
-        item.id
-        for item in parsed.items
-        if item.group is not None and constraint_holds(item.group, facts) is True
-    }
+    in_group = {item.id for item in parsed.items if membership.get(item.section) is True}
     return _trial_verdict(parsed, ordered, by_id, in_group)
 
 

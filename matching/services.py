@@ -293,12 +293,10 @@ def _reason(c: CriterionResult) -> str:
     if c.outcome == "met":
         meaning = "met" if inclusion else "does not rule you out"
         return f"{kind} {meaning}: {quoted}{yours}."
-    if c.outcome == "not_met" and c.scoped:
-        meaning = "not met" if inclusion else "rules you out"
-        return f"{kind} {meaning} if you are in its part or group of the study: {quoted}{yours}."
     if c.outcome == "not_met":
         meaning = "not met" if inclusion else "rules you out"
-        return f"{kind} {meaning}: {quoted}{yours}."
+        where = " if you are in its part or group of the study" if c.scoped else ""
+        return f"{kind} {meaning}{where}: {quoted}{yours}."
     if c.taking_part:
         settle = f"{kind} to settle with the study team: {quoted}"
         return f"{settle} — about taking part, not your health."

@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from eligibility import rules
 from eligibility.profile import lexicon
 from eligibility.profile.errors import ProfileError
 from eligibility.profile.model import (
@@ -34,7 +35,6 @@ ECOG_LOINC = "89247-1"
 KARNOFSKY_LOINC = "89243-0"
 NYHA_LOINC = "88020-3"
 _NYHA_CLASS = re.compile(r"\b(?:class\s*)?(?P<n>IV|I{1,3}|[1-4])\b", re.I)
-_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
 PREGNANCY_LOINC = "82810-3"
 BREASTFEEDING_LOINC = "63895-7"
 STAGE_LOINCS = {"21908-9", "21902-2"}
@@ -307,8 +307,7 @@ class _Reader:
             found = _NYHA_CLASS.search(text or "")
             if found is None:
                 raise _fail(f"{path}.valueCodeableConcept", "no NYHA class in the answer")
-            n = found.group("n").upper()
-            value = _ROMAN[n] if n in _ROMAN else int(n)
+            value = rules.class_number(found.group("n"))
         else:
             raise _fail(f"{path}.value[x]", "the NYHA observation has no value")
         if not 1 <= value <= 4:

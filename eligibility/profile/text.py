@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, cast
 
+from eligibility import rules
 from eligibility.profile import lexicon
 from eligibility.profile.errors import ProfileError
 from eligibility.profile.model import (
@@ -515,16 +516,12 @@ def _labs(sentence: str) -> list[Lab]:
     return labs
 
 
-_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
-
-
 def _performance(text: str) -> Performance:
     values: dict[str, int] = {}
     for scale, pattern in text_rules().performance:
         m = pattern.search(text)
         if m and scale not in values:
-            n = m.group("n").upper()
-            values[scale] = _ROMAN[n] if n in _ROMAN else int(n)
+            values[scale] = rules.class_number(m.group("n"))
     return Performance(**values)
 
 
