@@ -25,6 +25,14 @@ ROWS = [
     ("access to a smartphone", True),
     ("patient is voluntary", True),
     ("Inability to comply with study procedures", True),
+    ("Owns a smartphone.", True),
+    ("Able to use a tablet (iPad)", True),
+    ("Wifi available in home", True),
+    ("Has an e-mail address.", True),
+    ("U.S. resident", True),
+    ("Be a California resident with a mailing address or P.O. Box", True),
+    ("Patient not residing in Ile de France", True),
+    ("Lives in the United States.", True),
     # Something about the person's health, or a value the engine reads, keeps the line.
     ("Must be able to swallow tablets", False),
     ("Patients with aphasia or language impairment", False),
@@ -42,6 +50,28 @@ ROWS = [
     ("Clinical diagnosis of bronchial asthma", False),
     ("Hospitalized in a medical ward", False),
     ("Patients who are compliant with their asthma medication for 3 months", False),
+    (
+        "Individuals who are able to walk and can participate in the study using a smartphone, "
+        "or for whom cooperation from a guardian is available.",
+        False,
+    ),
+    (
+        "Participants who are currently using a computer, web, or smartphone software-based "
+        "application for mental health or depression.",
+        False,
+    ),
+    (
+        "Participants living in the general community or in an assisted-living facility that "
+        "provides minimal assistance can be enrolled, such that the participant is primarily "
+        "responsible for self-care and activities of daily living.",
+        False,
+    ),
+    (
+        "Subjects participating in other clinical trials or whose first dose is less than 4 weeks "
+        "(or 5 half-lives of the study drug) after the end of the previous clinical trial (last "
+        "dose);",
+        False,
+    ),
 ]
 
 
@@ -62,6 +92,6 @@ def test_a_lead_in_is_not_about_taking_part_whatever_its_wording():
 
 def test_the_wording_table_is_regular_expressions_that_need_words():
     data = rules.load("taking_part.json")
-    assert data["comment"] and data["patterns"]
-    for pattern in data["patterns"]:
+    assert data["comment"] and data["patterns"] and data["health"]
+    for pattern in data["patterns"] + data["health"]:
         assert not re.fullmatch(pattern, "", re.I), pattern
