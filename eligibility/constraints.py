@@ -289,8 +289,8 @@ _AGE_UNIT = r"(?P<u>years?|yrs?|months?)"
 _AGE_RANGE = re.compile(
     rf"(?:\bage[sd]?\b[^0-9.;]{{0,25}}?|"
     rf"\bbetween\s+(?:the\s+ages?\s+of\s+)?)(?P<a>\d{{1,3}})\s*(?:years?|yrs?)?\s*(?:-|–|to|and|"
-    rf"through)\s*(?P<b>\d{{1,3}})\s*{_AGE_UNIT}?|(?P<a2>\d{{1,3}})\s*(?:-|–|"
-    rf"to)\s*(?P<b2>\d{{1,3}})\s*(?P<u2>years?|yrs?)\s*(?:of\s+age|old)",
+    rf"through)\s*(?P<b>\d{{1,3}}(?:\.\d{{1,2}})?)\s*{_AGE_UNIT}?|(?P<a2>\d{{1,3}})\s*(?:-|–|"
+    rf"to)\s*(?P<b2>\d{{1,3}}(?:\.\d{{1,2}})?)\s*(?P<u2>years?|yrs?)\s*(?:of\s+age|old)",
     re.I,
 )
 _AGE_CMP = re.compile(
@@ -441,7 +441,7 @@ def _age_bounds(text: str, start: int, end: int, terms: _Terms) -> Iterator[Cons
         unit = m.group("u") or m.group("u2")
         if not m.group("a") and not unit:
             continue
-        if int(lo) >= int(hi) or int(hi) > 120 or not free(m.start(), m.end()):
+        if int(lo) >= float(hi) or float(hi) > 120 or not free(m.start(), m.end()):
             continue
         yield emit(">=", lo, unit, m.start(), m.end())
         yield emit("<=", hi, unit, m.start(), m.end())
@@ -507,8 +507,25 @@ _AND_MEN = re.compile(
 _AND_WOMEN = re.compile(r"(?:\b(?:and|or|for)|[.;,])\s+(?:females?|women)\b(?!\s+partners?)", re.I)
 
 
+# A line that admits both sexes and says nothing else ("Male or female", "Both genders are
+# eligible for study", "Patients of both sexes."): everyone meets it.
+_EITHER_SEX = re.compile(
+    r"(?:(?:patients|participants|subjects|individuals)\s+(?:of|can\s+be)\s+)?"
+    r"(?:(?:both\s+)?(?:males?|men)\s*(?:and/or|or|and|&|\\&|/)\s*(?:females?|women)"
+    r"|(?:both|any|all|either)\s+(?:genders?|sex(?:es)?)"
+    r"(?:\s+(?:males?|men)\s*(?:and|or|&|\\&|/)\s*(?:females?|women))?)"
+    r"(?:\s+(?:patients|participants|subjects|volunteers))?"
+    r"(?:\s+(?:are|is)\s+eligible(?:\s+for\s+(?:the\s+)?study)?)?"
+    r"(?:\s*\([^()\d]*\))?[\s.;,]*",
+    re.I,
+)
+
+
 def _sex(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constraint]:
     if start != 0:
+        return
+    if _EITHER_SEX.fullmatch(text):
+        yield Constraint("sex", "sex", "any", None, None, (0, len(text)))
         return
     m = _SEX.match(text)
     if m:

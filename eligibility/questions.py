@@ -39,11 +39,11 @@ _LEAD_TAIL = re.compile(
     r"below)\b[^.]*$|:\s*$",
     re.I,
 )
-_FIRST_SENTENCE = re.compile(r"[.;](?<!\be\.g.)(?<!\bi\.e.)\s+(?=[A-Z(])")
-# For questions from the wording: also not after "eg.", "ex.", "vs.", nor (checked in code)
-# inside brackets; a bullet or a full-width stop also ends a sentence.
+_FIRST_SENTENCE = re.compile(r"[.;](?<!\be\.g.)(?<!\bi\.e.)(?<!\bU\.S\.)\s+(?=[A-Z(])")
+# For questions from the wording: also not after "eg.", "ex.", "vs.", "U.S.", nor (checked in
+# code) inside brackets; a bullet or a full-width stop also ends a sentence.
 _TEXT_SENTENCE = re.compile(
-    r"[.;](?<!\be\.g.)(?<!\bi\.e.)(?<!\b(?:[Ee][gx]|vs|[Nn]o|ie)\.)\s+(?=[A-Z(])"
+    r"[.;](?<!\be\.g.)(?<!\bi\.e.)(?<!\bU\.S\.)(?<!\b(?:[Ee][gx]|vs|[Nn]o|ie)\.)\s+(?=[A-Z(])"
     r"|[.;]\s*(?=[•·▪])|[。；]\s*(?=\S)"
 )
 _PRONOUNS = [
@@ -354,7 +354,7 @@ def template_question(cons: list[Constraint], joiner: str) -> str | None:
         cons = [c for c in cons if c.concept != "sex"]
         concepts = {c.concept for c in cons}
     if concepts == {"sex"}:
-        return f"Are you {cons[0].value}?"
+        return "Are you male or female?" if cons[0].op == "any" else f"Are you {cons[0].value}?"
     if concepts == {"health"}:
         return f"{prefix}Are you healthy?"
     if concepts == {"age"}:

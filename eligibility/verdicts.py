@@ -220,6 +220,8 @@ def constraint_holds(c: Constraint, facts: Mapping[str, Any]) -> bool | None:
         age = float(facts["age"])
         limit = rules.convert(float(c.value), c.unit or "year", "year")
         return None if limit is None else _compare(age, c.op, limit)
+    if c.concept == "sex" and c.op == "any":
+        return True
     if c.concept == "sex" and facts.get("sex"):
         return str(facts["sex"]).lower() == c.value
     if c.concept in _SCALES and isinstance(c.value, int | float):
@@ -450,6 +452,8 @@ def _applies_from_facts(
     sex = sexes[0]
     in_group = constraint_holds(sex, facts)
     rest = [c for c in constraints if c.concept != "sex"]
+    if sex.op == "any" and not rest:
+        return True, "the study takes people of either sex", False
     conditional = under_both_sexes or _CONDITIONAL.search(item.text, sex.span[1]) is not None
     if in_group is False:
         if conditional:

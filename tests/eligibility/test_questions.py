@@ -486,6 +486,10 @@ ROWS = [
     ("* Healthy participants", "Are you healthy?"),
     ("Male or female", "Are you male or female?"),
     ("Any gender", "Are you male or female?"),
+    ("Both genders are eligible for study", "Are you male or female?"),
+    ("Be a U.S. Resident", "Are you a U.S. Resident?"),
+    ("Patients of both sexes.", "Are you male or female?"),
+    ("Males and females (age 9 - 17.99)", "Are you between 9 and 17.99 years old?"),
     ("Not being able to fill out questionnaires", "Are you unable to fill out questionnaires?"),
     (
         "Subjects who are pregnant or plan to become pregnant in the next 24 months",
