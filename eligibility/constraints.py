@@ -1320,6 +1320,11 @@ _TYPE_AFTER = re.compile(
     r"(?!\s*(?:or|and|/|,|-)\s*(?:type\s*)?(?:[12]|ii?|one|two)\b)\)?",
     re.I,
 )
+# "diabetes mellitus requiring insulin": the insulin-dependent kind.
+_INSULIN_AFTER = re.compile(
+    r"\s+(?:requiring|dependent\s+on|treated\s+with)\s+insulin\b(?:\s+(?:treatment|therapy))?",
+    re.I,
+)
 _TYPE_IN_TERM = re.compile(r"t(?:(?P<type_1>1)|(?P<type_2>2))d", re.I)
 _NOT_TYPE_1 = re.compile(r"\btype\s*(?:2|ii|two)\b|\bT2D|\b(?:other|any)\s+types?\b", re.I)
 _OTHER_TYPES = {
@@ -1354,12 +1359,15 @@ def _one_type(segment: str, a: int, b: int, name: str) -> tuple[str, int, int] |
         if m is not None:
             start = m.start()
     if m is None and name == "diabetes":
-        m = _TYPE_AFTER.match(segment, b)
+        m = _TYPE_AFTER.match(segment, b) or _INSULIN_AFTER.match(segment, b)
         if m is not None:
             end = m.end()
     if m is None:
         return None
-    qualifier = TYPE_1 if m.group("type_1") else TYPE_2 if m.group("type_2") else INSULIN_DEPENDENT
+    kind = m.groupdict()
+    qualifier = (
+        TYPE_1 if kind.get("type_1") else TYPE_2 if kind.get("type_2") else INSULIN_DEPENDENT
+    )
     if any(
         # "type 1 diabetes or uncontrolled type 2 diabetes" names one kind of each.
         not _SPECIFIC.search(segment, max(0, other.start() - 30), other.start())
@@ -2039,7 +2047,10 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
     lesion, for_, effect = cues["lesion"], cues["for"], cues["examples"] and cues["effect"]
     often = cues["often"]
     previous: tuple[int, bool, str | None] | None = None  # end, a condition?, qualifier
+    taken_until = -1  # the end of a term with the words of its type after it
     for i, (a, b, concept, name) in enumerate(mentions):
+        if a < taken_until:
+            continue  # "insulin" of "diabetes requiring insulin"
         if i not in assigned and _refers_back(concept, name, windowed):
             continue
         if i in purposes.values():
@@ -2057,6 +2068,7 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
         one_type = _one_type(segment, a, b, name)
         if one_type is not None and one_type[0] != "specific":
             a, b = one_type[1:]  # the type's words are part of the term
+            taken_until = b
         elif one_type is None and name == "diabetes":
             both = _BOTH_TYPES.search(segment, max(0, a - 30), a)
             a = both.start() if both is not None else a

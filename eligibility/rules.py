@@ -801,6 +801,9 @@ class Term:
     literals: tuple[str, ...] = ()
     # The term means the present state unless the line says otherwise ("Smoker").
     now: bool = False
+    # A condition one keeps for years ("diabetes", "schizophrenia"): having it now says nothing
+    # of how long ago it began.
+    lasting: bool = False
     # One kind of cancer: beside "another cancer" it is an exception or an example.
     cancer: bool = False
     # Questions in the term's own words, by qualifier or operator ("Do you smoke?").
@@ -894,6 +897,13 @@ def present_tense_terms() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def lasting_terms() -> frozenset[str]:
+    """Conditions one keeps for years: one that is active began at a time the facts do not
+    give, so it decides no "more than 6 months ago" and no "for at least 6 months"."""
+    return frozenset(name for name, t in term_by_name().items() if t.lasting)
+
+
+@lru_cache(maxsize=1)
 def vocabulary() -> dict[str, list[Term]]:
     data = load("vocabulary.json")
     out: dict[str, list[Term]] = {}
@@ -918,6 +928,7 @@ def vocabulary() -> dict[str, list[Term]]:
                     ignore_case=bool(flags),
                     literals=literals(alternation),
                     now=bool(entry.get("now")),
+                    lasting=bool(entry.get("lasting")),
                     cancer=bool(entry.get("cancer")),
                     questions=tuple(entry.get("questions", {}).items()),
                 )

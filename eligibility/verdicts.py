@@ -137,8 +137,10 @@ def _denied(facts: Mapping[str, Any], name: str) -> bool:
     return any(_norm(str(n)) == wanted for n in facts.get("events_absent") or [])
 
 
-def _event_days_ago(event: Mapping[str, Any], start: dt.date) -> float | None:
-    if event.get("active"):
+def _event_days_ago(event: Mapping[str, Any], start: dt.date, onset: bool = False) -> float | None:
+    """Days from the event to ``start``: 0 for one active now, unless ``onset`` asks when a
+    lasting condition began, which only its date tells."""
+    if event.get("active") and not onset:
         return 0.0
     when = event.get("date")
     if isinstance(when, str):
@@ -292,7 +294,13 @@ def constraint_holds(c: Constraint, facts: Mapping[str, Any]) -> bool | None:
         if c.qualifier in DIABETES_TYPES and c.op in ("present", "absent"):
             has = _has_diabetes_type(c.qualifier, facts)
             return None if has is None else has == (c.op == "present")
-        if c.qualifier == "specific" or c.qualifier in DIABETES_TYPES:
+        if c.qualifier in DIABETES_TYPES and c.op == "within":
+            # "Diabetes mellitus requiring insulin ... within 3 months": the type first, then
+            # the window on the person's diabetes.
+            has = _has_diabetes_type(c.qualifier, facts)
+            if not has:
+                return has
+        elif c.qualifier == "specific" or c.qualifier in DIABETES_TYPES:
             return None
         if c.concept in ("drug", "therapy") and all(e.get("route") in LOCAL_ROUTES for e in events):
             # Inhaled or topical use only: the line may mean the drug by mouth or vein.
@@ -313,7 +321,8 @@ def constraint_holds(c: Constraint, facts: Mapping[str, Any]) -> bool | None:
         if c.op == "absent":
             return over
         start = _start_date(facts)
-        ages = [_event_days_ago(e, start) for e in events]
+        onset = c.op != "within" and c.name in rules.lasting_terms()
+        ages = [_event_days_ago(e, start, onset) for e in events]
         known = [a for a in ages if a is not None]
         if not known or not isinstance(c.value, int | float):
             return None

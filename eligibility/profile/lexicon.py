@@ -23,6 +23,7 @@ class Entry:
     kind: str = ""
     synonyms: tuple[str, ...] = ()
     cancer: bool = False
+    chronic: bool = False
     absent_pattern: re.Pattern[str] | None = None
     past_pattern: re.Pattern[str] | None = None
 
@@ -49,6 +50,7 @@ def entries() -> tuple[Entry, ...]:
                     kind=row.get("kind", "drug" if group == "drugs" else ""),
                     synonyms=tuple(row.get("synonyms", [])),
                     cancer=bool(row.get("cancer", False)),
+                    chronic=bool(row.get("chronic", False)),
                     absent_pattern=_compile(absent, []) if absent else None,
                     past_pattern=_compile(past, []) if past else None,
                 )

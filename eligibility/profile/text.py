@@ -48,6 +48,8 @@ class _Rules:
     uncertain_pre: re.Pattern[str]
     uncertain_post: re.Pattern[str]
     history: re.Pattern[str]
+    condition_over: re.Pattern[str]  # "resolved", "in remission": a condition that ended
+    record_history: re.Pattern[str]  # "history of", "PMH": a record's list of conditions
     family: re.Pattern[str]
     family_scope_end: re.Pattern[str]
     relative_as_source: re.Pattern[str]
@@ -122,6 +124,8 @@ def text_rules() -> _Rules:
         uncertain_pre=_words(data["uncertain_pre"]),
         uncertain_post=re.compile("|".join(data["uncertain_post"]), re.I),
         history=_words(data["history_cues"]),
+        condition_over=_words(data["condition_over_cues"]),
+        record_history=_words(data["record_history_cues"]),
         family=re.compile("|".join(data["family_cues"]), re.I),
         family_scope_end=re.compile("|".join(data["family_scope_end"]), re.I),
         relative_as_source=re.compile("|".join(data["relative_as_source"]), re.I),
@@ -313,6 +317,12 @@ def _clause_before(sentence: str, pos: int, width: int = 80) -> str:
     return window[breaks[-1] :] if breaks else window
 
 
+def _clause_after(sentence: str, pos: int, width: int = 60) -> str:
+    window = sentence[pos : pos + width]
+    end = _CLAUSE_BREAK.search(window)
+    return window[: end.start()] if end else window
+
+
 def _shift(as_of: dt.date, n: int, unit: str) -> dt.date:
     unit = unit.lower().rstrip("s")
     if unit == "day":
@@ -419,7 +429,16 @@ def _read_mentions(
         if m.group == "conditions":
             if not m.negated and _uncertain(sentence, m):
                 continue
-            m.history = section == "history" or bool(r.history.search(clause))
+            over = bool(
+                r.condition_over.search(clause)
+                or r.condition_over.search(_clause_after(sentence, m.end))
+            )
+            cues = [cue.group(0) for cue in r.history.finditer(clause)]
+            m.history = section == "history" or over or bool(cues)
+            if m.entry is not None and m.entry.chronic:
+                # "History of hypertension", "PMH: asthma": the record's list of a lasting
+                # condition the person still has; "had asthma as a child" is over.
+                m.history = over or any(not r.record_history.fullmatch(cue) for cue in cues)
             stage = r.stage.search(sentence, max(0, m.start - 30), min(len(sentence), m.end + 40))
             if stage:
                 m.stage = stage.group("stage") or stage.group("relapse")

@@ -1680,6 +1680,23 @@ def test_a_duration_runs_to_now_or_to_the_end(event, holds):
     assert constraint_holds(at_least_6_months, facts) is holds
 
 
+@pytest.mark.parametrize(
+    ("event", "holds"),
+    [
+        # A lasting condition active now began at a time only its date tells.
+        (_had("schizophrenia", None), None),
+        (_had("schizophrenia", "2019-05-01"), True),
+        (_had("schizophrenia", "2025-11-01"), False),
+        # A heart attack active now happened now, not six months ago.
+        (_had("myocardial infarction", None), False),
+    ],
+)
+def test_more_than_six_months_ago_counts_a_lasting_condition_from_its_onset(event, holds):
+    six_months = Constraint("condition", event["name"], ">=", 6, "month")
+    facts = {"start_date": _START, "events": [event]}
+    assert constraint_holds(six_months, facts) is holds
+
+
 _HCV_EXCEPTION = (
     "Exclusion Criteria:\n\n"
     "* Asymptomatic individuals with chronic hepatitis C virus (HCV) infection will not be "

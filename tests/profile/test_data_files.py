@@ -31,6 +31,18 @@ def test_the_engine_reads_the_types_of_diabetes_by_the_lexicon_names() -> None:
     assert INSULIN in {e.name for e in lexicon.of("drugs")}
 
 
+def test_a_condition_the_engine_counts_as_lasting_is_chronic_in_the_lexicon() -> None:
+    """The note reader keeps a lasting condition of a record's history active, and the engine
+    then gives it no onset: the two tables must agree on which conditions last."""
+    lasting = rules.lasting_terms()
+    assert {"diabetes", "hypertension", "schizophrenia"} <= lasting
+    for entry in lexicon.of("conditions"):
+        names = {entry.name.lower(), *(s.lower() for s in entry.synonyms)}
+        if names & lasting:
+            assert entry.chronic, entry.name
+    assert all(e.group == "conditions" for e in lexicon.entries() if e.chronic)
+
+
 def test_lexicon_names_are_unique_per_group() -> None:
     for group in ("conditions", "treatments", "drugs"):
         names = [e.name.lower() for e in lexicon.of(group)]

@@ -539,16 +539,38 @@ def test_sections_of_a_note_tell_past_and_family_history_from_now() -> None:
         as_of=AS_OF,
     )
     status = {c.name: c.status for c in p.conditions}
-    assert status.get("stroke") == "history" and status.get("hypertension") == "history"
+    # A stroke in the past medical history is over; hypertension is a lasting condition the
+    # person still has.
+    assert status.get("stroke") == "history" and status.get("hypertension") == "active"
     assert "breast cancer" not in status and "diabetes" not in status, "relatives' conditions"
     assert [m.name for m in p.medications if m.status == "active"] == ["aspirin"]
 
 
 def test_a_heading_with_text_on_its_line_covers_that_sentence_only() -> None:
-    p = profile_from_text("PMH: HTN, DM. Now presents with an acute stroke.", as_of=AS_OF)
+    p = profile_from_text("PMH: pneumonia, HTN. Now presents with an acute stroke.", as_of=AS_OF)
     status = {c.name: c.status for c in p.conditions}
-    assert status["hypertension"] == "history"
+    assert status["pneumonia"] == "history"
+    assert status["hypertension"] == "active"
     assert status["stroke"] == "active"
+
+
+@pytest.mark.parametrize(
+    ("note", "status"),
+    [
+        ("History of asthma.", "active"),
+        ("h/o HTN, DM2", "active"),
+        ("History of asthma, resolved.", "history"),
+        ("Her asthma resolved in childhood.", "history"),
+        ("She had asthma as a child.", "history"),
+        ("Asthma in remission.", "history"),
+        ("History of pneumonia.", "history"),
+    ],
+)
+def test_a_record_of_a_lasting_condition_says_the_person_still_has_it(
+    note: str, status: str
+) -> None:
+    conditions = profile_from_text(note, as_of=AS_OF).conditions
+    assert conditions and {c.status for c in conditions} == {status}
 
 
 SYSTEMIC_STEROIDS = parse_criteria(

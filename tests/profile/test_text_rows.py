@@ -62,7 +62,7 @@ ROWS: list[tuple[str, str, dict[str, Any]]] = [
     (
         "sigir-20147",
         "history of bipolar disorder",
-        {"history": ["bipolar disorder"], "active": ["obesity"]},
+        {"active": ["bipolar disorder", "obesity"]},
     ),
     ("sigir-20147", "Her current medications include", {"meds": ["lithium", "zolpidem"]}),
     ("sigir-201411", "no past medical history", {"age": 40, "sex": "female", "conditions": 0}),
@@ -90,7 +90,7 @@ ROWS: list[tuple[str, str, dict[str, Any]]] = [
     (
         "sigir-201423",
         "past medical history is notable",
-        {"history": ["diabetes mellitus", "hypothyroidism"]},
+        {"active": ["diabetes mellitus", "hypothyroidism"]},
     ),
     ("sigir-201423", "family history of early onset dementia", {"not": ["dementia"]}),
     ("sigir-201424", "history is negative for smoking", {"absent": ["tobacco use", "alcohol use"]}),
@@ -174,7 +174,7 @@ ROWS: list[tuple[str, str, dict[str, Any]]] = [
     (
         "trec-20212",
         "48 M with a h/o HTN",
-        {"age": 48, "sex": "male", "history": ["hypertension", "hyperlipidemia"]},
+        {"age": 48, "sex": "male", "active": ["hypertension", "hyperlipidemia"]},
     ),
     ("trec-20212", "EF was 25%", {"labs": {"lvef": (25, "%")}}),
     (
@@ -194,7 +194,7 @@ ROWS: list[tuple[str, str, dict[str, Any]]] = [
     (
         "trec-20216",
         "h/o ESRD on HD",
-        {"history": ["end-stage renal disease"], "ongoing": ["hemodialysis"]},
+        {"active": ["end-stage renal disease"], "ongoing": ["hemodialysis"]},
     ),
     (
         "trec-20217",
@@ -252,7 +252,7 @@ ROWS: list[tuple[str, str, dict[str, Any]]] = [
     (
         "trec-202145",
         "known history of Sickle cell disease",
-        {"age": 34, "sex": "male", "history": ["sickle cell disease"]},
+        {"age": 34, "sex": "male", "active": ["sickle cell disease"]},
     ),
     # How long something has gone on says when it began, and that it goes on.
     (
