@@ -49,7 +49,7 @@ class _Rules:
     uncertain_post: re.Pattern[str]
     history: re.Pattern[str]
     condition_over: re.Pattern[str]  # "resolved", "in remission": a condition that ended
-    record_history: re.Pattern[str]  # "history of", "PMH": a record's list of conditions
+    chronic_had: re.Pattern[str]  # "had asthma": matched at the end of the words before it
     family: re.Pattern[str]
     family_scope_end: re.Pattern[str]
     relative_as_source: re.Pattern[str]
@@ -125,7 +125,7 @@ def text_rules() -> _Rules:
         uncertain_post=re.compile("|".join(data["uncertain_post"]), re.I),
         history=_words(data["history_cues"]),
         condition_over=_words(data["condition_over_cues"]),
-        record_history=_words(data["record_history_cues"]),
+        chronic_had=re.compile(data["chronic_had_before"], re.I),
         family=re.compile("|".join(data["family_cues"]), re.I),
         family_scope_end=re.compile("|".join(data["family_scope_end"]), re.I),
         relative_as_source=re.compile("|".join(data["relative_as_source"]), re.I),
@@ -433,12 +433,12 @@ def _read_mentions(
                 r.condition_over.search(clause)
                 or r.condition_over.search(_clause_after(sentence, m.end))
             )
-            cues = [cue.group(0) for cue in r.history.finditer(clause)]
-            m.history = section == "history" or over or bool(cues)
+            m.history = section == "history" or over or bool(r.history.search(clause))
             if m.entry is not None and m.entry.chronic:
-                # "History of hypertension", "PMH: asthma": the record's list of a lasting
-                # condition the person still has; "had asthma as a child" is over.
-                m.history = over or any(not r.record_history.fullmatch(cue) for cue in cues)
+                # "History of hypertension", "PMH: asthma", "prior MI, HLD, HTN", "previously
+                # diagnosed with diabetes": a lasting condition the person still has, unless
+                # it is said to be over or simply had ("She had asthma as a child").
+                m.history = over or bool(r.chronic_had.search(clause))
             stage = r.stage.search(sentence, max(0, m.start - 30), min(len(sentence), m.end + 40))
             if stage:
                 m.stage = stage.group("stage") or stage.group("relapse")

@@ -564,6 +564,8 @@ def test_a_heading_with_text_on_its_line_covers_that_sentence_only() -> None:
         ("She had asthma as a child.", "history"),
         ("Asthma in remission.", "history"),
         ("History of pneumonia.", "history"),
+        ("Previously diagnosed with type 2 diabetes.", "active"),
+        ("He had a prior history of diabetes.", "active"),
     ],
 )
 def test_a_record_of_a_lasting_condition_says_the_person_still_has_it(
@@ -571,6 +573,17 @@ def test_a_record_of_a_lasting_condition_says_the_person_still_has_it(
 ) -> None:
     conditions = profile_from_text(note, as_of=AS_OF).conditions
     assert conditions and {c.status for c in conditions} == {status}
+
+
+def test_a_cue_before_one_condition_of_a_list_does_not_end_the_lasting_ones() -> None:
+    p = profile_from_text("65 yo man with history of CAD and prior MI, HLD, HTN.", as_of=AS_OF)
+    status = {c.name: c.status for c in p.conditions}
+    assert status == {
+        "coronary artery disease": "active",
+        "myocardial infarction": "history",
+        "hyperlipidemia": "active",
+        "hypertension": "active",
+    }
 
 
 SYSTEMIC_STEROIDS = parse_criteria(
