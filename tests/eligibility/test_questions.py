@@ -233,7 +233,7 @@ ROWS = [
         "Patients must have had prior platinum-based chemotherapy",
         "Have you had prior platinum-based chemotherapy?",
     ),
-    ("Persons with a smoking habit.", "Do you have a smoking habit?"),
+    ("Persons with a smoking habit.", "Do you smoke?"),
     (
         "Medical history of interstitial lung disease",
         "Have you ever had interstitial lung disease?",
