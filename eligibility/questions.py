@@ -495,27 +495,40 @@ def _text_sentence(text: str) -> tuple[str, str]:
 
 # "History of liver cirrhosis with or without hepatitis viral co-infection", "cirrhosis of any
 # aetiology": what may be either way asks nothing more, unless it is what the line reads or
-# more of the clause follows; nor does a diagnosis called the primary one.
+# more of the clause follows; nor does a diagnosis called the primary or the clinical one.
 _EITHER_WAY = re.compile(
     r"\bwith\s+or\s+without\s+(?:[A-Za-z][\w/-]*\s*){1,5}(?=[.;,)]|$)|"
     # "diagnosed with cirrhosis of any aetiology", "a primary diagnosis of schizophrenia"
     r"\bof\s+any\s+(?:a?etiology|aetiologies|etiologies|cause|causes|origin|type|types|kind)\b|"
-    r"\bprimary(?=\s+diagnosis\b)",
+    r"\b(?:primary|clinical)(?=\s+diagnosis\b)",
     re.I,
 )
 
 
+# "No history of diabetes": the negation an "absent" constraint after it already reads.
+_NEGATION = re.compile(r"\b(?:no|not|never|without)\b", re.I)
+_NEGATION_REACH = re.compile(
+    r"(?:\s+(?:a|any|known|prior|previous|history|of|evidence|diagnosis))*\s+", re.I
+)
+
+
 def _uncovered_text(sentence: str, cons: list[Constraint]) -> str:
-    """``sentence`` less the constraints' spans, the time anchors, bracketed asides and what
-    may be either way."""
+    """``sentence`` less the constraints' spans, the time anchors, bracketed asides, what
+    may be either way and the negation of what is absent."""
     spans = [(max(0, c.span[0]), c.span[1]) for c in cons]
     either = [
         m.span()
         for m in _EITHER_WAY.finditer(sentence)
         if not any(a < m.end() and m.start() < b for a, b in spans)
     ]
+    absent = [c.span[0] for c in cons if c.op == "absent"]
+    negations = [
+        m.span()
+        for m in _NEGATION.finditer(sentence, 0, absent[0] if absent else 0)
+        if absent and _NEGATION_REACH.fullmatch(sentence, m.end(), absent[0])
+    ]
     parts, end = [], 0
-    for start, stop in sorted(spans + either):
+    for start, stop in sorted(spans + either + negations):
         if start > end:
             parts.append(sentence[end:start])
         parts.append(" ")

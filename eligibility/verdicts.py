@@ -633,6 +633,8 @@ def _holds_all(
     constraints = [c for c, _ in results]
     any_of = examples_only or (
         len(constraints) > 1
+        # "no history of hypertension or diabetes": neither, not one of them.
+        and not all(c.op == "absent" for c in constraints)
         and ((choice and _a_bare_list(text, constraints)) or _offers_a_choice(item, constraints))
     )
     subject = _subject_of_a_choice(text, constraints) if any_of else []

@@ -344,7 +344,15 @@ ROWS = [
         "Have you had a past recurrent disc herniation treated with sequestrectomy of the "
         "relevant disc?",
     ),
-    ("Patients without NSCLC", "Can you confirm you do not have NSCLC?"),
+    (
+        "no history of hypertension or diabetes.",
+        "Can you confirm you do not have high blood pressure (hypertension) or diabetes?",
+    ),
+    ("Clinical diagnosis of hypertension", "Do you have high blood pressure (hypertension)?"),
+    (
+        "Patients without NSCLC",
+        "Can you confirm you do not have non-small cell lung cancer (NSCLC)?",
+    ),
     ("Having pain due to LDH", "Do you have pain due to LDH?"),
     ("Having given their consent.", "Have you given your consent?"),
     ("Subjects under dialysis", "Are you under dialysis?"),
