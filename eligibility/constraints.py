@@ -1310,28 +1310,28 @@ def _shares_a_kind(segment: str, a: int, b: int, name: str) -> bool:
 # diabetes", "T2DM", "diabetes mellitus type 2"), unless the line names the other types too
 # ("Type 1 diabetes, Type 2 diabetes, or any other types").
 _ONE_TYPE = re.compile(
-    r"\b(?:(?P<type_1>type\s*(?:1|i|one))|(?P<type_2>type\s*(?:2|ii|two)|non[- ]insulin[- ]"
+    r"\b(?:(?P<type_1>type[\s-]*(?:1|i|one))|(?P<type_2>type[\s-]*(?:2|ii|two)|non[- ]insulin[- ]"
     r"depend[ae]nt)|(?<!non-)(?<!non )(?P<insulin>insulin[- ]depend[ae]nt))\s+$",
     re.I,
 )
 _TYPE_AFTER = re.compile(
-    r",?\s*\(?type\s*(?:(?P<type_1>1|i|one)|(?P<type_2>2|ii|two))\b"
+    r",?\s*\(?type[\s-]*(?:(?P<type_1>1|i|one)|(?P<type_2>2|ii|two))\b"
     # "(Type 1 or 2)": both types.
-    r"(?!\s*(?:or|and|/|,|-)\s*(?:type\s*)?(?:[12]|ii?|one|two)\b)\)?",
+    r"(?!\s*(?:or|and|/|,|-)\s*(?:type[\s-]*)?(?:[12]|ii?|one|two)\b)\)?",
     re.I,
 )
 # "diabetes mellitus requiring insulin": the insulin-dependent kind.
 _INSULIN_AFTER = re.compile(
-    r"\s+(?:requiring|dependent\s+on|treated\s+with)\s+insulin\b(?:\s+(?:treatment|therapy))?",
+    r"\s+(?:requiring|dependent\s+on|treated\s+with)\s+(?:daily\s+)?insulin\b(?:\s+(?:treatment|therapy))?",
     re.I,
 )
 _TYPE_IN_TERM = re.compile(r"t(?:(?P<type_1>1)|(?P<type_2>2))d", re.I)
-_NOT_TYPE_1 = re.compile(r"\btype\s*(?:2|ii|two)\b|\bT2D|\b(?:other|any)\s+types?\b", re.I)
+_NOT_TYPE_1 = re.compile(r"\btype[\s-]*(?:2|ii|two)\b|\bT2D|\b(?:other|any)\s+types?\b", re.I)
 _OTHER_TYPES = {
     TYPE_1: _NOT_TYPE_1,
     INSULIN_DEPENDENT: _NOT_TYPE_1,
     TYPE_2: re.compile(
-        r"\btype\s*(?:1|i|one)\b|\bT1D|(?<!non-)(?<!non )\binsulin[- ]depend|"
+        r"\btype[\s-]*(?:1|i|one)\b|\bT1D|(?<!non-)(?<!non )\binsulin[- ]depend|"
         r"\b(?:other|any)\s+types?\b",
         re.I,
     ),
@@ -1342,7 +1342,7 @@ _DIABETES = re.compile(r"(?<![\w-])diabet|\bT[12]D", re.I)
 # "type 1 or type 2 diabetes", "type 1 and 2 diabetes": every type, the types' words part of
 # the term.
 _BOTH_TYPES = re.compile(
-    r"\btype\s*(?:1|i|one)\s*(?:,|or|and|and/or|/)\s*(?:type\s*)?(?:2|ii|two)\s+$", re.I
+    r"\btype[\s-]*(?:1|i|one)\s*(?:,|or|and|and/or|/)\s*(?:type[\s-]*)?(?:2|ii|two)\s+$", re.I
 )
 
 
