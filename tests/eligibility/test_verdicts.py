@@ -1209,6 +1209,10 @@ _INSULIN = [{"name": "insulin", "active": True}]
         ("Subject has type 1 diabetes mellitus.", {"events": _TYPE_1}, "not_met"),
         ("Subject has type 1 diabetes mellitus.", {"events": _TYPE_2 + _INSULIN}, "met"),
         ("Subject has type 1 diabetes mellitus.", {"events": _TYPE_2[:1]}, "unknown"),
+        # Insulin named after the term.
+        ("Diabetes mellitus requiring insulin", {"events": _TYPE_1}, "not_met"),
+        ("Diabetes mellitus requiring daily insulin", {"events": _TYPE_1}, "not_met"),
+        ("Type-1 diabetes mellitus", {"events": _TYPE_2}, "met"),
         # Not insulin-dependent: type 2.
         ("Non-insulin-dependent diabetes mellitus", {"events": _TYPE_1}, "met"),
         ("Non-insulin-dependent diabetes mellitus", {"events": _TYPE_2}, "not_met"),
