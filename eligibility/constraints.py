@@ -1833,6 +1833,13 @@ _DOSE_OF = re.compile(
     r"\b(?:last|first|final)\s+(?:dose|administration|infusion)\s+of\s+(?:the\s+)?(?:study\s+)?$",
     re.I,
 )
+# A negative result said right after the condition's name: "HIV negative", "HCV antibody
+# negative", "Hepatitis B (HBV) negative".
+_TESTED_NEGATIVE = re.compile(
+    r"(?:\s*\([^()]{0,20}\))?(?:\s+(?:virus|antibod(?:y|ies)|antigen|Ab|serology|status|RNA|DNA|"
+    r"PCR|test(?:ing)?|screen(?:ing)?)){0,3}\s+(?:sero-?)?negative\b(?!\s+symptoms?\b)",
+    re.I,
+)
 _NOT_NEGATION = re.compile(
     r"\b(?:no|not)\s+(?:more|less|later|earlier|greater|fewer|higher|lower)\s+than\b", re.I
 )
@@ -2065,6 +2072,11 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
         changed_for = changed and concept == "condition" and _treatment_changed_for(segment, a)
         if changed_for:
             negated = False  # "have not changed their medications for" it: they have it
+        tested = _TESTED_NEGATIVE.match(segment, b) if concept == "condition" else None
+        if tested is not None:
+            # "HIV negative": a test that shows the person does not have it.
+            negated, b = True, tested.end()
+            taken_until = b
         one_type = _one_type(segment, a, b, name)
         if one_type is not None and one_type[0] != "specific":
             a, b = one_type[1:]  # the type's words are part of the term

@@ -1183,6 +1183,29 @@ def test_lines_read_for_what_they_say_of_the_person(criteria, facts, outcome):
     assert first_line_verdict(criteria, facts) == outcome
 
 
+_HIV = {"events": [{"name": "hiv", "active": True}, {"name": "hepatitis c", "active": True}]}
+_NO_HIV = {"events_absent": ["hiv", "hepatitis c", "hepatitis b"]}
+
+
+@pytest.mark.parametrize(
+    ("line", "facts", "outcome"),
+    [
+        ("HIV negative", _NO_HIV, "met"),
+        ("HIV negative", _HIV, "not_met"),
+        ("HCV antibody negative", _HIV, "not_met"),
+        ("Hepatitis B (HBV) negative", _NO_HIV, "met"),
+        ("HIV positive", _HIV, "met"),
+    ],
+)
+def test_a_negative_result_after_the_name_says_the_person_does_not_have_it(line, facts, outcome):
+    assert first_line_verdict(f"Inclusion Criteria:\n\n* {line}", facts) == outcome
+
+
+def test_a_negative_said_of_something_else_leaves_the_condition_had():
+    found = constraints.extract("patients with HIV who are negative for hepatitis")
+    assert [(c.name, c.op) for c in found] == [("hiv", "present")]
+
+
 _TYPE_2 = [{"name": "diabetes", "active": True}, {"name": "type 2 diabetes", "active": True}]
 _TYPE_1 = [{"name": "diabetes", "active": True}, {"name": "type 1 diabetes", "active": True}]
 _INSULIN = [{"name": "insulin", "active": True}]
