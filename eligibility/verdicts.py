@@ -728,6 +728,7 @@ def _listed_alone(text: str, held: list[Constraint]) -> Constraint | None:
 # What may stand before the condition a line is about.
 _HEAD = re.compile(
     r"\s*(?:\d{1,2}[.)]\s*)?(?:(?:a|an|any|being|known|active|current(?:ly)?|history\s+of|presence\s+of|"
+    r"(?:known|confirmed|documented|diagnosis)\s+or\s+(?:suspected|suspicion\s+of)|"
     r"diagnosis\s+of|evidence\s+of|(?:patients?|subjects?|participants?)\s+(?:with|who\s+(?:are|is|"
     r"have|has)))\s+)*(?:[\w-]+\s+(?:and/)?or\s+)?",
     re.I,

@@ -350,6 +350,15 @@ ROWS = [
     ),
     ("Clinical diagnosis of hypertension", "Do you have high blood pressure (hypertension)?"),
     (
+        "Known or suspected active tuberculosis.",
+        "Do you have, or are you suspected of having, active tuberculosis?",
+    ),
+    (
+        "Known or suspected hypersensitivity to afatinib or any of its excipients.",
+        "Do you have, or are you suspected of having, hypersensitivity to afatinib or any of its "
+        "excipients?",
+    ),
+    (
         "Patients without NSCLC",
         "Can you confirm you do not have non-small cell lung cancer (NSCLC)?",
     ),
