@@ -810,7 +810,7 @@ _SELF_REPORT = re.compile(_expand(_DATA["self_report"]))
 _SELF_REPORT_REACH = 40
 
 
-_STOPS = ".;:, 。；：，"
+_STOPS = ".;:,? 。；：，？"
 _NOISY_START = frozenset("•·▪◦*-–.(0123456789")
 
 
@@ -822,9 +822,17 @@ def _without_lead(text: str) -> str:
     return text
 
 
+# An abbreviation whose stop stays at the end of a question ("... in the U.S.?").
+_ABBREVIATION_END = re.compile(r"\b(?:U\.S|etc)$")
+
+
 def _body(text: str) -> str:
-    """The criterion's words as a question's body: no list number, trailing stop or joiner."""
-    return _you(_without_or_tail(_without_lead(text)).rstrip(_STOPS))
+    """The criterion's words as a question's body: no list number, trailing stop, question
+    mark or joiner."""
+    body = _without_or_tail(_without_lead(text)).rstrip(_STOPS)
+    if _ABBREVIATION_END.search(body):
+        body += "."
+    return _you(body)
 
 
 def _question(body: str) -> str | None:

@@ -505,6 +505,11 @@ ROWS = [
     ("Any gender", "Are you male or female?"),
     ("Both genders are eligible for study", "Are you male or female?"),
     ("Be a U.S. Resident", "Are you a U.S. Resident?"),
+    ("Not residing in the U.S.", "Are you not residing in the U.S.?"),
+    (
+        "Do you feel nervous, anxious, or on edge?",
+        "Does this apply to you: do you feel nervous, anxious, or on edge?",
+    ),
     ("Patients of both sexes.", "Are you male or female?"),
     ("Males and females (age 9 - 17.99)", "Are you between 9 and 17.99 years old?"),
     ("Not being able to fill out questionnaires", "Are you unable to fill out questionnaires?"),
