@@ -507,6 +507,11 @@ ROWS = [
     ("Be a U.S. Resident", "Are you a U.S. Resident?"),
     ("Not residing in the U.S.", "Are you not residing in the U.S.?"),
     (
+        "Participants having undergone a surgical procedure affecting the structure/biomechanics "
+        "of the disc",
+        "Have you undergone a surgical procedure affecting the structure/biomechanics of the disc?",
+    ),
+    (
         "Do you feel nervous, anxious, or on edge?",
         "Does this apply to you: do you feel nervous, anxious, or on edge?",
     ),
