@@ -558,11 +558,17 @@ _PERSON_CONCEPTS = frozenset(
 )
 
 
+_PERSON_QUALIFIERS = frozenset(_DATA["person_qualifiers"])
+
+
 def _narrowed(uncovered: str, cons: list[Constraint]) -> bool:
-    """Whether words of ``_uncovered_text`` after "with", "affected by", ... narrow a criterion
-    on who the person is (events and measurements say their own scope)."""
+    """Whether words of ``_uncovered_text`` narrow a criterion on who the person is: after
+    "with", "affected by", ..., or a word such as "postmenopausal" or "Japanese" (events and
+    measurements say their own scope)."""
     if any(c.concept not in _PERSON_CONCEPTS for c in cons):
         return False
+    if any(w.lower() in _PERSON_QUALIFIERS for w in _PLAIN_WORD.findall(uncovered)):
+        return True
     return any(m.group("word").lower() not in _FILLER for m in _NARROWED.finditer(uncovered))
 
 

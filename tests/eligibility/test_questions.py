@@ -506,6 +506,8 @@ ROWS = [
     ("Both genders are eligible for study", "Are you male or female?"),
     ("Be a U.S. Resident", "Are you a U.S. Resident?"),
     ("Not residing in the U.S.", "Are you not residing in the U.S.?"),
+    ("Postmenopausal women", "Are you a postmenopausal woman?"),
+    ("Postmenopausal female, 55-75 years old", "Are you a postmenopausal woman, 55-75 years old?"),
     (
         "Participants having undergone a surgical procedure affecting the structure/biomechanics "
         "of the disc",
