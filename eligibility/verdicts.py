@@ -653,8 +653,20 @@ def _holds_all(
         return None, ""
     if any_of:
         hit = [c for c, r in results if r is True]
-        if hit:
-            return True, f"your details match {_describe(hit[0])}"
+        # An inclusion whose words are not all read is met by a condition of its choice, not
+        # by an age or a treatment that only stands beside the choice ("aged >= 1 year with
+        # persistent diarrhoea ... and/or children with abdominal pain", "NSCLC not amenable to
+        # treatment with a curative aim (e.g. surgery or radiation)").
+        decisive = [
+            c
+            for c in hit
+            if covered
+            or item.kind == "exclusion"
+            or c.concept in _HEAD_CONCEPTS
+            or c.concept in _CONDITION_LIKE
+        ]
+        if decisive:
+            return True, f"your details match {_describe(decisive[0])}"
         if covered and all(r is False for _, r in results):
             return False, "your details match none of " + "; ".join(
                 _describe(c) for c in constraints
