@@ -1840,6 +1840,23 @@ _TESTED_NEGATIVE = re.compile(
     r"PCR|test(?:ing)?|screen(?:ing)?)){0,3}\s+(?:sero-?)?negative\b(?!\s+symptoms?\b)",
     re.I,
 )
+_LIST_JOIN = re.compile(r"\s*(?:,|/|and|or|,\s*and|,\s*or|and/or)\s*", re.I)
+
+
+def _listed_before_a_negative(segment: str, mentions: list[tuple[int, int, str, str]]) -> set[int]:
+    """The conditions listed before one a negative result follows ("HBV, HCV and HIV
+    negative"): the result is said of each."""
+    found: set[int] = set()
+    for j in range(len(mentions) - 1, 0, -1):
+        a, b, concept, _ = mentions[j]
+        if concept != "condition" or not (j in found or _TESTED_NEGATIVE.match(segment, b)):
+            continue
+        before = mentions[j - 1]
+        if before[2] == "condition" and _LIST_JOIN.fullmatch(segment, before[1], a):
+            found.add(j - 1)
+    return found
+
+
 _NOT_NEGATION = re.compile(
     r"\b(?:no|not)\s+(?:more|less|later|earlier|greater|fewer|higher|lower)\s+than\b", re.I
 )
@@ -2055,6 +2072,7 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
     often = cues["often"]
     previous: tuple[int, bool, str | None] | None = None  # end, a condition?, qualifier
     taken_until = -1  # the end of a term with the words of its type after it
+    tested_negative = _listed_before_a_negative(segment, mentions)
     for i, (a, b, concept, name) in enumerate(mentions):
         if a < taken_until:
             continue  # "insulin" of "diabetes requiring insulin"
@@ -2077,6 +2095,8 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
             # "HIV negative": a test that shows the person does not have it.
             negated, b = True, tested.end()
             taken_until = b
+        elif i in tested_negative:
+            negated = True  # "HBV, HCV and HIV negative"
         one_type = _one_type(segment, a, b, name)
         if one_type is not None and one_type[0] != "specific":
             a, b = one_type[1:]  # the type's words are part of the term

@@ -1195,6 +1195,9 @@ _NO_HIV = {"events_absent": ["hiv", "hepatitis c", "hepatitis b"]}
         ("HCV antibody negative", _HIV, "not_met"),
         ("Hepatitis B (HBV) negative", _NO_HIV, "met"),
         ("HIV positive", _HIV, "met"),
+        # The result said once after a list is said of each.
+        ("HBV, HCV and HIV negative", _NO_HIV, "met"),
+        ("HBV, HCV and HIV negative", _HIV, "not_met"),
     ],
 )
 def test_a_negative_result_after_the_name_says_the_person_does_not_have_it(line, facts, outcome):
