@@ -1840,6 +1840,33 @@ _TESTED_NEGATIVE = re.compile(
     r"PCR|test(?:ing)?|screen(?:ing)?)){0,3}\s+(?:sero-?)?negative\b(?!\s+symptoms?\b)",
     re.I,
 )
+# Words between a negation and a term that show the negation is said of something else: "no
+# inpatient treatment for schizophrenia", "will not be eligible if they have evidence of active
+# malignancy", "not fully recovered from major surgery", "not been cured or relieved by surgery".
+_NEGATION_ELSEWHERE = re.compile(
+    r"\b(?:for|from|by|if|eligible|recover\w*|cured|reliev\w*|be|been)\b", re.I
+)
+
+
+_EXCEPT = re.compile(r"\b(?:unless|except)\b", re.I)
+
+
+def _negation_reaches(segment: str, a: int) -> bool:
+    """Whether the last negation in the clause before the term at ``a`` is said of the term."""
+    window = segment[max(0, a - 150) : a]
+    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(window)]
+    clause = _NOT_NEGATION.sub(
+        lambda m: " " * len(m.group(0)), window[breaks[-1] if breaks else 0 :]
+    )
+    found = list(_NEGATION.finditer(clause))
+    if not found:
+        return False
+    if _EXCEPT.search(clause, 0, found[-1].start()):
+        return False  # "unless treated ... with no clinical signs of malignancy in 5 years"
+    gap = clause[found[-1].end() :]
+    return len(gap) <= 45 and not _NEGATION_ELSEWHERE.search(gap)
+
+
 _LIST_JOIN = re.compile(r"\s*(?:,|/|and|or|,\s*and|,\s*or|and/or)\s*", re.I)
 
 
@@ -2189,10 +2216,13 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
         if window is not None:
             wa, wb, op, n, unit = window
             anchor = "last dose" if op == "after" else None
+            op = "within" if op == "after" else op
+            if negated and op == "within" and _negation_reaches(segment, a):
+                op = "not_within"  # "No radiotherapy within 28 days"
             yield Constraint(
                 concept,
                 name,
-                "within" if op == "after" else op,
+                op,
                 n,
                 unit,
                 (start + min(a, wa), start + max(b, wb)),

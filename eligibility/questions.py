@@ -312,6 +312,8 @@ def _event_question(c: Constraint, display: str) -> str | None:
             return f"Were you diagnosed with {display} in the last {window}?"
         if c.op in _HOW_LONG:
             return f"Were you diagnosed with {display} {_HOW_LONG[c.op]} {window} ago?"
+    if c.op == "not_within":
+        return f"Can you confirm you have not {verb} {display} in the last {window}?"
     if c.op == "within":
         if c.qualifier == "active" and c.concept != "condition":
             return f"Are you receiving {display} now, or have you had it in the last {window}?"

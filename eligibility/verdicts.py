@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from eligibility import rules
@@ -283,6 +284,10 @@ def constraint_holds(c: Constraint, facts: Mapping[str, Any]) -> bool | None:
         if isinstance(lines, int | float) and not isinstance(lines, bool):
             return _compare(float(lines), c.op, float(c.value))
         return None
+    if c.op == "not_within":
+        # "No radiotherapy within 28 days": the window read the other way round.
+        held = constraint_holds(replace(c, op="within"), facts)
+        return None if held is None else not held
     if c.concept in ("condition", "drug", "procedure", "therapy"):
         events = _events(facts, c.name)
         if not events:
@@ -347,7 +352,7 @@ def _describe(c: Constraint) -> str:
         if c.qualifier in DIABETES_TYPES
         else _DESCRIBED_AS.get(c.qualifier or "", "")
     )
-    return f"{kind}{c.name}{aim} {c.op}{value}"
+    return f"{kind}{c.name}{aim} {c.op.replace('_', ' ')}{value}"
 
 
 _CONDITIONAL = re.compile(

@@ -507,6 +507,10 @@ ROWS = [
     ("Be a U.S. Resident", "Are you a U.S. Resident?"),
     ("Not residing in the U.S.", "Are you not residing in the U.S.?"),
     ("Postmenopausal women", "Are you a postmenopausal woman?"),
+    (
+        "Has not received physical therapy or rehabilitation in the last 3 months;",
+        "Can you confirm you have not had physical therapy in the last 3 months?",
+    ),
     ("Postmenopausal female, 55-75 years old", "Are you a postmenopausal woman, 55-75 years old?"),
     (
         "Participants having undergone a surgical procedure affecting the structure/biomechanics "
