@@ -904,6 +904,8 @@ _VALUE_AFTER = re.compile(
     rf"(?P<pn>{NUM})(?P<post>[^,;]{{0,25}}?(?:{POSTFIX_GE}|{POSTFIX_LE})))",
     re.I,
 )
+# The other bound of a range said with two comparators.
+_OTHER_BOUND = re.compile(rf"\s*(?:,\s*)?(?:and|or)\s*(?P<cmp>{CMP})\s*(?P<n>{NUM})", re.I)
 _VALUE_BEFORE = re.compile(
     rf"(?P<cmp>{CMP})\s*(?P<n>{NUM})\s*(?P<unit>%|percent)?\s*(?:of\s+|in\s+)?(?:the\s+)?$",
     re.I,
@@ -996,7 +998,19 @@ def _measure_value(
             unit_m = rules.match_unit(window, m.end())
             unit, stop = unit_m if unit_m else (None, m.end())
             if op and not _RELATIVE_AMOUNT.match(window, stop):
-                return [(op, _num(m.group("n")), unit, b, b + stop)]
+                found = [(op, _num(m.group("n")), unit, b, b + stop)]
+                other = _OTHER_BOUND.match(window, stop)
+                other_op = rules.comparator(other.group("cmp")) if other else None
+                if other and other_op and (other_op[0] == "<") != (op[0] == "<"):
+                    # "BMI >15 and < 30 kg/m2", "BMI less than 20 or greater than 50"
+                    unit_m = rules.match_unit(window, other.end())
+                    other_unit, other_stop = unit_m if unit_m else (unit, other.end())
+                    unit = unit or other_unit
+                    found = [
+                        (op, found[0][1], unit, b, b + stop),
+                        (other_op, _num(other.group("n")), other_unit or unit, b, b + other_stop),
+                    ]
+                return found
         elif m.group("a"):
             unit_m = rules.match_unit(window, m.end())
             unit, stop = unit_m if unit_m else (None, m.end())

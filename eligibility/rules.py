@@ -806,6 +806,9 @@ class Term:
     lasting: bool = False
     # One kind of cancer: beside "another cancer" it is an exception or an example.
     cancer: bool = False
+    # A measurement the condition puts at or above a value by definition: obesity is a body
+    # mass index of 30 or more.
+    implies: tuple[str, float] | None = None
     # Questions in the term's own words, by qualifier or operator ("Do you smoke?").
     questions: tuple[tuple[str, str], ...] = ()
 
@@ -930,6 +933,11 @@ def vocabulary() -> dict[str, list[Term]]:
                     now=bool(entry.get("now")),
                     lasting=bool(entry.get("lasting")),
                     cancer=bool(entry.get("cancer")),
+                    implies=(
+                        (entry["implies"]["measurement"], float(entry["implies"]["at_least"]))
+                        if "implies" in entry
+                        else None
+                    ),
                     questions=tuple(entry.get("questions", {}).items()),
                 )
             )

@@ -217,6 +217,25 @@ def _since_onset(c: Constraint, events: list[Mapping[str, Any]], start: dt.date)
     return any(_compare(d, c.op, window) for d in known)
 
 
+def _implied_by_a_condition(c: Constraint, facts: Mapping[str, Any]) -> bool | None:
+    """A measurement the facts do not give, read from a condition the person has that puts it
+    at or above a value: someone obese has a BMI of 30 or more, so meets "BMI > 25" and fails
+    "BMI <= 27", and "BMI > 35" stays open."""
+    if not isinstance(c.value, int | float):
+        return None
+    for term in rules.term_by_name().values():
+        if term.implies is None or term.implies[0] != c.name:
+            continue
+        if not any(e.get("active") is not False for e in _events(facts, term.name)):
+            continue
+        floor, limit = term.implies[1], float(c.value)
+        if (c.op == ">=" and floor >= limit) or (c.op == ">" and floor > limit):
+            return True
+        if (c.op == "<" and floor >= limit) or (c.op == "<=" and floor > limit):
+            return False
+    return None
+
+
 def constraint_holds(c: Constraint, facts: Mapping[str, Any]) -> bool | None:
     """Whether the person's facts satisfy ``c``; None when the facts do not say."""
     if c.concept == "age" and facts.get("age") is not None and isinstance(c.value, int | float):
@@ -266,7 +285,7 @@ def constraint_holds(c: Constraint, facts: Mapping[str, Any]) -> bool | None:
     if c.concept == "measurement" and isinstance(c.value, int | float):
         measured = (facts.get("measurements") or {}).get(c.name)
         if not measured:
-            return None
+            return _implied_by_a_condition(c, facts)
         value, unit = measured if isinstance(measured, list | tuple) else (measured, c.unit)
         term = rules.term_by_name().get(c.name)
         converted = rules.convert(
@@ -489,7 +508,7 @@ def _applies_from_facts(
 # inhibitors (administered as monotherapy or in combination with chemotherapy)".
 _OR_MORE = (
     r"(?!\s+(?:older|more|greater|younger|less|fewer|longer|above|below|higher|lower|equal|"
-    r"without|(?:in\s+)?combination)\b)"
+    r"without|(?:in\s+)?combination)\b(?!\s+(?:than\s+)?\d))"
 )
 _OR_AFTER = re.compile(r"\s*\)?\s*,?\s*or\b" + _OR_MORE, re.I)
 # "or" between two constraints that offers a choice ("age > 65 or ECOG 2"), not a bound
