@@ -998,19 +998,17 @@ def _measure_value(
             unit_m = rules.match_unit(window, m.end())
             unit, stop = unit_m if unit_m else (None, m.end())
             if op and not _RELATIVE_AMOUNT.match(window, stop):
-                found = [(op, _num(m.group("n")), unit, b, b + stop)]
                 other = _OTHER_BOUND.match(window, stop)
                 other_op = rules.comparator(other.group("cmp")) if other else None
-                if other and other_op and (other_op[0] == "<") != (op[0] == "<"):
-                    # "BMI >15 and < 30 kg/m2", "BMI less than 20 or greater than 50"
-                    unit_m = rules.match_unit(window, other.end())
-                    other_unit, other_stop = unit_m if unit_m else (unit, other.end())
-                    unit = unit or other_unit
-                    found = [
-                        (op, found[0][1], unit, b, b + stop),
-                        (other_op, _num(other.group("n")), other_unit or unit, b, b + other_stop),
-                    ]
-                return found
+                if other is None or other_op is None or (other_op[0] == "<") == (op[0] == "<"):
+                    return [(op, _num(m.group("n")), unit, b, b + stop)]
+                # "BMI >15 and < 30 kg/m2", "BMI less than 20 or greater than 50"
+                unit_m = rules.match_unit(window, other.end())
+                other_unit, other_stop = unit_m if unit_m else (unit, other.end())
+                return [
+                    (op, _num(m.group("n")), unit or other_unit, b, b + stop),
+                    (other_op, _num(other.group("n")), other_unit, b, b + other_stop),
+                ]
         elif m.group("a"):
             unit_m = rules.match_unit(window, m.end())
             unit, stop = unit_m if unit_m else (None, m.end())

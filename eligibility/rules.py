@@ -907,6 +907,17 @@ def lasting_terms() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def implied_floors() -> dict[str, tuple[tuple[str, float], ...]]:
+    """For each measurement, the conditions that put it at or above a value, with the value
+    ("bmi": obesity at 30)."""
+    floors: dict[str, list[tuple[str, float]]] = {}
+    for name, term in term_by_name().items():
+        if term.implies is not None:
+            floors.setdefault(term.implies[0], []).append((name, term.implies[1]))
+    return {measurement: tuple(found) for measurement, found in floors.items()}
+
+
+@lru_cache(maxsize=1)
 def vocabulary() -> dict[str, list[Term]]:
     data = load("vocabulary.json")
     out: dict[str, list[Term]] = {}

@@ -223,12 +223,10 @@ def _implied_by_a_condition(c: Constraint, facts: Mapping[str, Any]) -> bool | N
     "BMI <= 27", and "BMI > 35" stays open."""
     if not isinstance(c.value, int | float):
         return None
-    for term in rules.term_by_name().values():
-        if term.implies is None or term.implies[0] != c.name:
+    for condition, floor in rules.implied_floors().get(c.name, ()):
+        if not any(e.get("active") is not False for e in _events(facts, condition)):
             continue
-        if not any(e.get("active") is not False for e in _events(facts, term.name)):
-            continue
-        floor, limit = term.implies[1], float(c.value)
+        limit = float(c.value)
         if (c.op == ">=" and floor >= limit) or (c.op == ">" and floor > limit):
             return True
         if (c.op == "<" and floor >= limit) or (c.op == "<=" and floor > limit):
@@ -946,9 +944,11 @@ def evaluate(
         return item.id in cohorts[0]
 
     def set_aside(item: Criterion, why: str) -> None:
-        """Every line below ``item`` does not apply, for the reason ``why``."""
+        """Every line below ``item`` does not apply, for the reason ``why`` (a clause)."""
         for below in _descendants(parsed, item.id):
-            results[below.id] = CriterionVerdict(below.id, "not_applicable", why)
+            results[below.id] = CriterionVerdict(
+                below.id, "not_applicable", why[:1].upper() + why[1:] + "."
+            )
             applies[below.id] = None
 
     def judge(item: Criterion, under_both_sexes: bool = False, choice: bool = False) -> bool | None:
@@ -967,12 +967,12 @@ def evaluate(
             # the person is not in.
             reason = f"this applies to participants {_group_words(item.group)} only"
             other_group = True
-            set_aside(item, reason[:1].upper() + reason[1:] + ".")
+            set_aside(item, reason)
             children = []
         if children and item.kind == "exclusion" and rules.is_exception(item.text):
             # The items of an exception ("... are permitted provided that they meet the
             # following conditions:") are its terms: none rules anyone out.
-            set_aside(item, "A term of an exception; it rules nobody out.")
+            set_aside(item, "a term of an exception; it rules nobody out")
             children = []
         if children and answer is None and not other_group:
             _, only_for, other_group = _applies_from_facts(item, facts, under_both_sexes)
@@ -980,7 +980,7 @@ def evaluate(
                 # "Women of childbearing potential must use one of: ..." speaks, with all its
                 # items, to a group the person is not in.
                 reason = only_for
-                set_aside(item, reason[:1].upper() + reason[1:] + ".")
+                set_aside(item, reason)
                 children = []
         if children:
             both = _speaks_to_both_sexes(item)

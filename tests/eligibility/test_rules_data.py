@@ -96,6 +96,15 @@ def test_vocabulary_entries_are_complete():
             assert term.display
 
 
+def test_a_measurement_a_condition_implies_is_one_the_vocabulary_reads():
+    measurements = {t.name for t in rules.vocabulary()["measurement"]}
+    floors = rules.implied_floors()
+    assert floors["bmi"] == (("obesity", 30.0),)
+    for measurement, found in floors.items():
+        assert measurement in measurements
+        assert all(rules.term_by_name()[name].concept == "condition" for name, _ in found)
+
+
 def test_literal_prefilter_never_hides_a_match():
     """The fast prefilter must keep every term whose pattern matches a real criterion."""
     terms = [t for ts in rules.vocabulary().values() for t in ts]
