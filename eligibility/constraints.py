@@ -925,11 +925,12 @@ _CHANGE_IN = re.compile(
 )
 
 
-# "a weight of more than 45 kg (100 lbs.) over ideal body weight": an amount above a reference
-# the record does not give, not a weight.
+# "a weight of more than 45 kg (100 lbs.) over ideal body weight", "systolic blood pressure more
+# than 2 standard deviations below the mean": an amount beside a reference the record does not
+# give, not the measurement itself.
 _RELATIVE_AMOUNT = re.compile(
-    r"\s*(?:\([^)]{0,20}\)\s*)?(?:over|above|below|under)\s+(?:(?:the|their|his|her)\s+)?"
-    r"(?:ideal|predicted|expected|baseline)\b",
+    r"\s*(?:(?:\([^)]{0,20}\)\s*)?(?:over|above|below|under)\s+(?:(?:the|their|his|her)\s+)?"
+    r"(?:ideal|predicted|expected|baseline)\b|(?:standard\s+deviations?|SDs?)\b)",
     re.I,
 )
 

@@ -502,7 +502,9 @@ _EITHER_WAY = re.compile(
     r"\bwith\s+or\s+without\s+(?:[A-Za-z][\w/-]*\s*){1,5}(?=[.;,)]|$)|"
     # "diagnosed with cirrhosis of any aetiology", "a primary diagnosis of schizophrenia"
     r"\bof\s+any\s+(?:a?etiology|aetiologies|etiologies|cause|causes|origin|type|types|kind)\b|"
-    r"\b(?:primary|clinical)(?=\s+diagnosis\b)",
+    r"\b(?:primary|clinical)(?=\s+diagnosis\b)|"
+    # "active local or systemic infection": every place it may be
+    r"\b(?:local(?:ized)?\s+(?:and/)?or\s+systemic|systemic\s+(?:and/)?or\s+local(?:ized)?)\b",
     re.I,
 )
 

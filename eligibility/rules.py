@@ -809,6 +809,9 @@ class Term:
     # A measurement the condition puts at or above a value by definition: obesity is a body
     # mass index of 30 or more.
     implies: tuple[str, float] | None = None
+    # The one unit a measurement is given in, so a limit or a value said without it is read in
+    # it ("BMI < 20" against a BMI of 15 kg/m2).
+    unit: str | None = None
     # Questions in the term's own words, by qualifier or operator ("Do you smoke?").
     questions: tuple[tuple[str, str], ...] = ()
 
@@ -949,6 +952,7 @@ def vocabulary() -> dict[str, list[Term]]:
                         if "implies" in entry
                         else None
                     ),
+                    unit=entry.get("unit"),
                     questions=tuple(entry.get("questions", {}).items()),
                 )
             )

@@ -333,7 +333,14 @@ ROWS = [
     ),
     ("Patient operated with UBE technique", "Have you been operated with UBE technique?"),
     ("Participated in the WHIMS study", "Have you participated in the WHIMS study?"),
-    ("Previously undergone spine surgery.", "Have you previously undergone spine surgery?"),
+    ("Previously undergone spine surgery.", "Have you had spine surgery?"),
+    ("Is currently using Insulin", "Are you currently receiving insulin?"),
+    ("Evidence of an active infection.", "Do you currently have an infection?"),
+    ("Patients with active local or systemic infection.", "Do you currently have an infection?"),
+    (
+        "Had previously received an allogeneic bone marrow transplant.",
+        "Have you had an allogeneic stem cell transplant (HSCT)?",
+    ),
     (
         "underwent lumbar disc herniation surgery",
         "Have you undergone lumbar disc herniation surgery?",

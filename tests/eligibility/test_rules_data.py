@@ -105,6 +105,15 @@ def test_a_measurement_a_condition_implies_is_one_the_vocabulary_reads():
         assert all(rules.term_by_name()[name].concept == "condition" for name, _ in found)
 
 
+def test_a_measurements_own_unit_is_a_unit_of_the_table():
+    units = {u["unit"] for u in rules.unit_table()["units"]}
+    owned = {t.name: t.unit for ts in rules.vocabulary().values() for t in ts if t.unit}
+    assert owned["bmi"] == "kg/m2"
+    for name, unit in owned.items():
+        assert rules.term_by_name()[name].concept == "measurement"
+        assert unit in units
+
+
 def test_literal_prefilter_never_hides_a_match():
     """The fast prefilter must keep every term whose pattern matches a real criterion."""
     terms = [t for ts in rules.vocabulary().values() for t in ts]
