@@ -304,6 +304,9 @@ _AGE_POSTFIX = re.compile(
     rf"{POSTFIX_LE}))",
     re.I,
 )
+_SHARED_AGE_UNIT = re.compile(
+    rf"\s*(?:and|,)\s*(?:{CMP})\s*\d{{1,3}}\s*{_AGE_UNIT}\s*(?:of\s+age|old)", re.I
+)
 _AGE_AGED = re.compile(
     r"(?<!of )\bage[sd]?\s*(?:of\s+|is\s+|:\s*)?(?P<cmp>" + CMP + r")\s*(?P<n>\d{1,3})\b", re.I
 )
@@ -456,7 +459,12 @@ def _age_bounds(text: str, start: int, end: int, terms: _Terms) -> Iterator[Cons
         if not op or not free(m.start(), m.end()) or int(m.group("n")) > 120:
             continue
         has_age = bool(_AGE_WORD.search(m.group(0)))
-        if not m.group("u") and not m.group("tail") and not has_age:
+        unit = m.group("u")
+        # "Adults ≥ 18 and ≤ 80 years of age": the second bound's unit is the first's too.
+        shared = None if unit or m.group("tail") else _SHARED_AGE_UNIT.match(segment, m.end())
+        if shared:
+            unit = shared.group("u")
+        elif not unit and not m.group("tail") and not has_age:
             continue
         if _NOT_AGE_TAIL.match(segment[m.end() :]):
             continue
@@ -466,9 +474,9 @@ def _age_bounds(text: str, start: int, end: int, terms: _Terms) -> Iterator[Cons
             r"individuals?|volunteers?|persons?)\W*$",
             before,
         )
-        if not (m.group("tail") or has_age or near_age):
+        if not (m.group("tail") or has_age or near_age or shared):
             continue
-        yield emit(op, m.group("n"), m.group("u"), m.start(), m.end())
+        yield emit(op, m.group("n"), unit, m.start(), m.end())
     for m in _AGE_POSTFIX.finditer(segment):
         if not free(m.start(), m.end()) or int(m.group("n")) > 120:
             continue
@@ -1617,11 +1625,14 @@ def _treats_named_condition(
     )
 
 
-# "within 72 hours prior to the surgery": the study's own operation, a point in time.
+# "within 72 hours prior to the surgery", "at the time of surgery": the study's own operation, a
+# point in time.
 _BEFORE_THE_OPERATION = re.compile(
-    r"\b(?:prior\s+to|before|after|following|until|day\s+of|at\s+the\s+time\s+of)\s+"
+    r"\b(?:(?:prior\s+to|before|after|following|until|day\s+of|at\s+the\s+time\s+of)\s+"
     r"(?:the\s+(?:study\s+|planned\s+|scheduled\s+|index\s+|intended\s+|proposed\s+)?|"
-    r"(?:study|planned|scheduled|index|intended|proposed)\s+)$",
+    r"(?:study|planned|scheduled|index|intended|proposed)\s+)|"
+    # "at least 18 years of age at the time of surgery"
+    r"(?:on\s+the\s+day|at\s+the\s+time)\s+of\s+)$",
     re.I,
 )
 

@@ -26,7 +26,8 @@ _ANCHOR = re.compile(
     r"enrol\w*|randomi\w*|screening|registration|baseline|day 1|study entry|study treatment|"
     r"study drug)(?:\s+of\s+(?:the\s+)?(?:protocol[- ]specified |study )?(?:therapy|treatment|"
     r"drug))?|\bat\s+(?:the\s+)?time\s+of\s+(?:(?:signing|obtaining|giving|providing)\s+(?:the\s+)?"
-    r"(?:written\s+)?)?(?:informed\s+)?consent(?:\s+form)?",
+    r"(?:written\s+)?)?(?:informed\s+)?consent(?:\s+form)?|"
+    r"\b(?:at\s+(?:the\s+)?time|on\s+the\s+day)\s+of\s+(?:the\s+)?(?:surgery|operation)",
     re.I,
 )
 _OR_TAIL = re.compile(r"[\s,;]+(?:OR|or|AND|and)\s*[;,.]?\s*$")

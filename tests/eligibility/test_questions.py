@@ -335,6 +335,10 @@ ROWS = [
     ("Participated in the WHIMS study", "Have you participated in the WHIMS study?"),
     ("Previously undergone spine surgery.", "Have you had spine surgery?"),
     ("Is currently using Insulin", "Are you currently receiving insulin?"),
+    (
+        "Adults ≥ 18 and ≤ 80 years of age and skeletally mature at the time of surgery;",
+        "Are you between 18 and 80 years old?",
+    ),
     ("Evidence of an active infection.", "Do you currently have an infection?"),
     ("Patients with active local or systemic infection.", "Do you currently have an infection?"),
     (
