@@ -40,7 +40,10 @@ _LEAD_TAIL = re.compile(
     r"below)\b[^.]*$|:\s*$",
     re.I,
 )
-_FIRST_SENTENCE = re.compile(r"[.;](?<!\be\.g.)(?<!\bi\.e.)(?<!\bU\.S\.)\s+(?=[A-Z(])")
+# Not the stop of a list number the line starts with ("1. Male or female patients, ...").
+_FIRST_SENTENCE = re.compile(
+    r"(?<!^\d)(?<!^\d\d)[.;](?<!\be\.g.)(?<!\bi\.e.)(?<!\bU\.S\.)\s+(?=[A-Z(])"
+)
 # For questions from the wording: also not after "eg.", "ex.", "vs.", "U.S.", nor (checked in
 # code) inside brackets; a bullet or a full-width stop also ends a sentence.
 _TEXT_SENTENCE = re.compile(
@@ -501,6 +504,9 @@ def _text_sentence(text: str) -> tuple[str, str]:
 # more of the clause follows; nor does a diagnosis called the primary or the clinical one.
 _EITHER_WAY = re.compile(
     r"\bwith\s+or\s+without\s+(?:[A-Za-z][\w/-]*\s*){1,5}(?=[.;,)]|$)|"
+    # "Between 18-80 years of age and may be of either gender or any race"
+    r"(?:\band\s+)?(?:\bmay\s+be\s+)?\bof\s+(?:either|any|both)\s+(?:genders?|sex(?:es)?)\b"
+    r"(?:\s+(?:and|or)\s+(?:of\s+)?any\s+race\b)?|"
     # "diagnosed with cirrhosis of any aetiology", "a primary diagnosis of schizophrenia"
     r"\bof\s+any\s+(?:a?etiology|aetiologies|etiologies|cause|causes|origin|type|types|kind)\b|"
     r"\b(?:primary|clinical)(?=\s+diagnosis\b)|"

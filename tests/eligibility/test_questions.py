@@ -335,6 +335,11 @@ ROWS = [
     ("Participated in the WHIMS study", "Have you participated in the WHIMS study?"),
     ("Previously undergone spine surgery.", "Have you had spine surgery?"),
     ("Is currently using Insulin", "Are you currently receiving insulin?"),
+    ("1. Male or female patients, age: ≥ 18 years of age;", "Are you 18 years or older?"),
+    (
+        "Between 18-80 years of age and may be of either gender or any race.",
+        "Are you between 18 and 80 years old?",
+    ),
     (
         "Adults ≥ 18 and ≤ 80 years of age and skeletally mature at the time of surgery;",
         "Are you between 18 and 80 years old?",
