@@ -492,7 +492,8 @@ def _age_bounds(text: str, start: int, end: int, terms: _Terms) -> Iterator[Cons
 # --- sex ----------------------------------------------------------------------------------------
 
 _SEX = re.compile(
-    r"^(?:healthy\s+|adult\s+|postmenopausal\s+|pre-?menopausal\s+)?(?P<sex>males?|females?|men|"
+    r"^(?:(?:an?|all)\s+)?(?:healthy\s+|adult\s+|postmenopausal\s+|pre-?menopausal\s+)?"
+    r"(?P<sex>males?|females?|men|"
     r"women|man|woman|boys?|girls?)\b(?!\s*(?:and/or|or|and|/|&)\s*(?:[\w-]+\s+){0,2}?"
     r"(?:females?|males?|women|men|woman|man)\b)(?!\s+(?:who|"
     r"with\s+(?:reproductive|partners)|partners|participants?\s+of\s+child))",
