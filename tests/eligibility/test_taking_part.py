@@ -33,8 +33,32 @@ ROWS = [
     ("Be a California resident with a mailing address or P.O. Box", True),
     ("Patient not residing in Ile de France", True),
     ("Lives in the United States.", True),
+    ("Sufficient understanding of spoken and written Dutch language", True),
+    ("Proficient in both reading and writing in the English language.", True),
+    ("Functional English language capability in the home environment.", True),
+    ("Understands verbal and written Icelandic or English", True),
+    ("Patients who have language skills enough to answer questionnaires", True),
+    ("Able to understand the nature of the study.", True),
+    ("Available to participate for the full duration of the study.", True),
+    ("Be available and committed to engage with the Woebot app", True),
+    (
+        "Understands the use of and interest in the eDiary and the Study App during the "
+        "screening period",
+        True,
+    ),
     # Something about the person's health, or a value the engine reads, keeps the line.
     ("Must be able to swallow tablets", False),
+    (
+        "Patients who are capable of complying with the clinical study protocol and who can take "
+        "medication orally",
+        False,
+    ),
+    (
+        "In the judgment of the Investigator has the appropriate hearing, vision, manual "
+        "dexterity, ability to understand instructions, and ability to use and understand "
+        "internet-based applications.",
+        False,
+    ),
     ("Patients with aphasia or language impairment", False),
     ("Women of childbearing potential must agree to use adequate contraception", False),
     (
