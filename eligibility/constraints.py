@@ -307,6 +307,7 @@ _AGE_POSTFIX = re.compile(
 _SHARED_AGE_UNIT = re.compile(
     rf"\s*(?:and|,)\s*(?:{CMP})\s*\d{{1,3}}\s*{_AGE_UNIT}\s*(?:of\s+age|old)", re.I
 )
+_YEARS_OF_AGE = re.compile(r"\s*(?:years?|yrs?)\s*(?:of\s+age|old)\b", re.I)
 _AGE_AGED = re.compile(
     r"(?<!of )\bage[sd]?\s*(?:of\s+|is\s+|:\s*)?(?P<cmp>" + CMP + r")\s*(?P<n>\d{1,3})\b", re.I
 )
@@ -481,12 +482,16 @@ def _age_bounds(text: str, start: int, end: int, terms: _Terms) -> Iterator[Cons
         if not free(m.start(), m.end()) or int(m.group("n")) > 120:
             continue
         post = m.group("post")
-        if (post is None or m.group("u") is None) and not _AGE_PREFIX.search(
-            segment[max(0, m.start() - 20) : m.start()]
+        # "18+ years of age": the unit after the plus.
+        tail = _YEARS_OF_AGE.match(segment, m.end()) if post is None else None
+        if (
+            (post is None or m.group("u") is None)
+            and not _AGE_PREFIX.search(segment[max(0, m.start() - 20) : m.start()])
+            and not tail
         ):
             continue
         op = "<=" if post is not None and not re.search(POSTFIX_GE, post, re.I) else ">="
-        yield emit(op, m.group("n"), m.group("u"), m.start(), m.end())
+        yield emit(op, m.group("n"), m.group("u"), m.start(), tail.end() if tail else m.end())
 
 
 # --- sex ----------------------------------------------------------------------------------------
