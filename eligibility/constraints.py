@@ -290,7 +290,8 @@ _AGE_RANGE = re.compile(
     rf"(?:\bage[sd]?\b[^0-9.;]{{0,25}}?|"
     rf"\bbetween\s+(?:the\s+ages?\s+of\s+)?)(?P<a>\d{{1,3}})\s*(?:years?|yrs?)?\s*(?:-|–|to|and|"
     rf"through)\s*(?P<b>\d{{1,3}}(?:\.\d{{1,2}})?)\s*{_AGE_UNIT}?|(?P<a2>\d{{1,3}})\s*(?:-|–|"
-    rf"to)\s*(?P<b2>\d{{1,3}}(?:\.\d{{1,2}})?)\s*(?P<u2>years?|yrs?)\s*(?:of\s+age|old)",
+    rf"to)\s*(?P<b2>\d{{1,3}}(?:\.\d{{1,2}})?)\s*(?P<u2>years?|yrs?)\s*(?:of\s+age|old|age\b|"
+    rf"inclusive\b)",
     re.I,
 )
 _AGE_CMP = re.compile(
@@ -300,8 +301,8 @@ _AGE_CMP = re.compile(
 )
 # "18 years or older", "18+", and after the word age "Age 18 or older" (no unit).
 _AGE_POSTFIX = re.compile(
-    rf"(?P<n>\d{{1,3}})\s*(?:\+|(?:{_AGE_UNIT}\s*(?:of\s+age|old)?\s*)?(?P<post>{POSTFIX_GE}|"
-    rf"{POSTFIX_LE}))",
+    rf"(?P<n>\d{{1,3}})\s*(?:\([a-z-]+\)\s*)?(?:\+|(?:{_AGE_UNIT}\s*(?:of\s+age|old)?\s*)?"
+    rf"(?P<post>{POSTFIX_GE}|{POSTFIX_LE}))",
     re.I,
 )
 _SHARED_AGE_UNIT = re.compile(
@@ -447,7 +448,8 @@ def _age_bounds(text: str, start: int, end: int, terms: _Terms) -> Iterator[Cons
             continue
         if int(lo) >= float(hi) or float(hi) > 120 or not free(m.start(), m.end()):
             continue
-        yield emit(">=", lo, unit, m.start(), m.end())
+        if float(lo) > 0:  # "Children 0-15 years inclusive": no lower bound
+            yield emit(">=", lo, unit, m.start(), m.end())
         yield emit("<=", hi, unit, m.start(), m.end())
     for m in _AGE_AGED.finditer(segment):
         op = rules.comparator(m.group("cmp"))

@@ -336,6 +336,7 @@ ROWS = [
     ("Previously undergone spine surgery.", "Have you had spine surgery?"),
     ("Is currently using Insulin", "Are you currently receiving insulin?"),
     ("1. Male or female patients, age: ≥ 18 years of age;", "Are you 18 years or older?"),
+    ("Children 0-15 years inclusive", "Are you 15 years or younger?"),
     (
         "Between 18-80 years of age and may be of either gender or any race.",
         "Are you between 18 and 80 years old?",
