@@ -228,6 +228,12 @@ _SECTION_HEADING = [
         r"dose[- ]escalation|dose[- ]expansion|expansion|"
         r"escalation)\b[^.;]{0,50}?(?:\bonly)?\s*:?\s*$",
         r"^(?:disease|patient|prior concurrent|concurrent) (?:characteristics|therapy)\s*:?\s*$",
+        # The headings of a sponsor's template ("Age", "Type of Participant and Disease
+        # Characteristics", "Prior/Concomitant Therapy"), never criteria themselves.
+        r"^(?:age|sex|weight|informed consent|medical conditions|diagnostic assessments|"
+        r"other exclusions|prior/(?:concomitant|concurrent) therapy|"
+        r"prior/concurrent clinical study experience|type of participant and disease "
+        r"characteristics|sex and contraceptive/barrier requirements)\s*:?\s*$",
         r"^(?:all|healthy|adult|pediatric|paediatric)?\s*(?:patients|participants|subjects|"
         r"volunteers|controls)\b[^.;]{0,50}:\s*$",
         r"^(?:healthy (?:controls|volunteers|participants|subjects)|controls)\s*:?\s*$",

@@ -269,6 +269,31 @@ def test_a_group_of_healthy_participants_is_a_section_not_a_criterion():
     assert verdict.verdict != "likely_not_eligible"
 
 
+def test_a_sponsors_template_headings_are_not_criteria():
+    """NCT05809934 and NCT05879653 head their lines "Age", "Type of Participant and Disease
+    Characteristics", "Medical Conditions", "Prior/Concomitant Therapy"; nobody can meet "Age"."""
+    parsed = eligibility.parse_criteria(
+        "Key Inclusion Criteria :\n\nAge\n\n1. Participant must be 18 to 75 years of age "
+        "(inclusive) at the time of signing the informed consent.\n\n"
+        "   Type of Participant and Disease Characteristics\n"
+        "2. Participants who are carriers for the PNPLA3 rs738409 148M risk allele.\n\n"
+        "Exclusion Criteria:\n\nMedical Conditions\n\n"
+        "1. Has a history of radiation therapy to the pelvic region for any reason.\n\n"
+        "   Prior/Concomitant Therapy\n"
+        "2. Has received prior pelvic/local radiation therapy."
+    )
+    criteria = [item.text for item in parsed.items if item.role == "criterion"]
+    assert criteria == [
+        "Participant must be 18 to 75 years of age (inclusive) at the time of signing the "
+        "informed consent.",
+        "Participants who are carriers for the PNPLA3 rs738409 148M risk allele.",
+        "Has a history of radiation therapy to the pelvic region for any reason.",
+        "Has received prior pelvic/local radiation therapy.",
+    ]
+    verdict = eligibility.evaluate(parsed, facts={"age": 40})
+    assert verdict.get("inc-1").verdict == "met"
+
+
 def test_headings_set_the_kind():
     parsed = eligibility.parse_criteria(NESTED_MARKDOWN)
     assert {i.kind for i in parsed.items if i.id.startswith("inc")} == {"inclusion"}
