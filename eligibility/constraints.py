@@ -1220,11 +1220,13 @@ def _narrowed_by_exception(segment: str, b: int) -> bool:
     return m is not None and not _CANCER_WORD.search(m.group(0))
 
 
-# "risk factors for osteoporosis", "is not considered as a systemic treatment": the line names
-# the condition or treatment without saying the person has it.
+# "risk factors for osteoporosis", "is not considered as a systemic treatment", "regardless of
+# whether hemodialysis is required": the line names the condition or treatment without saying
+# the person has it.
 _NOT_ABOUT = re.compile(
     r"\b(?:(?:causes?|etiolog(?:y|ies)|risk(?:\s+factors?)?|development|prevention|prophylaxis|"
-    r"screen(?:ed|ing))\s+(?:of|for)|(?:is|are)\s+not\s+(?:considered|counted|regarded)\s+as)\s+"
+    r"screen(?:ed|ing))\s+(?:of|for)|(?:is|are)\s+not\s+(?:considered|counted|regarded)\s+as|"
+    r"regardless\s+of\s+(?:whether|if))\s+"
     r"(?:(?:the|a|an|any)\s+)?$",
     re.I,
 )
@@ -1445,6 +1447,8 @@ _SPECIFIC_AFTER = re.compile(
     r"(?:\s+or\s+other\s+[\w-]+)?\s+(?:for\s+a\s+long\s+(?:time|period)|long[- ]term|"
     r"chronically)\b|"
     rf"\s+(?:greater|worse|higher)\s+than\s+(?:the\s+)?{_NYHA}\b|"
+    # A stage of its own scale: "COPD GOLD >2", "COPD GOLD stage III".
+    r"\s+GOLD\s*(?:stage|grade|class)?\s*(?:>|≥|>=|[1-4]\b|I{1,3}V?\b|IV\b)|"
     rf"\s*(?:\([^()]{{0,20}}\)\s*|\(\s*)?(?:{_NYHA}\s+)?"
     r"(?:(?:above|over|greater\s+than|higher\s+than)\s+)?(?:class(?:ification)?|grade)\s*"
     rf"(?:of\s+)?(?:≥|>=|>)?\s*{_CLASS}(?![\w.])|"

@@ -194,7 +194,10 @@ ROWS: list[tuple[str, str, dict[str, Any]]] = [
     (
         "trec-20216",
         "h/o ESRD on HD",
-        {"active": ["end-stage renal disease"], "ongoing": ["hemodialysis"]},
+        {
+            "active": ["end-stage renal disease"],
+            "ongoing": ["hemodialysis", "peritoneal dialysis"],
+        },
     ),
     (
         "trec-20217",
