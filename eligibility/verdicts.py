@@ -546,6 +546,9 @@ def _a_bare_list(
 
 _SENTENCE_BREAK = re.compile(r"[.;]\s+(?=[A-Z])")
 _BRACKETED = re.compile(r"\([^()]*\)")
+_EXAMPLES_BRACKET = re.compile(
+    r"\(\s*(?:i\.?\s?e\.?|e\.?\s?g\.?|for\s+example|such\s+as|including)[\s,:]", re.I
+)
 
 
 def _offers_a_choice(item: Criterion, constraints: list[Constraint]) -> bool:
@@ -554,10 +557,17 @@ def _offers_a_choice(item: Criterion, constraints: list[Constraint]) -> bool:
     all hold, so there the "or" has to join two in one sentence ("Age 21 or above at the time of
     the surgery. Have had ... or the decision has been made ...")."""
     starts = [c.span[0] for c in constraints]
+    treatments_end = [c.span[1] for c in constraints if c.concept in ("drug", "therapy")]
 
     def blank(m: re.Match[str]) -> str:
+        # Examples of a treatment the line asks about ("autoimmune disease that has required
+        # systemic treatment ... (ie, with the use of ... corticosteroids, or immunosuppressive
+        # drugs)") offer a choice among ways of treating it, not the line's choice.
         inside = any(m.start() <= at < m.end() for at in starts)
-        return m.group(0) if inside else " " * len(m.group(0))
+        of_a_treatment = _EXAMPLES_BRACKET.match(m.group(0)) and any(
+            0 <= m.start() - end <= 20 for end in treatments_end
+        )
+        return m.group(0) if inside and not of_a_treatment else " " * len(m.group(0))
 
     text = _BRACKETED.sub(blank, item.text)
     if item.kind == "exclusion":

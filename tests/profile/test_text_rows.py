@@ -299,6 +299,12 @@ ROWS: list[tuple[str, str, dict[str, Any]]] = [
     # A vitamin's measured level is not a dose of it.
     ("trec-202153", "Vit D: 14ng/ml", {"not_treated": ["vitamin D"]}),
     ("trec-202164", "He is on IFN, RBV", {"ongoing": ["interferon", "ribavirin"]}),
+    (
+        "sigir-20152",
+        "He is on immunosuppressive medications",
+        {"meds": ["immunosuppressive therapy", "prednisone"]},
+    ),
+    ("trec-202172", "combined with immunosuppressants", {"meds": ["immunosuppressive therapy"]}),
     ("trec-202166", "diagnosed with Hashimoto disease", {"active": ["hypothyroidism"]}),
     # A drug given as a test, not a treatment.
     ("trec-202110", "failed aspirin challenge", {"not_treated": ["aspirin"]}),
