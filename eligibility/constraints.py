@@ -1252,6 +1252,10 @@ _SPECIFIC = re.compile(
     # positive rheumatoid arthritis".
     r"[\w-]+-positive|[\w-]+[- ](?:mutant|mutated)|"
     r"(?:high|low)[- ]risk|non-?metastatic|refractory|"
+    # Stopping it, not taking it: "Discontinued an antidepressant medication less than 1
+    # month ago".
+    r"(?:discontinued|stopped|ceased|withdrawn\s+from|tapered\s+off)(?:\s+(?:an?|the|their|his|"
+    r"her))?|"
     rf"(?:{_NYHA}\s+)?(?:functional\s+)?(?:class|grade)\s*"
     rf"(?:≥|>=|>|above\s+)?\s*{_CLASSES}{_OR_WORSE}|{_NYHA}\s+{_CLASSES}{_OR_WORSE})"
     # "uncontrolled hyper- or hypothyroidism": the kind said of both.

@@ -56,6 +56,7 @@ class _Rules:
     past_treatment: re.Pattern[str]
     current_medication: re.Pattern[str]
     planned_treatment: re.Pattern[str]
+    planned_after: re.Pattern[str]  # "Bisphosphonate will be started": matched just after it
     drug_as_cause: re.Pattern[str]  # matched just after the drug
     drug_allergy: tuple[re.Pattern[str], re.Pattern[str]]  # before the drug, after it
     drug_level_after: re.Pattern[str]  # "Vit D: 14ng/ml": a level measured, not a drug taken
@@ -132,6 +133,7 @@ def text_rules() -> _Rules:
         past_treatment=_words(data["past_treatment_cues"]),
         current_medication=_words(data["current_medication_cues"]),
         planned_treatment=_words(data["planned_treatment_cues"]),
+        planned_after=re.compile("|".join(data["planned_treatment_after"]), re.I),
         drug_as_cause=re.compile("|".join(data["drug_as_cause_after"]), re.I),
         drug_allergy=(
             re.compile("|".join(data["drug_allergy_before"]), re.I),
@@ -445,7 +447,7 @@ def _read_mentions(
                 if stage.group("stage"):
                     m.stage = "stage " + m.stage
         else:
-            if r.planned_treatment.search(clause):
+            if r.planned_treatment.search(clause) or r.planned_after.match(sentence, m.end):
                 continue  # "a candidate for corticosteroid therapy": not had, not taken
             if r.treatment_place.match(sentence, m.end):
                 continue  # "the pediatric surgery clinic"

@@ -305,6 +305,9 @@ ROWS: list[tuple[str, str, dict[str, Any]]] = [
         {"meds": ["immunosuppressive therapy", "prednisone"]},
     ),
     ("trec-202172", "combined with immunosuppressants", {"meds": ["immunosuppressive therapy"]}),
+    ("trec-202170", "She is on anti-depressants", {"meds": ["antidepressant"]}),
+    ("trec-202140", "Bisphosphonate will be started", {"not_treated": ["bisphosphonates"]}),
+    ("sigir-20151", "packed red blood cell transfusion", {"ongoing": ["blood transfusion"]}),
     ("trec-202166", "diagnosed with Hashimoto disease", {"active": ["hypothyroidism"]}),
     # A drug given as a test, not a treatment.
     ("trec-202110", "failed aspirin challenge", {"not_treated": ["aspirin"]}),
