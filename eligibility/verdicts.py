@@ -706,6 +706,15 @@ def _holds_all(
             )
         return None, ""
     failed = [c for c, r in results if r is False]
+    if (
+        failed
+        and len(failed) == len(results)
+        and facts.get("sex") == "male"
+        and all(c.concept in _REPRODUCTIVE for c in constraints)
+        and all(w.lower() in _PREGNANCY_PLAN_WORDS for w in _WORDS.findall(text))
+    ):
+        # "Pregnant or planning to become pregnant during the study": no case of it is a man's.
+        return False, f"your details do not match {_describe(failed[0])}"
     if failed and not covered and any(_or_around(text, c.span) for c in failed):
         failed = []  # "pregnant or who gave birth within 6 hours": the other case may hold
     if failed:
@@ -779,6 +788,12 @@ _HEAD = re.compile(
     re.I,
 )
 _HEAD_CONCEPTS = frozenset({"condition", "pregnancy", "breastfeeding"})
+_REPRODUCTIVE = frozenset({"pregnancy", "breastfeeding"})
+# The words of a line that asks only about a pregnancy, now or planned ("Pregnant or planning
+# to become pregnant during the course of the trial"); one of any other ("Contraindication for
+# an MRI scan (e.g. ... pregnancy)", "or father children") keeps it open for a man.
+_WORDS = re.compile(r"[^\W\d_]+")
+_PREGNANCY_PLAN_WORDS = frozenset(rules.load("questions.json")["pregnancy_plan_words"])
 # "neurological disorder such as stroke or spinal cord injury", "(ex. Obstructive sleep apnea,
 # ...)": the cases of a category of conditions the line names in words the engine does not read.
 _CASES_OPEN = re.compile(

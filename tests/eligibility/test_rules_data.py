@@ -114,6 +114,14 @@ def test_a_measurements_own_unit_is_a_unit_of_the_table():
         assert unit in units
 
 
+def test_the_words_of_a_pregnancy_line_say_nothing_a_man_could_meet():
+    words = rules.load("questions.json")["pregnancy_plan_words"]
+    assert len(words) == len(set(words))
+    assert all(w == w.lower() and w.isalpha() for w in words)
+    assert {"pregnant", "planning", "become"} <= set(words)
+    assert not {"father", "men", "male", "sperm", "partner", "contraception"} & set(words)
+
+
 def test_literal_prefilter_never_hides_a_match():
     """The fast prefilter must keep every term whose pattern matches a real criterion."""
     terms = [t for ts in rules.vocabulary().values() for t in ts]
