@@ -30,13 +30,26 @@ def _health_wording() -> re.Pattern[str]:
     return _alternatives(rules.load("taking_part.json")["health"])
 
 
+@cache
+def _contraception() -> re.Pattern[str]:
+    return _alternatives(rules.load("taking_part.json")["contraception"])
+
+
+_WHO_AND_NOT_PREGNANT = frozenset({"sex", "pregnancy", "breastfeeding"})
+
+
 def about_taking_part(item: Criterion) -> bool:
     """Whether ``item`` asks only about taking part: its wording says so and the engine read
     nothing medical in it (an age or a condition in the same line keeps it a real criterion,
-    and so does being able to walk or swallow, which the engine does not read)."""
-    return (
-        not item.constraints
-        and not item.children
-        and bool(_wording().search(item.text))
-        and not _health_wording().search(item.text)
+    and so does being able to walk or swallow, which the engine does not read). A line on
+    contraception during the study may also say whom it is for and that she is not pregnant
+    ("Women of childbearing potential must have a negative pregnancy test and agree to use
+    adequate contraception"): a pregnancy still rules her out, the rest is taking part."""
+    if item.children or _health_wording().search(item.text):
+        return False
+    if not item.constraints:
+        return bool(_wording().search(item.text))
+    return bool(_contraception().search(item.text)) and all(
+        c.concept in _WHO_AND_NOT_PREGNANT and (c.concept == "sex" or c.op == "absent")
+        for c in item.constraints
     )

@@ -46,8 +46,20 @@ ROWS = [
         "screening period",
         True,
     ),
+    (
+        "Women of childbearing potential must have a negative urine gonadotropin prior to entry "
+        "into the study and must agree to use adequate contraception during the entire study",
+        True,
+    ),
+    ("female patients have adequate birth-control method", True),
+    ("Women of childbearing potential must agree to use adequate contraception", True),
+    ("Male patients should be willing to use barrier contraception, i.e. condoms;", True),
     # Something about the person's health, or a value the engine reads, keeps the line.
     ("Must be able to swallow tablets", False),
+    (
+        "Women aged 18-45 years who agree to use contraception during the study",
+        False,
+    ),
     (
         "Patients who are capable of complying with the clinical study protocol and who can take "
         "medication orally",
@@ -60,7 +72,6 @@ ROWS = [
         False,
     ),
     ("Patients with aphasia or language impairment", False),
-    ("Women of childbearing potential must agree to use adequate contraception", False),
     (
         "Male and non-pregnant females aged ≥ 18 to ≤ 60 years on the day of inclusion Able to "
         "comprehend and give informed consent",
