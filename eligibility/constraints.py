@@ -232,6 +232,10 @@ def extract(text: str, pool: rules.Pool | None = None) -> list[Constraint]:
         for extractor in extractors:
             found.extend(extractor(text, start, end, terms))
     found = _class_for_heart_failure(found)
+    if terms.has("adult") and not any(c.concept == "age" for c in found):
+        adult = _ADULT.match(text)
+        if adult:
+            found.append(Constraint("age", "age", ">=", 18, "year", adult.span("word")))
     found.sort(key=lambda c: (c.span[0], c.span[1]))
     unique: list[Constraint] = []
     seen: dict[tuple[object, ...], Constraint] = {}
@@ -244,6 +248,16 @@ def extract(text: str, pool: rules.Pool | None = None) -> list[Constraint]:
         elif c.concept == "pregnancy" and {first.qualifier, c.qualifier} == {None, "planned"}:
             first.qualifier = CURRENT_OR_PLANNED  # "pregnant ... or planning a pregnancy"
     return unique
+
+
+# "Adult men or women diagnosed with ...", "all adult patients", "Adults unable to consent": a
+# line that names adults and gives no age of its own asks for 18 or older ("Adult Spinal
+# deformity" is a condition, not a person).
+_ADULT = re.compile(
+    r"^(?:\d{1,2}[.)]\s*)?(?:(?:all|only)\s+)?(?P<word>adults\b|adult(?=\s+(?:male|female|men|"
+    r"women|patients?|subjects?|participants?|volunteers?|individuals?|persons?|people)\b))",
+    re.I,
+)
 
 
 # A number written out with its digits after it ("seventy-two (72) hours", "six (6) months"):
