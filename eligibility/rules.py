@@ -708,6 +708,13 @@ def number(text: str) -> float | None:
 
 
 @lru_cache(maxsize=1)
+def pregnancy_plan_words() -> frozenset[str]:
+    """The words of a line that asks only about a pregnancy, now or planned (read when a man
+    meets such a line, not on import)."""
+    return frozenset(load("questions.json")["pregnancy_plan_words"])
+
+
+@lru_cache(maxsize=1)
 def unit_table() -> dict[str, Any]:
     return load("units.json")  # type: ignore[no-any-return]
 

@@ -21,18 +21,26 @@ def _alternatives(patterns: list[str]) -> re.Pattern[str]:
 
 
 @cache
+def _table(key: str) -> re.Pattern[str]:
+    """One list of ``taking_part.json`` as a single pattern, the file read once."""
+    return _alternatives(_data()[key])
+
+
+@cache
+def _data() -> dict[str, list[str]]:
+    return rules.load("taking_part.json")  # type: ignore[no-any-return]
+
+
 def _wording() -> re.Pattern[str]:
-    return _alternatives(rules.load("taking_part.json")["patterns"])
+    return _table("patterns")
 
 
-@cache
 def _health_wording() -> re.Pattern[str]:
-    return _alternatives(rules.load("taking_part.json")["health"])
+    return _table("health")
 
 
-@cache
 def _contraception() -> re.Pattern[str]:
-    return _alternatives(rules.load("taking_part.json")["contraception"])
+    return _table("contraception")
 
 
 _WHO_AND_NOT_PREGNANT = frozenset({"sex", "pregnancy", "breastfeeding"})

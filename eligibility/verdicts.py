@@ -711,7 +711,7 @@ def _holds_all(
         and len(failed) == len(results)
         and facts.get("sex") == "male"
         and all(c.concept in _REPRODUCTIVE for c in constraints)
-        and all(w.lower() in _PREGNANCY_PLAN_WORDS for w in _WORDS.findall(text))
+        and rules.pregnancy_plan_words().issuperset(w.lower() for w in _WORDS.findall(text))
     ):
         # "Pregnant or planning to become pregnant during the study": no case of it is a man's.
         return False, f"your details do not match {_describe(failed[0])}"
@@ -793,7 +793,6 @@ _REPRODUCTIVE = frozenset({"pregnancy", "breastfeeding"})
 # to become pregnant during the course of the trial"); one of any other ("Contraindication for
 # an MRI scan (e.g. ... pregnancy)", "or father children") keeps it open for a man.
 _WORDS = re.compile(r"[^\W\d_]+")
-_PREGNANCY_PLAN_WORDS = frozenset(rules.load("questions.json")["pregnancy_plan_words"])
 # "neurological disorder such as stroke or spinal cord injury", "(ex. Obstructive sleep apnea,
 # ...)": the cases of a category of conditions the line names in words the engine does not read.
 _CASES_OPEN = re.compile(
