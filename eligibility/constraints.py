@@ -1815,6 +1815,11 @@ _FOR_UNNAMED = re.compile(
     r"months|weeks|days|years)\b)[A-Za-z]",
     re.I,
 )
+# "immunosuppression other than corticosteroids for the management of an AE": the purpose
+# after an exception still narrows the treatment named before it.
+_EXCEPTION_BEFORE_FOR = re.compile(
+    r"\s+(?:other\s+than|except(?:\s+for)?)\s+(?:[\w-]+\s+){0,2}[\w-]+(?=\s+for\b)", re.I
+)
 # "... for metastatic NSCLC including chemotherapy, immunotherapy": examples of those treatments.
 _EXAMPLES_AFTER = re.compile(
     r"[\s,(]*(?:including|such\s+as|e\.g\.,?|i\.e\.,?)\s+(?:(?:but\s+)?not\s+limited\s+to:?\s+)?",
@@ -1831,6 +1836,12 @@ _BETWEEN_EXAMPLES = re.compile(
     r"(?:[\w-]+\s+)?",
     re.I,
 )
+
+
+def _after_an_exception(segment: str, at: int) -> int:
+    """Where the words after ``at`` go on once an exception ("other than steroids") is passed."""
+    exception = _EXCEPTION_BEFORE_FOR.match(segment, at)
+    return exception.end() if exception else at
 
 
 def _purposes(segment: str, mentions: list[tuple[int, int, str, str]]) -> dict[int, int]:
@@ -1960,6 +1971,19 @@ _VAGUE_NAME = re.compile(r"(?:the|a|an|any|at|prior|previous|clinically|signific
 _CONCEPT_ORDER = {"procedure": 0, "therapy": 1, "drug": 2, "condition": 3}
 
 
+def named_diagnoses(text: str) -> list[tuple[int, int, str]]:
+    """The conditions named after "diagnosis of" or "diagnosed with" ("diagnosed with Turner
+    syndrome"): (start, end, lower-case name). A condition the vocabulary does not know is
+    still one a criterion and a patient's note can share."""
+    found = []
+    for m in _DIAGNOSIS.finditer(text):
+        words = m.group("name").rstrip()
+        name = words.lower()
+        if len(name) > 2 and not _VAGUE_NAME.match(name):
+            found.append((m.start("name"), m.start("name") + len(words), name))
+    return found
+
+
 # The words without which a rule of _events cannot apply, looked up once per sentence.
 _CUE_WORDS: dict[str, tuple[str, ...]] = {
     "reaction": _REACTION_WORDS,
@@ -2033,11 +2057,8 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
     candidates.sort(key=lambda c: (-(c[1] - c[0]), c[2], c[0]))
     for a, b, _order, concept, name in candidates:
         add(a, b, concept, name)
-    for m in _DIAGNOSIS.finditer(segment) if diagnosis else ():
-        name = m.group("name").strip().lower()
-        a, b = m.start("name"), m.start("name") + len(m.group("name").rstrip())
-        if len(name) > 2 and not _VAGUE_NAME.match(name):
-            add(a, b, "condition", name)
+    for a, b, name in named_diagnoses(segment) if diagnosis else ():
+        add(a, b, "condition", name)
     if not mentions:
         return
     excepted = (
@@ -2219,7 +2240,7 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
                 concept in _TREATMENTS
                 and purpose is None
                 and for_
-                and _FOR_UNNAMED.match(segment, b)
+                and _FOR_UNNAMED.match(segment, _after_an_exception(segment, b))
             )
             else "history"
             if _HISTORY.search(context)

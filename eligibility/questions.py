@@ -1095,6 +1095,16 @@ def _generic_question(body: str) -> str:
     return f"Does this apply to you: {_lower_first(body)}?"
 
 
+def _a_named_diagnosis_alone(cons: list[Constraint]) -> bool:
+    return (
+        len(cons) == 1
+        and cons[0].concept == "condition"
+        and cons[0].op == "present"
+        and cons[0].qualifier is None
+        and cons[0].name not in rules.term_by_name()
+    )
+
+
 def question_for(item: Criterion) -> tuple[str, bool, str]:
     """``(question, covered, details)``: covered when the constraints say all the criterion says."""
     if item.logic is not None:
@@ -1142,6 +1152,10 @@ def question_for(item: Criterion) -> tuple[str, bool, str]:
                 # A term with its own questions asks none of this line's ("Current smokers or
                 # have stopped smoking less than 6 months ago"): the line's words are asked, and
                 # the facts still decide it.
+                return text_question(item.text), True, ""
+            if not rest and _a_named_diagnosis_alone(cons):
+                # "Diagnosis of narcolepsy": a condition the vocabulary does not know, asked in
+                # the line's words and decided by a diagnosis of that very name.
                 return text_question(item.text), True, ""
     if rest or (not item.text.isascii() and _OTHER_STOPS.search(item.text)):
         sentence, rest = _text_sentence(_without_lead(item.text))

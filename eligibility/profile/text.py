@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Any, cast
 
 from eligibility import rules
+from eligibility.constraints import named_diagnoses
 from eligibility.profile import lexicon
 from eligibility.profile.errors import ProfileError
 from eligibility.profile.model import (
@@ -275,6 +276,10 @@ def _find_mentions(sentence: str) -> list[_Mention]:
     for m in lexicon.drug_suffix_regex().finditer(sentence):
         candidates.append(_Mention(None, m.group(0).lower(), "drugs", m.start(), m.end()))
     candidates.sort(key=lambda c: (-(c.end - c.start), _GROUP_ORDER[c.group], c.start))
+    # A diagnosis the lexicon does not know ("diagnosed with Turner syndrome") is read by its
+    # own name, as the eligibility engine reads it in a criterion.
+    for a, b, name in named_diagnoses(sentence) if "diagnos" in sentence.lower() else ():
+        candidates.append(_Mention(None, name, "conditions", a, b))
     chosen: list[_Mention] = []
     for c in candidates:
         if all(c.end <= x.start or c.start >= x.end for x in chosen):

@@ -1900,3 +1900,16 @@ def test_b_and_t_cell_all_are_kinds_that_do_not_answer_for_each_other():
     assert constraint_holds(b_all, t_cell.to_facts()) is None
     any_all = Constraint("condition", "acute lymphoblastic leukemia", "present")
     assert constraint_holds(any_all, t_cell.to_facts()) is True
+
+
+def test_a_diagnosis_neither_vocabulary_knows_is_shared_by_its_name():
+    parsed = eligibility.parse_criteria("Inclusion Criteria:\n\n* Diagnosis of Turner syndrome")
+    as_of = dt.date(2026, 1, 1)
+    diagnosed = profile_from_text(
+        "A 14-year-old girl. Her karyotype study revealed 45X and confirmed the diagnosis of "
+        "Turner syndrome.",
+        as_of,
+    )
+    not_yet = profile_from_text("A 14-year-old girl with short stature.", as_of)
+    assert eligibility.evaluate(parsed, facts=diagnosed.to_facts()).get("inc-1").verdict == "met"
+    assert eligibility.evaluate(parsed, facts=not_yet.to_facts()).get("inc-1").verdict == "unknown"

@@ -308,7 +308,19 @@ ROWS: list[tuple[str, str, dict[str, Any]]] = [
     ("trec-202170", "She is on anti-depressants", {"meds": ["antidepressant"]}),
     ("trec-202140", "Bisphosphonate will be started", {"not_treated": ["bisphosphonates"]}),
     ("sigir-20151", "packed red blood cell transfusion", {"ongoing": ["blood transfusion"]}),
-    ("trec-202166", "diagnosed with Hashimoto disease", {"active": ["hypothyroidism"]}),
+    (
+        "trec-202166",
+        "diagnosed with Hashimoto disease",
+        {"active": ["hypothyroidism"], "not": ["hashimoto disease"]},
+    ),
+    # A diagnosis the lexicon does not know is read by its own name.
+    ("trec-202149", "confirmed the diagnosis of Turner syndrome", {"active": ["turner syndrome"]}),
+    (
+        "trec-202168",
+        "diagnosed with atypical hemolytic uremic syndrome",
+        {"active": ["atypical hemolytic uremic syndrome"]},
+    ),
+    ("sigir-20159", "diagnosed with a viral illness", {"conditions": 0}),
     # A drug given as a test, not a treatment.
     ("trec-202110", "failed aspirin challenge", {"not_treated": ["aspirin"]}),
     # Off a drug for a year: how long it has not been taken.
