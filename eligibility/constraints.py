@@ -336,7 +336,7 @@ _NOT_AGE_TAIL = re.compile(
 _OTHER_AGE = re.compile(
     r"\b(?:gestation(?:al)?|bone|mental|developmental|corrected|post-?menstrual|"
     r"post-?conceptional|skeletal|reading|tumou?r|lesion|wound|scar|fracture|injury|infarct|"
-    r"thrombus|clot|embryo|fetal|foetal|pregnancy)\s+age\b|\bage\s+(?:at|of)\s+(?:the\s+)?"
+    r"thrombus|clot|embryo|fetal|foetal|pregnancy|onset|diagnosis)\s+age\b|\bage\s+(?:at|of)\s+(?:the\s+)?"
     r"(?:first\s+|initial\s+)?(?:diagnosis|onset|menarche|menopause|tumou?r|lesion|wound|scar|"
     r"fracture|injury|infarct|thrombus|clot|pregnancy|implant|transplant|surgery|symptom|"
     r"presentation|disease)|\bgestation\b|\byears?\s+(?:since|after|from|post)\b|"
@@ -364,7 +364,7 @@ _IF_BEFORE = re.compile(
 # "amenorrheic for at least 12 months", "pain ... for 6 weeks or more but 1 year or less"),
 # not an age.
 _HOW_LONG_BEFORE = re.compile(
-    r"(?:\b(?:amenorrh\w*|for|lasting)\s+(?:(?:is|was|has\s+been|of)\s+)*|"
+    r"(?:\b(?:amenorrh\w*|for|lasting|duration)\s+(?:(?:is|was|has\s+been|of)\s+)*|"
     r"\bor\s+(?:more|longer)\s+(?:but|and)\s+)(?:at\s+least\s+|less\s+than\s+|≥\s*|>\s*)?$",
     re.I,
 )

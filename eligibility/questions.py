@@ -420,6 +420,23 @@ def template_question(cons: list[Constraint], joiner: str) -> str | None:
             lo, hi = ops[">="], ops["<="]
             low_q, high_q = _quantity(lo.value, lo.unit), _quantity(hi.value, hi.unit)
             return f"{prefix}Has a recent test shown {display} is between {low_q} and {high_q}?"
+        below = ops.get("<") or ops.get("<=")
+        above = ops.get(">") or ops.get(">=")
+        if (
+            len(cons) == 2
+            and joiner == " or "
+            and below is not None
+            and above is not None
+            and below.value < above.value
+        ):
+            # "BMI less than 20 or greater than 50": outside a range.
+            return (
+                f"{prefix}Has a recent test shown {display} is "
+                + _OP_WORDS[below.op].format(q=_quantity(below.value, below.unit))
+                + " or "
+                + _OP_WORDS[above.op].format(q=_quantity(above.value, above.unit))
+                + "?"
+            )
         if len(cons) > 1 or c.op not in _OP_WORDS:
             return None
         return (

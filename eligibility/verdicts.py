@@ -1011,7 +1011,12 @@ def evaluate(
             both = _speaks_to_both_sexes(item)
             child_values = [judge(child, both, item.logic == "any") for child in children]
             value = _combine(item.logic or "all", child_values)
-            if value is not None:
+            too_young_or_old = _age_failed(item, facts) if value is not False else None
+            if too_young_or_old is not None:
+                # "Skeletally mature (age at least 18 years) and:", "Age between 22-64 years"
+                # over the lines below it: the age of the line itself must hold too.
+                value, reason = False, too_young_or_old
+            if value is not None and not reason:
                 yes = [c.id for c, v in zip(children, child_values, strict=True) if v]
                 if item.logic == "any":
                     reason = (
@@ -1075,6 +1080,17 @@ def evaluate(
             )
     in_group = {item.id for item in parsed.items if membership.get(item.section) is True}
     return _trial_verdict(parsed, ordered, by_id, in_group)
+
+
+def _age_failed(item: Criterion, facts: Mapping[str, Any]) -> str | None:
+    """Why an inclusion over a list of lines rules the person out by its own age limit, if it
+    does."""
+    if item.kind != "inclusion":
+        return None
+    for c in item.constraints:
+        if c.concept == "age" and constraint_holds(c, facts) is False:
+            return f"your details do not match {_describe(c)}"
+    return None
 
 
 def _group_words(group: Constraint) -> str:

@@ -52,6 +52,15 @@ ROWS = [
         "Has a recent test shown your body mass index (BMI) is more than 40 kg/m²?",
     ),
     (
+        "BMI less than 20 or greater than 50",
+        "Has a recent test shown your body mass index (BMI) is less than 20 or more than 50?",
+    ),
+    (
+        "Body weight index (BMI) <18.5 kg/m2 or BMI > 35 kg/m2;",
+        "Has a recent test shown your body mass index (BMI) is less than 18.5 kg/m² or more "
+        "than 35 kg/m²?",
+    ),
+    (
         "AST < 2.5 × ULN",
         "Has a recent test shown your AST liver enzyme level is less than 2.5 times the upper "
         "limit of normal (ULN)?",

@@ -1913,3 +1913,24 @@ def test_a_diagnosis_neither_vocabulary_knows_is_shared_by_its_name():
     not_yet = profile_from_text("A 14-year-old girl with short stature.", as_of)
     assert eligibility.evaluate(parsed, facts=diagnosed.to_facts()).get("inc-1").verdict == "met"
     assert eligibility.evaluate(parsed, facts=not_yet.to_facts()).get("inc-1").verdict == "unknown"
+
+
+AGE_OVER_ITS_LINES = """Inclusion Criteria:
+
+* • Age between 22-64 years
+
+  * English-speaking (both reading and writing in English required)
+  * Diagnosis of chronic insomnia
+
+Exclusion Criteria:
+
+* Pregnancy"""
+
+
+@pytest.mark.parametrize(("age", "expected"), [(70, "not_met"), (19, "not_met"), (40, "unknown")])
+def test_a_line_over_others_still_asks_its_own_age(age, expected):
+    parsed = eligibility.parse_criteria(AGE_OVER_ITS_LINES)
+    top = parsed.top_level()[0]
+    assert parsed.children_of(top.id), "the line keeps the lines below it"
+    verdict = eligibility.evaluate(parsed, facts={"age": age, "sex": "female"}).get(top.id)
+    assert verdict.verdict == expected
