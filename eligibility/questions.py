@@ -34,6 +34,8 @@ _OR_TAIL = re.compile(r"[\s,;]+(?:OR|or|AND|and)\s*[;,.]?\s*$")
 _BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _PLAIN_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
 _OR_WORD = re.compile(r"\bor\b|/")
+# A unit after a number ("30 kg/m2", "10^9/L"): its "/" is no "or", as in "HBV/HCV" or "3/4".
+_UNIT_AFTER_NUMBER = re.compile(r"(?<=\d)\s*(?:[a-zµμ%]+|\^\d+)/[a-z0-9²³]+", re.I)
 _LEAD_TAIL = re.compile(
     r"\s*(?:,?\s*(?:with|and|including|meeting|who (?:have|meet|are)|if|when)\s+)?\b(?:any|one|all|"
     r"either|at least one|one or more|1 or more)\s+of\s+(?:the\s+)?(?:following|these|"
@@ -422,21 +424,20 @@ def template_question(cons: list[Constraint], joiner: str) -> str | None:
             return f"{prefix}Has a recent test shown {display} is between {low_q} and {high_q}?"
         below = ops.get("<") or ops.get("<=")
         above = ops.get(">") or ops.get(">=")
-        if (
-            len(cons) == 2
-            and joiner == " or "
-            and below is not None
-            and above is not None
-            and below.value < above.value
-        ):
-            # "BMI less than 20 or greater than 50": outside a range.
-            return (
-                f"{prefix}Has a recent test shown {display} is "
-                + _OP_WORDS[below.op].format(q=_quantity(below.value, below.unit))
-                + " or "
-                + _OP_WORDS[above.op].format(q=_quantity(above.value, above.unit))
-                + "?"
-            )
+        if len(cons) == 2 and below is not None and above is not None:
+            # "BMI less than 20 or greater than 50": outside a range; "BMI >15 and < 30 kg/m2":
+            # inside one, its ends left out.
+            outside = joiner == " or " and below.value < above.value
+            inside = joiner == " and " and above.value < below.value
+            if outside or inside:
+                first, second = (below, above) if outside else (above, below)
+                return (
+                    f"{prefix}Has a recent test shown {display} is "
+                    + _OP_WORDS[first.op].format(q=_quantity(first.value, first.unit))
+                    + joiner
+                    + _OP_WORDS[second.op].format(q=_quantity(second.value, second.unit))
+                    + "?"
+                )
         if len(cons) > 1 or c.op not in _OP_WORDS:
             return None
         return (
@@ -1147,7 +1148,7 @@ def question_for(item: Criterion) -> tuple[str, bool, str]:
             " or "
             if len(cons) > 1
             and (
-                _OR_WORD.search(between)
+                _OR_WORD.search(_UNIT_AFTER_NUMBER.sub(" ", between))
                 or (rules.EXAMPLES_OPEN.search(between) and not rules.MIXED.search(between))
             )
             else " and "

@@ -56,6 +56,16 @@ ROWS = [
         "Has a recent test shown your body mass index (BMI) is less than 20 or more than 50?",
     ),
     (
+        "BMI >15 and < 30 kg/m2",
+        "Has a recent test shown your body mass index (BMI) is more than 15 kg/m² and less than "
+        "30 kg/m²?",
+    ),
+    (
+        "Screening Oswestry Disability Index (ODI) score ≥ 30 and < 90 on a 100-point scale",
+        "Has a recent test shown your Oswestry Disability Index score is 30 or more and less "
+        "than 90?",
+    ),
+    (
         "Body weight index (BMI) <18.5 kg/m2 or BMI > 35 kg/m2;",
         "Has a recent test shown your body mass index (BMI) is less than 18.5 kg/m² or more "
         "than 35 kg/m²?",
