@@ -424,7 +424,13 @@ def template_question(cons: list[Constraint], joiner: str) -> str | None:
             return f"{prefix}Has a recent test shown {display} is between {low_q} and {high_q}?"
         below = ops.get("<") or ops.get("<=")
         above = ops.get(">") or ops.get(">=")
-        if len(cons) == 2 and below is not None and above is not None:
+        if (
+            len(cons) == 2
+            and below is not None
+            and above is not None
+            and isinstance(below.value, int | float)
+            and isinstance(above.value, int | float)
+        ):
             # "BMI less than 20 or greater than 50": outside a range; "BMI >15 and < 30 kg/m2":
             # inside one, its ends left out.
             outside = joiner == " or " and below.value < above.value

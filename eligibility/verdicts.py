@@ -525,15 +525,51 @@ _SITE_BEFORE = re.compile(r"\b(?:spine|spinal|cervical|lumbar|thoracic|sacral|ve
 
 # A NYHA class is a degree of heart failure: listed among conditions, it is one of them.
 _CONDITION_LIKE = ("condition", "nyha")
+# Listed among the conditions an exclusion names ("Cord compression, Pregnancy, Hypertension"),
+# a pregnancy is one more of them.
+_LISTED_LIKE_CONDITIONS = (*_CONDITION_LIKE, "pregnancy", "breastfeeding")
+_LOWER_BOUNDS = (">", ">=")
+_UPPER_BOUNDS = ("<", "<=")
+# "Hematological: Neutrophil count <1.5×10^9/L; Platelet count < 75×10^9/L; Hemoglobin < 9 g/dL":
+# results listed apart, any one of which rules people out.
+_SEMICOLON = re.compile(r";")
+
+
+def _cannot_all_hold(constraints: list[Constraint]) -> bool:
+    """Whether two of the limits exclude each other ("under 18 years and over 70 of age",
+    "BMI <18.5 kg/m2 or BMI > 35 kg/m2"): then the line names either, not both."""
+    for low in constraints:
+        if low.op not in _UPPER_BOUNDS or not isinstance(low.value, int | float):
+            continue
+        for high in constraints:
+            if (
+                high.op in _LOWER_BOUNDS
+                and (high.concept, high.name, high.unit) == (low.concept, low.name, low.unit)
+                and isinstance(high.value, int | float)
+                and high.value >= low.value
+            ):
+                return True
+    return False
+
+
+def _listed_apart(text: str, constraints: list[Constraint]) -> bool:
+    """Whether test results stand one to a clause, semicolons between them."""
+    return all(c.concept == "measurement" for c in constraints) and all(
+        _SEMICOLON.search(text, a.span[1], b.span[0]) is not None
+        for a, b in zip(constraints, constraints[1:], strict=False)
+    )
 
 
 def _a_bare_list(
-    text: str, constraints: list[Constraint], separators: re.Pattern[str] = _LIST_SEPARATORS
+    text: str,
+    constraints: list[Constraint],
+    separators: re.Pattern[str] = _LIST_SEPARATORS,
+    concepts: tuple[str, ...] = _CONDITION_LIKE,
 ) -> bool:
     """Whether the conditions stand in a list with nothing but commas, "or" or "/" between
     them ("Hypertension, dyslipidemia, obstructive sleep apnea, cardiovascular disease (for
     example, ... heart failure)"; what the brackets give as examples is left aside)."""
-    if any(c.concept not in _CONDITION_LIKE for c in constraints):
+    if any(c.concept not in concepts for c in constraints):
         return False
     brackets = [m.span() for m in _BRACKETED.finditer(text)]
     outside = [c for c in constraints if not any(a <= c.span[0] < b for a, b in brackets)]
@@ -570,13 +606,23 @@ def _offers_a_choice(item: Criterion, constraints: list[Constraint]) -> bool:
         return m.group(0) if inside and not of_a_treatment else " " * len(m.group(0))
 
     text = _BRACKETED.sub(blank, item.text)
+    if _cannot_all_hold(constraints):
+        return True
     if item.kind == "exclusion":
         end = max(c.span[1] for c in constraints)
-        if all(c.concept in _CONDITION_LIKE for c in constraints) and not _BOTH.search(text):
-            if _a_bare_list(text, constraints, _AND_LIST_SEPARATORS) and not _SITE_BEFORE.search(
+        if _listed_apart(text, constraints):
+            return True
+        if (
+            all(c.concept in _LISTED_LIKE_CONDITIONS for c in constraints)
+            and any(c.concept in _CONDITION_LIKE for c in constraints)
+            and not _BOTH.search(text)
+            and _a_bare_list(text, constraints, _AND_LIST_SEPARATORS, _LISTED_LIKE_CONDITIONS)
+            and not _SITE_BEFORE.search(
                 text, max(0, constraints[0].span[0] - 30), constraints[0].span[0]
-            ):
-                return True
+            )
+        ):
+            return True
+        if all(c.concept in _CONDITION_LIKE for c in constraints) and not _BOTH.search(text):
             # "... symptomatic coronary artery disease, cardiac arrhythmia, or other heart
             # disease": an "or" to the end of the sentence still lists conditions that rule
             # people out.
@@ -705,6 +751,15 @@ def _holds_all(
                 _describe(c) for c in constraints
             )
         return None, ""
+    pregnant = [c for c, r in results if r is True and c.concept in _REPRODUCTIVE]
+    if (
+        item.kind == "exclusion"
+        and pregnant
+        and len({c.concept for c in constraints}) > 1
+        and all(c.concept in _REPRODUCTIVE for c in constraints)
+    ):
+        # "Pregnant and lactating women": either state rules a woman out.
+        return True, f"your details match {_describe(pregnant[0])}"
     failed = [c for c, r in results if r is False]
     if (
         failed

@@ -321,6 +321,14 @@ ROWS: list[tuple[str, str, dict[str, Any]]] = [
         {"active": ["atypical hemolytic uremic syndrome"]},
     ),
     ("sigir-20159", "diagnosed with a viral illness", {"conditions": 0}),
+    # Bleeding and fluid named by where they are; a broken bone or bleeding said without a
+    # place is left unread, since trials mostly mean one place (the spine, the gut).
+    ("trec-20214", "a large pericardial effusion", {"active": ["pericardial effusion"]}),
+    ("trec-20214", "meningitis-->ICH-->seizure", {"present": ["intracranial hemorrhage"]}),
+    ("sigir-201515", "negative for brain hemorrhage", {"absent": ["intracranial hemorrhage"]}),
+    ("trec-202164", "no ascites or tenderness", {"absent": ["ascites"]}),
+    ("sigir-201420", "lower extremity fractures", {"conditions": 0}),
+    ("sigir-201424", "intraperitoneal hemorrhage", {"conditions": 0}),
     # A drug given as a test, not a treatment.
     ("trec-202110", "failed aspirin challenge", {"not_treated": ["aspirin"]}),
     # Off a drug for a year: how long it has not been taken.
