@@ -533,6 +533,12 @@ _UPPER_BOUNDS = ("<", "<=")
 # "Hematological: Neutrophil count <1.5×10^9/L; Platelet count < 75×10^9/L; Hemoglobin < 9 g/dL":
 # results listed apart, any one of which rules people out.
 _SEMICOLON = re.compile(r";")
+_HOW_CONTROLLED = re.compile(
+    r"\b(?:uncontroll?ed|poorly[- ]controlled|not\s+(?:well[- ])?controlled|not\s+under\s+"
+    r"(?:stable\s+)?control|unstable|untreated|decompensated)\b",
+    re.I,
+)
+_EXAMPLES_LEAD = re.compile(r"\b(?:such\s+as|including|e\.\s?g\.|for\s+example)", re.I)
 
 
 def _cannot_all_hold(constraints: list[Constraint]) -> bool:
@@ -621,6 +627,17 @@ def _offers_a_choice(item: Criterion, constraints: list[Constraint]) -> bool:
                 text, max(0, constraints[0].span[0] - 30), constraints[0].span[0]
             )
         ):
+            return True
+        if (
+            all(c.concept in _CONDITION_LIKE for c in constraints)
+            and _EXAMPLES_LEAD.search(text)
+            and not _BOTH.search(text)
+            and not rules.MIXED.search(text)
+            and not _HOW_CONTROLLED.search(text)
+        ):
+            # "thrombosis events ..., such as cerebrovascular accidents (including ... cerebral
+            # hemorrhage ...), deep vein thrombosis and pulmonary embolism": each example is
+            # one case of what rules people out (unless how well it is controlled decides).
             return True
         if all(c.concept in _CONDITION_LIKE for c in constraints) and not _BOTH.search(text):
             # "... symptomatic coronary artery disease, cardiac arrhythmia, or other heart
