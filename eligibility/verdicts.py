@@ -519,6 +519,13 @@ _LIST_SEPARATORS = re.compile(r"(?:\s|,|\bor\b|/)*", re.I)
 # "cervical spine fracture, infection and malignant tumor", "such as major depression, bipolar
 # disorder and schizophrenia": in an exclusion, each condition of such a list rules people out.
 _AND_LIST_SEPARATORS = re.compile(r"(?:\s|,|\b(?:and|or)\b|/)*", re.I)
+# "smoking, previous lumbar spine surgery, Diabetes Melitus (DM) and neuromuscular disorders":
+# things had or done, listed; each rules people out.
+_HISTORY_LIST_SEPARATORS = re.compile(
+    r"\s*(?:,|;|\band\b|\bor\b|/)\s*(?:(?:and|or)\s+)?(?:(?:previous|prior|past|known|"
+    r"current|active|history\s+of)\s+)?(?:[a-z]+\s+)?|\s*\([^()]{1,12}\)\s*(?:,|\band\b|\bor\b)\s*",
+    re.I,
+)
 # "cervical spine fracture, infection and malignant tumor": the site may be of every one.
 _SITE_BEFORE = re.compile(r"\b(?:spine|spinal|cervical|lumbar|thoracic|sacral|vertebral)\s+$", re.I)
 
@@ -528,6 +535,7 @@ _CONDITION_LIKE = ("condition", "nyha")
 # Listed among the conditions an exclusion names ("Cord compression, Pregnancy, Hypertension"),
 # a pregnancy is one more of them.
 _LISTED_LIKE_CONDITIONS = (*_CONDITION_LIKE, "pregnancy", "breastfeeding")
+_EVENT_CONCEPTS = (*_CONDITION_LIKE, "procedure", "therapy", "drug")
 _LOWER_BOUNDS = (">", ">=")
 _UPPER_BOUNDS = ("<", "<=")
 # "Hematological: Neutrophil count <1.5×10^9/L; Platelet count < 75×10^9/L; Hemoglobin < 9 g/dL":
@@ -626,6 +634,12 @@ def _offers_a_choice(item: Criterion, constraints: list[Constraint]) -> bool:
             and not _SITE_BEFORE.search(
                 text, max(0, constraints[0].span[0] - 30), constraints[0].span[0]
             )
+        ):
+            return True
+        if (
+            any(c.concept in _CONDITION_LIKE for c in constraints)
+            and any(c.concept not in _CONDITION_LIKE for c in constraints)
+            and _a_bare_list(text, constraints, _HISTORY_LIST_SEPARATORS, _EVENT_CONCEPTS)
         ):
             return True
         if (
