@@ -536,17 +536,19 @@ _CONDITION_LIKE = ("condition", "nyha")
 # a pregnancy is one more of them.
 _LISTED_LIKE_CONDITIONS = (*_CONDITION_LIKE, "pregnancy", "breastfeeding")
 _EVENT_CONCEPTS = (*_CONDITION_LIKE, "procedure", "therapy", "drug")
+_EXAMPLE_CONCEPTS = (*_CONDITION_LIKE, "measurement")
 _LOWER_BOUNDS = (">", ">=")
 _UPPER_BOUNDS = ("<", "<=")
-# "Hematological: Neutrophil count <1.5×10^9/L; Platelet count < 75×10^9/L; Hemoglobin < 9 g/dL":
+# "Hematological: Neutrophil count <1.5×10^9/L; Platelet count < 75×10^9/L; Hemoglobin < 9 g/dL",
+# "Abnormal blood counts (hemoglobin less than 12 g/dl, platelets less than 150,000/ul, ...)":
 # results listed apart, any one of which rules people out.
-_SEMICOLON = re.compile(r";")
+_RESULTS_APART = re.compile(r"[;,]")
 _HOW_CONTROLLED = re.compile(
     r"\b(?:uncontroll?ed|poorly[- ]controlled|not\s+(?:well[- ])?controlled|not\s+under\s+"
     r"(?:stable\s+)?control|unstable|untreated|decompensated)\b",
     re.I,
 )
-_EXAMPLES_LEAD = re.compile(r"\b(?:such\s+as|including|e\.\s?g\.|for\s+example)", re.I)
+_EXAMPLES_LEAD = re.compile(r"\b(?:such\s+as|including|e\.\s?g\.|i\.\s?e\.|for\s+example)", re.I)
 
 
 def _cannot_all_hold(constraints: list[Constraint]) -> bool:
@@ -567,9 +569,9 @@ def _cannot_all_hold(constraints: list[Constraint]) -> bool:
 
 
 def _listed_apart(text: str, constraints: list[Constraint]) -> bool:
-    """Whether test results stand one to a clause, semicolons between them."""
+    """Whether test results stand one to a clause, commas or semicolons between them."""
     return all(c.concept == "measurement" for c in constraints) and all(
-        _SEMICOLON.search(text, a.span[1], b.span[0]) is not None
+        _RESULTS_APART.search(text, a.span[1], b.span[0]) is not None
         for a, b in zip(constraints, constraints[1:], strict=False)
     )
 
@@ -643,7 +645,8 @@ def _offers_a_choice(item: Criterion, constraints: list[Constraint]) -> bool:
         ):
             return True
         if (
-            all(c.concept in _CONDITION_LIKE for c in constraints)
+            all(c.concept in _EXAMPLE_CONCEPTS for c in constraints)
+            and any(c.concept in _CONDITION_LIKE for c in constraints)
             and _EXAMPLES_LEAD.search(text)
             and not _BOTH.search(text)
             and not rules.MIXED.search(text)
