@@ -2029,6 +2029,17 @@ def _cues(sentence: _Sentence) -> dict[str, bool]:
     return found
 
 
+def _listed_after(plain: str, at: int, mentions: list[tuple[int, int, str, str]]) -> list[int]:
+    """The mentions a list opened soon after ``at`` ("...: ", "such as", "including") holds,
+    to the end of its clause."""
+    listed = _LISTED_AFTER.match(plain, at)
+    if listed is None:
+        return []
+    stop = _CLAUSE_END.search(plain, listed.end())
+    end_at = stop.start() if stop else len(plain)
+    return [i for i, (a, *_r) in enumerate(mentions) if listed.end() <= a < end_at]
+
+
 def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constraint]:
     events = terms.events
     diagnosis = terms.diagnosis
@@ -2142,6 +2153,12 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
             before = [i for i in before if mentions[i][0] > opened or mentions[i][3] in named]
         for i in before:
             assigned[i] = w
+        if before and examples and mentions[before[-1]][2] in _TREATMENTS:
+            # "Systemic anti-tumor therapy planned within 4 weeks ..., including cytotoxic
+            # therapy, ..., immunotherapy": the treatments it lists have its time.
+            for i in _listed_after(plain, w[1], mentions):
+                if mentions[i][2] in _TREATMENTS and i not in assigned:
+                    assigned[i] = w
         if not before and not said_in_brackets:
             leftover.append(w)
         previous_end = w[1]
@@ -2161,13 +2178,9 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
                 for i, (a, *_r) in enumerate(mentions):
                     if w[1] <= a < bracket.end() and i not in assigned:
                         assigned[i] = w
-        listed = _LISTED_AFTER.match(plain, w[1]) if ":" in plain or examples else None
-        if listed is not None:
-            stop = _CLAUSE_END.search(plain, listed.end())
-            end_at = stop.start() if stop else len(plain)
-            for i, (a, *_r) in enumerate(mentions):
-                if listed.end() <= a < end_at and i not in assigned:
-                    assigned[i] = w
+        for i in _listed_after(plain, w[1], mentions) if ":" in plain or examples else ():
+            if i not in assigned:
+                assigned[i] = w
     windowed = {(mentions[i][2], mentions[i][3]) for i in assigned}
     purposes = _purposes(segment, mentions) if sentence.has("for", "treat") else {}
     lesion, for_, effect = cues["lesion"], cues["for"], cues["examples"] and cues["effect"]
