@@ -1815,6 +1815,16 @@ _FOR_UNNAMED = re.compile(
     r"months|weeks|days|years)\b)[A-Za-z]",
     re.I,
 )
+# A term that says its own degree ("active bleeding", "unstable angina") is not one of a
+# list that an "uncontrolled" before it describes.
+_OWN_DEGREE = re.compile(
+    r"(?:active|unstable|acute|major|significant|severe|serious|stable|mild)\b", re.I
+)
+_UNCONTROLLED_BEFORE = re.compile(
+    r"\b(?:uncontroll(?:ed|able)|poorly[- ]controlled|not\s+(?:well[- ])?controlled|"
+    r"decompensated)\s+(?:[\w-]+\s+)?$",
+    re.I,
+)
 # "immunosuppression other than corticosteroids for the management of an AE": the purpose
 # after an exception still narrows the treatment named before it.
 _EXCEPTION_BEFORE_FOR = re.compile(
@@ -2186,6 +2196,7 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
     lesion, for_, effect = cues["lesion"], cues["for"], cues["examples"] and cues["effect"]
     often = cues["often"]
     previous: tuple[int, bool, str | None] | None = None  # end, a condition?, qualifier
+    uncontrolled_until = -1  # the end of a condition said to be uncontrolled, and of its list
     taken_until = -1  # the end of a term with the words of its type after it
     tested_negative = _listed_before_a_negative(segment, mentions)
     for i, (a, b, concept, name) in enumerate(mentions):
@@ -2273,6 +2284,33 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
             and _SEPARATOR_ONLY.fullmatch(segment, previous[0], a)
         ):
             qualifier = previous[2]  # "currently treated with radiation, chemotherapy"
+        control = _UNCONTROLLED_BEFORE.search(segment, max(0, a - 40), a)
+        if (
+            concept == "condition"
+            and qualifier is None
+            and uncontrolled_until >= 0
+            and _SEPARATOR_ONLY.fullmatch(segment, uncontrolled_until, a)
+            and i not in assigned
+            and not _OWN_DEGREE.match(segment, a)
+        ):
+            # "Uncontrolled pleural effusion, ascites, or pericardial effusion": how well each
+            # is controlled decides, not having it.
+            qualifier, uncontrolled_until = "specific", b
+        elif (
+            concept == "condition"
+            and qualifier == "specific"
+            and control is not None
+            # The list starts there: "active infection, uncontrolled hypertension, unstable
+            # angina" says it of hypertension alone.
+            and not (
+                previous is not None
+                and previous[1]
+                and _SEPARATOR_ONLY.fullmatch(segment, previous[0], control.start())
+            )
+        ):
+            uncontrolled_until = b
+        else:
+            uncontrolled_until = -1
         # "History or presence of HIV, hepatitis B": the list is not read as the first term.
         shared = None if _EVER_OR_NOW.search(context) else qualifier
         previous = (b, concept == "condition", shared)
