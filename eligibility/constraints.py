@@ -1820,11 +1820,7 @@ _FOR_UNNAMED = re.compile(
 _OWN_DEGREE = re.compile(
     r"(?:active|unstable|acute|major|significant|severe|serious|stable|mild)\b", re.I
 )
-_UNCONTROLLED_BEFORE = re.compile(
-    r"\b(?:uncontroll(?:ed|able)|poorly[- ]controlled|not\s+(?:well[- ])?controlled|"
-    r"decompensated)\s+(?:[\w-]+\s+)?$",
-    re.I,
-)
+_UNCONTROLLED_BEFORE = re.compile(rf"\b(?:{rules.UNCONTROLLED})\s+(?:[\w-]+\s+)?$", re.I)
 # "immunosuppression other than corticosteroids for the management of an AE": the purpose
 # after an exception still narrows the treatment named before it.
 _EXCEPTION_BEFORE_FOR = re.compile(
@@ -2284,7 +2280,11 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
             and _SEPARATOR_ONLY.fullmatch(segment, previous[0], a)
         ):
             qualifier = previous[2]  # "currently treated with radiation, chemotherapy"
-        control = _UNCONTROLLED_BEFORE.search(segment, max(0, a - 40), a)
+        control = (
+            _UNCONTROLLED_BEFORE.search(segment, max(0, a - 40), a)
+            if concept == "condition" and qualifier == "specific"
+            else None
+        )
         if (
             concept == "condition"
             and qualifier is None
@@ -2297,9 +2297,7 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
             # is controlled decides, not having it.
             qualifier, uncontrolled_until = "specific", b
         elif (
-            concept == "condition"
-            and qualifier == "specific"
-            and control is not None
+            control is not None
             # The list starts there: "active infection, uncontrolled hypertension, unstable
             # angina" says it of hypertension alone.
             and not (

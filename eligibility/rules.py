@@ -289,6 +289,12 @@ EXAMPLES_OPEN = re.compile(
 # "(including mixed small cell lung cancer and non-small cell lung cancer)": a case of the term
 # itself that has both, not examples of other kinds.
 MIXED = re.compile(r"\b(?:mixed|combined|both)\b", re.I)
+# Words that say how well a condition is controlled ("uncontrolled hypertension", "not under
+# stable control"): its having it decides nothing by itself.
+UNCONTROLLED = (
+    r"uncontroll(?:ed|able)|poorly[- ]controlled|not\s+(?:well[- ])?controlled|"
+    r"not\s+under\s+(?:stable\s+)?control|decompensated"
+)
 _ALL_LEAD_IN = re.compile(r"\b(?:all|each|both) of\s+(?:the\s+)?(?:following|these|below)\b", re.I)
 _ANY_LEAD_IN = re.compile(
     r"\b"

@@ -543,11 +543,7 @@ _UPPER_BOUNDS = ("<", "<=")
 # "Abnormal blood counts (hemoglobin less than 12 g/dl, platelets less than 150,000/ul, ...)":
 # results listed apart, any one of which rules people out.
 _RESULTS_APART = re.compile(r"[;,]")
-_HOW_CONTROLLED = re.compile(
-    r"\b(?:uncontroll?ed|poorly[- ]controlled|not\s+(?:well[- ])?controlled|not\s+under\s+"
-    r"(?:stable\s+)?control|unstable|untreated|decompensated)\b",
-    re.I,
-)
+_HOW_CONTROLLED = re.compile(rf"\b(?:{rules.UNCONTROLLED}|uncontroled|unstable|untreated)\b", re.I)
 _EXAMPLES_LEAD = re.compile(r"\b(?:such\s+as|including|e\.\s?g\.|i\.\s?e\.|for\s+example)", re.I)
 
 
@@ -785,15 +781,15 @@ def _holds_all(
                 _describe(c) for c in constraints
             )
         return None, ""
-    pregnant = [c for c, r in results if r is True and c.concept in _REPRODUCTIVE]
+    expecting_or_nursing = [c for c, r in results if r is True and c.concept in _REPRODUCTIVE]
     if (
         item.kind == "exclusion"
-        and pregnant
+        and expecting_or_nursing
         and len({c.concept for c in constraints}) > 1
         and all(c.concept in _REPRODUCTIVE for c in constraints)
     ):
         # "Pregnant and lactating women": either state rules a woman out.
-        return True, f"your details match {_describe(pregnant[0])}"
+        return True, f"your details match {_describe(expecting_or_nursing[0])}"
     failed = [c for c, r in results if r is False]
     if (
         failed
