@@ -31,18 +31,6 @@ def _data() -> dict[str, list[str]]:
     return rules.load("taking_part.json")  # type: ignore[no-any-return]
 
 
-def _wording() -> re.Pattern[str]:
-    return _table("patterns")
-
-
-def _health_wording() -> re.Pattern[str]:
-    return _table("health")
-
-
-def _contraception() -> re.Pattern[str]:
-    return _table("contraception")
-
-
 _WHO_AND_NOT_PREGNANT = frozenset({"sex", "pregnancy", "breastfeeding"})
 
 
@@ -53,11 +41,11 @@ def about_taking_part(item: Criterion) -> bool:
     contraception during the study may also say whom it is for and that she is not pregnant
     ("Women of childbearing potential must have a negative pregnancy test and agree to use
     adequate contraception"): a pregnancy still rules her out, the rest is taking part."""
-    if item.children or _health_wording().search(item.text):
+    if item.children or _table("health").search(item.text):
         return False
     if not item.constraints:
-        return bool(_wording().search(item.text))
-    return bool(_contraception().search(item.text)) and all(
+        return bool(_table("patterns").search(item.text))
+    return bool(_table("contraception").search(item.text)) and all(
         c.concept in _WHO_AND_NOT_PREGNANT and (c.concept == "sex" or c.op == "absent")
         for c in item.constraints
     )
