@@ -217,8 +217,18 @@ _KIND_HEADING = re.compile(
     r"(?:\([^)]{0,60}\)\s+)?)?"
     r"(?P<kind>inclusion|exclusion|eligibility|ineligibility|"
     r"non-?inclusion)(?:\s+(?:criteria|criterion|conditions?|"
-    r"requirements?))?(?P<label>\s*(?:\([^)]{0,60}\)|for\s[^:]{1,50}|"
+    r"requirements?))?(?P<label>\s*(?:\([^)]{0,60}\)|for\s[^:]{1,50}|for\s[^:(]{1,50}\([^)]{0,60}\)|"
     r"-\s[^:]{1,50}))?\s*(?::\s*(?P<rest>.*)|\.?\s*$)",
+    re.I,
+)
+# A heading's label that addresses its lines to one group or part of the study ("for healthy
+# participants", "(Part A)", "for biomarkers substudy"), not to everyone ("for all groups") nor
+# a topic ("for medical history and comorbidities", "(continued)").
+_GROUP_LABEL = re.compile(
+    r"^(?!(?:for\s+)?(?:all|every|each|both|any)\b).*\b(?:patients?|participants?|subjects?|"
+    r"volunteers?|controls?|individuals?|women|men|(?:fe)?males?|children|adults?|infants?|"
+    r"asthmatics|diabetics|(?:non-?)?smokers|users|survivors|donors|recipients|cohorts?|arms?|groups?|"
+    r"parts?|phases?|stages?|modules?|sub-?stud(?:y|ies)|escalation|expansion)\b",
     re.I,
 )
 _SECTION_HEADING = [
@@ -353,8 +363,10 @@ def kind_heading(line: str) -> tuple[Kind, str, str | None] | None:
         return None
     word = m.group("kind").lower()
     kind: Kind = "exclusion" if word.startswith(("exc", "inel", "non")) else "inclusion"
-    label = (m.group("label") or "").strip(" -()") or None
-    return kind, rest, label
+    label = (m.group("label") or "").strip(" -")
+    if label.startswith("(") and label.endswith(")"):
+        label = label[1:-1].strip()
+    return kind, rest, label if _GROUP_LABEL.search(label) else None
 
 
 _SECTION_ANY = re.compile("|".join(f"(?:{p.pattern})" for p in _SECTION_HEADING), re.I)
@@ -556,8 +568,15 @@ _WAYS_OF_NON_CHILDBEARING = re.compile(
 )
 
 
+# "Adequate bone marrow reserve or organ function as demonstrated by any of the following
+# laboratory values:": every value shows the function adequate, whatever word joins them.
+_ADEQUATE_FUNCTION = re.compile(r"^adequate\b[^:.;]{0,60}\b(?:function|reserve)\b", re.I)
+
+
 def group_logic(text: str, kind: Kind) -> str:
     """How a lead-in combines the items under it: "any" or "all"."""
+    if kind == "inclusion" and _ADEQUATE_FUNCTION.search(text):
+        return "all"
     if is_any_lead_in(text) or _EXAMPLES_LEAD_IN.search(text):
         return "any"
     if _WAYS_OF_NON_CHILDBEARING.search(text):

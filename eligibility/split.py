@@ -23,6 +23,11 @@ _MARKER = re.compile(
 )
 _INLINE_NUMBER = re.compile(r"(?<=[\s.;:,])(\d{1,2})[.)]\s+(?=[A-Z(])")
 _LEADING_NUMBER = re.compile(r"\s*(?P<bullet>[*\-•]\s+)?\(?(?P<n>\d{1,2})[.)]\s")
+# "a. QTcF ≥450 ms ...;b. Clinically significant arrhythmias ...;c. ...": lettered items run
+# together on one line, in order from "a".
+_INLINE_LETTER = re.compile(
+    r"(?<![^\s.;:,)）])\(?(?P<letter>[a-h])(?:\.\s*(?=[A-Z])|\)\s*(?=[A-Za-z]))"
+)
 _INLINE_BULLET = re.compile(r"(?:\s+|(?<=[:.]))[•▪◦]\s+")
 _HEADING_MID_LINE = re.compile(r"(?<=[).])[ \t]+(?=(?:Exclusion|Inclusion) Criteria\s*:)")
 _OR_TAIL = re.compile(r"[\s,;]+(?:OR|or)\s*[;,.]?\s*$")
@@ -113,6 +118,32 @@ def _explode(line: str, run: _RunOn) -> list[str]:
             out.append(part[start:cut].rstrip())
             start = cut
         out.append(part[start:] if not cuts else " " * run.indent + part[start:])
+    return [piece for part in out for piece in _lettered(part)]
+
+
+def _lettered(line: str) -> list[str]:
+    """Split a line whose items a, b, c ... run together; after a lead-in on the same line
+    they are indented under it. A line holding two such runs is left whole."""
+    if "a" not in line:
+        return [line]
+    markers: list[re.Match[str]] = []
+    for m in _INLINE_LETTER.finditer(line):
+        if markers and m.group("letter") == "a":
+            return [line]  # lists of their own within the line: left whole
+        if ord(m.group("letter")) == ord("a") + len(markers):
+            markers.append(m)
+    if len(markers) < 2:
+        return [line]
+    indent = len(line) - len(line.lstrip())
+    head = line[: markers[0].start()].rstrip()
+    if head.strip() and not re.search(r"[A-Za-z]{2}", head):
+        return [line]  # "* a) ... or b) ...": a bullet's alternatives, read as one line
+    out = [head] if head.strip() else []
+    pad = " " * (indent + 4 if out else indent)
+    ends = [m.start() for m in markers[1:]] + [len(line)]
+    for m, end in zip(markers, ends, strict=True):
+        marker = line[m.start() : m.end()].strip()
+        out.append(f"{pad}{marker} {line[m.end() : end].strip()}")
     return out
 
 

@@ -8,6 +8,7 @@ with a redirect back to the page they came from (at ``#prescreener``).
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -102,6 +103,11 @@ def criterion_label(item: Criterion) -> str:
     return f"{item.kind.capitalize()} criterion {number}"
 
 
+def _group_name(section: str) -> str:
+    """ "For cohort 2" and "for healthy participants" read after "This applies to"."""
+    return re.sub(r"^(?:for|in)\s+", "", section, flags=re.I)
+
+
 def _short(text: str, limit: int = 140) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
@@ -161,7 +167,7 @@ def verdict_view(parsed: ParsedCriteria, verdict: Verdict, values: dict[str, str
             item.id,
             criterion_label(item),
             _short(item.text),
-            f"This applies to {item.section} only; ask the study team."
+            f"This applies to {_group_name(item.section)} only; ask the study team."
             if item.section
             else "Ask the study team.",
         )

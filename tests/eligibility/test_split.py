@@ -222,6 +222,72 @@ ROWS = [
             ("exc-3", "criterion", None, None, "Inability to give consent"),
         ],
     ),
+    (  # NCT06940401: lettered items run together on the line under their lead-in
+        "lettered-items-run-together",
+        "Exclusion Criteria:\n\n5. Cardiac abnormalities, including.\n\n   a. QTcF ≥450 ms for "
+        "males or ≥470 ms for females (mean of 3 ECGs during screening);b. Clinically "
+        "significant arrhythmias (e.g., complete left bundle branch block, 3rd-degree AV block, "
+        "PR interval \\>250 ms);c. Risk factors for Torsades de Pointes (e.g., hypokalemia, "
+        "family history of long QT syndrome or inherited arrhythmias); d. Left ventricular "
+        "ejection fraction (LVEF) \\<50%;\n6. History or suspected diagnosis of interstitial "
+        "lung disease.",
+        [
+            ("exc-1", "criterion", None, "any", "Cardiac abnormalities, including."),
+            ("exc-1.1", "criterion", "exc-1", None, "QTcF ≥450 ms for males or ≥470 ms for"),
+            ("exc-1.2", "criterion", "exc-1", None, "Clinically significant arrhythmias (e.g."),
+            ("exc-1.3", "criterion", "exc-1", None, "Risk factors for Torsades de Pointes"),
+            ("exc-1.4", "criterion", "exc-1", None, "Left ventricular ejection fraction"),
+            ("exc-2", "criterion", None, None, "History or suspected diagnosis"),
+        ],
+    ),
+    (  # NCT05814159 and NCT05005468: lettered items after their lead-in on the same line
+        "lettered-items-after-their-lead-in",
+        "Inclusion Criteria:\n\n4. Active disease confirmed by the following three signs and "
+        "symptoms. a. Active arthritis in ≥ 1 joint. b. CRP \\> 30 mg/L. c. At least one fever "
+        "episode (≥ 38.0 degree Celsius) attributable to the disease within one week before "
+        "enrollment.\n5. The function of major organs is normal, the following standards are "
+        "met: a) Routine blood examination: hemoglobin (Hb) ≥90g/L; b) Biochemical examination: "
+        "serum total bilirubin (TBIL) ≤1.5×ULN; c) coagulation function: international "
+        "normalized ratio (INR) ≤1.5×ULN;",
+        [
+            ("inc-1", "criterion", None, "all", "Active disease confirmed by the following"),
+            ("inc-1.1", "criterion", "inc-1", None, "Active arthritis in ≥ 1 joint."),
+            ("inc-1.2", "criterion", "inc-1", None, "CRP > 30 mg/L."),
+            ("inc-1.3", "criterion", "inc-1", None, "At least one fever episode"),
+            ("inc-2", "criterion", None, "all", "The function of major organs is normal"),
+            ("inc-2.1", "criterion", "inc-2", None, "Routine blood examination"),
+            ("inc-2.2", "criterion", "inc-2", None, "Biochemical examination"),
+            ("inc-2.3", "criterion", "inc-2", None, "coagulation function"),
+        ],
+    ),
+    (  # NCT04204473: every value shows the function adequate, though "any of" leads them
+        "adequate-function-needs-every-value",
+        "Inclusion Criteria:\n\n7. Adequate bone marrow reserve or organ function as "
+        "demonstrated by any of the following laboratory values: a.Neutrophils (absolute value) "
+        "≥ 1.5×10\\^9/L; b.Hemoglobin ≥ 90 g/L; c.Platelet ≥ 80×10\\^9/L;",
+        [
+            ("inc-1", "criterion", None, "all", "Adequate bone marrow reserve"),
+            ("inc-1.1", "criterion", "inc-1", None, "Neutrophils (absolute value)"),
+            ("inc-1.2", "criterion", "inc-1", None, "Hemoglobin ≥ 90 g/L;"),
+            ("inc-1.3", "criterion", "inc-1", None, "Platelet ≥ 80×10^9/L;"),
+        ],
+    ),
+    (  # NCT05813925: a bullet's lettered alternatives, and NCT03416231: two runs of letters
+        # on one line, stay whole; "e.g." is no item
+        "lettered-alternatives-and-two-runs-stay-whole",
+        "Inclusion Criteria:\n\n* a) Body mass index (BMI) greater than or equal to 27.0 kg/m^2 "
+        "with greater than or equal to 2 obesity-related complications or b) BMI greater than or "
+        "equal to 35.0 kg/m^2 with greater than or equal to 1 obesity-related complication\n"
+        "* The main organs function properly:(1) a. Hemoglobin (HB) ≥90 g / L; b. Platelet count "
+        "(PLT) ≥80 × 109 / L;(2) biochemical tests:a. Total bilirubin (TBIL) ≤1.5 × ULN; b. "
+        "Creatinine ≤1.5 × ULN\n* Any history of gastrointestinal disorders (e.g. Crohn's "
+        "disease, ulcerative colitis)",
+        [
+            ("inc-1", "criterion", None, None, "a) Body mass index (BMI)"),
+            ("inc-2", "criterion", None, None, "The main organs function properly"),
+            ("inc-3", "criterion", None, None, "Any history of gastrointestinal"),
+        ],
+    ),
     (
         "paragraphs-without-headings-are-inclusion",
         UNHEADED_PARAGRAPHS,
@@ -251,6 +317,38 @@ def test_sections_are_kept_on_the_items_under_them():
     assert parsed.get("inc-1").section == "Part A only"
     assert parsed.get("inc-2").section == "For cohort 2"
     assert parsed.get("exc-1").section is None
+
+
+@pytest.mark.parametrize(
+    ("heading", "kind", "section"),
+    [
+        # NCT06199999: a label for one group of participants.
+        (
+            "Specific exclusion criteria for healthy participants:",
+            "exclusion",
+            "for healthy participants",
+        ),
+        # NCT05962437: the label of a sub-study, with its share of the participants.
+        (
+            "Exclusion criteria for biomarkers substudy (50% of patients in each study arm):",
+            "exclusion",
+            "for biomarkers substudy (50% of patients in each study arm)",
+        ),
+        ("Exclusion Criteria for Stage 1", "exclusion", "for Stage 1"),
+        (
+            "inclusion criteria for allergic asthmatics also include:",
+            "inclusion",
+            "for allergic asthmatics also include",
+        ),
+        # NCT06199999: every group; NCT06751849: a topic, not a group.
+        ("Inclusion Criteria for all groups:", "inclusion", None),
+        ("Exclusion criteria for medical history and comorbidities:", "exclusion", None),
+    ],
+)
+def test_a_heading_label_is_a_section_only_when_it_names_a_group(heading, kind, section):
+    parsed = eligibility.parse_criteria(f"{heading}\n\n* Needle phobia.\n")
+    [item] = parsed.items
+    assert (item.kind, item.section) == (kind, section)
 
 
 def test_a_group_of_healthy_participants_is_a_section_not_a_criterion():

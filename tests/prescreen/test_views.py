@@ -147,6 +147,32 @@ def test_a_criterion_for_one_part_of_the_study_goes_to_the_study_team(client):
     assert "This applies to Part B only; ask the study team." in html
 
 
+# NCT05962437 and NCT06199999, abridged: exclusions for one group under a labelled heading, and
+# a heading whose label addresses everyone.
+def test_an_exclusion_heading_for_one_group_sends_its_lines_to_the_study_team(client):
+    criteria = (
+        "Inclusion Criteria:\n\n* Age 18 years or older\n\n"
+        "Exclusion criteria for biomarkers substudy (50% of patients in each study arm):\n\n"
+        "* Needle phobia.\n\n"
+        "Exclusion Criteria for all groups:\n\n* Emergency surgery\n"
+    )
+    record = TrialRecord(
+        nct_id="NCT09100006", brief_title="A substudy", eligibility=Eligibility(criteria=criteria)
+    )
+    import_items([ReadItem(source="tests", location="1", record=record)], run=ImportRun())
+    url = "/trials/NCT09100006/prescreen/answer/"
+    html = client.post(url, {"inc-1": "yes", "exc-1": "yes"}, **HTMX).content.decode()
+    assert "Some answers need the study team" in html
+    assert (
+        "This applies to biomarkers substudy (50% of patients in each study arm) only; ask the"
+        " study team." in html
+    )
+    html = client.post(
+        url, {"inc-1": "yes", "exc-1": "no", "exc-2": "yes"}, **HTMX
+    ).content.decode()
+    assert "You are likely not eligible" in html and "This applies to" not in html
+
+
 def test_changing_an_answer_changes_the_verdict(client):
     assert "likely not eligible" in client.post(ANSWER, {"exc-3": "yes"}, **HTMX).content.decode()
     html = client.post(ANSWER, {"exc-3": "no"}, **HTMX).content.decode()
