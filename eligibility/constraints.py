@@ -1767,6 +1767,14 @@ _ABLE_TO = re.compile(
     r"radical|curative)\s+)*$",
     re.I,
 )
+# "A tobacco user who does not agree to suspend smoking prior to surgery", "willing to abstain
+# from alcohol during the study": what the person will do, not what they have or had.
+_AGREE_TO_STOP = re.compile(
+    r"\b(?:agree(?:s|ing)?|(?:un)?willing(?:ness)?|consent(?:s|ing)?|commit(?:s|ted)?|"
+    r"refus(?:e|es|ing))\s+to\s+(?:suspend|stop|quit|discontinue|abstain\s+from|"
+    r"refrain\s+from|avoid|cease|give\s+up)\b[^.;]{0,80}$",
+    re.I,
+)
 # The words one of which _ABLE_TO or _STILL_TO_COME needs ("able to", not "available").
 _ABLE_WORDS = ("able to", "abilit", "willing", "cannot", "can not", "can't", "could not")
 _TO_COME_WORDS = (
@@ -1994,6 +2002,7 @@ def named_diagnoses(text: str) -> list[tuple[int, int, str]]:
 _CUE_WORDS: dict[str, tuple[str, ...]] = {
     "reaction": _REACTION_WORDS,
     "able": _ABLE_WORDS,
+    "agree": ("agree", "willing", "consent", "commit", "refus"),
     "to_come": _TO_COME_WORDS,
     "allowed": (
         "allowed",
@@ -2085,9 +2094,19 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
     # "i.e." and "e.g." end no sentence: their dots are hidden where a pattern stops at one.
     plain = _ABBREVIATION_DOTS.sub(lambda m: m.group(0).replace(".", ","), segment)
     cues = _cues(sentence)
-    reaction, able, to_come, allowed, candidate, aside, but, except_cue = (
+    reaction, able, agree, to_come, allowed, candidate, aside, but, except_cue = (
         cues[key]
-        for key in ("reaction", "able", "to_come", "allowed", "candidate", "aside", "but", "except")
+        for key in (
+            "reaction",
+            "able",
+            "agree",
+            "to_come",
+            "allowed",
+            "candidate",
+            "aside",
+            "but",
+            "except",
+        )
     )
     except_in_brackets = except_cue and "(" in segment
     left_out = [
@@ -2108,6 +2127,7 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
         and not (dose_of and _DOSE_OF.search(segment, max(0, x[0] - 45), x[0]))
         and not (x[3] == "surgery" and _the_operation(segment, x[0]))
         and not (able and _ABLE_TO.search(segment, max(0, x[0] - 140), x[0]))
+        and not (agree and _AGREE_TO_STOP.search(segment, max(0, x[0] - 130), x[0]))
         and not (to_come and _STILL_TO_COME.search(segment, max(0, x[0] - 200), x[0]))
         and not (allowed and _ALLOWED_AFTER.match(segment, x[1]))
         and not (candidate and _CANDIDATE_FOR.search(segment, max(0, x[0] - 80), x[0]))

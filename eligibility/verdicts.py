@@ -702,6 +702,14 @@ def _without_defined(constraints: list[Constraint], text: str) -> list[Constrain
     return kept
 
 
+def _opens_with_the_defined(text: str, constraints: list[Constraint]) -> bool:
+    """Whether the line opens with what it reads ("Patients with poorly controlled diabetes
+    (HbA1c ...)"), so that a measurement defining its condition says all of it; words before
+    it ("Patients with recurrent binge eating ... and obesity (BMI >=30)") say more."""
+    before = _WORDS.findall(text, 0, constraints[0].span[0])
+    return len(before) <= 4 and not any(w.lower() == "and" for w in before)
+
+
 def _by_sentence(text: str, constraints: list[Constraint]) -> list[list[Constraint]]:
     """The constraints grouped by the sentence they stand in, in order."""
     groups: list[list[Constraint]] = []
@@ -722,7 +730,9 @@ def _holds_all(
     bare list of conditions in it is a choice too."""
     text = item.text
     stated = _without_defined(constraints, text)
-    covered = item.covered or len(stated) < len(constraints)
+    covered = item.covered or (
+        len(stated) < len(constraints) and _opens_with_the_defined(text, constraints)
+    )
     constraints = stated
     sentences = _by_sentence(text, constraints) if item.kind == "inclusion" else []
     if len(sentences) > 1:
