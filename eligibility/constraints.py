@@ -1240,8 +1240,12 @@ def _narrowed_by_exception(segment: str, b: int) -> bool:
 _NOT_ABOUT = re.compile(
     r"\b(?:(?:causes?|etiolog(?:y|ies)|risk(?:\s+factors?)?|development|prevention|prophylaxis|"
     r"screen(?:ed|ing))\s+(?:of|for)|(?:is|are)\s+not\s+(?:considered|counted|regarded)\s+as|"
-    r"regardless\s+of\s+(?:whether|if))\s+"
-    r"(?:(?:the|a|an|any)\s+)?$",
+    r"regardless\s+of\s+(?:whether|if)|"
+    # "Known family history of dementia": the relatives' condition; "personal or family history
+    # of melanoma" is the person's too.
+    r"(?<!\bor\s)(?<!\band\s)(?:family|familial)\s+(?:medical\s+)?history\s+of|"
+    r"(?:first|1st|second|2nd)[- ]degree\s+relatives?\s+(?:with|of)|family\s+members?\s+with)\s+"
+    r"(?:(?:the|a|an|any|known)\s+)?$",
     re.I,
 )
 # A kind or a severity of the condition the vocabulary names ("idiopathic osteoporosis",

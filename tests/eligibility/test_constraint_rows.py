@@ -73,3 +73,15 @@ def test_a_surgery_that_might_impair_healing_is_a_kind_of_surgery():
     )
     surgery = next(c for c in constraints.extract(text) if c.name == "surgery")
     assert surgery.qualifier == "specific"
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Known family history of dementia.", []),
+        ("Personal or family history of dementia", ["dementia"]),
+        ("History of diabetes or family history of diabetes", ["diabetes"]),
+    ],
+)
+def test_a_relatives_condition_is_not_the_persons_unless_their_own_is_named(text, names):
+    assert [c.name for c in constraints.extract(text)] == names
