@@ -135,13 +135,15 @@ def test_an_unsure_alternative_is_named(client):
     assert "Inclusion criterion 2.1" in html and "You were not sure." in html
 
 
+def _answer_url_of_a_trial_with(nct_id: str, criteria: str) -> str:
+    record = TrialRecord(nct_id=nct_id, brief_title="Parts", eligibility=Eligibility(criteria))
+    import_items([ReadItem(source="tests", location="1", record=record)], run=ImportRun())
+    return f"/trials/{nct_id}/prescreen/answer/"
+
+
 def test_a_criterion_for_one_part_of_the_study_goes_to_the_study_team(client):
     criteria = "Inclusion Criteria:\n\nPart A:\n* Age 18 years or older\n\nPart B:\n* ECOG 0-1\n"
-    record = TrialRecord(
-        nct_id="NCT09100005", brief_title="Two parts", eligibility=Eligibility(criteria=criteria)
-    )
-    import_items([ReadItem(source="tests", location="1", record=record)], run=ImportRun())
-    url = "/trials/NCT09100005/prescreen/answer/"
+    url = _answer_url_of_a_trial_with("NCT09100005", criteria)
     html = client.post(url, {"inc-1": "yes", "inc-2": "no"}, **HTMX).content.decode()
     assert "Some answers need the study team" in html
     assert "This applies to Part B only; ask the study team." in html
@@ -156,11 +158,7 @@ def test_an_exclusion_heading_for_one_group_sends_its_lines_to_the_study_team(cl
         "* Needle phobia.\n\n"
         "Exclusion Criteria for all groups:\n\n* Emergency surgery\n"
     )
-    record = TrialRecord(
-        nct_id="NCT09100006", brief_title="A substudy", eligibility=Eligibility(criteria=criteria)
-    )
-    import_items([ReadItem(source="tests", location="1", record=record)], run=ImportRun())
-    url = "/trials/NCT09100006/prescreen/answer/"
+    url = _answer_url_of_a_trial_with("NCT09100006", criteria)
     html = client.post(url, {"inc-1": "yes", "exc-1": "yes"}, **HTMX).content.decode()
     assert "Some answers need the study team" in html
     assert (
