@@ -2059,6 +2059,24 @@ def _listed_after(plain: str, at: int, mentions: list[tuple[int, int, str, str]]
     return [i for i, (a, *_r) in enumerate(mentions) if listed.end() <= a < end_at]
 
 
+_WORDS_OF_ITS_OWN = re.compile(r"\b(?!(?:or|and)\b)\w", re.I)
+
+
+def _bracket_closes_between(
+    segment: str, window: tuple[int, int, str, float | int | None, str], at: int
+) -> bool:
+    """Whether a time said in brackets, after words of its own, ends them before ``at``:
+    "(>=12 episodes in 3 months) and obesity" times the episodes, not the obesity, while
+    "(within the last 6 months)/current use of steroids" and "current use (or within previous
+    6 months) of hormone therapy" time what follows."""
+    opened = segment.rfind("(", 0, window[0])
+    return (
+        opened > segment.rfind(")", 0, window[0])
+        and _WORDS_OF_ITS_OWN.search(segment, opened + 1, window[0]) is not None
+        and ")" in segment[window[1] : at]
+    )
+
+
 def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constraint]:
     events = terms.events
     diagnosis = terms.diagnosis
@@ -2200,6 +2218,7 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
             and a - w[1] <= 80
             and i not in assigned
             and not _ANCHOR_GAP.match(segment, w[1], a)
+            and not _bracket_closes_between(segment, w, a)
         ]
         if after:
             assigned[after[0]] = w
