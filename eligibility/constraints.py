@@ -1240,10 +1240,14 @@ def _narrowed_by_exception(segment: str, b: int) -> bool:
 _NOT_ABOUT = re.compile(
     r"\b(?:(?:causes?|etiolog(?:y|ies)|risk(?:\s+factors?)?|development|prevention|prophylaxis|"
     r"screen(?:ed|ing))\s+(?:of|for)|(?:is|are)\s+not\s+(?:considered|counted|regarded)\s+as|"
-    r"regardless\s+of\s+(?:whether|if)|"
-    # "Known family history of dementia": the relatives' condition; "personal or family history
-    # of melanoma" is the person's too.
-    r"(?<!\bor\s)(?<!\band\s)(?:family|familial)\s+(?:medical\s+)?history\s+of|"
+    r"regardless\s+of\s+(?:whether|if))\s+"
+    r"(?:(?:the|a|an|any)\s+)?$",
+    re.I,
+)
+# "Known family history of dementia": the relatives' condition; "personal or family history of
+# melanoma" is the person's too.
+_A_RELATIVES = re.compile(
+    r"(?:(?<!\bor\s)(?<!\band\s)(?:family|familial)\s+(?:medical\s+)?history\s+of|"
     r"(?:first|1st|second|2nd)[- ]degree\s+relatives?\s+(?:with|of)|family\s+members?\s+with)\s+"
     r"(?:(?:the|a|an|any|known)\s+)?$",
     re.I,
@@ -2006,7 +2010,8 @@ def named_diagnoses(text: str) -> list[tuple[int, int, str]]:
 _CUE_WORDS: dict[str, tuple[str, ...]] = {
     "reaction": _REACTION_WORDS,
     "able": _ABLE_WORDS,
-    "agree": ("agree", "willing", "consent", "commit", "refus"),
+    "agree": ("agree", "willing", "consent to", "consents to", "consenting to", "commit", "refus"),
+    "relatives": ("famil", "relative"),
     "to_come": _TO_COME_WORDS,
     "allowed": (
         "allowed",
@@ -2116,12 +2121,13 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
     # "i.e." and "e.g." end no sentence: their dots are hidden where a pattern stops at one.
     plain = _ABBREVIATION_DOTS.sub(lambda m: m.group(0).replace(".", ","), segment)
     cues = _cues(sentence)
-    reaction, able, agree, to_come, allowed, candidate, aside, but, except_cue = (
+    reaction, able, agree, relatives, to_come, allowed, candidate, aside, but, except_cue = (
         cues[key]
         for key in (
             "reaction",
             "able",
             "agree",
+            "relatives",
             "to_come",
             "allowed",
             "candidate",
@@ -2145,6 +2151,7 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
         for x, out in zip(mentions, left_out, strict=True)
         if not out
         and not _NOT_ABOUT.search(segment, max(0, x[0] - 40), x[0])
+        and not (relatives and _A_RELATIVES.search(segment, max(0, x[0] - 40), x[0]))
         and not (reaction and _REACTION_TO.search(segment, max(0, x[0] - 70), x[0]))
         and not (dose_of and _DOSE_OF.search(segment, max(0, x[0] - 45), x[0]))
         and not (x[3] == "surgery" and _the_operation(segment, x[0]))

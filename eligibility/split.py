@@ -124,7 +124,7 @@ def _explode(line: str, run: _RunOn) -> list[str]:
 def _lettered(line: str) -> list[str]:
     """Split a line whose items a, b, c ... run together; after a lead-in on the same line
     they are indented under it. A line holding two such runs is left whole."""
-    if "a" not in line:
+    if "b." not in line and "b)" not in line:
         return [line]
     markers: list[re.Match[str]] = []
     for m in _INLINE_LETTER.finditer(line):
