@@ -1111,6 +1111,10 @@ def evaluate(
                 # "Skeletally mature (age at least 18 years) and:", "Age between 22-64 years"
                 # over the lines below it: the age of the line itself must hold too.
                 value, reason = False, too_young_or_old
+            elif value and _unread_limit(item):
+                # "≥27.0 kg/m² and presence of at least 1 of the following comorbidities:": a
+                # comorbidity alone does not meet the line, whose own limit may not hold.
+                value = None
             if value is not None and not reason:
                 yes = [c.id for c, v in zip(children, child_values, strict=True) if v]
                 if item.logic == "any":
@@ -1186,6 +1190,18 @@ def _age_failed(item: Criterion, facts: Mapping[str, Any]) -> str | None:
         if c.concept == "age" and constraint_holds(c, facts) is False:
             return f"your details do not match {_describe(c)}"
     return None
+
+
+_LIMIT = re.compile(r"[≥≤<>]=?\s*\d")
+
+
+def _unread_limit(item: Criterion) -> bool:
+    """Whether an inclusion over a list of lines sets a limit of its own that no constraint of
+    it reads ("≥27.0 kg/m² and ...", its measurement named on the line above)."""
+    return item.kind == "inclusion" and any(
+        not any(c.span[0] <= m.start() < c.span[1] for c in item.constraints)
+        for m in _LIMIT.finditer(item.text)
+    )
 
 
 def _group_words(group: Constraint) -> str:

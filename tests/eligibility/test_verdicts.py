@@ -1934,3 +1934,22 @@ def test_a_line_over_others_still_asks_its_own_age(age, expected):
     assert parsed.children_of(top.id), "the line keeps the lines below it"
     verdict = eligibility.evaluate(parsed, facts={"age": age, "sex": "female"}).get(top.id)
     assert verdict.verdict == expected
+
+
+# NCT05869903: the limit of the second choice is on the line over its comorbidities, with its
+# measurement named on the line above that.
+BMI_WITH_COMORBIDITIES = (
+    "Inclusion Criteria:\n\n* Have a BMI\n\n  * ≥30.0 kilogram/square meter (kg/m²),\n"
+    "  * ≥27.0 kg/m² and presence of at least 1 of the following weight-related comorbidities "
+    "(treated or untreated) at screening:\n\n    * Hypertension, dyslipidemia, obstructive "
+    "sleep apnea, cardiovascular disease (for example, ischemic cardiovascular disease, New York "
+    "Heart Association Functional Class I-III heart failure)."
+)
+
+
+def test_a_comorbidity_alone_does_not_meet_a_line_with_a_limit_of_its_own():
+    parsed = eligibility.parse_criteria(BMI_WITH_COMORBIDITIES)
+    facts = {"sex": "female", "age": 50, "events": [{"name": "hypertension", "active": True}]}
+    verdict = eligibility.evaluate(parsed, facts=facts)
+    assert verdict.get("inc-1.2.1").verdict == "met"
+    assert verdict.get("inc-1.2").verdict == "unknown"
