@@ -23,11 +23,13 @@ _MARKER = re.compile(
 )
 _INLINE_NUMBER = re.compile(r"(?<=[\s.;:,])(\d{1,2})[.)]\s+(?=[A-Z(])")
 _LEADING_NUMBER = re.compile(r"\s*(?P<bullet>[*\-•]\s+)?\(?(?P<n>\d{1,2})[.)]\s")
-# "a. QTcF ≥450 ms ...;b. Clinically significant arrhythmias ...;c. ...": lettered items run
-# together on one line, in order from "a".
+# "a. QTcF ≥450 ms ...;b. Clinically significant arrhythmias ...;c. ...", "i. Oral steroids ...
+# ii. Chemotherapy ...": lettered or numbered items run together on one line, in order.
 _INLINE_LETTER = re.compile(
-    r"(?<![^\s.;:,)）])\(?(?P<letter>[a-h])(?:\.\s*(?=[A-Z])|\)\s*(?=[A-Za-z]))"
+    r"(?<![^\s.;:,)）])\(?(?P<letter>[a-h]|i{1,3}|iv|vi{0,3}|ix|x)"
+    r"(?:\.\s*(?=[A-Z])|\)\s*(?=[A-Za-z]))"
 )
+_SERIES = (tuple("abcdefgh"), ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"))
 _INLINE_BULLET = re.compile(r"(?:\s+|(?<=[:.]))[•▪◦]\s+")
 _HEADING_MID_LINE = re.compile(r"(?<=[).])[ \t]+(?=(?:Exclusion|Inclusion) Criteria\s*:)")
 _OR_TAIL = re.compile(r"[\s,;]+(?:OR|or)\s*[;,.]?\s*$")
@@ -122,15 +124,21 @@ def _explode(line: str, run: _RunOn) -> list[str]:
 
 
 def _lettered(line: str) -> list[str]:
-    """Split a line whose items a, b, c ... run together; after a lead-in on the same line
-    they are indented under it. A line holding two such runs is left whole."""
-    if "b." not in line and "b)" not in line:
+    """Split a line whose items a, b, c ... (or i, ii, iii ...) run together; after a lead-in
+    on the same line they are indented under it. A line holding two such runs is left whole."""
+    if not any(second in line for second in ("b.", "b)", "ii.", "ii)")):
         return [line]
     markers: list[re.Match[str]] = []
+    series: tuple[str, ...] = ()
     for m in _INLINE_LETTER.finditer(line):
-        if markers and m.group("letter") == "a":
+        letter = m.group("letter")
+        if not markers:
+            series = next((s for s in _SERIES if s[0] == letter), ())
+            if series:
+                markers.append(m)
+        elif letter == series[0]:
             return [line]  # lists of their own within the line: left whole
-        if ord(m.group("letter")) == ord("a") + len(markers):
+        elif len(markers) < len(series) and letter == series[len(markers)]:
             markers.append(m)
     if len(markers) < 2:
         return [line]

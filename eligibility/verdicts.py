@@ -1106,11 +1106,12 @@ def evaluate(
             both = _speaks_to_both_sexes(item)
             child_values = [judge(child, both, item.logic == "any") for child in children]
             value = _combine(item.logic or "all", child_values)
-            too_young_or_old = _age_failed(item, facts) if value is not False else None
-            if too_young_or_old is not None:
-                # "Skeletally mature (age at least 18 years) and:", "Age between 22-64 years"
-                # over the lines below it: the age of the line itself must hold too.
-                value, reason = False, too_young_or_old
+            failed_own_terms = _own_terms_failed(item, facts) if value is not False else None
+            if failed_own_terms is not None:
+                # "Skeletally mature (age at least 18 years) and:", "... eligible to participate
+                # if she is not pregnant, not breastfeeding, and at least one of the following":
+                # the age and the absences the line itself states must hold too.
+                value, reason = False, failed_own_terms
             elif value and _unread_limit(item):
                 # "≥27.0 kg/m² and presence of at least 1 of the following comorbidities:": a
                 # comorbidity alone does not meet the line, whose own limit may not hold.
@@ -1181,13 +1182,17 @@ def evaluate(
     return _trial_verdict(parsed, ordered, by_id, in_group)
 
 
-def _age_failed(item: Criterion, facts: Mapping[str, Any]) -> str | None:
-    """Why an inclusion over a list of lines rules the person out by its own age limit, if it
-    does."""
+_MUST_NOT = frozenset({"absent", "not_within"})
+
+
+def _own_terms_failed(item: Criterion, facts: Mapping[str, Any]) -> str | None:
+    """Why an inclusion over a list of lines rules the person out by its own age limit, or by
+    something it says must be absent ("Blood routine examination criteria (no blood
+    transfusion ... within 14 days ...):"), if it does."""
     if item.kind != "inclusion":
         return None
     for c in item.constraints:
-        if c.concept == "age" and constraint_holds(c, facts) is False:
+        if (c.concept == "age" or c.op in _MUST_NOT) and constraint_holds(c, facts) is False:
             return f"your details do not match {_describe(c)}"
     return None
 

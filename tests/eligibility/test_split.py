@@ -260,6 +260,19 @@ ROWS = [
             ("inc-2.3", "criterion", "inc-2", None, "coagulation function"),
         ],
     ),
+    (  # NCT05887817: items i), ii) run together after their lead-in
+        "numbered-items-after-their-lead-in",
+        "Inclusion Criteria:\n\n* Patients with chronic kidney disease who meet both of the "
+        "following criteria; i) eGFR greater than 25 mL/min/1.73 m2 and less than 90 "
+        "mL/min/1.73 m2, ii) UACR greater than 30 mg/g.cr. and less than 3500 mg/g.cr.\n"
+        "* Patients who have not changed their medications for type 2 diabetes",
+        [
+            ("inc-1", "criterion", None, "all", "Patients with chronic kidney disease who"),
+            ("inc-1.1", "criterion", "inc-1", None, "eGFR greater than 25"),
+            ("inc-1.2", "criterion", "inc-1", None, "UACR greater than 30"),
+            ("inc-2", "criterion", None, None, "Patients who have not changed"),
+        ],
+    ),
     (  # NCT04204473: every value shows the function adequate, though "any of" leads them
         "adequate-function-needs-every-value",
         "Inclusion Criteria:\n\n7. Adequate bone marrow reserve or organ function as "

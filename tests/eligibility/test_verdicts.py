@@ -406,8 +406,9 @@ def test_a_list_of_who_may_be_scanned_is_not_a_list_of_exclusions():
         "   i. Women 65 or older ii. Postmenopausal women < age 65 iii. Subjects with major risk "
         "factors for or diagnosed with osteoporosis or osteopenia"
     )
-    lead_in, listed = parsed.items
-    assert (lead_in.role, listed.role) == ("criterion", "note")
+    lead_in, *listed = parsed.items
+    assert lead_in.role == "criterion"
+    assert [item.role for item in listed] == ["note"] * 3, "one per subject named"
     verdict = eligibility.evaluate(parsed, facts={"sex": "female", "age": 60})
     assert verdict.get(lead_in.id).verdict == "unknown"
 
@@ -1953,3 +1954,32 @@ def test_a_comorbidity_alone_does_not_meet_a_line_with_a_limit_of_its_own():
     verdict = eligibility.evaluate(parsed, facts=facts)
     assert verdict.get("inc-1.2.1").verdict == "met"
     assert verdict.get("inc-1.2").verdict == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("criteria", "facts", "item_id"),
+    [
+        (  # NCT05832827
+            "Inclusion Criteria:\n\n7. A female participant is eligible to participate if she "
+            "is not pregnant (see Appendix 3), not breastfeeding, and at least one of the "
+            "following conditions applies:\n\n   1. Not a woman of childbearing potential (WOCBP) "
+            "as defined in Appendix 3 OR\n   2. A WOCBP who agrees to follow the contraceptive "
+            "guidance in Appendix 3 during the treatment period and for at least 120 days after "
+            "the last dose of study treatment.",
+            {"sex": "female", "age": 27, "pregnant": True},
+            "inc-1",
+        ),
+        (  # NCT04691388
+            "Inclusion Criteria:\n\n5. The main organ functions meet the following criteria "
+            "within 7 days before treatment:\n\n   a) Blood routine examination standard (under "
+            "no blood transfusion within 14 days):\n   * Hemoglobin (HB) ≥9g/dL;",
+            {"sex": "male", "age": 44, "events": [{"name": "blood transfusion", "active": True}]},
+            "inc-1.1",
+        ),
+    ],
+)
+def test_a_line_over_a_list_rules_out_by_what_it_says_must_be_absent(criteria, facts, item_id):
+    parsed = eligibility.parse_criteria(criteria)
+    verdict = eligibility.evaluate(parsed, facts=facts)
+    assert verdict.get(item_id).verdict == "not_met"
+    assert verdict.verdict == "likely_not_eligible"
