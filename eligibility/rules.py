@@ -237,14 +237,7 @@ _SECTION_HEADING = [
         r"^(?:for\s+|in\s+)?(?:part|cohort|arm|group|phase|stage|module|substudy|sub-study|"
         r"dose[- ]escalation|dose[- ]expansion|expansion|"
         r"escalation)\b[^.;]{0,50}?(?:\bonly)?\s*:?\s*$",
-        r"^(?:disease|patient|prior concurrent|concurrent) (?:characteristics|therapy)\s*:?\s*$",
-        # The headings of a sponsor's template ("Age", "Type of Participant and Disease
-        # Characteristics", "Prior/Concomitant Therapy"), never criteria themselves.
-        r"^(?:age|sex|weight|informed consent|medical conditions|diagnostic assessments|"
-        r"other exclusions|prior/(?:concomitant|concurrent) therapy|"
-        r"prior/concurrent clinical study experience|type of participant and disease "
-        r"characteristics|sex and contraceptive/barrier requirements)\s*:?\s*$",
-        r"^(?:all|healthy|adult|pediatric|paediatric)?\s*(?:patients|participants|subjects|"
+        r"^(?:healthy|adult|pediatric|paediatric)?\s*(?:patients|participants|subjects|"
         r"volunteers|controls)\b[^.;]{0,50}:\s*$",
         r"^(?:healthy (?:controls|volunteers|participants|subjects)|controls)\s*:?\s*$",
         # "Diabetes-related for participant with T2D": the lines below are for that group only.
@@ -370,6 +363,31 @@ def kind_heading(line: str) -> tuple[Kind, str, str | None] | None:
 
 
 _SECTION_ANY = re.compile("|".join(f"(?:{p.pattern})" for p in _SECTION_HEADING), re.I)
+# The topics of a sponsor's template ("Age", "Type of Participant and Disease
+# Characteristics", "Prior/Concomitant Therapy"): headings over lines for everyone, never
+# criteria themselves.
+_TOPIC_HEADING = re.compile(
+    r"^(?:(?:disease|patient|prior concurrent|concurrent) (?:characteristics|therapy)|"
+    r"age|sex|weight|informed consent|medical conditions|diagnostic assessments|"
+    r"other exclusions|prior/(?:concomitant|concurrent) therapy|"
+    r"prior/concurrent clinical study experience|type of participant and disease "
+    r"characteristics|sex and contraceptive/barrier requirements)\s*:?\s*$",
+    re.I,
+)
+# A label naming one group of a study ("AD group :", "Cognitive impairment-free control group :",
+# "DDD patients:"), bulleted or not: a heading only where the criteria name several groups. A
+# sex alone ("Female participants:") is not one: its lines' own sex decides whom they address.
+_GROUP_HEADING = re.compile(
+    r"^(?!(?:all|every|each|both|any|(?:fe)?males?|(?:wo)?men)\b)(?:[\w-]+\s+){1,4}"
+    r"(?:groups?|cohorts?|arms?|patients|participants|subjects|volunteers|controls)\s*:$",
+    re.I,
+)
+# "All enrolled subjects:", "All participants:": the lines below are for every group again.
+_EVERY_GROUP_HEADING = re.compile(
+    r"^(?:all|every|each)\s+(?:[\w-]+\s+)?(?:groups?|cohorts?|arms?|patients|participants|"
+    r"subjects|volunteers)\s*:$",
+    re.I,
+)
 # The rules anchored at the start are tried there alone (cheap enough to try on every
 # line); the others along the whole text, when it holds one of the words they need.
 _NOTE_AT_START = re.compile(
@@ -382,6 +400,18 @@ _NOTE_ANYWHERE = re.compile(
 
 def section_heading(line: str) -> bool:
     return len(line) <= 80 and _SECTION_ANY.match(line) is not None
+
+
+def topic_heading(line: str) -> bool:
+    return len(line) <= 80 and _TOPIC_HEADING.match(line) is not None
+
+
+def group_heading(line: str) -> bool:
+    return len(line) <= 80 and _GROUP_HEADING.match(line) is not None
+
+
+def every_group_heading(line: str) -> bool:
+    return len(line) <= 80 and _EVERY_GROUP_HEADING.match(line) is not None
 
 
 _NOTE_HINTS = ("summary", "apply", "protocol", "information", "details", "criteria", "dependent")
@@ -516,19 +546,27 @@ _GROUP_ALLOWED = re.compile(
 
 
 _ONLY_IF = re.compile(r"\bonly\s+if\b", re.I)
+# "A female participant is eligible to participate if she is not pregnant ...", "A subject is
+# eligible for inclusion if all the following criteria are met:": what anyone who joins must
+# meet, said of participants at large rather than of a group otherwise left out.
+_ANYONE_ELIGIBLE_IF = re.compile(
+    r"(?:^|:\s*)(?:an?\s+|the\s+)?(?:(?:fe)?male\s+)?(?:participants?|patients?|subjects?|"
+    r"persons?|individuals?)\s+(?:is|are)\s+eligible\b[^.;:]{0,40}?\bif\b",
+    re.I,
+)
 _SENTENCE_BEFORE = re.compile(r"\.\s")
 
 
 def is_permissive(text: str) -> bool:
     """A line that only widens who may join ("... are eligible", "Patients with brain metastases
     are allowed provided ..."): a "no" rules nobody out. Not one that says who is eligible
-    "only if", nor one that states a requirement and then, in a later sentence, whom it
-    lets in ("... within 90 days prior to enrollment. Note: Participants with mixed histology
-    are eligible provided ...")."""
+    "only if" or what any participant must meet to be, nor one that states a requirement and
+    then, in a later sentence, whom it lets in ("... within 90 days prior to enrollment. Note:
+    Participants with mixed histology are eligible provided ...")."""
     if _GROUP_ALLOWED.match(_ABBREVIATION.sub("", text)):
         return True
     m = _PERMISSIVE.search(text)
-    if m is None or _ONLY_IF.search(m.group(0)):
+    if m is None or _ONLY_IF.search(m.group(0)) or _ANYONE_ELIGIBLE_IF.search(text):
         return False
     before = _ABBREVIATION.sub("", text[: m.start()])
     return not _SENTENCE_BEFORE.search(before)

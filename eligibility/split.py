@@ -168,6 +168,20 @@ def _is_garbage(text: str) -> bool:
     return _THREE_LETTERS.search(text) is None
 
 
+def _names_several_groups(lines: list[str]) -> bool:
+    """Whether the criteria label the lines of two or more groups of the study ("AD group :",
+    "Non AD demented group :"): only then is such a label, even bulleted, a heading."""
+    labels = set()
+    for line in lines:
+        stripped = line.strip()
+        if stripped.endswith(":"):
+            marker = _MARKER.match(stripped)
+            body = _clean(stripped[marker.end() :] if marker else stripped)
+            if rules.group_heading(body) or (marker is None and rules.section_heading(body)):
+                labels.add(body.lower())
+    return len(labels) >= 2
+
+
 def split(text: str) -> SplitResult:
     """Split criteria text into items (ids, kinds, roles, parents and group logic)."""
     notes: list[str] = []
@@ -180,6 +194,7 @@ def split(text: str) -> SplitResult:
     for line in raw.split("\n"):
         lines.extend(_explode(line, run))
 
+    several_groups = _names_several_groups(lines)
     roots: list[_Node] = []
     stack: list[_Node] = []
     kind: Kind = "inclusion"
@@ -209,13 +224,17 @@ def split(text: str) -> SplitResult:
             marker = None
         if not body:
             continue
+        topic = marker is None and rules.topic_heading(body)
+        opens_section = (
+            marker is None and (rules.section_heading(body) or rules.every_group_heading(body))
+        ) or (several_groups and rules.group_heading(body))
         if marker is None and current is not None and not blank_before:
             wraps = (
                 indent > current.indent
                 or body[:1].islower()
                 or (current.mclass == "text" and not current.text.endswith((".", ":", ";")))
             )
-            if wraps and not rules.section_heading(body):
+            if wraps and not (opens_section or topic):
                 current.text = f"{current.text} {body}"
                 continue
         if (
@@ -224,13 +243,14 @@ def split(text: str) -> SplitResult:
             and blank_before
             and indent > current.indent
             and current.mclass != "text"
-            and not rules.section_heading(body)
+            and not (opens_section or topic)
         ):
             current.text = f"{current.text} {body}"
             continue
         blank_before = False
-        if marker is None and rules.section_heading(body):
-            section = body.rstrip(":").strip()
+        if opens_section or topic:
+            if opens_section:
+                section = None if rules.every_group_heading(body) else body.rstrip(":").strip()
             node = _Node(body, kind, indent, "heading", section, number, role="note")
             roots.append(node)
             stack = []

@@ -1144,8 +1144,11 @@ def evaluate(
             outcome = "not_applicable"
             reason += "; this line describes another group of the study"
         elif value is False and item.kind == "inclusion" and rules.is_permissive(item.text):
+            # "Patients with brain metastases are allowed provided they are stable ..." under a
+            # lead-in whose every line must hold: it rules nobody out there either.
             outcome = "not_applicable"
             reason += "; this line only widens who can take part"
+            value = None
         elif item.kind == "exclusion" and rules.is_exception(item.text):
             # An exception to the exclusions ("... are permitted provided that ..."): whether
             # it applies or not, or is not known, it rules nobody out, and it decides nothing
@@ -1253,6 +1256,19 @@ def _label(item: Criterion) -> str:
     return f"{item.id} ({text})"
 
 
+def _group_key(section: str) -> str:
+    return _NOT_A_LETTER.sub("", section.lower())
+
+
+_NOT_A_LETTER = re.compile(r"[\W_]+")
+
+
+def _fails_every_group(parsed: ParsedCriteria, failed: list[Criterion]) -> bool:
+    """Whether the criteria address two or more groups of the study and a line of each fails."""
+    groups = {_group_key(item.section) for item in parsed.top_level() if item.section}
+    return len(groups) >= 2 and groups == {_group_key(item.section or "") for item in failed}
+
+
 def _trial_verdict(
     parsed: ParsedCriteria,
     criteria: list[CriterionVerdict],
@@ -1265,6 +1281,10 @@ def _trial_verdict(
     failing = [c for c in criteria if c.id in top and c.verdict == "not_met"]
     hard = [c for c in failing if not by_id[c.id].section or c.id in in_group]
     scoped = [c for c in failing if by_id[c.id].section and c.id not in in_group]
+    if scoped and _fails_every_group(parsed, [by_id[c.id] for c in scoped]):
+        # "AD group", "Non AD demented group", "control group", each aged ≥ 40 or more: a
+        # person who fails a line of every group is in none of them.
+        hard, scoped = hard + scoped, []
     unknown = [c for c in criteria if c.id in top and c.verdict == "unknown"]
     if not top:
         return Verdict(

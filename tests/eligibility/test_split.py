@@ -403,6 +403,78 @@ def test_a_sponsors_template_headings_are_not_criteria():
     ]
     verdict = eligibility.evaluate(parsed, facts={"age": 40})
     assert verdict.get("inc-1").verdict == "met"
+    assert {item.section for item in parsed.items} == {None}
+    verdict = eligibility.evaluate(parsed, facts={"age": 80})
+    assert verdict.verdict == "likely_not_eligible"
+    assert "inc-1" in verdict.explanation
+
+
+# NCT00880347 (a SIGIR trial): the lines of three groups under bulleted labels, in both parts.
+THREE_GROUPS = (
+    "Inclusion Criteria:\n\n* AD group :\n* Male or female patient, aged ≥ 40 years old "
+    "included at entry.\n* Patients having a clinical diagnosis of probable AD.\n"
+    "* Non AD demented group :\n* Male or female patient, aged ≥ 40 years old included at "
+    "entry.\n* Patients having a clinical diagnosis of dementia.\n"
+    "* Cognitive impairment-free control group :\n* Male or female subject, aged ≥ 60 years "
+    "old included at entry.\n* MMSE ≥ 27 at entry.\n\nExclusion Criteria:\n\n* AD group :\n"
+    "* Pregnancy.\n* Cognitive impairment-free control group :\n"
+    "* Diagnosis of any type of dementia (either AD or non-AD dementia)."
+)
+
+
+def test_bulleted_labels_of_several_groups_are_sections():
+    parsed = eligibility.parse_criteria(THREE_GROUPS)
+    criteria = [item for item in parsed.items if item.role == "criterion"]
+    assert [(item.id, item.section) for item in criteria] == [
+        ("inc-1", "AD group"),
+        ("inc-2", "AD group"),
+        ("inc-3", "Non AD demented group"),
+        ("inc-4", "Non AD demented group"),
+        ("inc-5", "Cognitive impairment-free control group"),
+        ("inc-6", "Cognitive impairment-free control group"),
+        ("exc-1", "AD group"),
+        ("exc-2", "Cognitive impairment-free control group"),
+    ]
+
+
+def test_a_person_ruled_out_of_one_group_only_is_left_to_the_study_team():
+    parsed = eligibility.parse_criteria(THREE_GROUPS)
+    demented = {"age": 52, "events": [{"name": "dementia", "active": True}]}
+    verdict = eligibility.evaluate(parsed, facts=demented)
+    assert verdict.get("inc-5").verdict == "not_met"
+    assert verdict.get("exc-2").verdict == "not_met"
+    assert verdict.verdict == "needs_review"
+
+
+def test_a_person_who_fails_a_line_of_every_group_is_ruled_out():
+    verdict = eligibility.evaluate(eligibility.parse_criteria(THREE_GROUPS), facts={"age": 30})
+    assert verdict.verdict == "likely_not_eligible"
+    assert {"inc-1", "inc-3", "inc-5"} <= set(verdict.explanation.replace(" (", " ").split())
+
+
+def test_a_label_for_every_group_ends_the_groups_sections():
+    """NCT06490887: "DDD patients:", two groups of donors, then "All enrolled subjects:"."""
+    parsed = eligibility.parse_criteria(
+        "DDD patients:\n\n* Age 30-60 years (included)\n* Need to undergo spinal surgery\n\n"
+        "Subjects for the isolation of adipose-derived MSCs:\n\n* Age 18-50 (included)\n\n"
+        "All enrolled subjects:\n\n- Signed informed consent"
+    )
+    criteria = [item for item in parsed.items if item.role == "criterion"]
+    assert [(item.text, item.section, item.parent) for item in criteria] == [
+        ("Age 30-60 years (included)", "DDD patients", None),
+        ("Need to undergo spinal surgery", "DDD patients", None),
+        ("Age 18-50 (included)", "Subjects for the isolation of adipose-derived MSCs", None),
+        ("Signed informed consent", None, None),
+    ]
+
+
+def test_a_label_of_one_sex_or_of_a_single_group_stays_a_line_over_its_items():
+    parsed = eligibility.parse_criteria(
+        "Inclusion Criteria:\n\n1. Age ≥ 18 years\n2. Female participants:\n\n"
+        "   * Not pregnant\n3. COPD patients:\n\n   * FEV1 < 70%"
+    )
+    assert {item.section for item in parsed.items} == {None}
+    assert [item.id for item in parsed.items if item.parent] == ["inc-2.1", "inc-3.1"]
 
 
 def test_headings_set_the_kind():

@@ -1983,3 +1983,57 @@ def test_a_line_over_a_list_rules_out_by_what_it_says_must_be_absent(criteria, f
     verdict = eligibility.evaluate(parsed, facts=facts)
     assert verdict.get(item_id).verdict == "not_met"
     assert verdict.verdict == "likely_not_eligible"
+
+
+def test_a_line_that_only_widens_who_joins_does_not_fail_the_list_it_is_on():
+    """NCT02856893: "Patients with brain metastases are allowed provided ..." under
+    "Randomization:", whose every line must hold, rules out nobody who is on steroids."""
+    parsed = eligibility.parse_criteria(
+        "Inclusion:\n\nRandomization:\n\n"
+        "* Report of adequacy sample for cfDNA EGFR T790M test by central laboratory;\n"
+        "* Patients with brain metastases are allowed provided they are stable, and have not "
+        "received steroids for at least 7 days before randomization;\n"
+        "* Age ≥18 years;"
+    )
+    facts = {"age": 22, "sex": "female", "events": [{"name": "corticosteroids", "active": True}]}
+    verdict = eligibility.evaluate(parsed, facts=facts)
+    assert verdict.get("inc-1.2").verdict == "not_applicable"
+    assert verdict.get("inc-1").verdict == "unknown"
+    assert verdict.verdict == "needs_review"
+
+
+@pytest.mark.parametrize(
+    ("criteria", "facts", "item_id"),
+    [
+        (  # NCT04042844
+            "Subject Inclusion Criteria:\n\nA subject is eligible for inclusion if all the "
+            "following criteria are met:\n\n1. Aged 18 to 60 years\n2. Chronic Lower Back Pain "
+            "for at least 6 months",
+            {"age": 70, "sex": "male"},
+            "inc-1",
+        ),
+        (  # NCT05879653
+            "Inclusion Criteria:\n\n* Participants are eligible to be included in the study only "
+            "if all of the following criteria apply:\n\n  1. Has clinically non-metastatic "
+            "bladder cancer.\n  2. Female participants: A female participant is eligible to "
+            "participate if she is not pregnant, not breastfeeding, and at least one of the "
+            "following conditions applies:\n\n     * Is not a WOCBP\n     * Is a WOCBP and "
+            "using a contraceptive method that is highly effective",
+            {"age": 30, "sex": "female", "pregnant": True},
+            "inc-1.2",
+        ),
+    ],
+)
+def test_what_any_participant_is_eligible_if_is_a_requirement(criteria, facts, item_id):
+    verdict = eligibility.evaluate(eligibility.parse_criteria(criteria), facts=facts)
+    assert verdict.get(item_id).verdict == "not_met"
+    assert verdict.verdict == "likely_not_eligible"
+
+
+def test_a_group_that_is_allowed_if_it_meets_terms_still_only_widens_who_joins():
+    parsed = eligibility.parse_criteria(
+        "Inclusion Criteria:\n\n* Age ≥ 18 years\n* Patients with treated brain metastases are "
+        "eligible if follow-up brain imaging shows no progression."
+    )
+    verdict = eligibility.evaluate(parsed, facts={"age": 50, "events_absent": ["brain metastases"]})
+    assert verdict.verdict != "likely_not_eligible"
