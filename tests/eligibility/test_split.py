@@ -325,6 +325,10 @@ def test_outline(text, outline):
     assert parsed.notes == []
 
 
+def _sections(parsed):
+    return [(item.id, item.section) for item in parsed.items if item.role == "criterion"]
+
+
 def test_sections_are_kept_on_the_items_under_them():
     parsed = eligibility.parse_criteria(SECTIONS)
     assert parsed.get("inc-1").section == "Part A only"
@@ -370,8 +374,7 @@ def test_a_group_of_healthy_participants_is_a_section_not_a_criterion():
         "Inclusion Criteria:\n\nHealthy participants\n\n* Age-matched healthy participant.\n\n"
         "Exclusion Criteria:\n\nHealthy participants\n\n* A positive pregnancy test."
     )
-    criteria = [item for item in parsed.items if item.role == "criterion"]
-    assert [(item.id, item.section) for item in criteria] == [
+    assert _sections(parsed) == [
         ("inc-1", "Healthy participants"),
         ("exc-1", "Healthy participants"),
     ]
@@ -424,8 +427,7 @@ THREE_GROUPS = (
 
 def test_bulleted_labels_of_several_groups_are_sections():
     parsed = eligibility.parse_criteria(THREE_GROUPS)
-    criteria = [item for item in parsed.items if item.role == "criterion"]
-    assert [(item.id, item.section) for item in criteria] == [
+    assert _sections(parsed) == [
         ("inc-1", "AD group"),
         ("inc-2", "AD group"),
         ("inc-3", "Non AD demented group"),
@@ -722,8 +724,7 @@ DIABETES_GROUPS = (
 
 def test_a_section_for_the_participants_with_a_condition_names_that_group():
     parsed = eligibility.parse_criteria(DIABETES_GROUPS)
-    criteria = [item for item in parsed.items if item.role == "criterion"]
-    assert [(item.id, item.section) for item in criteria] == [
+    assert _sections(parsed) == [
         ("inc-1", None),
         ("inc-2", None),
         ("inc-3", "Diabetes-related for participant with T2D"),
@@ -731,7 +732,9 @@ def test_a_section_for_the_participants_with_a_condition_names_that_group():
         ("exc-1", None),
         ("exc-2", "Glycaemia-related for participant without T2D"),
     ]
-    groups = {item.id: item.group for item in criteria if item.group}
+    groups = {
+        item.id: item.group for item in parsed.items if item.group and item.role == "criterion"
+    }
     assert {k: (g.name, g.op, g.qualifier) for k, g in groups.items()} == {
         "inc-3": ("diabetes", "present", "type 2"),
         "inc-4": ("diabetes", "present", "type 2"),
