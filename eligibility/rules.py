@@ -455,9 +455,12 @@ def defined_term(text: str) -> str | None:
 
 # "may be enrolled": permission to join, not a requirement.
 MAY_JOIN = r"(?:may|can)\s+(?:also\s+)?be\s+(?:enrolled|included)"
+# Not "eligible for" a treatment ("All patients who are eligible for elective surgery of the
+# lumbar spine"), which is a requirement.
 _PERMISSIVE = re.compile(
     r"\b(?:(?:are|is|will be|may be|can be|remain)\s+(?:also\s+|still\s+)?(?:eligible|allowed|"
-    rf"permitted)|{MAY_JOIN})\b[^.]{{0,120}}\.?$",
+    rf"permitted)|{MAY_JOIN})\b(?!\s+for\s+(?!(?:the|this|entry|inclusion|participation|study|"
+    r"trial|enrol\w*)\b))[^.]{0,120}\.?$",
     re.I,
 )
 
@@ -551,25 +554,32 @@ _ONLY_IF = re.compile(r"\bonly\s+if\b", re.I)
 # meet, said of participants at large rather than of a group otherwise left out.
 _ANYONE_ELIGIBLE_IF = re.compile(
     r"(?:^|:\s*)(?:an?\s+|the\s+)?(?:(?:fe)?male\s+)?(?:participants?|patients?|subjects?|"
-    r"persons?|individuals?)\s+(?:is|are)\s+eligible\b[^.;:]{0,40}?\bif\b",
+    r"persons?|individuals?)\s+(?:is|are|will\s+be)\s+eligible\b[^.;:]{0,40}?\bif\b",
     re.I,
 )
-_SENTENCE_BEFORE = re.compile(r"\.\s")
+_SENTENCE_BEFORE = re.compile(r"[.;]\s")
 
 
 def is_permissive(text: str) -> bool:
     """A line that only widens who may join ("... are eligible", "Patients with brain metastases
     are allowed provided ..."): a "no" rules nobody out. Not one that says who is eligible
     "only if" or what any participant must meet to be, nor one that states a requirement and
-    then, in a later sentence, whom it lets in ("... within 90 days prior to enrollment. Note:
-    Participants with mixed histology are eligible provided ...")."""
+    then, in a later sentence or clause or in brackets, whom it lets in ("... within 90 days
+    prior to enrollment. Note: Participants with mixed histology are eligible provided ...")."""
     if _GROUP_ALLOWED.match(_ABBREVIATION.sub("", text)):
         return True
     m = _PERMISSIVE.search(text)
     if m is None or _ONLY_IF.search(m.group(0)) or _ANYONE_ELIGIBLE_IF.search(text):
         return False
     before = _ABBREVIATION.sub("", text[: m.start()])
-    return not _SENTENCE_BEFORE.search(before)
+    return not _SENTENCE_BEFORE.search(before) and not _inside_brackets(before)
+
+
+def _inside_brackets(before: str) -> bool:
+    """ "Must have at least one EGFR-sensitive mutation: ... (inclusion of patients with exon 20
+    insertion mutation is allowed)": an allowance in brackets qualifies a requirement."""
+    opened = before.count("(") + before.count("（")
+    return opened > before.count(")") + before.count("）")
 
 
 # A sentence, a clause or a dash before the permission: the line states an exclusion first.

@@ -2037,3 +2037,49 @@ def test_a_group_that_is_allowed_if_it_meets_terms_still_only_widens_who_joins()
     )
     verdict = eligibility.evaluate(parsed, facts={"age": 50, "events_absent": ["brain metastases"]})
     assert verdict.verdict != "likely_not_eligible"
+
+
+@pytest.mark.parametrize(
+    ("criteria", "facts"),
+    [
+        (  # NCT06136923: what any participant must meet, said with "will be eligible ... if".
+            "Inclusion Criteria:\n\nA participant will be eligible for entry into the study if "
+            "all of the following criteria are met:\n\n1. Adult between 22 and 65 years old",
+            {"age": 70},
+        ),
+        (  # NCT04811001: an allowance after a semicolon does not undo the diagnosis before it.
+            "Inclusion Criteria:\n\n* Histologically/cytologically confirmed diagnosis of stage "
+            "IIIB/IV NSCLC with evidence of activating EGFR mutations including exon 19 deletion, "
+            "exon 21 L858R or other activating/sensitizing EGFR mutations such as exon 21 L861Q, "
+            "exon 18 G719S, G719A, G719C, exon 20 S768I and V769L; co-occurrence of de novo T790M "
+            "is not an exclusion criterion; EGFR status assessed in circulating DNA is allowed;",
+            {"age": 50, "events_absent": ["non-small cell lung cancer"]},
+        ),
+    ],
+)
+def test_a_requirement_with_an_allowance_still_rules_out(criteria, facts):
+    verdict = eligibility.evaluate(eligibility.parse_criteria(criteria), facts=facts)
+    assert verdict.criteria[0].verdict == "not_met"
+    assert verdict.verdict == "likely_not_eligible"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # NCT05963815: eligible for a treatment, not for the study.
+        "All patients who are eligible for elective surgery of the lumbar spine.",
+        # NCT05821933: the allowance is in brackets.
+        "Must have at least one EGFR-sensitive mutation: exon 19 deletion, L858R mutation in exon "
+        "21, T790M mutation in exon 20, G719X mutation in exon 18, S768I mutation in exon 20, or "
+        "L871Q mutation in exon 21 (inclusion of patients with exon 20 insertion mutation is "
+        "allowed).",
+        # NCT03634059, with full-width brackets.
+        "None previous chemotherapy or targeted therapy.（NOTE: neoadjuvant and adjuvant therapy "
+        "is allowed）;",
+    ],
+)
+def test_a_no_to_a_requirement_with_an_allowance_rules_out(line):
+    parsed = eligibility.parse_criteria(f"Inclusion Criteria:\n\n* {line}")
+    verdict = eligibility.evaluate(parsed, answers={"inc-1": "no"})
+    assert verdict.criteria[0].verdict == "not_met"
+    assert verdict.verdict == "likely_not_eligible"
