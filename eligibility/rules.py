@@ -237,7 +237,10 @@ _SECTION_HEADING = [
         r"^(?:for\s+|in\s+)?(?:part|cohort|arm|group|phase|stage|module|substudy|sub-study|"
         r"dose[- ]escalation|dose[- ]expansion|expansion|"
         r"escalation)\b[^.;]{0,50}?(?:\bonly)?\s*:?\s*$",
-        r"^(?:healthy|adult|pediatric|paediatric)?\s*(?:patients|participants|subjects|"
+        # Not a lead-in for everyone ("Patients must meet the following criteria for study
+        # entry:").
+        r"^(?![^:]*\b(?:must|should|following|criteria|eligible)\b)"
+        r"(?:healthy|adult|pediatric|paediatric)?\s*(?:patients|participants|subjects|"
         r"volunteers|controls)\b[^.;]{0,50}:\s*$",
         r"^(?:healthy (?:controls|volunteers|participants|subjects)|controls)\s*:?\s*$",
         # "Diabetes-related for participant with T2D": the lines below are for that group only.

@@ -769,3 +769,14 @@ def test_the_lines_for_a_group_rule_out_only_its_members():
     assert verdict.get("inc-4").verdict == "not_met"
     assert verdict.verdict == "needs_review"
     assert verdict.scoped == ["inc-4"]
+
+
+def test_a_lead_in_for_every_patient_is_not_a_section():
+    """NCT02759614: "Patients must meet the following criteria for study entry:"."""
+    parsed = eligibility.parse_criteria(
+        "Inclusion Criteria:\n\nPatients must meet the following criteria for study entry:\n\n"
+        "* Signed Informed Consent Form.\n* Age≥18 years."
+    )
+    assert {item.section for item in parsed.items} == {None}
+    verdict = eligibility.evaluate(parsed, facts={"age": 16})
+    assert verdict.verdict == "likely_not_eligible"
