@@ -168,6 +168,20 @@ def _is_garbage(text: str) -> bool:
     return _THREE_LETTERS.search(text) is None
 
 
+def _marker_and_body(line: str) -> tuple[re.Match[str] | None, str]:
+    """A stripped line's marker and its text, without the number an escaped list ("3\\.
+    Progressed after ...") or a bullet ("* 1\\. Male or female patients") leaves in it; the
+    number does not place the line."""
+    marker = _MARKER.match(line)
+    body = line[marker.end() :] if marker else line
+    if not marker or marker.group("bullet"):
+        body = _NUMBER_LEFT_IN.sub("", body, count=1)
+    return marker, _clean(body)
+
+
+_NUMBER_LEFT_IN = re.compile(r"^\d{1,2}\\?[.)]\s+(?=\S)")
+
+
 def _names_several_groups(lines: list[str]) -> bool:
     """Whether the criteria label the lines of two or more groups of the study ("AD group :",
     "Non AD demented group :"): only then is such a label, even bulleted, a heading."""
@@ -175,8 +189,7 @@ def _names_several_groups(lines: list[str]) -> bool:
     for line in lines:
         stripped = line.strip()
         if stripped.endswith(":"):
-            marker = _MARKER.match(stripped)
-            body = _clean(stripped[marker.end() :] if marker else stripped)
+            marker, body = _marker_and_body(stripped)
             if rules.group_heading(body) or (marker is None and rules.section_heading(body)):
                 labels.add(body.lower())
     return len(labels) >= 2
@@ -208,8 +221,7 @@ def split(text: str) -> SplitResult:
             blank_before = True
             continue
         indent = len(line) - len(line.lstrip())
-        marker = _MARKER.match(stripped)
-        body = _clean(stripped[marker.end() :] if marker else stripped)
+        marker, body = _marker_and_body(stripped)
         heading = rules.kind_heading(body)
         if heading is not None:
             kind, rest, label = heading

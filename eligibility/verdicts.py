@@ -779,10 +779,13 @@ def _holds_all(
         decisive = [
             c
             for c in hit
-            if covered
-            or item.kind == "exclusion"
-            or c.concept in _HEAD_CONCEPTS
-            or c.concept in _CONDITION_LIKE
+            if (
+                covered
+                or item.kind == "exclusion"
+                or c.concept in _HEAD_CONCEPTS
+                or c.concept in _CONDITION_LIKE
+            )
+            and not _state_of_a_condition(text, c, constraints)
         ]
         if decisive:
             return True, f"your details match {_describe(decisive[0])}"
@@ -883,6 +886,31 @@ _HEAD = re.compile(
     re.I,
 )
 _HEAD_CONCEPTS = frozenset({"condition", "pregnancy", "breastfeeding"})
+_DISEASE_STATES = frozenset({"relapse", "relapsed or refractory disease"})
+_STATE_WORDS = re.compile(
+    r"(?:[\s,/]|\b(?:or|and|locally|advanced|metastatic|recurrent|refractory|unresectable|"
+    r"progressive|persistent)\b)*",
+    re.I,
+)
+
+
+def _state_of_a_condition(text: str, c: Constraint, constraints: list[Constraint]) -> bool:
+    """Whether ``c`` is the state of the condition named right after it ("stage III or IV
+    non-small cell lung cancer ..., locally advanced or relapsed or metastatic non-small cell
+    lung cancer"): a relapse of another disease does not meet it."""
+    if c.name not in _DISEASE_STATES:
+        return False
+    at = _STATE_WORDS.match(text, c.span[1])
+    start = at.end() if at else c.span[1]
+    following = text[start:].lower()
+    return any(
+        d.concept == "condition"
+        and d.name not in _DISEASE_STATES
+        and (d.span[0] == start or following.startswith(text[d.span[0] : d.span[1]].lower()))
+        for d in constraints
+    )
+
+
 _REPRODUCTIVE = frozenset({"pregnancy", "breastfeeding"})
 # The words of a line that asks only about a pregnancy, now or planned ("Pregnant or planning
 # to become pregnant during the course of the trial"); one of any other ("Contraindication for

@@ -780,3 +780,18 @@ def test_a_lead_in_for_every_patient_is_not_a_section():
     assert {item.section for item in parsed.items} == {None}
     verdict = eligibility.evaluate(parsed, facts={"age": 16})
     assert verdict.verdict == "likely_not_eligible"
+
+
+def test_the_number_an_escaped_list_leaves_is_not_part_of_the_criterion():
+    """NCT03416231 bullets numbers ("* 1\\. Male or female ..."); NCT04870190 escapes them."""
+    parsed = eligibility.parse_criteria(
+        "Inclusion Criteria:\n\n* 1\\. Male or female patients, age: ≥ 18 years of age;\n\n"
+        "8\\. Female patients of childbearing age must have a negative serum or urine HCG test "
+        "within 7 days before enrollment in the study, and they must be non-lactating.\n"
+    )
+    assert [item.text[:24] for item in parsed.items] == [
+        "Male or female patients,",
+        "Female patients of child",
+    ]
+    verdict = eligibility.evaluate(parsed, facts={"age": 8, "sex": "male"})
+    assert verdict.get("inc-2").verdict == "not_applicable"

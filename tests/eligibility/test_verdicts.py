@@ -2083,3 +2083,25 @@ def test_a_no_to_a_requirement_with_an_allowance_rules_out(line):
     verdict = eligibility.evaluate(parsed, answers={"inc-1": "no"})
     assert verdict.criteria[0].verdict == "not_met"
     assert verdict.verdict == "likely_not_eligible"
+
+
+def test_a_relapse_of_another_disease_does_not_meet_a_choice_of_states_of_this_one():
+    """NCT06097962: "... or relapsed or metastatic non-small cell lung cancer" is not met by a
+    myeloma that came back; a relapsed lung cancer still meets it."""
+    criteria = (
+        "Inclusion Criteria:\n\n* Epidermal growth factor receptor (EGFR) gene mutation negative, "
+        "ROS oncogene 1 (ROS1) negative, and anaplastic lymphoma kinase (ALK) negative, stage III "
+        "or IV non-small cell lung cancer that cannot be operated on or treated with radiotherapy, "
+        "locally advanced or relapsed or metastatic non-small cell lung cancer;"
+    )
+    parsed = eligibility.parse_criteria(criteria)
+    myeloma = {"age": 64, "events": [{"name": "relapse", "active": True}]}
+    assert eligibility.evaluate(parsed, facts=myeloma).criteria[0].verdict == "unknown"
+    lung = {
+        "age": 64,
+        "events": [
+            {"name": "relapse", "active": True},
+            {"name": "non-small cell lung cancer", "active": True},
+        ],
+    }
+    assert eligibility.evaluate(parsed, facts=lung).criteria[0].verdict == "met"
