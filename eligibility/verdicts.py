@@ -480,6 +480,8 @@ def _applies_from_facts(
     sexes = [c for c in constraints if c.concept == "sex"]
     if not sexes:
         value, reason = _holds_all(item, constraints, facts, choice)
+        if value is False and item.kind == "exclusion" and _examples_only(item.text, constraints):
+            return None, "", False
         return value, reason, False
     sex = sexes[0]
     in_group = constraint_holds(sex, facts)
@@ -545,6 +547,20 @@ _UPPER_BOUNDS = ("<", "<=")
 _RESULTS_APART = re.compile(r"[;,]")
 _HOW_CONTROLLED = re.compile(rf"\b(?:{rules.UNCONTROLLED}|uncontroled|unstable|untreated)\b", re.I)
 _EXAMPLES_LEAD = re.compile(r"\b(?:such\s+as|including|e\.\s?g\.|i\.\s?e\.|for\s+example)", re.I)
+
+
+def _examples_only(text: str, constraints: list[Constraint]) -> bool:
+    """Whether an exclusion reads only examples of its own term ("Inability to provide informed
+    consent (e.g., ... diagnosed dementia ...)", "pathologies of the lumbar spine that are
+    contraindications to chiropractic manipulative treatment, such as tumors, infections, ..."):
+    none of them holding does not say the term does not."""
+    lead = _CASES_OPEN.search(text)
+    return (
+        lead is not None
+        and all(c.span[0] >= lead.end() for c in constraints)
+        and not _CLAUSE_STOP.search(text, lead.end(), max(c.span[0] for c in constraints))
+        and len(_WORDS.findall(text, 0, lead.start())) >= 2
+    )
 
 
 def _cannot_all_hold(constraints: list[Constraint]) -> bool:

@@ -2105,3 +2105,36 @@ def test_a_relapse_of_another_disease_does_not_meet_a_choice_of_states_of_this_o
         ],
     }
     assert eligibility.evaluate(parsed, facts=lung).criteria[0].verdict == "met"
+
+
+@pytest.mark.parametrize(
+    ("line", "absent"),
+    [
+        (  # NCT05989841
+            "Inability to provide informed consent (e.g., serious injury preventing the ability to "
+            "hear, speak, or see to consent and participate, or other causes (e.g., diagnosed "
+            "cognitive deficits, diagnosed dementia, intoxication, inability to speak English or "
+            "Spanish)).",
+            "dementia",
+        ),
+        (  # NCT02562040
+            "Other severe chronic health problems such as diabetes, narcolepsy, and poorly "
+            "controlled asthma.",
+            "diabetes",
+        ),
+        ("metabolic disease such as diabetes mellitus", "diabetes"),  # NCT05375201
+    ],
+)
+def test_an_exclusion_read_only_through_its_examples_is_not_cleared_by_their_absence(line, absent):
+    parsed = eligibility.parse_criteria(f"Exclusion Criteria:\n\n* {line}")
+    facts = {"age": 40, "events_absent": [absent, "asthma", "narcolepsy"]}
+    assert eligibility.evaluate(parsed, facts=facts).criteria[0].verdict == "unknown"
+
+
+def test_an_exclusion_whose_own_term_is_read_is_cleared_with_its_examples():
+    """NCT04042844: "Known autoimmune disease (e.g., systemic lupus erythematosus)"."""
+    parsed = eligibility.parse_criteria(
+        "Exclusion Criteria:\n\n* Known autoimmune disease (e.g., systemic lupus erythematosus)"
+    )
+    facts = {"age": 40, "events_absent": ["autoimmune disease", "systemic lupus erythematosus"]}
+    assert eligibility.evaluate(parsed, facts=facts).criteria[0].verdict == "met"
