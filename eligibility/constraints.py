@@ -1235,12 +1235,12 @@ def _narrowed_by_exception(segment: str, b: int) -> bool:
 
 
 # "risk factors for osteoporosis", "is not considered as a systemic treatment", "regardless of
-# whether hemodialysis is required": the line names the condition or treatment without saying
-# the person has it.
+# whether hemodialysis is required", "unstable medical disease not related to SLE": the line
+# names the condition or treatment without saying the person has it.
 _NOT_ABOUT = re.compile(
     r"\b(?:(?:causes?|etiolog(?:y|ies)|risk(?:\s+factors?)?|development|prevention|prophylaxis|"
     r"screen(?:ed|ing))\s+(?:of|for)|(?:is|are)\s+not\s+(?:considered|counted|regarded)\s+as|"
-    r"regardless\s+of\s+(?:whether|if))\s+"
+    r"regardless\s+of\s+(?:whether|if)|(?:not\s+|un)related\s+to|not\s+(?:due|secondary)\s+to)\s+"
     r"(?:(?:the|a|an|any)\s+)?$",
     re.I,
 )
