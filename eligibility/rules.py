@@ -992,6 +992,16 @@ def present_tense_terms() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def treatments() -> dict[str, tuple[frozenset[str], tuple[str, ...]]]:
+    """For each condition, the medicines that treat it and the endings of their classes'
+    names (``treatments.json``)."""
+    return {
+        row["condition"]: (frozenset(row["drugs"]), tuple(row["endings"]))
+        for row in load("treatments.json")["treats"]
+    }
+
+
+@lru_cache(maxsize=1)
 def lasting_terms() -> frozenset[str]:
     """Conditions one keeps for years: one that is active began at a time the facts do not
     give, so it decides no "more than 6 months ago" and no "for at least 6 months"."""

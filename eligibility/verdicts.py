@@ -842,6 +842,10 @@ def _holds_all(
         if case is not None:
             return True, f"your details match {_describe(case)}"
     if not covered and len(results) == 1 and results[0][1] is True:
+        medicine = _treated_with_medication(text, results[0][0], facts)
+        if medicine is not None:
+            return True, f"your details match {_describe(results[0][0])}, treated with {medicine}"
+    if not covered and len(results) == 1 and results[0][1] is True:
         # "Patients with cirrhosis or those with biliary obstruction", "Tuberculosis, mycosis, or
         # viral disease": the line's head is one choice of it, and that one holds.
         c = results[0][0]
@@ -902,6 +906,36 @@ _HEAD = re.compile(
     re.I,
 )
 _HEAD_CONCEPTS = frozenset({"condition", "pregnancy", "breastfeeding"})
+# "Diabetes mellitus requiring medication", "hypothyroidism that require thyroid replacement
+# therapy": all the line adds to the condition is that it is treated with medicines.
+_NEEDS_MEDICATION = re.compile(
+    r"\s*,?\s*(?:(?:that|which|who)\s+)?(?:requir(?:e|es|ed|ing)|needing|treated\s+with)\s+"
+    r"(?:(?:daily|regular|chronic|ongoing|current|continuous|pharmacological|drug|medical|"
+    r"thyroid|replacement)\s+)*(?:medications?|medicines?|drugs?|treatment|therapy|"
+    r"pharmacotherapy)\s*[.;,]?\s*",
+    re.I,
+)
+
+
+def _treated_with_medication(text: str, c: Constraint, facts: Mapping[str, Any]) -> str | None:
+    """The medicine the person takes for ``c`` when the line asks for ``c`` requiring
+    medication and nothing more; None when no medicine of theirs is known to treat it."""
+    known = rules.treatments().get(c.name)
+    if (
+        known is None
+        or not _NEEDS_MEDICATION.fullmatch(text, c.span[1])
+        or not _HEAD.fullmatch(text, 0, c.span[0])
+    ):
+        return None
+    drugs, endings = known
+    for event in facts.get("events") or []:
+        if isinstance(event, Mapping) and event.get("active") is not False:
+            name = _norm(str(event.get("name", "")))
+            if name in drugs or (endings and name.endswith(endings)):
+                return name
+    return None
+
+
 _DISEASE_STATES = frozenset({"relapse", "relapsed or refractory disease"})
 _STATE_WORDS = re.compile(
     r"(?:[\s,/]|\b(?:or|and|locally|advanced|metastatic|recurrent|refractory|unresectable|"

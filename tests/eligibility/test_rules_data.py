@@ -381,3 +381,18 @@ def test_each_kind_of_cancer_is_one_the_note_reader_names():
     kinds = rules.cancer_terms()
     assert kinds
     assert kinds <= read, kinds - read
+
+
+def test_each_treated_condition_and_medicine_is_one_the_engine_and_note_reader_name():
+    """A condition of ``treatments.json`` is one the vocabulary reads in criteria; its medicines
+    are ones the note reader names, and its endings name medicines the note reader finds."""
+    conditions = {term.name for term in rules.vocabulary()["condition"]}
+    medicines = {entry.name.lower() for entry in lexicon.of("drugs")}
+    suffixes = lexicon.drug_suffix_regex()
+    table = rules.treatments()
+    assert table
+    for condition, (drugs, endings) in table.items():
+        assert condition in conditions, condition
+        assert drugs <= medicines, drugs - medicines
+        for ending in endings:
+            assert suffixes.fullmatch(f"abc{ending}"), ending

@@ -2138,3 +2138,48 @@ def test_an_exclusion_whose_own_term_is_read_is_cleared_with_its_examples():
     )
     facts = {"age": 40, "events_absent": ["autoimmune disease", "systemic lupus erythematosus"]}
     assert eligibility.evaluate(parsed, facts=facts).criteria[0].verdict == "met"
+
+
+@pytest.mark.parametrize(
+    ("line", "facts", "verdict"),
+    [
+        (  # NCT02315053
+            "Diabetes mellitus requiring medication",
+            {"events": [{"name": "diabetes", "active": True}, {"name": "insulin", "active": True}]},
+            "not_met",
+        ),
+        (
+            "Diabetes mellitus requiring medication",
+            {"events": [{"name": "diabetes", "active": True}, {"name": "empagliflozin"}]},
+            "not_met",
+        ),
+        (  # NCT02562040: a medicine for another condition says nothing of this one.
+            "Epilepsy requiring medication",
+            {"events": [{"name": "seizures", "active": True}, {"name": "metformin"}]},
+            "unknown",
+        ),
+        (  # A medicine stopped does not treat the condition now.
+            "Epilepsy requiring medication",
+            {
+                "events": [
+                    {"name": "seizures", "active": True},
+                    {"name": "phenytoin", "active": False},
+                ]
+            },
+            "unknown",
+        ),
+        (
+            "Epilepsy requiring medication",
+            {
+                "events": [
+                    {"name": "seizures", "active": True},
+                    {"name": "phenytoin", "active": True},
+                ]
+            },
+            "not_met",
+        ),
+    ],
+)
+def test_a_condition_requiring_medication_holds_for_a_medicine_that_treats_it(line, facts, verdict):
+    parsed = eligibility.parse_criteria(f"Exclusion Criteria:\n\n* {line}")
+    assert eligibility.evaluate(parsed, facts={"age": 50, **facts}).criteria[0].verdict == verdict
