@@ -654,6 +654,7 @@ def test_a_drug_that_did_not_help_was_still_given(note: str, status: str) -> Non
         ("His mother reports that she had asthma.", {}, {}),
         ("His mother reports that he had asthma.", {"asthma": "history"}, {}),
         ("According to her parents, she takes metformin.", {}, {"metformin": "active"}),
+        ("He takes losartan daily.", {}, {"losartan": "active"}),
     ],
 )
 def test_words_around_a_term_say_whose_it_is_and_whether_it_is_taken(
