@@ -551,8 +551,7 @@ _EXAMPLES_LEAD = re.compile(r"\b(?:such\s+as|including|e\.\s?g\.|i\.\s?e\.|for\s
 
 def _examples_only(text: str, constraints: list[Constraint]) -> bool:
     """Whether an exclusion reads only examples of its own term ("Inability to provide informed
-    consent (e.g., ... diagnosed dementia ...)", "pathologies of the lumbar spine that are
-    contraindications to chiropractic manipulative treatment, such as tumors, infections, ..."):
+    consent (e.g., ... diagnosed dementia ...)", "metabolic disease such as diabetes mellitus"):
     none of them holding does not say the term does not."""
     lead = _CASES_OPEN.search(text)
     return (
@@ -842,13 +841,12 @@ def _holds_all(
         if case is not None:
             return True, f"your details match {_describe(case)}"
     if not covered and len(results) == 1 and results[0][1] is True:
-        medicine = _treated_with_medication(text, results[0][0], facts)
+        c = results[0][0]
+        medicine = _treated_with_medication(text, c, facts)
         if medicine is not None:
-            return True, f"your details match {_describe(results[0][0])}, treated with {medicine}"
-    if not covered and len(results) == 1 and results[0][1] is True:
+            return True, f"your details match {_describe(c)}, treated with {medicine}"
         # "Patients with cirrhosis or those with biliary obstruction", "Tuberculosis, mycosis, or
         # viral disease": the line's head is one choice of it, and that one holds.
-        c = results[0][0]
         if (
             c.concept in _HEAD_CONCEPTS
             and _HEAD.fullmatch(text, 0, max(0, c.span[0]))
@@ -906,8 +904,8 @@ _HEAD = re.compile(
     re.I,
 )
 _HEAD_CONCEPTS = frozenset({"condition", "pregnancy", "breastfeeding"})
-# "Diabetes mellitus requiring medication", "hypothyroidism that require thyroid replacement
-# therapy": all the line adds to the condition is that it is treated with medicines.
+# "Diabetes mellitus requiring medication", "Epilepsy requiring medication": all the line adds
+# to the condition is that it is treated with medicines.
 _NEEDS_MEDICATION = re.compile(
     r"\s*,?\s*(?:(?:that|which|who)\s+)?(?:requir(?:e|es|ed|ing)|needing|treated\s+with)\s+"
     r"(?:(?:daily|regular|chronic|ongoing|current|continuous|pharmacological|drug|medical|"
