@@ -897,15 +897,16 @@ def _listed_alone(text: str, held: list[Constraint]) -> Constraint | None:
 
 # What may stand before the condition a line is about.
 _HEAD = re.compile(
-    r"\s*(?:\d{1,2}[.)]\s*)?(?:(?:a|an|any|being|known|active|current(?:ly)?|history\s+of|presence\s+of|"
+    r"\s*(?:\d{1,2}[.)]\s*)?(?:(?:a|an|any|the|being|known|active|current(?:ly)?|history\s+of|presence\s+of|"
     r"(?:known|confirmed|documented|diagnosis)\s+or\s+(?:suspected|suspicion\s+of)|"
     r"diagnosis\s+of|evidence\s+of|(?:patients?|subjects?|participants?)\s+(?:with|who\s+(?:are|is|"
     r"have|has)))\s+)*(?:[\w-]+\s+(?:and/)?or\s+)?",
     re.I,
 )
 _HEAD_CONCEPTS = frozenset({"condition", "pregnancy", "breastfeeding"})
-# "Diabetes mellitus requiring medication", "Epilepsy requiring medication": all the line adds
-# to the condition is that it is treated with medicines.
+# "Diabetes mellitus requiring medication", "Patients with the diagnosis of hypothyroidism that
+# require thyroid replacement therapy": all the line adds to the condition is that it is treated
+# with medicines.
 _NEEDS_MEDICATION = re.compile(
     r"\s*,?\s*(?:(?:that|which|who)\s+)?(?:requir(?:e|es|ed|ing)|needing|treated\s+with)\s+"
     r"(?:(?:daily|regular|chronic|ongoing|current|continuous|pharmacological|drug|medical|"

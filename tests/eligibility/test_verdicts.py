@@ -2183,3 +2183,17 @@ def test_an_exclusion_whose_own_term_is_read_is_cleared_with_its_examples():
 def test_a_condition_requiring_medication_holds_for_a_medicine_that_treats_it(line, facts, verdict):
     parsed = eligibility.parse_criteria(f"Exclusion Criteria:\n\n* {line}")
     assert eligibility.evaluate(parsed, facts={"age": 50, **facts}).criteria[0].verdict == verdict
+
+
+def test_an_inclusion_for_a_condition_requiring_a_medicine_is_met_by_taking_it():
+    """NCT01862510, a SIGIR trial: the diagnosis is named after "the"."""
+    parsed = eligibility.parse_criteria(
+        "Inclusion Criteria:\n\n* Patients with the diagnosis of hypothyroidism that require "
+        "thyroid replacement therapy."
+    )
+    treated = [{"name": "hypothyroidism", "active": True}, {"name": "levothyroxine"}]
+    assert eligibility.evaluate(parsed, facts={"events": treated}).criteria[0].verdict == "met"
+    untreated = [{"name": "hypothyroidism", "active": True}]
+    assert (
+        eligibility.evaluate(parsed, facts={"events": untreated}).criteria[0].verdict == "unknown"
+    )
