@@ -401,20 +401,25 @@ _NOTE_ANYWHERE = re.compile(
 )
 
 
+def _heading(pattern: re.Pattern[str], line: str) -> bool:
+    """Headings are short: a long line that starts like one is a criterion."""
+    return len(line) <= 80 and pattern.match(line) is not None
+
+
 def section_heading(line: str) -> bool:
-    return len(line) <= 80 and _SECTION_ANY.match(line) is not None
+    return _heading(_SECTION_ANY, line)
 
 
 def topic_heading(line: str) -> bool:
-    return len(line) <= 80 and _TOPIC_HEADING.match(line) is not None
+    return _heading(_TOPIC_HEADING, line)
 
 
 def group_heading(line: str) -> bool:
-    return len(line) <= 80 and _GROUP_HEADING.match(line) is not None
+    return _heading(_GROUP_HEADING, line)
 
 
 def every_group_heading(line: str) -> bool:
-    return len(line) <= 80 and _EVERY_GROUP_HEADING.match(line) is not None
+    return _heading(_EVERY_GROUP_HEADING, line)
 
 
 _NOTE_HINTS = ("summary", "apply", "protocol", "information", "details", "criteria", "dependent")

@@ -236,17 +236,17 @@ def split(text: str) -> SplitResult:
             marker = None
         if not body:
             continue
-        topic = marker is None and rules.topic_heading(body)
         opens_section = (
             marker is None and (rules.section_heading(body) or rules.every_group_heading(body))
         ) or (several_groups and rules.group_heading(body))
+        heads = opens_section or (marker is None and rules.topic_heading(body))
         if marker is None and current is not None and not blank_before:
             wraps = (
                 indent > current.indent
                 or body[:1].islower()
                 or (current.mclass == "text" and not current.text.endswith((".", ":", ";")))
             )
-            if wraps and not (opens_section or topic):
+            if wraps and not heads:
                 current.text = f"{current.text} {body}"
                 continue
         if (
@@ -255,12 +255,12 @@ def split(text: str) -> SplitResult:
             and blank_before
             and indent > current.indent
             and current.mclass != "text"
-            and not (opens_section or topic)
+            and not heads
         ):
             current.text = f"{current.text} {body}"
             continue
         blank_before = False
-        if opens_section or topic:
+        if heads:
             if opens_section:
                 section = None if rules.every_group_heading(body) else body.rstrip(":").strip()
             node = _Node(body, kind, indent, "heading", section, number, role="note")

@@ -1333,17 +1333,10 @@ def _label(item: Criterion) -> str:
     return f"{item.id} ({text})"
 
 
-def _group_key(section: str) -> str:
-    return _NOT_A_LETTER.sub("", section.lower())
-
-
-_NOT_A_LETTER = re.compile(r"[\W_]+")
-
-
 def _fails_every_group(parsed: ParsedCriteria, failed: list[Criterion]) -> bool:
     """Whether the criteria address two or more groups of the study and a line of each fails."""
-    groups = {_group_key(item.section) for item in parsed.top_level() if item.section}
-    return len(groups) >= 2 and groups == {_group_key(item.section or "") for item in failed}
+    groups = {_norm(item.section) for item in parsed.top_level() if item.section}
+    return len(groups) >= 2 and groups == {_norm(item.section or "") for item in failed}
 
 
 def _trial_verdict(
