@@ -12,7 +12,7 @@ def site_url(host: str, port: int) -> str:
 
 
 class Command(BaseCommand):
-    help = "Serve the site (waitress). Run `trialmatch migrate` first."
+    help = "Serve the site (waitress)."
 
     def add_arguments(self, parser):
         parser.add_argument("--port", type=int, default=8000)
