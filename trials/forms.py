@@ -193,6 +193,7 @@ class SearchForm(forms.Form):
     healthy_volunteers = _MultipleValueField("healthy_volunteers")
     country = _CountryField(label="Country", required=False)
     page = forms.IntegerField(
+        label="Page",
         required=False,
         min_value=1,
         max_value=MAX_PAGE,
@@ -203,6 +204,7 @@ class SearchForm(forms.Form):
         },
     )
     per_page = forms.IntegerField(
+        label="Results per page",
         required=False,
         min_value=1,
         max_value=MAX_PER_PAGE,
@@ -269,7 +271,7 @@ class SearchForm(forms.Form):
         """(parameter, field label, message) for every error, in field order."""
         errors = []
         for name, messages in self.errors.items():
-            label = str(self.fields[name].label) if name in self.fields else ""
+            label = str(self[name].label) if name in self.fields else ""
             errors += [(name, label, str(message)) for message in messages]
         return errors
 

@@ -406,6 +406,8 @@ def error_from_validation(
         message = f"expected one of {expected}"
     elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         bound = next(iter(err.get("ctx", {}).values()), "")
+        if isinstance(bound, float):
+            bound = f"{bound:g}"  # "at least 0", not "at least 0.0"
         word = {"greater_than_equal": "at least", "less_than_equal": "at most"}.get(kind, kind)
         message = f"must be {word} {bound}".replace("_", " ")
     elif kind == "multiple_of":

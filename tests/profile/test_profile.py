@@ -275,6 +275,7 @@ def test_bad_profile_json_names_the_field(data: Any, message: str) -> None:
     with pytest.raises(ProfileError) as err:
         load_profile(data)
     assert message in str(err.value)
+    assert ".0" not in str(err.value)
 
 
 def _bundle(*resources: dict[str, Any]) -> dict[str, Any]:

@@ -163,6 +163,7 @@ def test_bad_input_gets_a_clear_message(client, catalogue, params, message):
         html = _get(client, params, **headers)
         assert 'role="alert"' in html
         assert message in html.replace("&quot;", '"')
+        assert "None:" not in _text(html)
 
 
 def test_no_trials_at_all(client, db):
