@@ -612,6 +612,41 @@ def is_exception(text: str) -> bool:
 _CONDITIONS_FOLLOW = re.compile(r"\b(?:if|provided(?:\s+that)?|when)\s*:\s*$", re.I)
 
 
+# A line that only introduces the list after it ("Treatment with any of the following:",
+# "Participants are excluded from the study if any of the following criteria apply:", "The
+# person who meet all the following criteria the object to the clinical trial") or says that
+# more criteria exist ("Further criteria apply.").
+_LIST_NAMED = re.compile(
+    r"\bfollowing\s+(?:[\w-]+\s+)?(?:criteria|criterion|requirements)\b|"
+    r"\bcriteria\s+(?:apply|are\s+met|below)\b",
+    re.I,
+)
+_LIST_FOLLOWS = re.compile(
+    r"\b(?:(?:any|all|each|either|one|one or more|at least one|none)\s+of\s+)?the\s+following\b|"
+    r"\bas\s+follows\b",
+    re.I,
+)
+# Words a lead-in may have before "any of the following": more say something of their own
+# ("A sore and scratchy throat ... together with at least 2 of the following clinical signs:").
+_LEAD_IN_WORDS = 6
+
+
+def only_leads_in(text: str) -> bool:
+    """Whether ``text`` says nothing but that a list follows or that other criteria apply (the
+    caller checks that it names no condition, measure or person of its own)."""
+    text = text.strip()
+    if ":" in text.rstrip(" )*:"):
+        return False  # "...: neck stiffness, ..." has content of its own
+    if _LIST_NAMED.search(text):
+        return True
+    follows = _LIST_FOLLOWS.search(text)
+    return (
+        follows is not None
+        and text.rstrip(" )*").endswith(":")
+        and len(text[: follows.start()].split()) <= _LEAD_IN_WORDS
+    )
+
+
 def is_any_lead_in(text: str) -> bool:
     return " of" in text.lower() and _ANY_LEAD_IN.search(text) is not None
 

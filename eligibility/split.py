@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from eligibility import rules
+from eligibility.constraints import extract
 from eligibility.model import Criterion, Kind, Logic, Role
 
 _ESCAPE = re.compile(r"\\([<>=*_\-\[\]()#+.!~|^])")
@@ -285,6 +286,7 @@ def split(text: str) -> SplitResult:
     _join_or_siblings(roots)
     _attach_definitions(roots)
     _exclusions_listed_as_inclusions(roots)
+    _quiet_bare_lead_ins(roots)
     items = _to_criteria(roots)
     if not any(item.role == "criterion" for item in items):
         notes.append("No criteria found in the text")
@@ -417,6 +419,20 @@ def _infer_flattened_groups(siblings: list[_Node]) -> None:
             node.inferred = True
             head.children.append(node)
         head.logic = "any"
+
+
+def _quiet_bare_lead_ins(roots: list[_Node]) -> None:
+    """A lead-in whose list stands at its own level ("Treatment with any of the following:"
+    over items flattened beside it) is a note: the items are the criteria, and the line
+    itself is no question anyone can answer."""
+    for node in _flatten(roots):
+        if (
+            node.role == "criterion"
+            and not node.children
+            and rules.only_leads_in(node.text)
+            and not extract(node.text)
+        ):
+            node.role = "note"
 
 
 def _join_or_siblings(siblings: list[_Node]) -> None:

@@ -795,3 +795,55 @@ def test_the_number_an_escaped_list_leaves_is_not_part_of_the_criterion():
     ]
     verdict = eligibility.evaluate(parsed, facts={"age": 8, "sex": "male"})
     assert verdict.get("inc-2").verdict == "not_applicable"
+
+
+@pytest.mark.parametrize(
+    "lead_in",
+    [
+        "Treatment with any of the following:",  # NCT02856893
+        "Any of the following cardiac criteria:",  # NCT02856893
+        "Screening clinical laboratory values that indicate any of the following:",  # NCT01187901
+        "(If any of the following apply, the subject MUST NOT enter the study):",  # NCT01959048
+        "Participants are excluded from the study if any of the following criteria apply:",
+        "The person who meet any of the following criteria will be excluded from the study.",
+        "Patients with any of the following concomitant illnesses with the severity considered "
+        "inappropriate as a study patient by the principal investigator or the subinvestigator "
+        "or medical history thereof:",  # NCT05831670
+        "Further criteria apply.",  # NCT05819398
+    ],
+)
+def test_a_lead_in_beside_its_flattened_list_asks_nothing(lead_in):
+    parsed = eligibility.parse_criteria(
+        f"Inclusion Criteria:\n\n* Age 18 or older\n\nExclusion Criteria:\n\n* {lead_in}\n"
+        "* Pregnancy\n* Hepatitis B"
+    )
+    lead = next(item for item in parsed.items if item.text == lead_in.strip())
+    assert (lead.role, lead.asked) == ("note", False)
+    assert [i.text for i in parsed.items if i.kind == "exclusion" and i.asked] == [
+        "Pregnancy",
+        "Hepatitis B",
+    ]
+    unknown = eligibility.evaluate(parsed, facts={"age": 40, "sex": "male"}).get(lead.id)
+    assert unknown is None or unknown.verdict == "not_applicable"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # Each names what it asks for before its list (NCT02467309, NCT00315042, NCT06669780).
+        "Probable bacterial meningitis patients: Clinical manifestation (Any person with sudden "
+        "onset of fever and one of the following signs: neck stiffness, altered consciousness or "
+        "other meningeal sign) with cerebrospinal fluid examination showing at least one of the "
+        "following:",
+        "A sore and scratchy throat and/or pain on swallowing (odynophagia) together with at "
+        "least 2 of the following clinical signs:",
+        "Headache is reported to have developed (or worsened) after one of the following*:",
+        # Names a group of its own.
+        "Women of childbearing potential must use one of the following methods of contraception:",
+        "Subjects who have a known or suspected allergy to any of the following antibiotics: "
+        "Gentamicin Sulfate, Meropenem",
+    ],
+)
+def test_a_line_with_words_of_its_own_before_its_list_is_still_asked(line):
+    parsed = eligibility.parse_criteria(f"Inclusion Criteria:\n\n* {line}\n* Fever\n* Rash")
+    assert parsed.items[0].role == "criterion"
