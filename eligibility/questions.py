@@ -863,6 +863,48 @@ def _without_lead(text: str) -> str:
     return text
 
 
+_CONSEQUENCE = _DATA["consequence"]
+_CONSEQUENCE_LEAD = re.compile(_CONSEQUENCE["lead"], re.I)
+_CONSEQUENCE_TAIL = re.compile(_CONSEQUENCE["tail"], re.I)
+_ASIDE_KEPT = re.compile(_CONSEQUENCE["aside_kept"], re.I)
+
+
+def _without_consequence(text: str) -> str:
+    """``text`` less what it says the study does with such a person ("... will be excluded",
+    "Patients are excluded if they ..."): the question asks about the person. Empty when
+    that is all it says."""
+    lead = _CONSEQUENCE_LEAD.match(text)
+    if lead is not None:
+        text = ("Patients who " if lead.group("who") else "") + text[lead.end() :]
+    return _without_consequence_tail(text)
+
+
+def _without_consequence_tail(text: str) -> str:
+    """``text`` less a closing "... will be excluded (from the study)" and the reason after it,
+    in its first clause only."""
+    if "exclu" not in text and "eligib" not in text:
+        return text
+    tail = _CONSEQUENCE_TAIL.search(text)
+    if tail is None or tail.start() == 0:
+        return text
+    before = text[: tail.start()]
+    if before.count("(") != before.count(")") or _CLAUSE_STOP.search(before):
+        return text  # "(e.g., ... would be excluded)", "... Note: Pregnant women are excluded"
+    aside = tail.group("aside") or ""
+    return before + (aside if _ASIDE_KEPT.match(aside) else "")
+
+
+_CLAUSE_STOP = re.compile(r"[.;:]\s|\bnote\b", re.I)
+# A lead-in with nothing left once the list and the consequence are cut ("Patients will be
+# excluded from the study if they meet", "Study Participants: Participants").
+_BARE_LEAD = re.compile(
+    r"(?:[^:]{0,40}:\s*)?(?:(?:the|a|an|all)\s+)?(?:patients?|participants?|subjects?|persons?|"
+    r"individuals?)?(?:\s*who)?(?:\s*(?:meets?|meeting|fulfil+s?|fulfil+ing|satisf(?:y|ies)))?"
+    r"(?:\s*(?:(?:all|any|each)\s+)?(?:of\s+)?the\s+following\s+criteria(?:\s+(?:are\s+met|apply))?)?",
+    re.I,
+)
+
+
 # An abbreviation whose stop stays at the end of a question ("... in the U.S.?").
 _ABBREVIATION_END = re.compile(r"\b(?:U\.S|etc)$")
 
@@ -870,7 +912,8 @@ _ABBREVIATION_END = re.compile(r"\b(?:U\.S|etc)$")
 def _body(text: str) -> str:
     """The criterion's words as a question's body: no list number, trailing stop, question
     mark or joiner."""
-    body = _without_or_tail(_without_lead(text)).rstrip(_STOPS)
+    words = _without_or_tail(_without_lead(text))
+    body = (_without_consequence(words) or words).rstrip(_STOPS)
     if _ABBREVIATION_END.search(body):
         body += "."
     return _you(body)
@@ -1134,7 +1177,9 @@ def question_for(item: Criterion) -> tuple[str, bool, str]:
     if item.logic is not None:
         which = "at least one" if item.logic == "any" else "all"
         lead = _LEAD_TAIL.sub("", item.text).strip(" :;.,")
-        if not lead or item.text == "One of the following:":
+        if _BARE_LEAD.fullmatch(_without_consequence(lead).strip(" :;.,")) or (
+            item.text == "One of the following:"
+        ):
             verb = "Does" if item.logic == "any" else "Do"
             return f"{verb} {which} of the following apply to you?", False, ""
         body = _body(lead)
@@ -1147,6 +1192,7 @@ def question_for(item: Criterion) -> tuple[str, bool, str]:
         base = (question or _generic_question(body)).rstrip("?")
         return f"{base}, with {which} of the following?", False, ""
     sentence, rest = _first_sentence(item.text)
+    sentence = _without_consequence_tail(sentence)
     cons = [c for c in item.constraints if c.span[1] <= len(sentence) + 1]
     if cons:
         between = item.text[cons[0].span[0] : cons[-1].span[1]]

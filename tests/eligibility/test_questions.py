@@ -928,8 +928,6 @@ GENERIC = [
     "Imaging showed lumbar disc herniation with Modic Change;",
     "Cancer meningitis in subjects",
     "Patients who must be operated urgently.",
-    "Participants who are claustrophobic will be excluded.",
-    "Patients are excluded if they have symptomatic brain metastases or leptomeningeal metastases.",
     "Scheduled admission",
     "Active labor.",
     "Failure to understand informed consent or inability or unwillingness to adhere to the "
@@ -1146,3 +1144,91 @@ def test_a_lead_in_phrase_is_cut_only_at_a_word_start():
 def test_a_number_written_out_is_read_and_a_kind_kept(text, question):
     parsed = eligibility.parse_criteria(f"Exclusion Criteria:\n\n* {text}")
     assert [i.question for i in parsed.items] == [question]
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        (
+            "Participants with current suicidal intent will be excluded as they require a higher "
+            "level of care that cannot be provided by DynamiCare and our Recovery Coaches",
+            "Do you have current suicidal intent?",
+        ),
+        (
+            "Participants with contraindications to MRI scanning will be excluded (e.g., "
+            "electric/mechanical implant, device such as a pacemaker).",
+            "Do you have contraindications to MRI scanning (e.g., electric/mechanical implant, "
+            "device such as a pacemaker)?",
+        ),
+        ("Participants who are claustrophobic will be excluded.", "Are you claustrophobic?"),
+        (
+            "Patients are excluded if they have symptomatic brain metastases or leptomeningeal "
+            "metastases.",
+            "Do you have symptomatic brain metastases or leptomeningeal metastases?",
+        ),
+        (
+            "Patients who refuse to participate in the study will be excluded from the study.",
+            "Do you refuse to participate in the study?",
+        ),
+        (
+            "Subjects with uncontrolled myocardial ischemia or myocardial infarction, poorly "
+            "controlled arrhythmias are excluded;",
+            "Do you have uncontrolled myocardial ischemia or myocardial infarction, poorly "
+            "controlled arrhythmias?",
+        ),
+        (
+            "Pregnant women are excluded from this study because both compounds are potentially "
+            "teratogenic.",
+            "Are you pregnant?",
+        ),
+        # Excluded from a sub-study only, or inside an aside: the words stay.
+        (
+            "Any woman of childbearing potential who is pregnant at screening will be excluded "
+            "from entering the sub-study.",
+            "Does this apply to you: any woman of childbearing potential who is pregnant at "
+            "screening will be excluded from entering the sub-study?",
+        ),
+        (
+            "Asymptomatic individuals with chronic hepatitis C virus (HCV) infection will not be "
+            "excluded",
+            "Does this apply to you: asymptomatic individuals with chronic hepatitis C virus "
+            "(HCV) infection will not be excluded?",
+        ),
+    ],
+)
+def test_what_the_study_does_with_such_a_person_is_not_asked(text, question):
+    assert [i.question for i in eligibility.parse_criteria(text).items] == [question]
+
+
+def test_a_pregnant_woman_is_ruled_out_by_a_line_that_gives_its_reason():
+    parsed = eligibility.parse_criteria(
+        "Exclusion Criteria:\n\n* Pregnant women are excluded from this study because both "
+        "compounds are potentially teratogenic."
+    )
+    verdict = eligibility.evaluate(parsed, facts={"age": 30, "sex": "female", "pregnant": True})
+    assert verdict.criteria[0].verdict == "not_met"
+
+
+@pytest.mark.parametrize(
+    "lead_in",
+    [
+        "Patients will be excluded from the study if they meet any of the following criteria:",
+        "Subjects who meet any of the following criteria will be excluded from participating in "
+        "this study:",
+        "Patients with any of the following criteria are not eligible for enrollment in this "
+        "study:",
+    ],
+)
+def test_a_lead_in_that_only_says_who_is_excluded_asks_whether_any_item_applies(lead_in):
+    parsed = eligibility.parse_criteria(
+        f"Exclusion Criteria:\n\n* {lead_in}\n  * Heart failure\n  * Stroke"
+    )
+    assert parsed.items[0].question == "Does at least one of the following apply to you?"
+
+
+def test_a_lead_in_that_only_says_who_is_eligible_asks_whether_every_item_applies():
+    parsed = eligibility.parse_criteria(
+        "Inclusion Criteria:\n\n* A participant will be eligible for entry into the study if all "
+        "the following criteria are met:\n  * Age 18 or older\n  * ECOG 0-1"
+    )
+    assert parsed.items[0].question == "Do all of the following apply to you?"
