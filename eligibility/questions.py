@@ -54,6 +54,7 @@ _TEXT_SENTENCE = re.compile(
 )
 _PRONOUNS = [
     (re.compile(r"\b(?:his or her|his/her|her/his|their)\b", re.I), "your"),
+    (re.compile(r"\bthe (?:patient|subject|participant)(?:'|’)s\b", re.I), "your"),
     (re.compile(r"\b(?:he or she|he/she|she/he|they)\b", re.I), "you"),
     (re.compile(r"\b(?:him or her|him/her|them)\b", re.I), "you"),
     (re.compile(r"\b(?:themselves|himself or herself)\b", re.I), "yourself"),
@@ -170,7 +171,14 @@ def _pronoun(m: re.Match[str]) -> str:
 _PRONOUN_SCAN = re.compile(
     r"\b"
     + rules.by_first_character(
-        ["his", "her", "him(?:self)?", "the(?:ir|y|m(?:selves)?)", "she", "he"]
+        [
+            "his",
+            "her",
+            "him(?:self)?",
+            "the(?:ir|y|m(?:selves)?| (?:patient|subject|participant)(?:'|’)s)",
+            "she",
+            "he",
+        ]
     )
     + r"\b",
     re.I,
@@ -905,6 +913,8 @@ _BARE_LEAD = re.compile(
 )
 
 
+# "Patients with cirrhosis or those with biliary obstruction": one group, two conditions.
+_OTHERS_WITH = re.compile(r"\bor those with\b")
 # An abbreviation whose stop stays at the end of a question ("... in the U.S.?").
 _ABBREVIATION_END = re.compile(r"\b(?:U\.S|etc)$")
 
@@ -913,7 +923,7 @@ def _body(text: str) -> str:
     """The criterion's words as a question's body: no list number, trailing stop, question
     mark or joiner."""
     words = _without_or_tail(_without_lead(text))
-    body = (_without_consequence(words) or words).rstrip(_STOPS)
+    body = _OTHERS_WITH.sub("or", _without_consequence(words) or words).rstrip(_STOPS)
     if _ABBREVIATION_END.search(body):
         body += "."
     return _you(body)
@@ -933,6 +943,23 @@ def _question(body: str) -> str | None:
     ):
         question = _coordinated_question(body, lowered)
     return question
+
+
+# "Are you hospitalized patients with ...": the reader is one of the people the line names.
+_PEOPLE_NAMED = re.compile(
+    r"^Are you (?!(?:the|a|an|all|any|only|not|one)\b)((?:[\w-]+ ){1,5}?)"
+    r"(patient|subject|participant|individual|person)s\b"
+)
+
+
+def _one_person(question: str) -> str:
+    """``question`` with the people it names made the one person asked ("Are you a hospitalized
+    patient with ...?")."""
+    m = _PEOPLE_NAMED.match(question)
+    if m is None:
+        return question
+    words = m.group(1)
+    return f"Are you {_article(words)} {words}{m.group(2)}{question[m.end() :]}"
 
 
 def _coordination_start(word: str) -> bool:
@@ -961,7 +988,7 @@ def _single_question(body: str, lowered: str) -> str | None:
                 for name, value in m.groupdict().items()
                 if value is not None
             }
-            return _from_template(_ROW_QUESTIONS[i], values)
+            return _one_person(_from_template(_ROW_QUESTIONS[i], values))
     question = _noun_question(body, lowered)
     if question is None and (":" in body or "：" in body):
         scope = _SCOPE.match(body)

@@ -1232,3 +1232,47 @@ def test_a_lead_in_that_only_says_who_is_eligible_asks_whether_every_item_applie
         "the following criteria are met:\n  * Age 18 or older\n  * ECOG 0-1"
     )
     assert parsed.items[0].question == "Do all of the following apply to you?"
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        (
+            "Any illness, which might affect the patient's survival after enrollment in the "
+            "protocol.",
+            "Do you have any illness, which might affect your survival after enrollment in the "
+            "protocol?",
+        ),
+        (
+            "Currently involved in litigation which may influence the subject's reporting of "
+            "symptoms including workers comp;",
+            "Are you currently involved in litigation which may influence your reporting of "
+            "symptoms including workers comp?",
+        ),
+    ],
+)
+def test_the_patients_own_things_are_asked_as_yours(text, question):
+    assert [i.question for i in eligibility.parse_criteria(text).items] == [question]
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        (
+            "Hospitalized patients with acute exacerbation of chronic obstructive pulmonary "
+            "disease",
+            "Are you a hospitalized patient with acute exacerbation of chronic obstructive "
+            "pulmonary disease?",
+        ),
+        (
+            "Skeletally mature patients for reconstruction of the disc from C3-C7",
+            "Are you a skeletally mature patient for reconstruction of the disc from C3-C7?",
+        ),
+        (
+            "Patients with cirrhosis or those with biliary obstruction",
+            "Do you have cirrhosis or biliary obstruction?",
+        ),
+    ],
+)
+def test_the_people_a_line_names_are_asked_as_one_person(text, question):
+    assert eligibility.parse_criteria(text).items[0].question == question
