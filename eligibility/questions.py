@@ -875,6 +875,16 @@ _CONSEQUENCE = _DATA["consequence"]
 _CONSEQUENCE_LEAD = re.compile(_CONSEQUENCE["lead"], re.I)
 _CONSEQUENCE_TAIL = re.compile(_CONSEQUENCE["tail"], re.I)
 _ASIDE_KEPT = re.compile(_CONSEQUENCE["aside_kept"], re.I)
+# Where a line's first clause ends: a consequence after it belongs to another statement.
+_CLAUSE_STOP = re.compile(r"[.;:]\s|\bnote\b", re.I)
+# A lead-in with nothing left once the list and the consequence are cut ("Patients will be
+# excluded from the study if they meet", "Study Participants: Participants").
+_BARE_LEAD = re.compile(
+    r"(?:[^:]{0,40}:\s*)?(?:(?:the|a|an|all)\s+)?(?:patients?|participants?|subjects?|persons?|"
+    r"individuals?)?(?:\s*who)?(?:\s*(?:meets?|meeting|fulfil+s?|fulfil+ing|satisf(?:y|ies)))?"
+    r"(?:\s*(?:(?:all|any|each)\s+)?(?:of\s+)?the\s+following\s+criteria(?:\s+(?:are\s+met|apply))?)?",
+    re.I,
+)
 
 
 def _without_consequence(text: str) -> str:
@@ -900,17 +910,6 @@ def _without_consequence_tail(text: str) -> str:
         return text  # "(e.g., ... would be excluded)", "... Note: Pregnant women are excluded"
     aside = tail.group("aside") or ""
     return before + (aside if _ASIDE_KEPT.match(aside) else "")
-
-
-_CLAUSE_STOP = re.compile(r"[.;:]\s|\bnote\b", re.I)
-# A lead-in with nothing left once the list and the consequence are cut ("Patients will be
-# excluded from the study if they meet", "Study Participants: Participants").
-_BARE_LEAD = re.compile(
-    r"(?:[^:]{0,40}:\s*)?(?:(?:the|a|an|all)\s+)?(?:patients?|participants?|subjects?|persons?|"
-    r"individuals?)?(?:\s*who)?(?:\s*(?:meets?|meeting|fulfil+s?|fulfil+ing|satisf(?:y|ies)))?"
-    r"(?:\s*(?:(?:all|any|each)\s+)?(?:of\s+)?the\s+following\s+criteria(?:\s+(?:are\s+met|apply))?)?",
-    re.I,
-)
 
 
 # "Patients with cirrhosis or those with biliary obstruction": one group, two conditions.
