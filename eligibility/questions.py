@@ -891,7 +891,7 @@ def _without_consequence(text: str) -> str:
     """``text`` less what it says the study does with such a person ("... will be excluded",
     "Patients are excluded if they ..."): the question asks about the person. Empty when
     that is all it says."""
-    lead = _CONSEQUENCE_LEAD.match(text)
+    lead = _CONSEQUENCE_LEAD.match(text) if ("exclu" in text or "eligib" in text) else None
     if lead is not None:
         text = ("Patients who " if lead.group("who") else "") + text[lead.end() :]
     return _without_consequence_tail(text)
@@ -922,7 +922,9 @@ def _body(text: str) -> str:
     """The criterion's words as a question's body: no list number, trailing stop, question
     mark or joiner."""
     words = _without_or_tail(_without_lead(text))
-    body = _OTHERS_WITH.sub("or", _without_consequence(words) or words).rstrip(_STOPS)
+    body = (_without_consequence(words) or words).rstrip(_STOPS)
+    if "those with" in body:
+        body = _OTHERS_WITH.sub("or", body)
     if _ABBREVIATION_END.search(body):
         body += "."
     return _you(body)

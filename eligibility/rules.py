@@ -634,6 +634,9 @@ _LEAD_IN_WORDS = 6
 def only_leads_in(text: str) -> bool:
     """Whether ``text`` says nothing but that a list follows or that other criteria apply (the
     caller checks that it names no condition, measure or person of its own)."""
+    lowered = text.lower()
+    if "follow" not in lowered and "criteri" not in lowered and "requirement" not in lowered:
+        return False
     text = text.strip()
     if ":" in text.rstrip(" )*:"):
         return False  # "...: neck stiffness, ..." has content of its own
