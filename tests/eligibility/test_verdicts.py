@@ -233,6 +233,18 @@ def _one(text):
             {"measurements": {"serum creatinine": (1.0, "x uln")}},
             None,
         ),
+        ("Hematocrit <30%", {"measurements": {"hematocrit": (28, "%")}}, True),
+        ("Hematocrit is < 25", {"measurements": {"hematocrit": (30.7, "%")}}, False),
+        (
+            "Leucocytes > 3.0 x 109/l",
+            {"measurements": {"white blood cells": (17.6, "10^9/l")}},
+            True,
+        ),
+        (
+            "Lactate dehydrogenase (LDH) > 500 U/L",
+            {"measurements": {"ldh": (250, "iu/l")}},
+            False,
+        ),
         ("Karnofsky ≥ 70", {"ecog": 1}, True),
         ("Karnofsky ≥ 70", {"ecog": 2}, False),
         ("Lansky play score ≥ 50", {"karnofsky": 60}, True),
