@@ -875,6 +875,8 @@ _CONSEQUENCE = _DATA["consequence"]
 _CONSEQUENCE_LEAD = re.compile(_CONSEQUENCE["lead"], re.I)
 _CONSEQUENCE_TAIL = re.compile(_CONSEQUENCE["tail"], re.I)
 _ASIDE_KEPT = re.compile(_CONSEQUENCE["aside_kept"], re.I)
+# Words one of which every consequence the patterns read contains: most lines have none.
+_CONSEQUENCE_STEMS = ("exclu", "eligib", "enrol", "includ")
 # Where a line's first clause ends: a consequence after it belongs to another statement.
 _CLAUSE_STOP = re.compile(r"[.;:]\s|\bnote\b", re.I)
 # A lead-in with nothing left once the list and the consequence are cut ("Patients will be
@@ -882,7 +884,9 @@ _CLAUSE_STOP = re.compile(r"[.;:]\s|\bnote\b", re.I)
 _BARE_LEAD = re.compile(
     r"(?:[^:]{0,40}:\s*)?(?:(?:the|a|an|all)\s+)?(?:patients?|participants?|subjects?|persons?|"
     r"individuals?)?(?:\s*who)?(?:\s*(?:meets?|meeting|fulfil+s?|fulfil+ing|satisf(?:y|ies)))?"
-    r"(?:\s*(?:(?:all|any|each)\s+)?(?:of\s+)?the\s+following\s+criteria(?:\s+(?:are\s+met|apply))?)?",
+    r"(?:\s*(?:(?:all|any|each)\s+)?(?:of\s+)?the\s+following\s+criteria(?:\s+(?:are\s+met|apply))?)?"
+    r"|(?:the\s+)?following\s+criteria\s+(?:must|should)\s+be\s+(?:met|satisfied|fulfilled)"
+    r"|all\s+answers\s+must\s+be\s+yes(?:\s+to\s+be\s+eligible(?:\s+for\s+the\s+study)?)?",
     re.I,
 )
 
@@ -891,7 +895,8 @@ def _without_consequence(text: str) -> str:
     """``text`` less what it says the study does with such a person ("... will be excluded",
     "Patients are excluded if they ..."): the question asks about the person. Empty when
     that is all it says."""
-    lead = _CONSEQUENCE_LEAD.match(text) if ("exclu" in text or "eligib" in text) else None
+    said = any(stem in text for stem in _CONSEQUENCE_STEMS)
+    lead = _CONSEQUENCE_LEAD.match(text) if said else None
     if lead is not None:
         text = ("Patients who " if lead.group("who") else "") + text[lead.end() :]
     return _without_consequence_tail(text)
@@ -1200,12 +1205,18 @@ def _a_named_diagnosis_alone(cons: list[Constraint]) -> bool:
     )
 
 
+_NAMES_THE_LIST = re.compile(r"\b(?:following|below)\b[^?]*\?$")
+# A lead-in's label ("Study Participants: ...").
+_LEAD_LABEL = re.compile(r"^[^:]{1,40}:\s*")
+
+
 def question_for(item: Criterion) -> tuple[str, bool, str]:
     """``(question, covered, details)``: covered when the constraints say all the criterion says."""
     if item.logic is not None:
         which = "at least one" if item.logic == "any" else "all"
         lead = _LEAD_TAIL.sub("", item.text).strip(" :;.,")
-        if _BARE_LEAD.fullmatch(_without_consequence(lead).strip(" :;.,")) or (
+        unlabelled = _LEAD_LABEL.sub("", lead)
+        if _BARE_LEAD.fullmatch(_without_consequence(unlabelled).strip(" :;.,")) or (
             item.text == "One of the following:"
         ):
             verb = "Does" if item.logic == "any" else "Do"
@@ -1217,6 +1228,12 @@ def question_for(item: Criterion) -> tuple[str, bool, str]:
             # A label over its items ("Hepatic:", "Prior therapy:"): the items are the questions.
             verb = "does" if item.logic == "any" else "do"
             return f"{lead}: {verb} {which} of the following apply to you?", False, ""
+        if question is None:
+            # "Treatment with any of the following:" asks in its own words: "Have you been
+            # treated with any of the following?"
+            whole = _question(_body(item.text))
+            if whole is not None and _NAMES_THE_LIST.search(whole):
+                return whole, False, ""
         base = (question or _generic_question(body)).rstrip("?")
         return f"{base}, with {which} of the following?", False, ""
     sentence, rest = _first_sentence(item.text)

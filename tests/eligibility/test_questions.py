@@ -1234,6 +1234,10 @@ def test_a_pregnant_woman_is_ruled_out_by_a_line_that_gives_its_reason():
         "this study:",
         "Patients with any of the following criteria are not eligible for enrollment in this "
         "study:",
+        "Patients may not be enrolled in the study if any of the following exclusion criteria "
+        "are present:",
+        "Study Participants: Participants will be excluded from the study if any of the "
+        "following criteria apply:",
     ],
 )
 def test_a_lead_in_that_only_says_who_is_excluded_asks_whether_any_item_applies(lead_in):
@@ -1243,9 +1247,43 @@ def test_a_lead_in_that_only_says_who_is_excluded_asks_whether_any_item_applies(
     assert parsed.items[0].question == "Does at least one of the following apply to you?"
 
 
-def test_a_lead_in_that_only_says_who_is_eligible_asks_whether_every_item_applies():
+@pytest.mark.parametrize(
+    "lead_in",
+    [
+        "A participant will be eligible for entry into the study if all the following criteria "
+        "are met:",
+        "Patients are eligible to be included in the study only if they meet all of the "
+        "following criteria:",
+        "The following criteria must be satisfied:",
+        "All answers must be YES to be eligible for the study.",
+    ],
+)
+def test_a_lead_in_that_only_says_who_is_eligible_asks_whether_every_item_applies(lead_in):
     parsed = eligibility.parse_criteria(
-        "Inclusion Criteria:\n\n* A participant will be eligible for entry into the study if all "
-        "the following criteria are met:\n  * Age 18 or older\n  * ECOG 0-1"
+        f"Inclusion Criteria:\n\n* {lead_in}\n  * Age 18 or older\n  * ECOG 0-1"
     )
     assert parsed.items[0].question == "Do all of the following apply to you?"
+
+
+@pytest.mark.parametrize(
+    ("lead_in", "question"),
+    [
+        (
+            "Treatment with any of the following agents within 28 days of Screening:",
+            "Have you been treated with any of the following agents within 28 days of Screening?",
+        ),
+        (
+            "Received any of the following treatments:",
+            "Have you received any of the following treatments?",
+        ),
+        (
+            "have at least one of the following syndromes",
+            "Do you have at least one of the following syndromes?",
+        ),
+    ],
+)
+def test_a_lead_in_that_names_its_list_is_asked_in_its_own_words(lead_in, question):
+    parsed = eligibility.parse_criteria(
+        f"Exclusion Criteria:\n\n* {lead_in}\n  * Cisplatin\n  * Carboplatin"
+    )
+    assert parsed.items[0].question == question
