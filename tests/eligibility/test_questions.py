@@ -936,6 +936,12 @@ ROWS = [
     ),
     ("Participants who are claustrophobic will be excluded.", "Are you claustrophobic?"),
     (
+        "Patients with non-degenerative (e.g., trauma, tumor, and infection) or neuromuscular "
+        "diseases (e.g., motor neuron disease) were excluded",
+        "Do you have non-degenerative (e.g., trauma, tumor, and infection) or neuromuscular "
+        "diseases (e.g., motor neuron disease)?",
+    ),
+    (
         "Patients are excluded if they have symptomatic brain metastases or leptomeningeal "
         "metastases.",
         "Do you have symptomatic brain metastases or leptomeningeal metastases?",
