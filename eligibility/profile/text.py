@@ -60,6 +60,7 @@ class _Rules:
     planned_after: re.Pattern[str]  # "Bisphosphonate will be started": matched just after it
     drug_as_cause: re.Pattern[str]  # matched just after the drug
     drug_allergy: tuple[re.Pattern[str], re.Pattern[str]]  # before the drug, after it
+    stopped_treatment: re.Pattern[str]  # "tapered off": matched just before the drug
     drug_level_after: re.Pattern[str]  # "Vit D: 14ng/ml": a level measured, not a drug taken
     treatment_place: re.Pattern[str]  # matched just after the treatment
     vaccine: tuple[re.Pattern[str], re.Pattern[str]]  # before the condition, after it
@@ -140,6 +141,7 @@ def text_rules() -> _Rules:
             re.compile("|".join(data["drug_allergy_before"]), re.I),
             re.compile("|".join(data["drug_allergy_after"]), re.I),
         ),
+        stopped_treatment=re.compile("|".join(data["stopped_treatment_before"]), re.I),
         drug_level_after=re.compile(data["drug_level_after"], re.I),
         treatment_place=re.compile("|".join(data["treatment_place_after"]), re.I),
         vaccine=(
@@ -235,6 +237,7 @@ class _Mention:
     history: bool = False
     current: bool = False
     past: bool = False  # said to be over ("former smoker", "quit smoking")
+    stopped: bool = False  # a drug no longer taken ("tapered off Dilantin")
     date: dt.date | None = None
     stage: str | None = None
     route: Route | None = None
@@ -463,6 +466,12 @@ def _read_mentions(
                 continue  # "allergic to penicillin": not taken
             if r.drug_level_after.match(sentence, m.end):
                 continue  # "Vit D: 14ng/ml": its level, not a dose
+            if m.group == "drugs" and r.stopped_treatment.search(
+                sentence, max(0, m.start - 40), m.start
+            ):
+                m.stopped, m.history, m.negated = True, True, False
+                kept.append(m)
+                continue
             past = [c.end() for c in r.past_treatment.finditer(clause)]
             now = [c.end() for c in r.current_medication.finditer(clause)]
             # The cue nearest the mention decides: "s/p transplant on tacrolimus" is current.
@@ -692,6 +701,8 @@ def _merge(
                 old.status = "active"
         return
     kind = m.entry.kind if m.entry else "drug"
+    if m.stopped:
+        medications.pop(m.name, None)  # taken no more, whatever an earlier sentence said
     if m.group == "drugs" and not m.history and not m.negated:
         med = medications.get(m.name)
         if med is None or med.status == "absent":

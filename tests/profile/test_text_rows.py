@@ -145,6 +145,8 @@ ROWS: list[tuple[str, str, dict[str, Any]]] = [
     ("sigir-201429", "osteoporosis prevention", {"not": ["osteoporosis"]}),
     ("trec-202115", "Hypothyroidism?", {"not": ["hypothyroidism"]}),
     ("trec-20217", "NSAID gastritis", {"past": ["nsaids"], "not_taking": ["nsaids"]}),
+    # A drug tapered off is one had, not one taken.
+    ("trec-20219", "tapered off Dilantin", {"past": ["phenytoin"], "not_taking": ["phenytoin"]}),
     ("trec-202113", "Insulin Dependant Diabetic", {"active": ["type 1 diabetes"]}),
     (
         "trec-202159",
@@ -449,3 +451,19 @@ def test_every_shared_note_reads_with_age_and_sex() -> None:
     assert len(profiles) == len(notes) >= 130
     assert all(p.age is not None and p.sex is not None for p in profiles)
     assert all(0 <= (p.age or 0) < 100 for p in profiles)
+
+
+def test_a_drug_stopped_after_an_earlier_mention_is_no_longer_taken():
+    """trec-20219: "maintained on Dilantin and phenobarbital", later "tapered off Dilantin"."""
+    profile = profile_from_text(
+        " ".join(
+            sentence
+            for sentence in sentences(_notes()["trec-20219"])
+            if "maintained on Dilantin" in sentence or "tapered off Dilantin" in sentence
+        ),
+        AS_OF,
+    )
+    taking = {m.name for m in profile.medications if m.status == "active"}
+    assert "phenobarbital" in taking
+    assert "phenytoin" not in taking
+    assert "phenytoin" in {t.name for t in profile.treatments if t.status == "completed"}
