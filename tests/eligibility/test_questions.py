@@ -1232,64 +1232,77 @@ def test_a_pregnant_woman_is_ruled_out_by_a_line_that_gives_its_reason():
     assert verdict.criteria[0].verdict == "not_met"
 
 
-@pytest.mark.parametrize(
-    "lead_in",
-    [
-        "Patients will be excluded from the study if they meet any of the following criteria:",
-        "Subjects who meet any of the following criteria will be excluded from participating in "
-        "this study:",
-        "Patients with any of the following criteria are not eligible for enrollment in this "
-        "study:",
-        "Patients may not be enrolled in the study if any of the following exclusion criteria "
-        "are present:",
-        "Study Participants: Participants will be excluded from the study if any of the "
-        "following criteria apply:",
-    ],
-)
-def test_a_lead_in_that_only_says_who_is_excluded_asks_whether_any_item_applies(lead_in):
-    parsed = eligibility.parse_criteria(
-        f"Exclusion Criteria:\n\n* {lead_in}\n  * Heart failure\n  * Stroke"
-    )
-    assert parsed.items[0].question == "Does at least one of the following apply to you?"
+ANY = "Does at least one of the following apply to you?"
+EVERY = "Do all of the following apply to you?"
 
 
 @pytest.mark.parametrize(
-    "lead_in",
+    ("heading", "lead_in", "question"),
     [
-        "A participant will be eligible for entry into the study if all the following criteria "
-        "are met:",
-        "Patients are eligible to be included in the study only if they meet all of the "
-        "following criteria:",
-        "The following criteria must be satisfied:",
-        "All answers must be YES to be eligible for the study.",
-    ],
-)
-def test_a_lead_in_that_only_says_who_is_eligible_asks_whether_every_item_applies(lead_in):
-    parsed = eligibility.parse_criteria(
-        f"Inclusion Criteria:\n\n* {lead_in}\n  * Age 18 or older\n  * ECOG 0-1"
-    )
-    assert parsed.items[0].question == "Do all of the following apply to you?"
-
-
-@pytest.mark.parametrize(
-    ("lead_in", "question"),
-    [
+        # Lead-ins that say only who is excluded or eligible ask whether the items apply.
         (
+            "Exclusion",
+            "Patients will be excluded from the study if they meet any of the following criteria:",
+            ANY,
+        ),
+        (
+            "Exclusion",
+            "Subjects who meet any of the following criteria will be excluded from participating "
+            "in this study:",
+            ANY,
+        ),
+        (
+            "Exclusion",
+            "Patients with any of the following criteria are not eligible for enrollment in this "
+            "study:",
+            ANY,
+        ),
+        (
+            "Exclusion",
+            "Patients may not be enrolled in the study if any of the following exclusion criteria "
+            "are present:",
+            ANY,
+        ),
+        (
+            "Exclusion",
+            "Study Participants: Participants will be excluded from the study if any of the "
+            "following criteria apply:",
+            ANY,
+        ),
+        (
+            "Inclusion",
+            "A participant will be eligible for entry into the study if all the following "
+            "criteria are met:",
+            EVERY,
+        ),
+        (
+            "Inclusion",
+            "Patients are eligible to be included in the study only if they meet all of the "
+            "following criteria:",
+            EVERY,
+        ),
+        ("Inclusion", "The following criteria must be satisfied:", EVERY),
+        ("Inclusion", "All answers must be YES to be eligible for the study.", EVERY),
+        # A lead-in that names its list is asked in its own words.
+        (
+            "Exclusion",
             "Treatment with any of the following agents within 28 days of Screening:",
             "Have you been treated with any of the following agents within 28 days of Screening?",
         ),
         (
+            "Exclusion",
             "Received any of the following treatments:",
             "Have you received any of the following treatments?",
         ),
         (
+            "Exclusion",
             "have at least one of the following syndromes",
             "Do you have at least one of the following syndromes?",
         ),
     ],
 )
-def test_a_lead_in_that_names_its_list_is_asked_in_its_own_words(lead_in, question):
+def test_a_lead_in_question(heading, lead_in, question):
     parsed = eligibility.parse_criteria(
-        f"Exclusion Criteria:\n\n* {lead_in}\n  * Cisplatin\n  * Carboplatin"
+        f"{heading} Criteria:\n\n* {lead_in}\n  * Heart failure\n  * Stroke"
     )
     assert parsed.items[0].question == question
