@@ -823,8 +823,8 @@ def test_a_lead_in_beside_its_flattened_list_asks_nothing(lead_in):
         "Pregnancy",
         "Hepatitis B",
     ]
-    unknown = eligibility.evaluate(parsed, facts={"age": 40, "sex": "male"}).get(lead.id)
-    assert unknown is None or unknown.verdict == "not_applicable"
+    verdict = eligibility.evaluate(parsed, facts={"age": 40, "sex": "male"})
+    assert verdict.get(lead.id).verdict == "not_applicable"
 
 
 @pytest.mark.parametrize(
