@@ -1273,7 +1273,7 @@ _SPECIFIC = re.compile(
     # A marker the condition carries: "ALK-positive NSCLC", "EGFR mutant NSCLC", "antibodies-
     # positive rheumatoid arthritis".
     r"[\w-]+-positive|[\w-]+[- ](?:mutant|mutated)|"
-    r"(?:high|low)[- ]risk|non-?metastatic|refractory|"
+    r"(?:high|low)[- ]risk|non-?metastatic|refractory|a?typical|"
     # Stopping it, not taking it: "Discontinued an antidepressant medication less than 1
     # month ago".
     r"(?:discontinued|stopped|ceased|withdrawn\s+from|tapered\s+off)(?:\s+(?:an?|the|their|his|"
@@ -2168,6 +2168,13 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
     cancers = rules.cancer_terms()
     if any(x[3] in cancers for x in mentions) and _ANOTHER_CANCER.search(terms.lowered):
         mentions = [x for x in mentions if x[3] not in cancers]
+    symptoms = rules.symptom_terms()
+    if any(x[3] in symptoms for x in mentions) and any(
+        x[2] == "condition" and x[3] not in symptoms for x in mentions
+    ):
+        # "Gastrointestinal bleeding (symptoms including dyspnea, ...)", "Fever, leucocytosis
+        # and/or ... active infection": a symptom may be the named condition's sign.
+        mentions = [x for x in mentions if x[3] not in symptoms]
     if not mentions:
         return
     mentions.sort()

@@ -654,6 +654,19 @@ def is_any_lead_in(text: str) -> bool:
     return " of" in text.lower() and _ANY_LEAD_IN.search(text) is not None
 
 
+_SOME_OF_LEAD_IN = re.compile(
+    r"\bat\s+least\s+(?:two|three|four|[2-9])\s+(?:\(\d\)\s+)?of\s+(?:the\s+)?"
+    r"(?:following|these|below)\b",
+    re.I,
+)
+
+
+def lists_options(text: str) -> bool:
+    """Whether a line offers a choice among the lines it lists ("any of the following", "at
+    least two of the following clinical signs:")."""
+    return is_any_lead_in(text) or _SOME_OF_LEAD_IN.search(text) is not None
+
+
 # "Non-reproductive potential defined as:": each item under it is one way of being so.
 _WAYS_OF_NON_CHILDBEARING = re.compile(
     r"\b(?:non[- ]?(?:reproductive|child[- ]?bearing)|not\s+of\s+child[- ]?bearing|"
@@ -938,6 +951,9 @@ class Term:
     lasting: bool = False
     # One kind of cancer: beside "another cancer" it is an exception or an example.
     cancer: bool = False
+    # A symptom or sign ("cough", "fever"): beside a condition on the same line it may be one
+    # of that condition's signs, so the line is read from the condition alone.
+    symptom: bool = False
     # A measurement the condition puts at or above a value by definition: obesity is a body
     # mass index of 30 or more.
     implies: tuple[str, float] | None = None
@@ -1028,6 +1044,11 @@ def cancer_terms() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def symptom_terms() -> frozenset[str]:
+    return frozenset(name for name, t in term_by_name().items() if t.symptom)
+
+
+@lru_cache(maxsize=1)
 def present_tense_terms() -> frozenset[str]:
     """Terms that mean the present state unless the line says otherwise: a "Smoker" smokes
     now; one who smoked years ago is not one."""
@@ -1089,6 +1110,7 @@ def vocabulary() -> dict[str, list[Term]]:
                     now=bool(entry.get("now")),
                     lasting=bool(entry.get("lasting")),
                     cancer=bool(entry.get("cancer")),
+                    symptom=bool(entry.get("symptom")),
                     implies=(
                         (entry["implies"]["measurement"], float(entry["implies"]["at_least"]))
                         if "implies" in entry

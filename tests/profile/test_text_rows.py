@@ -322,7 +322,8 @@ ROWS: list[tuple[str, str, dict[str, Any]]] = [
         "diagnosed with atypical hemolytic uremic syndrome",
         {"active": ["atypical hemolytic uremic syndrome"]},
     ),
-    ("sigir-20159", "diagnosed with a viral illness", {"conditions": 0}),
+    # The fever two weeks ago is over; the viral illness is no diagnosis the reader knows.
+    ("sigir-20159", "diagnosed with a viral illness", {"history": ["fever"], "conditions": 1}),
     # Bleeding and fluid named by where they are; a broken bone or bleeding said without a
     # place is left unread, since trials mostly mean one place (the spine, the gut).
     ("trec-20214", "a large pericardial effusion", {"active": ["pericardial effusion"]}),
@@ -331,6 +332,15 @@ ROWS: list[tuple[str, str, dict[str, Any]]] = [
     ("trec-202164", "no ascites or tenderness", {"absent": ["ascites"]}),
     ("sigir-201420", "lower extremity fractures", {"conditions": 0}),
     ("sigir-201424", "intraperitoneal hemorrhage", {"conditions": 0}),
+    # Symptoms the person presents with, and those they deny.
+    ("sigir-20152", "non-productive cough", {"active": ["cough", "fever"]}),
+    ("sigir-20145", "complaining of shortness of breath", {"active": ["dyspnea"]}),
+    ("sigir-201513", "worsening dysphagia", {"active": ["dysphagia", "fever"]}),
+    ("sigir-201516", "no history of wheezing", {"absent": ["wheezing"]}),
+    ("trec-202145", "afebrile", {"absent": ["fever"]}),
+    ("trec-202147", "He denied dyspnea", {"absent": ["dyspnea", "chest pain", "fever"]}),
+    # The parents brought the child in: the fever is his, not theirs.
+    ("sigir-20144", "5 days of high fever", {"active": ["fever"]}),
     # A drug given as a test, not a treatment.
     ("trec-202110", "failed aspirin challenge", {"not_treated": ["aspirin"]}),
     # Off a drug for a year: how long it has not been taken.
