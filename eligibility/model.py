@@ -91,6 +91,10 @@ class Criterion:
     covered: bool = False
     children: list[str] = field(default_factory=list)
     definitions: list[str] = field(default_factory=list)
+    # The lead-in of a list flattened beside this line, which the line may be one choice of
+    # ("Exhibit at least two of the following clinical symptoms:" over "Cough"): where the list
+    # ends is not marked, so failing this line alone rules nobody out.
+    option_of: str | None = None
 
     @property
     def asked(self) -> bool:

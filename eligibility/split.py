@@ -62,6 +62,7 @@ class _Node:
     synthetic: bool = False
     numbered_as: Kind | None = None
     during_surgery: bool = False
+    option_of: _Node | None = None
 
 
 @dataclass
@@ -287,6 +288,7 @@ def split(text: str) -> SplitResult:
     _attach_definitions(roots)
     _exclusions_listed_as_inclusions(roots)
     _quiet_bare_lead_ins(roots)
+    _mark_possible_options(roots)
     items = _to_criteria(roots)
     if not any(item.role == "criterion" for item in items):
         notes.append("No criteria found in the text")
@@ -435,6 +437,39 @@ def _quiet_bare_lead_ins(roots: list[_Node]) -> None:
             node.role = "note"
 
 
+_OPENS_A_LIST = re.compile(r"(?::|\bas\s+follows|\bthe\s+following)\s*$", re.I)
+
+
+def _mark_possible_options(siblings: list[_Node]) -> None:
+    """Inclusions after a childless lead-in that ends with a colon may be items of its list,
+    flattened beside it: after a line offering a choice ("Exhibit at least two of the
+    following clinical symptoms:" over "Cough", "Dyspnea or tachypnea"), up to the next line
+    that opens a criterion of its own; after any other lead-in ("... is defined as:"), the lines
+    that go on its sentence in lower case ("the absence of chest pain but positive stress
+    tests;")."""
+    for node in siblings:
+        _mark_possible_options(node.children)
+    for index, head in enumerate(siblings):
+        text = head.text.rstrip()
+        if head.children or head.kind != "inclusion" or not text.endswith(":"):
+            continue
+        if head.role not in ("criterion", "definition"):
+            continue
+        choice = head.role == "criterion" and rules.lists_options(text)
+        for node in siblings[index + 1 :]:
+            if node.kind != head.kind or node.mclass == "heading":
+                break
+            if node.role != "criterion":
+                continue
+            if _OPENS_A_LIST.search(node.text) or rules.lists_options(node.text):
+                break
+            if choice and rules.starts_new_criterion(node.text):
+                break
+            if not choice and not node.text[:1].islower():
+                break
+            node.option_of = head
+
+
 def _join_or_siblings(siblings: list[_Node]) -> None:
     """``A OR`` followed by ``B`` makes an OR group, unless the parent already is one."""
     for node in siblings:
@@ -565,4 +600,6 @@ def _to_criteria(roots: list[_Node]) -> list[Criterion]:
                 by_id[target].definitions.append(item.id)
         if node.role == "criterion":
             item.children = [ids[id(c)] for c in node.children if c.role == "criterion"]
+        if node.option_of is not None:
+            item.option_of = ids[id(node.option_of)]
     return items

@@ -1210,6 +1210,11 @@ def evaluate(
             reason = "you were not sure; the study team can check this"
         if value is None and answer is None and not children and not other_group:
             value, reason, other_group = _applies_from_facts(item, facts, under_both_sexes, choice)
+        if value is False and item.option_of is not None and not children and not other_group:
+            # Where the flattened list of the lead-in above ends is not marked: this line may
+            # be one of its choices, which another choice can stand in for.
+            value = None
+            reason += f"; it may be one of the choices listed under {item.option_of}"
         if other_group:
             # Not the person's group: an inclusion for it rules nobody out, but under a line
             # that speaks to both sexes it does not decide that line either.

@@ -2209,3 +2209,67 @@ def test_an_inclusion_for_a_condition_requiring_a_medicine_is_met_by_taking_it()
     assert (
         eligibility.evaluate(parsed, facts={"events": untreated}).criteria[0].verdict == "unknown"
     )
+
+
+# A list flattened beside its lead-in (NCT00540072, NCT00997100, NCT01139632): where it ends is
+# not marked, so a line that may be one of its choices does not rule anyone out on its own.
+PNEUMONIA_SIGNS = """Inclusion Criteria:
+
+Have a new pulmonary infiltrate on chest radiograph.
+
+Exhibit at least two of the following clinical symptoms of pneumonia on history or physical:
+
+Cough
+
+Production of purulent sputum or change in character of sputum
+
+Dyspnea or tachypnea
+
+Pneumonia which requires hospitalization and intravenous therapy for at least 5 days."""
+
+SLE_THEN_LABS = """Inclusion Criteria:
+
+Present with active SLE disease with at least one of the following symptoms:
+
+Arthritis - > 2 joints with pain and signs of inflammation (i.e. tenderness, swelling, or effusion)
+
+Laboratory values as follows
+
+Hemoglobin ≥ 100 g/L"""
+
+DEFINED_RISK = """Inclusion Criteria:
+
+Intermediate Risk patients for having significant CAD is defined as:
+
+chest pain or dyspnea in the presence of negative stress tests;
+
+the absence of chest pain but positive stress tests;
+
+Male and female 18years or older."""
+
+
+def _line(text: str, start: str, facts: dict):
+    parsed = eligibility.parse_criteria(text)
+    item = next(i for i in parsed.items if i.text.startswith(start))
+    return item, eligibility.evaluate(parsed, facts=facts).get(item.id)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "facts", "verdict"),
+    [
+        (PNEUMONIA_SIGNS, "Cough", {"events_absent": ["cough"]}, "unknown"),
+        (PNEUMONIA_SIGNS, "Cough", {"events": [{"name": "cough", "active": True}]}, "met"),
+        (DEFINED_RISK, "the absence of", {"events": [{"name": "chest pain"}]}, "unknown"),
+        # A line that opens a criterion of its own, or follows a new lead-in, still decides.
+        (DEFINED_RISK, "Male and female", {"age": 16}, "not_met"),
+        (SLE_THEN_LABS, "Hemoglobin", {"measurements": {"hemoglobin": [90, "g/L"]}}, "not_met"),
+    ],
+)
+def test_a_line_that_may_be_a_choice_of_a_flattened_list_rules_nobody_out(
+    text, line, facts, verdict
+):
+    item, outcome = _line(text, line, facts)
+    assert outcome.verdict == verdict, outcome.reason
+    if verdict == "unknown":
+        assert item.option_of is not None
+        assert "one of the choices listed under" in outcome.reason
