@@ -52,6 +52,8 @@ _TEXT_SENTENCE = re.compile(
     r"[.;](?<!\be\.g.)(?<!\bi\.e.)(?<!\bU\.S\.)(?<!\b(?:[Ee][gx]|vs|[Nn]o|ie)\.)\s+(?=[A-Z(])"
     r"|[.;]\s*(?=[•·▪])|[。；]\s*(?=\S)"
 )
+# "Autoimmune disease e.g. rheumatoid arthritis": the example is one way of having the term.
+_EXAMPLES_UNBRACKETED = re.compile(r"\b(?:e\.\s?g\.|for\s+example|such\s+as)(?=[\s,:])", re.I)
 _PRONOUNS = [
     (re.compile(r"\b(?:his or her|his/her|her/his|their)\b", re.I), "your"),
     (re.compile(r"\bthe (?:patient|subject|participant)(?:'|’)s\b", re.I), "your"),
@@ -1247,6 +1249,7 @@ def question_for(item: Criterion) -> tuple[str, bool, str]:
             and (
                 _OR_WORD.search(_UNIT_AFTER_NUMBER.sub(" ", between))
                 or (rules.EXAMPLES_OPEN.search(between) and not rules.MIXED.search(between))
+                or _EXAMPLES_UNBRACKETED.search(between)
             )
             else " and "
         )

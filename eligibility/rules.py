@@ -954,6 +954,9 @@ class Term:
     # A symptom or sign ("cough", "fever"): beside a condition on the same line it may be one
     # of that condition's signs, so the line is read from the condition alone.
     symptom: bool = False
+    # Terms whose presence means this condition is present too: someone with HIV or on
+    # immunosuppressive therapy has a weakened immune system.
+    implied_by: tuple[str, ...] = ()
     # A measurement the condition puts at or above a value by definition: obesity is a body
     # mass index of 30 or more.
     implies: tuple[str, float] | None = None
@@ -1111,6 +1114,7 @@ def vocabulary() -> dict[str, list[Term]]:
                     lasting=bool(entry.get("lasting")),
                     cancer=bool(entry.get("cancer")),
                     symptom=bool(entry.get("symptom")),
+                    implied_by=tuple(entry.get("implied_by", ())),
                     implies=(
                         (entry["implies"]["measurement"], float(entry["implies"]["at_least"]))
                         if "implies" in entry

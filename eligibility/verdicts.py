@@ -234,6 +234,17 @@ def _implied_by_a_condition(c: Constraint, facts: Mapping[str, Any]) -> bool | N
     return None
 
 
+def _implied_now(c: Constraint, facts: Mapping[str, Any]) -> bool:
+    """Whether the person has, now, a term that means ``c``'s condition is present ("on
+    immunosuppressive medications" for "immunocompromised"); a kind of it stays open."""
+    term = rules.term_by_name().get(c.name)
+    if term is None or not term.implied_by or c.qualifier not in (None, "active", "history"):
+        return False
+    return any(
+        e.get("active") is not False for name in term.implied_by for e in _events(facts, name)
+    )
+
+
 def constraint_holds(c: Constraint, facts: Mapping[str, Any]) -> bool | None:
     """Whether the person's facts satisfy ``c``; None when the facts do not say."""
     if c.concept == "age" and facts.get("age") is not None and isinstance(c.value, int | float):
@@ -308,6 +319,8 @@ def constraint_holds(c: Constraint, facts: Mapping[str, Any]) -> bool | None:
         return None if held is None else not held
     if c.concept in ("condition", "drug", "procedure", "therapy"):
         events = _events(facts, c.name)
+        if not events and c.op in ("present", "absent") and _implied_now(c, facts):
+            return c.op == "present"
         if not events:
             if facts.get("events_complete") or _denied(facts, c.name):
                 if c.op in ("present", "within") or c.qualifier in _SINCE_ONSET:

@@ -10,6 +10,15 @@ ROWS = [
     ("Age ≥18 years;", "Are you 18 years or older?"),
     ("Aged 18-75 years (inclusive), males and females;", "Are you between 18 and 75 years old?"),
     ("Patients less than 18 years old", "Are you younger than 18 years?"),
+    # An example after "e.g." is one way of having the term (NCT01562210).
+    (
+        "Immunocompromised patients e.g. human immunodeficiency virus (HIV)",
+        "Do you have a weakened immune system (immunodeficiency) or HIV?",
+    ),
+    ("Immunosuppressive disorders.", "Do you have a weakened immune system (immunodeficiency)?"),
+    # Symptoms (NCT00711399, NCT01766830).
+    ("Patients with cough or shortness of breath", "Do you have a cough or shortness of breath?"),
+    ("fever for ≥ 1 week", "Have you had a fever for at least 1 week?"),
     # "being", "having": no more than the condition
     ("Being diagnosed with diabetes mellitus", "Do you have diabetes?"),
     (

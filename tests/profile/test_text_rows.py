@@ -339,6 +339,8 @@ ROWS: list[tuple[str, str, dict[str, Any]]] = [
     ("sigir-201516", "no history of wheezing", {"absent": ["wheezing"]}),
     ("trec-202145", "afebrile", {"absent": ["fever"]}),
     ("trec-202147", "He denied dyspnea", {"absent": ["dyspnea", "chest pain", "fever"]}),
+    # A named immunodeficiency is one (and "human immunodeficiency virus" is HIV).
+    ("sigir-201417", "common variable immunodeficiency", {"present": ["immunodeficiency"]}),
     # The parents brought the child in: the fever is his, not theirs.
     ("sigir-20144", "5 days of high fever", {"active": ["fever"]}),
     # A drug given as a test, not a treatment.
