@@ -15,7 +15,7 @@ from eligibility.model import (
     Verdict,
 )
 from eligibility.questions import annotate
-from eligibility.rules import Pools
+from eligibility.rules import Pools, lists_options
 from eligibility.split import split
 from eligibility.verdicts import evaluate
 
@@ -53,5 +53,26 @@ def parse_criteria(text: str) -> ParsedCriteria:
             lead_in = by_id.get(item.parent) if item.parent else None
             if lead_in is not None:
                 item.constraints = timed_by_lead_in(lead_in.text, item.constraints)
+    _confirm_options(parsed)
     annotate(parsed, pools)
     return parsed
+
+
+def _confirm_options(parsed: ParsedCriteria) -> None:
+    """Lines that go on a lead-in's sentence in lower case are its choices only when they
+    cannot all hold ("chest pain or dyspnea ...;", "the absence of chest pain but ..."): a
+    list of requirements ("must have: measurable disease ...; an ECOG ...") stays one."""
+    runs: dict[str, list[Criterion]] = {}
+    for item in parsed.items:
+        if item.option_of is not None:
+            runs.setdefault(item.option_of, []).append(item)
+    for head_id, items in runs.items():
+        head = parsed.get(head_id)
+        if head is not None and head.role == "criterion" and lists_options(head.text):
+            continue
+        said = {(c.concept, c.name, c.op) for item in items for c in item.constraints}
+        if not any(
+            (concept, name, "absent") in said for concept, name, op in said if op == "present"
+        ):
+            for item in items:
+                item.option_of = None

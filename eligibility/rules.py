@@ -656,14 +656,15 @@ def is_any_lead_in(text: str) -> bool:
 
 _SOME_OF_LEAD_IN = re.compile(
     r"\bat\s+least\s+(?:two|three|four|[2-9])\s+(?:\(\d\)\s+)?of\s+(?:the\s+)?"
-    r"(?:following|these|below)\b",
+    r"(?:following|these|below)\b|\bat\s+least\s+(?:one|two|three|four|[1-9])\b[^:.;]{0,60}:\s*$",
     re.I,
 )
 
 
 def lists_options(text: str) -> bool:
     """Whether a line offers a choice among the lines it lists ("any of the following", "at
-    least two of the following clinical signs:")."""
+    least two of the following clinical signs:", "at least one risk factor for acute renal
+    failure:")."""
     return is_any_lead_in(text) or _SOME_OF_LEAD_IN.search(text) is not None
 
 

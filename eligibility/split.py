@@ -446,7 +446,8 @@ def _mark_possible_options(siblings: list[_Node]) -> None:
     following clinical symptoms:" over "Cough", "Dyspnea or tachypnea"), up to the next line
     that opens a criterion of its own; after any other lead-in ("... is defined as:"), the lines
     that go on its sentence in lower case ("the absence of chest pain but positive stress
-    tests;")."""
+    tests;"), which stay its choices only if they cannot all hold (checked once their
+    constraints are read)."""
     for node in siblings:
         _mark_possible_options(node.children)
     for index, head in enumerate(siblings):

@@ -2247,6 +2247,17 @@ the absence of chest pain but positive stress tests;
 
 Male and female 18years or older."""
 
+# NCT06094296: lines that go on the lead-in's sentence but can all hold are all required.
+MUST_HAVE = """Inclusion Criteria:
+
+Participants in all parts of the study must have:
+
+measurable disease per Response Evaluation Criteria in Solid Tumors version 1.1. (RECIST v1.1)
+
+an Eastern Cooperative Oncology Group (ECOG) Performance Status of 0 or 1
+
+a life expectancy of at least 3 months at the time of first dose"""
+
 
 def _line(text: str, start: str, facts: dict):
     parsed = eligibility.parse_criteria(text)
@@ -2263,6 +2274,7 @@ def _line(text: str, start: str, facts: dict):
         # A line that opens a criterion of its own, or follows a new lead-in, still decides.
         (DEFINED_RISK, "Male and female", {"age": 16}, "not_met"),
         (SLE_THEN_LABS, "Hemoglobin", {"measurements": {"hemoglobin": [90, "g/L"]}}, "not_met"),
+        (MUST_HAVE, "an Eastern", {"ecog": 2}, "not_met"),
     ],
 )
 def test_a_line_that_may_be_a_choice_of_a_flattened_list_rules_nobody_out(
