@@ -35,6 +35,9 @@ _INLINE_BULLET = re.compile(r"(?:\s+|(?<=[:.]))[•▪◦]\s+")
 _HEADING_MID_LINE = re.compile(r"(?<=[).])[ \t]+(?=(?:Exclusion|Inclusion) Criteria\s*:)")
 _OR_TAIL = re.compile(r"[\s,;]+(?:OR|or)\s*[;,.]?\s*$")
 _RULE_LINE = re.compile(r"[-*•_=.\s]+")
+_LIGATURES = str.maketrans(
+    {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
+)
 
 
 def _ends_with_or(text: str) -> bool:
@@ -203,6 +206,7 @@ def split(text: str) -> SplitResult:
     if not text or not text.strip():
         return SplitResult([], ["No criteria text"])
     raw = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
+    raw = raw.translate(_LIGATURES)  # "deﬁned" pasted from a PDF reads as "defined"
     raw = _HEADING_MID_LINE.sub("\n", raw)  # "… Board (MAB) Exclusion Criteria:• …"
     lines: list[str] = []
     run = _RunOn()

@@ -847,3 +847,14 @@ def test_a_lead_in_beside_its_flattened_list_asks_nothing(lead_in):
 def test_a_line_with_words_of_its_own_before_its_list_is_still_asked(line):
     parsed = eligibility.parse_criteria(f"Inclusion Criteria:\n\n* {line}\n* Fever\n* Rash")
     assert parsed.items[0].role == "criterion"
+
+
+def test_a_ligature_pasted_from_a_pdf_reads_as_its_letters():
+    """NCT01139632 writes "deﬁned" with the "ﬁ" ligature: the line is still a definition."""
+    parsed = eligibility.parse_criteria(
+        "Inclusion Criteria:\n\n"
+        "Intermediate Risk patients for having significant CAD is deﬁned as:\n\n"
+        "chest pain or dyspnea in the presence of negative stress tests;"
+    )
+    assert parsed.items[0].role == "definition"
+    assert parsed.items[0].text.endswith("is defined as:")
