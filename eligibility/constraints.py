@@ -2007,6 +2007,12 @@ def named_diagnoses(text: str) -> list[tuple[int, int, str]]:
 
 
 # The words without which a rule of _events cannot apply, looked up once per sentence.
+# "symptoms including dyspnea, fatigue, ... anemia": a list of a condition's signs.
+_SIGNS_LISTED = re.compile(
+    r"\b(?:signs?|symptoms?)(?:\s+(?:and|or|/)\s*(?:signs?|symptoms?))?\s*,?\s*(?:including|such\s+as|"
+    r"like|e\.\s?g\.,?|for\s+example)\b[^.;()]*$",
+    re.I,
+)
 _CUE_WORDS: dict[str, tuple[str, ...]] = {
     "reaction": _REACTION_WORDS,
     "able": _ABLE_WORDS,
@@ -2030,6 +2036,7 @@ _CUE_WORDS: dict[str, tuple[str, ...]] = {
     "but": (", but",),
     "except": ("except", "other than", "apart from"),
     "examples": ("such as", "including", "e.g", " like "),
+    "signs": ("symptom", "sign"),
     "effect": ("caus", "resulting in", "leading to"),
     "lesion": ("lesion",),
     "changed": ("chang", "adjust", "modif"),
@@ -2168,6 +2175,12 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
     cancers = rules.cancer_terms()
     if any(x[3] in cancers for x in mentions) and _ANOTHER_CANCER.search(terms.lowered):
         mentions = [x for x in mentions if x[3] not in cancers]
+    if cues["signs"]:
+        # "Gastrointestinal bleeding (symptoms including dyspnea, ..., anemia ...)": the signs
+        # of the condition the line names are not conditions of their own.
+        mentions = [
+            x for x in mentions if not _SIGNS_LISTED.search(segment, max(0, x[0] - 200), x[0])
+        ]
     symptoms = rules.symptom_terms()
     if any(x[3] in symptoms for x in mentions) and any(
         x[2] == "condition" and x[3] not in symptoms for x in mentions

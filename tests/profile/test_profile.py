@@ -760,3 +760,20 @@ def test_a_resolved_condition_is_over_for_a_term_that_means_the_present(status, 
     assert all(e.get("over", False) is (status == "resolved") for e in events)
     parsed = parse_criteria("Exclusion Criteria:\n\n* Smoker")
     assert evaluate(parsed, facts=profile.to_facts()).criteria[0].verdict == verdict
+
+
+@pytest.mark.parametrize(
+    ("note", "verdict"),
+    [
+        ("He has a long history of alcohol abuse.", "not_met"),
+        ("He is an alcoholic.", "not_met"),
+        ("She denies alcohol abuse.", "met"),
+        # Drinking is no disorder, and alcoholic liver disease names its cause.
+        ("She drinks alcohol occasionally at social events.", "unknown"),
+        ("There is no evidence of alcoholic liver disease.", "unknown"),
+    ],
+)
+def test_alcohol_abuse_in_a_note_meets_a_line_on_substance_misuse(note, verdict) -> None:
+    parsed = parse_criteria("Exclusion Criteria:\n\n* Known drug or alcohol abusers.")
+    profile = profile_from_text(note, as_of=AS_OF)
+    assert evaluate(parsed, facts=profile.to_facts()).criteria[0].verdict == verdict
