@@ -474,8 +474,9 @@ def _read_mentions(
                 continue
             past = [c.end() for c in r.past_treatment.finditer(clause)]
             now = [c.end() for c in r.current_medication.finditer(clause)]
-            # The cue nearest the mention decides: "s/p transplant on tacrolimus" is current.
-            m.current = bool(now) and (not past or now[-1] > past[-1])
+            # The cue nearest the mention decides: "s/p transplant on tacrolimus" is current,
+            # and so is "is treated with", which holds the past cue "treated with".
+            m.current = bool(now) and (not past or now[-1] >= past[-1])
             m.history = (section == "history" or bool(past)) and not m.current
             if r.drug_as_cause.match(sentence, m.end):
                 # "NSAID gastritis": the drug was taken, not that it still is.

@@ -777,3 +777,18 @@ def test_alcohol_abuse_in_a_note_meets_a_line_on_substance_misuse(note, verdict)
     parsed = parse_criteria("Exclusion Criteria:\n\n* Known drug or alcohol abusers.")
     profile = profile_from_text(note, as_of=AS_OF)
     assert evaluate(parsed, facts=profile.to_facts()).criteria[0].verdict == verdict
+
+
+@pytest.mark.parametrize(
+    ("note", "active"),
+    [
+        ("She is treated with metformin.", True),
+        ("He is currently being treated with prednisone.", True),
+        ("He is currently receiving chemotherapy.", True),
+        ("She was treated with prednisone in 2019.", False),
+        ("He received chemotherapy.", False),
+    ],
+)
+def test_is_treated_with_is_a_treatment_going_on(note, active) -> None:
+    events = profile_from_text(note, as_of=AS_OF).to_facts()["events"]
+    assert {e["active"] for e in events} == {active}, events
