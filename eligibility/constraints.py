@@ -2036,7 +2036,7 @@ _CUE_WORDS: dict[str, tuple[str, ...]] = {
     "but": (", but",),
     "except": ("except", "other than", "apart from"),
     "examples": ("such as", "including", "e.g", " like "),
-    "signs": ("symptom", "sign"),
+    "signs": ("symptom", "signs "),
     "effect": ("caus", "resulting in", "leading to"),
     "lesion": ("lesion",),
     "changed": ("chang", "adjust", "modif"),

@@ -35,6 +35,7 @@ _INLINE_BULLET = re.compile(r"(?:\s+|(?<=[:.]))[•▪◦]\s+")
 _HEADING_MID_LINE = re.compile(r"(?<=[).])[ \t]+(?=(?:Exclusion|Inclusion) Criteria\s*:)")
 _OR_TAIL = re.compile(r"[\s,;]+(?:OR|or)\s*[;,.]?\s*$")
 _RULE_LINE = re.compile(r"[-*•_=.\s]+")
+_LIGATURE = re.compile("[\ufb00-\ufb06]")
 _LIGATURES = str.maketrans(
     {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
 )
@@ -206,7 +207,8 @@ def split(text: str) -> SplitResult:
     if not text or not text.strip():
         return SplitResult([], ["No criteria text"])
     raw = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
-    raw = raw.translate(_LIGATURES)  # "deﬁned" pasted from a PDF reads as "defined"
+    if _LIGATURE.search(raw):
+        raw = raw.translate(_LIGATURES)  # "deﬁned" pasted from a PDF reads as "defined"
     raw = _HEADING_MID_LINE.sub("\n", raw)  # "… Board (MAB) Exclusion Criteria:• …"
     lines: list[str] = []
     run = _RunOn()
