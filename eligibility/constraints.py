@@ -2006,13 +2006,13 @@ def named_diagnoses(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
-# The words without which a rule of _events cannot apply, looked up once per sentence.
 # "symptoms including dyspnea, fatigue, ... anemia": a list of a condition's signs.
 _SIGNS_LISTED = re.compile(
     r"\b(?:signs?|symptoms?)(?:\s+(?:and|or|/)\s*(?:signs?|symptoms?))?\s*,?\s*(?:including|such\s+as|"
     r"like|e\.\s?g\.,?|for\s+example)\b[^.;()]*$",
     re.I,
 )
+# The words without which a rule of _events cannot apply, looked up once per sentence.
 _CUE_WORDS: dict[str, tuple[str, ...]] = {
     "reaction": _REACTION_WORDS,
     "able": _ABLE_WORDS,
@@ -2185,8 +2185,8 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
     if any(x[3] in symptoms for x in mentions) and any(
         x[2] == "condition" and x[3] not in symptoms for x in mentions
     ):
-        # "Gastrointestinal bleeding (symptoms including dyspnea, ...)", "Fever, leucocytosis
-        # and/or ... active infection": a symptom may be the named condition's sign.
+        # "Fever, leucocytosis and/or systemic or localized active infection": a symptom
+        # beside a condition may be its sign.
         mentions = [x for x in mentions if x[3] not in symptoms]
     if not mentions:
         return
