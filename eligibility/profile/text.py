@@ -49,6 +49,7 @@ class _Rules:
     uncertain_pre: re.Pattern[str]
     uncertain_post: re.Pattern[str]
     history: re.Pattern[str]
+    presenting: re.Pattern[str]
     condition_over: re.Pattern[str]  # "resolved", "in remission": a condition that ended
     chronic_had: re.Pattern[str]  # "had asthma": matched at the end of the words before it
     family: re.Pattern[str]
@@ -127,6 +128,7 @@ def text_rules() -> _Rules:
         uncertain_pre=_words(data["uncertain_pre"]),
         uncertain_post=re.compile("|".join(data["uncertain_post"]), re.I),
         history=_words(data["history_cues"]),
+        presenting=_words(data["presenting_cues"]),
         condition_over=_words(data["condition_over_cues"]),
         chronic_had=re.compile(data["chronic_had_before"], re.I),
         family=re.compile("|".join(data["family_cues"]), re.I),
@@ -394,10 +396,19 @@ def _begun(sentence: str, mention: _Mention, as_of: dt.date) -> dt.date | None:
 
 
 def _assign_times(mentions: list[_Mention], times: list[tuple[int, int, dt.date]]) -> None:
+    """A time dates the mention just before it, or else the first after it unless a nearer
+    time stands between ("cold symptoms one week ago ... until two days ago, when he developed
+    a new fever": the fever is two days old)."""
     for start, _end, when in times:
         before = [m for m in mentions if m.end <= start]
         after = [m for m in mentions if m.start >= start]
         target = before[-1] if before else (after[0] if after else None)
+        if (
+            not before
+            and target is not None
+            and any(start < other < target.start for other, _, _ in times)
+        ):
+            target = None
         if target is not None and target.date is None:
             target.date = when
 
@@ -408,6 +419,15 @@ def _about_a_relative(before: str) -> bool:
     r = text_rules()
     cues = list(r.family.finditer(before))
     return bool(cues) and not r.family_scope_end.search(before, cues[-1].end())
+
+
+def _told_as_history(clause: str) -> bool:
+    """Whether a history cue puts what follows in the past: not once the person is said to
+    present with it ("with a history of tuberculosis has started to complain of productive
+    cough")."""
+    r = text_rules()
+    cues = list(r.history.finditer(clause))
+    return bool(cues) and not r.presenting.search(clause, cues[-1].end())
 
 
 def _read_mentions(
@@ -443,7 +463,7 @@ def _read_mentions(
                 r.condition_over.search(clause)
                 or r.condition_over.search(_clause_after(sentence, m.end))
             )
-            m.history = section == "history" or over or bool(r.history.search(clause))
+            m.history = section == "history" or over or _told_as_history(clause)
             if m.entry is not None and m.entry.chronic:
                 # "History of hypertension", "PMH: asthma", "prior MI, HLD, HTN", "previously
                 # diagnosed with diabetes": a lasting condition the person still has, unless

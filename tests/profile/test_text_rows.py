@@ -341,6 +341,19 @@ ROWS: list[tuple[str, str, dict[str, Any]]] = [
     ("trec-202147", "He denied dyspnea", {"absent": ["dyspnea", "chest pain", "fever"]}),
     # A named immunodeficiency is one (and "human immunodeficiency virus" is HIV).
     ("sigir-201417", "common variable immunodeficiency", {"present": ["immunodeficiency"]}),
+    # What the person presents with is current, whatever history the sentence told first.
+    (
+        "sigir-201522",
+        "started to complain of productive cough",
+        {"history": ["tuberculosis"], "active": ["cough"]},
+    ),
+    ("sigir-201524", "no significant past medical history", {"active": ["cough", "chest pain"]}),
+    # The nearer time dates the fever: two days ago, not the cold of a week ago.
+    (
+        "sigir-201524",
+        "developed a new fever",
+        {"active": ["fever"], "onset": {"fever": "2025-02-27"}},
+    ),
     # The parents brought the child in: the fever is his, not theirs.
     ("sigir-20144", "5 days of high fever", {"active": ["fever"]}),
     # A drug given as a test, not a treatment.
