@@ -937,9 +937,21 @@ _VALUE_AFTER = re.compile(
 # The other bound of a range said with two comparators.
 _OTHER_BOUND = re.compile(rf"\s*(?:,\s*)?(?:and|or)\s*(?P<cmp>{CMP})\s*(?P<n>{NUM})", re.I)
 _VALUE_BEFORE = re.compile(
-    rf"(?P<cmp>{CMP})\s*(?P<n>{NUM})\s*(?P<unit>%|percent)?\s*(?:of\s+|in\s+)?(?:the\s+)?$",
+    rf"(?P<cmp>{CMP})\s*(?P<n>{NUM})\s*(?P<unit>%|percent|weeks?'?)?\s*(?:of\s+|in\s+)?(?:the\s+)?$",
     re.I,
 )
+# "between 24 and 28 weeks of gestation", "11 0/7 to 13 6/7 weeks gestation": a range of weeks
+# said before the measurement (sevenths are days).
+_WEEKS_BEFORE = re.compile(
+    rf"(?:between\s+)?(?P<a>{NUM})(?:\s+(?P<ad>[0-6])/7)?\s*(?:weeks?\s*)?(?:-|–|to|and)\s*"
+    rf"(?P<b>{NUM})(?:\s+(?P<bd>[0-6])/7)?\s*weeks?'?\s*(?:of\s+)?$",
+    re.I,
+)
+# "born before 32 weeks of gestation"
+_WEEKS_BEFORE_OR_AFTER = re.compile(
+    rf"\b(?P<cmp>before|after|beyond)\s+(?P<n>{NUM})\s*(?P<unit>weeks?'?)\s*(?:of\s+)?$", re.I
+)
+_BEFORE_OR_AFTER = {"before": "<", "after": ">", "beyond": ">"}
 # "normal leukocyte count, platelet count >= 120": the first says its own level, so the
 # value after the list does not belong to it.
 _OWN_LEVEL = re.compile(r"\b(?:normal|abnormal|elevated|increased|decreased|low|high)\s+$", re.I)
@@ -1057,10 +1069,18 @@ def _measure_value(
     if after_only:
         return None
     before = segment[max(0, a - 60) : a]
-    m = _VALUE_BEFORE.search(before)
+    weeks = _WEEKS_BEFORE.search(before)
+    if weeks:
+        lo = _weeks_and_days(weeks.group("a"), weeks.group("ad"))
+        hi = _weeks_and_days(weeks.group("b"), weeks.group("bd"))
+        if lo is not None and hi is not None and lo < hi:
+            where = a - len(before) + weeks.start()
+            return [(">=", lo, "week", where, b), ("<=", hi, "week", where, b)]
+    m = _VALUE_BEFORE.search(before) or _WEEKS_BEFORE_OR_AFTER.search(before)
     if m:
-        op = rules.comparator(m.group("cmp"))
-        unit = "%" if m.group("unit") else None
+        op = rules.comparator(m.group("cmp")) or _BEFORE_OR_AFTER.get(m.group("cmp").lower())
+        given = (m.group("unit") or "").lower()
+        unit = "week" if given.startswith("week") else "%" if given else None
         stop = b
         if unit is None:
             unit_m = rules.match_unit(segment, b)
@@ -1069,6 +1089,13 @@ def _measure_value(
         if op:
             return [(op, _num(m.group("n")), unit, a - len(before) + m.start(), stop)]
     return None
+
+
+def _weeks_and_days(weeks: str, sevenths: str | None) -> float | int | None:
+    whole = _num(weeks)
+    if whole is None or not sevenths or sevenths == "0":
+        return whole
+    return round(whole + int(sevenths) / 7, 2)
 
 
 # --- therapies, procedures, drugs, conditions, time windows ---------------------------------------

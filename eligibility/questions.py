@@ -233,6 +233,10 @@ _UNIT_WORDS = {
 def _quantity(value: object, unit: str | None) -> str:
     if unit is None:
         return _fmt(value)
+    if unit == "week" and isinstance(value, float) and not value.is_integer():
+        # "13 6/7 weeks" of a pregnancy: whole weeks and days
+        weeks, days = int(value), round((value - int(value)) * 7)
+        return f"{weeks} {_plural(weeks, 'week')} and {days} {_plural(days, 'day')}"
     if unit in rules.TIME_UNITS.values():
         return f"{_fmt(value)} {_plural(value, unit)}"
     return f"{_fmt(value)}{_UNIT_WORDS.get(unit, ' ' + unit)}"
@@ -360,6 +364,31 @@ def _display(c: Constraint) -> str:
     return f"{c.qualifier} {display}" if c.qualifier in DIABETES_TYPES else display
 
 
+def _own_measurement_question(cons: list[Constraint]) -> str | None:
+    """A measurement asked in its term's own words ("Were you born before 32 weeks of
+    pregnancy?"); one of a pregnancy asks of the pregnancy too, so a line's "Pregnant" beside
+    it adds nothing."""
+    measured = [c for c in cons if c.concept == "measurement"]
+    if not measured or len({c.name for c in measured}) != 1:
+        return None
+    own = rules.term_questions().get(measured[0].name)
+    rest = [c for c in cons if c.concept != "measurement"]
+    if own is None or any(c.concept != "pregnancy" or c.op != "present" for c in rest):
+        return None
+    ops = {c.op: c for c in measured}
+    if len(measured) == 2 and ">=" in ops and "<=" in ops and "between" in own:
+        low, high = ops[">="], ops["<="]
+        same = low.unit == high.unit and float(str(low.value)).is_integer()
+        return own["between"].format(
+            low=_fmt(low.value) if same else _quantity(low.value, low.unit),
+            high=_quantity(high.value, high.unit),
+        )
+    c = measured[0]
+    if len(measured) > 1 or c.op not in own:
+        return None
+    return own[c.op].format(q=_quantity(c.value, c.unit))
+
+
 def template_question(cons: list[Constraint], joiner: str) -> str | None:
     """A question from the constraints alone, or None when they do not make one."""
     if not cons:
@@ -375,6 +404,9 @@ def template_question(cons: list[Constraint], joiner: str) -> str | None:
         return "Are you male or female?" if cons[0].op == "any" else f"Are you {cons[0].value}?"
     if concepts == {"health"}:
         return f"{prefix}Are you healthy?"
+    own = _own_measurement_question(cons)
+    if own:
+        return f"{prefix}{own}"
     if concepts == {"age"}:
         phrase = _age_phrase(cons)
         return f"{prefix}Are you {phrase}?" if phrase else None
@@ -558,9 +590,15 @@ _NEGATION_REACH = re.compile(
 
 
 def _uncovered_text(sentence: str, cons: list[Constraint]) -> str:
-    """``sentence`` less the constraints' spans, the time anchors, bracketed asides, what
-    may be either way and the negation of what is absent."""
+    """``sentence`` less the constraints' spans, the words that gave a measurement its sense
+    ("Preterm infants born ... 34 weeks of gestation"), the time anchors, bracketed asides,
+    what may be either way and the negation of what is absent."""
     spans = [(max(0, c.span[0]), c.span[1]) for c in cons]
+    terms = rules.term_by_name()
+    for name in {c.name for c in cons if c.concept == "measurement"}:
+        context = terms[name].context if name in terms else None
+        if context is not None:
+            spans.extend(m.span() for m in context.finditer(sentence))
     either = [
         m.span()
         for m in _EITHER_WAY.finditer(sentence)

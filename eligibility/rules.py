@@ -793,6 +793,8 @@ COMPARATORS: list[tuple[str, str]] = [
         ">=",
     ),
     (r"less than or equal to|equal to or (?:less|lower) than|lower than or equal to", "<="),
+    (r"at or (?:less|lower|fewer) than|at or below|at or under", "<="),
+    (r"at or (?:more|greater|higher) than|at or above|at or over", ">="),
     (
         r"no more than|not more than|no greater than|not greater than|not exceeding|"
         r"maximum(?: of)?",

@@ -78,8 +78,29 @@ class _Rules:
     lab_not_after: re.Pattern[str]
     lab_per_field: re.Pattern[str]  # "WBC: 2 WBCs/hpf": a count under the microscope, not blood
     blast_percent: re.Pattern[str]
+    gestation: _Gestation
     routes: list[tuple[Route, re.Pattern[str], re.Pattern[str] | None]]  # route, before, after
     route_names: list[tuple[Route, re.Pattern[str]]]
+
+
+@dataclass(frozen=True)
+class _Gestation:
+    pregnancy: tuple[re.Pattern[str], ...]  # weeks of the pregnancy now
+    birth: tuple[re.Pattern[str], ...]  # weeks of the pregnancy the person was born at
+    earlier: re.Pattern[str]  # just before a pregnancy's weeks: not this pregnancy now
+    someone_else: re.Pattern[str]  # before a birth: someone else's
+
+
+def _gestation(block: dict[str, Any]) -> _Gestation:
+    def compiled(patterns: list[str]) -> tuple[re.Pattern[str], ...]:
+        return tuple(re.compile(p.replace("{weeks}", block["weeks"]), re.I) for p in patterns)
+
+    return _Gestation(
+        compiled(block["pregnancy"]),
+        compiled(block["birth"]),
+        re.compile(block["earlier"], re.I),
+        re.compile(block["someone_else"], re.I),
+    )
 
 
 def _words(cues: list[str]) -> re.Pattern[str]:
@@ -169,6 +190,7 @@ def text_rules() -> _Rules:
         lab_not_after=re.compile(data["lab_not_after"], re.I),
         lab_per_field=re.compile(data["lab_per_field"], re.I),
         blast_percent=re.compile(data["blast_percent"], re.I),
+        gestation=_gestation(data["gestational_age"]),
         routes=[
             (
                 cast(Route, row["route"]),  # the data's routes are the model's: a test checks
@@ -531,11 +553,34 @@ def _unit_after(text: str) -> str | None:
     return None
 
 
+def _weeks(m: re.Match[str]) -> float:
+    days = next((m.group(g) for g in ("plus", "days") if g in m.re.groupindex and m.group(g)), 0)
+    return round(int(m.group("weeks")) + int(days) / 7, 2)
+
+
+def _gestational_ages(sentence: str) -> tuple[list[Lab], list[tuple[int, int]]]:
+    """How far along the pregnancy is now, and the week of pregnancy the person was born in."""
+    g = text_rules().gestation
+    labs: list[Lab] = []
+    taken: list[tuple[int, int]] = []
+    for name, patterns, not_this in (
+        ("gestational age at birth", g.birth, g.someone_else),
+        ("gestational age", g.pregnancy, g.earlier),
+    ):
+        for pattern in patterns:
+            for m in pattern.finditer(sentence):
+                if any(a < m.end() and m.start() < b for a, b in taken):
+                    continue
+                taken.append((m.start(), m.end()))
+                if not not_this.search(sentence, 0, m.start()):
+                    labs.append(Lab(name=name, value=_weeks(m), unit="week"))
+    return labs, taken
+
+
 def _labs(sentence: str) -> list[Lab]:
     r = text_rules()
     aliases = _lab_alias_table()
-    labs: list[Lab] = []
-    taken: list[tuple[int, int]] = []
+    labs, taken = _gestational_ages(sentence)
     for m in r.blast_percent.finditer(sentence):
         where = (m.group("where") or "") + (m.group("after") or "")
         name = (

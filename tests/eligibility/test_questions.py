@@ -16,6 +16,14 @@ ROWS = [
         "Do you have a weakened immune system (immunodeficiency) or HIV?",
     ),
     ("Immunosuppressive disorders.", "Do you have a weakened immune system (immunodeficiency)?"),
+    # Weeks of a pregnancy, and of the pregnancy one was born in (NCT01308112, NCT01260883,
+    # NCT02708238).
+    ("Pregnant, with gestational age <23 weeks", "Are you pregnant and less than 23 weeks along?"),
+    ("Premature birth (<36 weeks gestation)", "Were you born before 36 weeks of pregnancy?"),
+    (
+        "term delivery (≥37 weeks gestation at birth);",
+        "Were you born at 37 weeks of pregnancy or later?",
+    ),
     # Symptoms (NCT00711399, NCT01766830).
     ("Patients with cough or shortness of breath", "Do you have a cough or shortness of breath?"),
     ("fever for ≥ 1 week", "Have you had a fever for at least 1 week?"),

@@ -366,11 +366,20 @@ def test_words_are_runs_of_letters_and_digits(text, words):
 
 
 def test_a_terms_own_questions_answer_a_case_the_engine_reads():
-    cases = {"present", "active", "history", "absent"}
+    """Events are asked by state; measurements by comparison, with the limit in the question."""
+    events = {"present", "active", "history", "absent"}
+    limits = {"<": {"q"}, "<=": {"q"}, ">": {"q"}, ">=": {"q"}, "between": {"low", "high"}}
+    asked = set()
     for term in rules.term_by_name().values():
         for case, question in term.questions:
-            assert case in cases, (term.name, case)
             assert question.endswith("?"), (term.name, case)
+            slots = set(re.findall(r"{(\w+)}", question))
+            if term.concept == "measurement":
+                assert slots == limits.get(case), (term.name, case)
+            else:
+                assert case in events and not slots, (term.name, case)
+            asked.add(term.concept)
+    assert {"measurement", "condition"} <= asked
 
 
 def test_each_kind_of_cancer_is_one_the_note_reader_names():

@@ -216,6 +216,8 @@ def test_performance_conversion(
         ("cholesterol", 200, "mg/dL", ("total cholesterol", 200.0, "mg/dl", True)),
         ("triglycerides", 2.0, "mmol/L", ("triglycerides", 177.14, "mg/dl", True)),
         ("weight", 154, "lbs", ("body weight", 69.853, "kg", True)),
+        ("gestational age", 161, "days", ("gestational age", 23.0, "week", True)),
+        ("gestational age at birth", 34, "wk", ("gestational age at birth", 34.0, "week", True)),
         ("ferritin", 20, "ng/mL", ("ferritin", 20.0, "ng/ml", False)),
         ("hemoglobin", 9, "furlongs", ("hemoglobin", 9.0, "furlongs", False)),
         ("hemoglobin", 9, None, ("hemoglobin", 9.0, None, False)),
@@ -419,6 +421,19 @@ def test_nyha_class_from_an_observation(value: dict, nyha: int) -> None:
     p = profile_from_fhir(_bundle(*_OK, obs), as_of=AS_OF)
     assert p.performance.nyha == nyha
     assert p.to_facts()["nyha"] == nyha
+
+
+@pytest.mark.parametrize(
+    ("code", "name"), [("49051-6", "gestational age"), ("76516-4", "gestational age at birth")]
+)
+def test_gestational_age_from_an_observation(code: str, name: str) -> None:
+    obs = {
+        "resourceType": "Observation",
+        "code": {"coding": [{"system": _LOINC, "code": code}], "text": "Gestational age"},
+        "valueQuantity": {"value": 30, "unit": "wk"},
+    }
+    p = profile_from_fhir(_bundle(*_OK, obs), as_of=AS_OF)
+    assert p.to_facts()["measurements"][name] == (30.0, "week")
 
 
 def test_patient_files(tmp_path: Path) -> None:
@@ -792,3 +807,20 @@ def test_alcohol_abuse_in_a_note_meets_a_line_on_substance_misuse(note, verdict)
 def test_is_treated_with_is_a_treatment_going_on(note, active) -> None:
     events = profile_from_text(note, as_of=AS_OF).to_facts()["events"]
     assert {e["active"] for e in events} == {active}, events
+
+
+@pytest.mark.parametrize(
+    ("note", "pregnancy", "birth"),
+    [
+        ("A 30-year-old woman, 28 weeks pregnant, with headache.", 28, None),
+        ("A 3-month-old ex-28 weeker with bronchiolitis.", None, 28),
+        ("A 2-day-old 34-week premature infant with jaundice.", None, 34),
+        # An earlier pregnancy's delivery, and a child's birth, are not this person's.
+        ("A 30-year-old woman. She delivered her first child at 36 weeks gestation.", None, None),
+        ("A 30-year-old woman. Her son was born at 32 weeks.", None, None),
+    ],
+)
+def test_weeks_of_a_pregnancy_and_of_a_birth_in_a_note(note, pregnancy, birth) -> None:
+    measured = profile_from_text(note, as_of=AS_OF).to_facts().get("measurements", {})
+    assert measured.get("gestational age", (None,))[0] == pregnancy
+    assert measured.get("gestational age at birth", (None,))[0] == birth

@@ -159,6 +159,7 @@ ROWS: list[tuple[str, str, dict[str, Any]]] = [
         {
             "pregnant": True,
             "labs": {
+                "gestational age": (11, "week"),
                 "hemoglobin": (9.0, "g/dl"),
                 "white blood cells": (6.3, "10^9/l"),
                 "platelets": (119, "10^9/l"),
@@ -248,7 +249,28 @@ ROWS: list[tuple[str, str, dict[str, Any]]] = [
         "diagnosed with Parkinson's disease a year ago",
         {"onset": {"Parkinson disease": "2024-03-01"}},
     ),
-    ("trec-202142", "weeks of gestational age", {"age": 19, "sex": "female", "pregnant": True}),
+    (
+        "trec-202142",
+        "weeks of gestational age",
+        {
+            "age": 19,
+            "sex": "female",
+            "pregnant": True,
+            "labs": {"gestational age": (32.86, "week")},
+        },
+    ),
+    ("trec-202142", "when she was at 6 weeks", {"no_labs": ["gestational age"]}),
+    (
+        "trec-202151",
+        "24W3D gestational old",
+        {"pregnant": True, "labs": {"gestational age": (24.43, "week")}},
+    ),
+    (
+        "trec-202139",
+        "born at 38w3d",
+        {"labs": {"gestational age at birth": (38.43, "week")}, "no_labs": ["gestational age"]},
+    ),
+    ("trec-202173", "born at 34w", {"labs": {"gestational age at birth": (34, "week")}}),
     (
         "trec-202137",
         "C-section 2 years ago",
