@@ -240,7 +240,9 @@ def extract(text: str, pool: rules.Pool | None = None) -> list[Constraint]:
     unique: list[Constraint] = []
     seen: dict[tuple[object, ...], Constraint] = {}
     for c in found:
-        key = (c.concept, c.name, c.op, c.value, c.unit)
+        # An age limit for men is not the same limit for women.
+        sex = c.qualifier if c.concept == "age" else None
+        key = (c.concept, c.name, c.op, c.value, c.unit, sex)
         first = seen.get(key)
         if first is None:
             seen[key] = c
@@ -302,7 +304,8 @@ _AGE_PERSON = re.compile(
 _AGE_UNIT = r"(?P<u>years?|yrs?|months?)"
 _AGE_RANGE = re.compile(
     rf"(?:\bage[sd]?\b[^0-9.;]{{0,25}}?|"
-    rf"\bbetween\s+(?:the\s+ages?\s+of\s+)?)(?P<a>\d{{1,3}})\s*(?:years?|yrs?)?\s*(?:-|–|to|and|"
+    rf"\bbetween\s+(?:the\s+ages?\s+of\s+)?)(?P<a>\d{{1,3}})\s*(?:years?|yrs?|"
+    rf"(?P<ua>months?)(?=\s*(?:-|–|to|and|through)\s*\d{{1,3}}\s*(?:years?|yrs?)))?\s*(?:-|–|to|and|"
     rf"through)\s*(?P<b>\d{{1,3}}(?:\.\d{{1,2}})?)\s*{_AGE_UNIT}?|(?P<a2>\d{{1,3}})\s*(?:-|–|"
     rf"to)\s*(?P<b2>\d{{1,3}}(?:\.\d{{1,2}})?)\s*(?P<u2>years?|yrs?)\s*(?:of\s+age|old|age\b|"
     rf"inclusive\b)",
@@ -392,6 +395,10 @@ def _age(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constraint]
     2 to 18 months: the later bounds only split that range into groups.
     """
     found = list(_age_bounds(text, start, end, terms))
+    by_sex = _ages_by_sex(text, start, found)
+    if by_sex:
+        yield from by_sex
+        return
     first: tuple[float, float, int] | None = None
     for low, high in zip(found, found[1:], strict=False):
         a, b = _years(low), _years(high)
@@ -404,6 +411,33 @@ def _age(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constraint]
         if first and years is not None and c.span[0] >= first[2] and first[0] <= years <= first[1]:
             continue
         yield c
+
+
+# The sex a group of age limits is for, named just before them ("Men aged 18-65 years and women
+# aged 18-55 years", "Male Age 2 months to 20 years of age Female Age 2 months to 11 years").
+_SEX_OF_AGES = re.compile(
+    r"\b(?:(?P<male>males?|men|boys?)|(?P<female>females?|women|girls?))\b[^0-9;,]{0,25}$", re.I
+)
+
+
+def _ages_by_sex(text: str, start: int, found: list[Constraint]) -> list[Constraint]:
+    """``found`` with each limit marked for the sex it is given for, when the sentence gives
+    limits for men and for women apart; else []."""
+    marked: list[Constraint] = []
+    sex: str | None = None
+    after = start
+    for c in sorted(found, key=lambda c: c.span[0]):
+        if c.span[0] >= after:
+            number = _DIGIT.search(text, c.span[0], c.span[1])
+            m = _SEX_OF_AGES.search(text, after, number.start() if number else c.span[0])
+            if m is None:
+                return []
+            sex = "male" if m.group("male") else "female"
+            after = c.span[1]
+        marked.append(replace(c, qualifier=sex))
+    if {c.qualifier for c in marked} != {"male", "female"}:
+        return []
+    return marked
 
 
 def _years(c: Constraint) -> float | None:
@@ -460,10 +494,12 @@ def _age_bounds(text: str, start: int, end: int, terms: _Terms) -> Iterator[Cons
         unit = m.group("u") or m.group("u2")
         if not m.group("a") and not unit:
             continue
-        if int(lo) >= float(hi) or float(hi) > 120 or not free(m.start(), m.end()):
+        # "2 months to 20 years": the lower bound in months
+        low_in_years = int(lo) / 12 if m.group("ua") else int(lo)
+        if low_in_years >= float(hi) or float(hi) > 120 or not free(m.start(), m.end()):
             continue
         if float(lo) > 0:  # "Children 0-15 years inclusive": no lower bound
-            yield emit(">=", lo, unit, m.start(), m.end())
+            yield emit(">=", lo, m.group("ua") or unit, m.start(), m.end())
         yield emit("<=", hi, unit, m.start(), m.end())
     for m in _AGE_AGED.finditer(segment):
         op = rules.comparator(m.group("cmp"))

@@ -259,11 +259,20 @@ _SCALE_WORDS = {
 }
 
 
+_SEX_NOUNS = {"male": "a man", "female": "a woman"}
+
+
 def _age_phrase(cons: list[Constraint]) -> str | None:
     ops = {c.op: c for c in cons}
     unit = cons[0].unit or "year"
     if ">=" in ops and "<=" in ops:
-        return f"between {_fmt(ops['>='].value)} and {_fmt(ops['<='].value)} {unit}s old"
+        low, high = ops[">="], ops["<="]
+        if (low.unit or "year") != (high.unit or "year"):
+            # "2 months to 20 years"
+            low_q = f"{_fmt(low.value)} {_plural(low.value, low.unit or 'year')}"
+            high_q = f"{_fmt(high.value)} {_plural(high.value, high.unit or 'year')}"
+            return f"between {low_q} and {high_q} old"
+        return f"between {_fmt(low.value)} and {_fmt(high.value)} {unit}s old"
     c = cons[0]
     n = f"{_fmt(c.value)} {_plural(c.value, unit)}"
     return {
@@ -407,6 +416,14 @@ def template_question(cons: list[Constraint], joiner: str) -> str | None:
     own = _own_measurement_question(cons)
     if own:
         return f"{prefix}{own}"
+    if concepts == {"age"} and any(c.qualifier in _SEX_NOUNS for c in cons):
+        # "Male Age 2 months to 20 years ... Female Age 2 months to 11 years"
+        groups = {sex: [c for c in cons if c.qualifier == sex] for sex in _SEX_NOUNS}
+        phrases = {sex: _age_phrase(group) for sex, group in groups.items() if group}
+        if len(phrases) < 2 or None in phrases.values():
+            return None
+        asked = ", or ".join(f"{_SEX_NOUNS[sex]} {phrase}" for sex, phrase in phrases.items())
+        return f"Are you {asked}?"
     if concepts == {"age"}:
         phrase = _age_phrase(cons)
         return f"{prefix}Are you {phrase}?" if phrase else None

@@ -245,8 +245,18 @@ def _implied_now(c: Constraint, facts: Mapping[str, Any]) -> bool:
     )
 
 
+_SEXES = ("male", "female")
+
+
 def constraint_holds(c: Constraint, facts: Mapping[str, Any]) -> bool | None:
     """Whether the person's facts satisfy ``c``; None when the facts do not say."""
+    if c.concept == "age" and c.qualifier in _SEXES:
+        # A limit given for one sex: none for the other, unknown while the sex is.
+        sex = facts.get("sex")
+        if sex not in _SEXES:
+            return None
+        if sex != c.qualifier:
+            return True
     if c.concept == "age" and facts.get("age") is not None and isinstance(c.value, int | float):
         age = float(facts["age"])
         limit = rules.convert(float(c.value), c.unit or "year", "year")
@@ -372,7 +382,12 @@ def constraint_holds(c: Constraint, facts: Mapping[str, Any]) -> bool | None:
     return None
 
 
-_DESCRIBED_AS = {"duration": "duration of ", "diagnosed": "time since diagnosis of "}
+_DESCRIBED_AS = {
+    "duration": "duration of ",
+    "diagnosed": "time since diagnosis of ",
+    "male": "men's ",
+    "female": "women's ",
+}
 
 
 def _describe(c: Constraint) -> str:
@@ -477,6 +492,13 @@ def _applies_from_facts(
     True when the criterion only speaks to a group (one sex) the person is not in, as a line
     under one that speaks to both sexes does when it names one."""
     constraints = _without_counted(item.constraints, item.text)
+    # Age limits given for the other sex do not speak to the person.
+    constraints = [
+        c
+        for c in constraints
+        if not (c.concept == "age" and c.qualifier in _SEXES and c.qualifier != facts.get("sex"))
+        or facts.get("sex") not in _SEXES
+    ]
     if item.kind == "exclusion":
         # "Not pregnant" never rules anyone out: it is the negative test asked of participants.
         constraints = [c for c in constraints if (c.concept, c.op) != ("pregnancy", "absent")]

@@ -85,3 +85,34 @@ def test_a_surgery_that_might_impair_healing_is_a_kind_of_surgery():
 )
 def test_a_relatives_condition_is_not_the_persons_unless_their_own_is_named(text, names):
     assert [c.name for c in constraints.extract(text)] == names
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # NCT00841789: each sex its own range
+        (
+            "Male Age 2 months to 20 years of age Female Age 2 months to 11 years of age",
+            [
+                ("male", ">=", 2, "month"),
+                ("male", "<=", 20, "year"),
+                ("female", ">=", 2, "month"),
+                ("female", "<=", 11, "year"),
+            ],
+        ),
+        (
+            "Men aged 18-65 years and women aged 18-55 years",
+            [
+                ("male", ">=", 18, "year"),
+                ("male", "<=", 65, "year"),
+                ("female", ">=", 18, "year"),
+                ("female", "<=", 55, "year"),
+            ],
+        ),
+        # One range for both sexes is everyone's.
+        ("Men and women aged 18 to 65 years", [(None, ">=", 18, "year"), (None, "<=", 65, "year")]),
+    ],
+)
+def test_age_limits_given_for_each_sex_apart_are_marked_with_it(text, expected):
+    found = [(c.qualifier, c.op, c.value, c.unit) for c in constraints.extract(text)]
+    assert found == expected

@@ -16,6 +16,12 @@ ROWS = [
         "Do you have a weakened immune system (immunodeficiency) or HIV?",
     ),
     ("Immunosuppressive disorders.", "Do you have a weakened immune system (immunodeficiency)?"),
+    # Each sex its own ages (NCT00841789).
+    (
+        "Male Age 2 months to 20 years of age Female Age 2 months to 11 years of age",
+        "Are you a man between 2 months and 20 years old, or a woman between 2 months and 11 "
+        "years old?",
+    ),
     # Weeks of a pregnancy, and of the pregnancy one was born in (NCT01308112, NCT01260883,
     # NCT02708238).
     ("Pregnant, with gestational age <23 weeks", "Are you pregnant and less than 23 weeks along?"),
