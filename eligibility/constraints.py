@@ -16,6 +16,7 @@ from eligibility.model import (
     CURRENT_OR_PLANNED,
     HEART_FAILURE,
     INSULIN_DEPENDENT,
+    SUSTAINED,
     TYPE_1,
     TYPE_2,
     Constraint,
@@ -1030,6 +1031,8 @@ def _measurements(text: str, start: int, end: int, terms: _Terms) -> Iterator[Co
                 continue
             if _CHANGE_IN.search(segment, max(0, m.start() - 30), m.start()):
                 continue
+            if _TARGET_OF_TREATMENT.search(segment, max(0, m.start() - 30), m.start()):
+                continue
             mentions.append((m.start(), m.end(), term))
     mentions.sort(key=lambda x: x[0])
     values: list[list[tuple[str, float | int | None, str | None, int, int]] | None] = []
@@ -1048,8 +1051,12 @@ def _measurements(text: str, start: int, end: int, terms: _Terms) -> Iterator[Co
             if _LIST_GAP.match(gap) and not own:
                 values[i] = values[i + 1]
     transfusable = "transfus" in segment and _MAY_BE_TRANSFUSED.search(segment) is not None
+    resists_treatment = _RESISTS_TREATMENT.search(segment) is not None
     for (a, b, term), found in zip(mentions, values, strict=True):
         for op, value, unit, va, vb in found or []:
+            qualifier = CORRECTABLE if transfusable and op in (">", ">=") else None
+            if resists_treatment or _SUSTAINED.match(segment, max(b, vb)):
+                qualifier = SUSTAINED
             yield Constraint(
                 "measurement",
                 term.name,
@@ -1057,8 +1064,35 @@ def _measurements(text: str, start: int, end: int, terms: _Terms) -> Iterator[Co
                 value,
                 unit,
                 (start + min(a, va), start + max(b, vb)),
-                qualifier=CORRECTABLE if transfusable and op in (">", ">=") else None,
+                qualifier=qualifier,
             )
+
+
+# "Hypertension that cannot be well controlled by antihypertensive medication (systolic blood
+# pressure >= 150 mmHg ...)": the limits hold despite treatment, which one reading cannot show.
+_RESISTS_TREATMENT = re.compile(
+    r"\bdespite\s+(?:\w+\s+){0,4}?(?:treatment|therapy|medications?|drugs?)\b|"
+    r"\bnot\s+(?:be\s+)?(?:well\s+|adequately\s+)?controlled\s+(?:with|by)\b|"
+    r"\bcan(?:not|'t|\s+not)\s+(?:be\s+)?(?:well\s+)?control|\beven\s+after\b|"
+    r"\bafter\s+(?:drug\s+)?treatment\b|\b(?:refractory|resistant)\s+to\b",
+    re.I,
+)
+# "to maintain a systolic blood pressure of at least 90mmHg": what a treatment aims at, not the
+# person's value.
+_TARGET_OF_TREATMENT = re.compile(
+    r"\b(?:to\s+(?:maintain|keep|achieve|reach|restore)|target(?:ing)?|goal\s+of)\s+"
+    r"(?:an?\s+|the\s+|their\s+|his\s+|her\s+)?(?:mean\s+)?$",
+    re.I,
+)
+# Just after a measurement's limit: it must last, or resist treatment ("for >30 minutes not
+# corrected by fluid bolus", "despite fluid resuscitation", "on two consecutive readings").
+_SUSTAINED = re.compile(
+    r"\s*(?:\([^)]{0,20}\)\s*)?,?\s*(?:(?:for|over|lasting)\s+(?:>|≥|more\s+than\s+|at\s+least\s+|"
+    r"longer\s+than\s+)?\s*\d+\s*(?:min|minutes?|hours?|hrs?|h|days?)\b|despite\b|"
+    r"not\s+(?:corrected|responsive|responding)\b|unresponsive\b|refractory\b|persistent(?:ly)?\b|"
+    r"sustained\b|on\s+(?:two|2|three|3|repeated|consecutive)\b)",
+    re.I,
+)
 
 
 # "Hemoglobin ≥ 9.0 g/dL (patients may be transfused to meet this criterion)": a count below the

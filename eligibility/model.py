@@ -21,6 +21,10 @@ DIABETES_TYPES = frozenset({TYPE_1, TYPE_2, INSULIN_DEPENDENT})
 # Qualifier of a laboratory limit the line lets a treatment meet ("may be transfused to meet
 # this criterion"): a value under it rules nobody out.
 CORRECTABLE = "correctable"
+# Qualifier of a measurement that must stay past a limit for a time or despite treatment
+# ("systolic blood pressure <90 mm Hg for >30 minutes not corrected by fluid bolus"): one
+# reading past the limit does not show it.
+SUSTAINED = "sustained"
 # Qualifier of a pregnancy a line names both as it is and as planned ("Pregnant or lactating,
 # or intending to become pregnant during the study"): a current one decides it, its absence
 # does not.

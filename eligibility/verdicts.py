@@ -20,6 +20,7 @@ from eligibility.model import (
     DIABETES_TYPES,
     HEART_FAILURE,
     INSULIN_DEPENDENT,
+    SUSTAINED,
     TYPE_1,
     TYPE_2,
     Constraint,
@@ -317,6 +318,8 @@ def constraint_holds(c: Constraint, facts: Mapping[str, Any]) -> bool | None:
         if converted is None:
             return None
         holds = _compare(converted, c.op, float(c.value))
+        if holds and c.qualifier == SUSTAINED:
+            return None  # one reading past the limit does not show that it lasts
         return None if holds is False and c.qualifier == CORRECTABLE else holds
     if c.name == "prior lines of therapy" and isinstance(c.value, int | float):
         lines = facts.get("lines_of_therapy")

@@ -78,6 +78,7 @@ class _Rules:
     lab_not_after: re.Pattern[str]
     lab_per_field: re.Pattern[str]  # "WBC: 2 WBCs/hpf": a count under the microscope, not blood
     blast_percent: re.Pattern[str]
+    blood_pressure: re.Pattern[str]
     gestation: _Gestation
     routes: list[tuple[Route, re.Pattern[str], re.Pattern[str] | None]]  # route, before, after
     route_names: list[tuple[Route, re.Pattern[str]]]
@@ -190,6 +191,7 @@ def text_rules() -> _Rules:
         lab_not_after=re.compile(data["lab_not_after"], re.I),
         lab_per_field=re.compile(data["lab_per_field"], re.I),
         blast_percent=re.compile(data["blast_percent"], re.I),
+        blood_pressure=re.compile(data["blood_pressure"]["pattern"], re.I),
         gestation=_gestation(data["gestational_age"]),
         routes=[
             (
@@ -581,6 +583,12 @@ def _labs(sentence: str) -> list[Lab]:
     r = text_rules()
     aliases = _lab_alias_table()
     labs, taken = _gestational_ages(sentence)
+    for m in r.blood_pressure.finditer(sentence):
+        systolic, diastolic = int(m.group("systolic")), int(m.group("diastolic"))
+        if systolic > diastolic:
+            labs.append(Lab(name="systolic blood pressure", value=systolic, unit="mmhg"))
+            labs.append(Lab(name="diastolic blood pressure", value=diastolic, unit="mmhg"))
+            taken.append((m.start(), m.end()))
     for m in r.blast_percent.finditer(sentence):
         where = (m.group("where") or "") + (m.group("after") or "")
         name = (

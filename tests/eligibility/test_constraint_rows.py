@@ -116,3 +116,28 @@ def test_a_relatives_condition_is_not_the_persons_unless_their_own_is_named(text
 def test_age_limits_given_for_each_sex_apart_are_marked_with_it(text, expected):
     found = [(c.qualifier, c.op, c.value, c.unit) for c in constraints.extract(text)]
     assert found == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "qualifier"),
+    [
+        # NCT00540072: a state that must last, which one reading cannot show
+        (
+            "Severe shock (systolic blood pressure <90 mm Hg for >30 minutes not corrected by "
+            "fluid bolus).",
+            "sustained",
+        ),
+        ("Hemoglobin < 9 g/dL despite transfusion", "sustained"),
+        # NCT04007835: limits that hold despite treatment
+        (
+            "Uncontrollable hypertension (systolic blood pressure ≥ 140 mmHg, or diastolic blood "
+            "pressure ≥ 90 mmHg, despite using the optimal medical treatment;",
+            "sustained",
+        ),
+        ("Uncontrolled hypertension (SBP >= 160 mmHg) at Screening", None),
+    ],
+)
+def test_a_limit_that_must_last_is_marked_so(text, qualifier):
+    measured = [c for c in constraints.extract(text) if c.concept == "measurement"]
+    assert measured
+    assert {c.qualifier for c in measured} == {qualifier}

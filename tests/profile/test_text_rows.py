@@ -260,6 +260,43 @@ ROWS: list[tuple[str, str, dict[str, Any]]] = [
         },
     ),
     ("trec-202142", "when she was at 6 weeks", {"no_labs": ["gestational age"]}),
+    # Blood pressure readings; a later reading is the one that counts.
+    (
+        "trec-202142",
+        "Repeat BP a few hours later",
+        {
+            "labs": {
+                "systolic blood pressure": (150, "mmhg"),
+                "diastolic blood pressure": (100, "mmhg"),
+            }
+        },
+    ),
+    (
+        "sigir-201430",
+        "his blood pressure is 151/91",
+        {
+            "labs": {
+                "systolic blood pressure": (151, "mmhg"),
+                "diastolic blood pressure": (91, "mmhg"),
+            }
+        },
+    ),
+    (
+        "trec-202168",
+        "high blood pressure (175",
+        {
+            "labs": {
+                "systolic blood pressure": (175, "mmhg"),
+                "diastolic blood pressure": (95, "mmhg"),
+            }
+        },
+    ),
+    ("sigir-201430", "his blood pressure has worsened", {"no_labs": ["systolic blood pressure"]}),
+    (
+        "sigir-201424",
+        "BP: 60/30 mmHg, HR: 140/min",
+        {"labs": {"systolic blood pressure": (60, "mmhg")}},
+    ),
     (
         "trec-202151",
         "24W3D gestational old",
