@@ -79,6 +79,7 @@ class _Rules:
     lab_per_field: re.Pattern[str]  # "WBC: 2 WBCs/hpf": a count under the microscope, not blood
     blast_percent: re.Pattern[str]
     blood_pressure: re.Pattern[str]
+    temperature: tuple[re.Pattern[str], float]  # a reading; a fever from this many °C
     gestation: _Gestation
     routes: list[tuple[Route, re.Pattern[str], re.Pattern[str] | None]]  # route, before, after
     route_names: list[tuple[Route, re.Pattern[str]]]
@@ -192,6 +193,10 @@ def text_rules() -> _Rules:
         lab_per_field=re.compile(data["lab_per_field"], re.I),
         blast_percent=re.compile(data["blast_percent"], re.I),
         blood_pressure=re.compile(data["blood_pressure"]["pattern"], re.I),
+        temperature=(
+            re.compile(data["temperature"]["pattern"], re.I),
+            float(data["temperature"]["fever_from"]),
+        ),
         gestation=_gestation(data["gestational_age"]),
         routes=[
             (
@@ -625,6 +630,22 @@ def _labs(sentence: str) -> list[Lab]:
     return labs
 
 
+def _fever_from_temperature(text: str, conditions: dict[str, Condition]) -> None:
+    """A temperature read in the note over the fever limit: the person has a fever now, a new
+    one if the fever told of earlier is over."""
+    pattern, fever_from = text_rules().temperature
+    readings = []
+    for m in pattern.finditer(text):
+        value = float(m.group("value"))
+        fahrenheit = (m.group("unit") or "").upper() == "F" or value > 50
+        readings.append((value - 32) * 5 / 9 if fahrenheit else value)
+    if not any(fever_from <= r <= 45 for r in readings):
+        return
+    fever = conditions.get("fever")
+    if fever is None or fever.status != "active":
+        conditions["fever"] = Condition(name="fever", status="active")
+
+
 def _performance(text: str) -> Performance:
     values: dict[str, int] = {}
     for scale, pattern in text_rules().performance:
@@ -719,6 +740,7 @@ def profile_from_text(text: object, as_of: dt.date | None = None) -> Profile:
         for m in _read_mentions(sentence, as_of, age, section):
             _merge(m, conditions, treatments, medications)
         labs.extend(_labs(sentence))
+    _fever_from_temperature(clean, conditions)
     pregnant = None if sex == "male" else _state(clean, text_rules().pregnancy)
     breastfeeding = None if sex == "male" else _state(clean, text_rules().breastfeeding)
     # A note that tells of a complaint speaks of someone unwell, even when no condition in it

@@ -824,3 +824,17 @@ def test_weeks_of_a_pregnancy_and_of_a_birth_in_a_note(note, pregnancy, birth) -
     measured = profile_from_text(note, as_of=AS_OF).to_facts().get("measurements", {})
     assert measured.get("gestational age", (None,))[0] == pregnancy
     assert measured.get("gestational age at birth", (None,))[0] == birth
+
+
+@pytest.mark.parametrize(
+    ("note", "status", "onset"),
+    [
+        ("Two weeks ago he had a low-grade fever. Vital signs: T: 39.5 C.", "active", None),
+        ("He has had a fever for 3 days. T 38.6 C.", "active", dt.date(2025, 2, 26)),
+        ("Her temperature is 101 F.", "active", None),
+        ("Seen at T 40 minutes after arrival.", None, None),
+    ],
+)
+def test_a_temperature_over_the_limit_is_a_fever_now(note, status, onset) -> None:
+    fevers = [c for c in profile_from_text(note, as_of=AS_OF).conditions if c.name == "fever"]
+    assert [(c.status, c.onset) for c in fevers] == ([(status, onset)] if status else [])

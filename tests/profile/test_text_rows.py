@@ -260,6 +260,10 @@ ROWS: list[tuple[str, str, dict[str, Any]]] = [
         },
     ),
     ("trec-202142", "when she was at 6 weeks", {"no_labs": ["gestational age"]}),
+    # A temperature over 38 °C is a fever now, a new one after the fever two weeks before.
+    ("sigir-20159", "Vital signs: T: 39.5 C", {"active": ["fever"]}),
+    ("sigir-201524", "temperature 103.4", {"active": ["fever"]}),
+    ("sigir-201520", "temperature was 36.5C", {"not": ["fever"]}),
     # Blood pressure readings; a later reading is the one that counts.
     (
         "trec-202142",
