@@ -910,6 +910,16 @@ def time_unit(word: str) -> str:
     return TIME_UNITS.get(word.lower(), word.lower())
 
 
+def unit_of(term: Term | None, value: float, unit: str | None) -> str | None:
+    """The unit of a measured ``value``: the one written, else the term's own, else the one
+    its size implies."""
+    if unit is not None or term is None:
+        return unit
+    if term.unit is not None:
+        return term.unit
+    return next((u for low, below, u in term.unitless if low <= abs(value) < below), None)
+
+
 def convert(
     value: float, unit: str | None, target: str | None, factor: float = 1.0
 ) -> float | None:
@@ -966,6 +976,9 @@ class Term:
     # The one unit a measurement is given in, so a limit or a value said without it is read in
     # it ("BMI < 20" against a BMI of 15 kg/m2).
     unit: str | None = None
+    # Else the unit a value said without one is in, by its size: (from, below, unit), so
+    # "platelets 300,000" is per mm3 and "Platelets ≥ 100 x 10^9/L" is met by it.
+    unitless: tuple[tuple[float, float, str], ...] = ()
     # Questions in the term's own words, by qualifier or operator ("Do you smoke?").
     questions: tuple[tuple[str, str], ...] = ()
 
@@ -1124,6 +1137,9 @@ def vocabulary() -> dict[str, list[Term]]:
                         else None
                     ),
                     unit=entry.get("unit"),
+                    unitless=tuple(
+                        (float(a), float(b), str(u)) for a, b, u in entry.get("unitless", [])
+                    ),
                     questions=tuple(entry.get("questions", {}).items()),
                 )
             )

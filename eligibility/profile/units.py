@@ -13,6 +13,8 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
+from eligibility import rules
+
 
 @cache
 def load_data(name: str) -> Any:
@@ -118,6 +120,9 @@ def normalise(name: str, value: float, unit: str | None, loinc: str | None = Non
     """
     spec = find_lab(name, loinc)
     spelled = canonical_unit(unit)
+    if spec is not None and unit is None:
+        # "platelets 300,000", "Hb 9.8": the size of the number says its unit
+        spelled = rules.unit_of(rules.term_by_name().get(spec.name), value, None)
     if spec is None:
         return Normalised(_squash(name), value, spelled or (unit.strip() if unit else None), False)
     if spelled == spec.unit or (unit is None and spec.unit in _UNITLESS_OK):

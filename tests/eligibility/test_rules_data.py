@@ -405,3 +405,18 @@ def test_each_treated_condition_and_medicine_is_one_the_engine_and_note_reader_n
         assert drugs <= medicines, drugs - medicines
         for ending in endings:
             assert suffixes.fullmatch(f"abc{ending}"), ending
+
+
+def test_sizes_of_unitless_values_are_in_order_and_in_units_the_engine_converts():
+    """A measurement without a unit of its own reads a bare value in the unit its size implies;
+    the sizes do not overlap and each unit converts to the others."""
+    sized = [t for t in rules.vocabulary()["measurement"] if t.unitless]
+    assert len(sized) >= 5
+    for term in sized:
+        assert term.unit is None, term.name
+        bounds = [(low, below) for low, below, _ in term.unitless]
+        assert all(low < below for low, below in bounds), term.name
+        assert all(a[1] <= b[0] for a, b in zip(bounds, bounds[1:], strict=False)), term.name
+        first = term.unitless[0][2]
+        for _, _, unit in term.unitless[1:]:
+            assert rules.convert(1.0, unit, first, term.molar_factor) is not None, (term.name, unit)

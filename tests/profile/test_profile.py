@@ -220,7 +220,12 @@ def test_performance_conversion(
         ("gestational age at birth", 34, "wk", ("gestational age at birth", 34.0, "week", True)),
         ("ferritin", 20, "ng/mL", ("ferritin", 20.0, "ng/ml", False)),
         ("hemoglobin", 9, "furlongs", ("hemoglobin", 9.0, "furlongs", False)),
-        ("hemoglobin", 9, None, ("hemoglobin", 9.0, None, False)),
+        ("hemoglobin", 9, None, ("hemoglobin", 9.0, "g/dl", True)),
+        ("hemoglobin", 98, None, ("hemoglobin", 9.8, "g/dl", True)),
+        ("platelets", 300000, None, ("platelets", 300.0, "10^9/l", True)),
+        ("platelets", 108, None, ("platelets", 108.0, "10^9/l", True)),
+        ("WBC", 25000, None, ("white blood cells", 25.0, "10^9/l", True)),
+        ("ferritin", 20, None, ("ferritin", 20.0, None, False)),
     ],
 )
 def test_unit_normalisation(
