@@ -30,7 +30,8 @@ _SENTENCE_END = re.compile(
 )
 _EXCEPTION = re.compile(
     r"\b(?:allow(?:ed|s|ing)?|permitted|acceptable|eligible|exceptions?|except|unless|exempt|"
-    r"not\s+(?:an?\s+)?exclusion(?:ary)?|may\s+(?:still\s+)?(?:be\s+)?(?:enrolled|included)|"
+    r"not\s+(?:an?\s+)?exclusion(?:ary)?|not\s+(?:be\s+)?excluded|"
+    r"may\s+(?:still\s+)?(?:be\s+)?(?:enrolled|included)|"
     r"may\s+be\s+considered\s+for\s+(?:participation|inclusion|enrol+ment))\b|"
     r"\bis\s+not\s+an?\s*$",
     re.I,

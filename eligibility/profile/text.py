@@ -616,7 +616,7 @@ def _labs(sentence: str) -> list[Lab]:
             continue
         gap = sentence[m.end() : v.start("value")]
         if re.search(r"[a-z]{3,}", gap, re.I) and not re.search(
-            r"^\s*(?:\([^)]*\))?\s*(?:of|is|was|at|are|were|level|levels|count|value)?\s*[:=]?\s*$",
+            r"^\s*\)?\s*(?:\([^)]*\))?\s*(?:of|is|was|at|are|were|level|levels|count|value)?\s*[:=]?\s*$",
             gap,
             re.I,
         ):

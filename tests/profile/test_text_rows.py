@@ -260,6 +260,11 @@ ROWS: list[tuple[str, str, dict[str, Any]]] = [
         },
     ),
     ("trec-202142", "when she was at 6 weeks", {"no_labs": ["gestational age"]}),
+    # Words in brackets before the value, a singular "Neutrophil", FEV1 in % of predicted.
+    ("trec-202124", "Prostate-specific antigen (PSA)", {"labs": {"psa": (3.2, "ng/ml")}}),
+    ("trec-202154", "Neutrophil: 2700", {"labs": {"absolute neutrophil count": (2.7, "10^9/l")}}),
+    ("trec-202123", "(FEV1) of 63%", {"labs": {"fev1": (63, "%")}}),
+    ("trec-202128", "FEV1/FVC = 60%", {"no_labs": ["fev1"]}),
     # A temperature over 38 °C is a fever now, a new one after the fever two weeks before.
     ("sigir-20159", "Vital signs: T: 39.5 C", {"active": ["fever"]}),
     ("sigir-201524", "temperature 103.4", {"active": ["fever"]}),
