@@ -885,7 +885,13 @@ def _holds_all(
         # "Patients with cirrhosis or those with biliary obstruction", "Tuberculosis, mycosis, or
         # viral disease": the line's head is one choice of it, and that one holds.
         if (
-            c.concept in _HEAD_CONCEPTS
+            (
+                c.concept in _HEAD_CONCEPTS
+                # "history of steroids or alcohol use": a medicine, where a surgery or a therapy
+                # may be limited to a part of the body after the choice ("surgery or algological
+                # procedure of the lumbar region")
+                or (item.kind == "exclusion" and c.concept == "drug" and c.op == "present")
+            )
             and _HEAD.fullmatch(text, 0, max(0, c.span[0]))
             and _or_around(text, c.span)
         ):
