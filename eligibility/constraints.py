@@ -129,6 +129,8 @@ class _Terms:
             found.append(_health)
         if digits and any(t.concept == "measurement" for t in self.terms):
             found.append(_measurements)
+        if digits and "/" in self.lowered and has("pressure", "bp", "hypertens"):
+            found.append(_blood_pressure_pair)
         if self.events or self.drug_suffix or self.diagnosis:
             found.append(_events)
         if has("line", "regimen"):
@@ -1094,6 +1096,29 @@ _SUSTAINED = re.compile(
     r"sustained\b|on\s+(?:two|2|three|3|repeated|consecutive)\b)",
     re.I,
 )
+
+
+# "resting blood pressure (BP, <160/100 mmHg)", "Hypertension of > 170/100 mm of Hg": both
+# pressures in one limit.
+_PRESSURE_PAIR = re.compile(
+    rf"\b(?:blood\s+pressure|BP|hypertension)\b[^0-9;.]{{0,25}}?(?P<cmp>{CMP})\s*"
+    r"(?P<systolic>\d{2,3})\s*/\s*(?P<diastolic>\d{2,3})(?!\s*/|\d)(?P<unit>\s*mm\s*(?:of\s*)?hg)?",
+    re.I,
+)
+
+
+def _blood_pressure_pair(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constraint]:
+    for m in _PRESSURE_PAIR.finditer(text, start, end):
+        op = rules.comparator(m.group("cmp"))
+        systolic, diastolic = int(m.group("systolic")), int(m.group("diastolic"))
+        if op is None or systolic <= diastolic:
+            continue
+        span = (m.start(), m.end())
+        for name, value in (
+            ("systolic blood pressure", systolic),
+            ("diastolic blood pressure", diastolic),
+        ):
+            yield Constraint("measurement", name, op, value, "mmhg", span)
 
 
 # "Hemoglobin ≥ 9.0 g/dL (patients may be transfused to meet this criterion)": a count below the

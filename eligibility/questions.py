@@ -398,6 +398,20 @@ def _own_measurement_question(cons: list[Constraint]) -> str | None:
     return own[c.op].format(q=_quantity(c.value, c.unit))
 
 
+_PRESSURES = ("systolic blood pressure", "diastolic blood pressure")
+
+
+def _pressure_question(cons: list[Constraint]) -> str | None:
+    """Both pressures under one limit ("BP < 160/100 mmHg"), asked as the reading is given."""
+    if [c.name for c in cons] != list(_PRESSURES) or len({c.op for c in cons}) != 1:
+        return None
+    words = _OP_WORDS.get(cons[0].op)
+    if words is None:
+        return None
+    limit = f"{_fmt(cons[0].value)}/{_fmt(cons[1].value)} mmHg"
+    return f"Is your blood pressure {words.format(q=limit)}?"
+
+
 def template_question(cons: list[Constraint], joiner: str) -> str | None:
     """A question from the constraints alone, or None when they do not make one."""
     if not cons:
@@ -413,7 +427,7 @@ def template_question(cons: list[Constraint], joiner: str) -> str | None:
         return "Are you male or female?" if cons[0].op == "any" else f"Are you {cons[0].value}?"
     if concepts == {"health"}:
         return f"{prefix}Are you healthy?"
-    own = _own_measurement_question(cons)
+    own = _own_measurement_question(cons) or _pressure_question(cons)
     if own:
         return f"{prefix}{own}"
     if concepts == {"age"} and any(c.qualifier in _SEX_NOUNS for c in cons):

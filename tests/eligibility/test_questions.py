@@ -16,6 +16,11 @@ ROWS = [
         "Do you have a weakened immune system (immunodeficiency) or HIV?",
     ),
     ("Immunosuppressive disorders.", "Do you have a weakened immune system (immunodeficiency)?"),
+    # Both pressures under one limit (NCT05365607).
+    (
+        "resting blood pressure (BP, <160/100 mmHg);",
+        "Is your blood pressure less than 160/100 mmHg?",
+    ),
     # Each sex its own ages (NCT00841789).
     (
         "Male Age 2 months to 20 years of age Female Age 2 months to 11 years of age",
