@@ -843,3 +843,13 @@ def test_weeks_of_a_pregnancy_and_of_a_birth_in_a_note(note, pregnancy, birth) -
 def test_a_temperature_over_the_limit_is_a_fever_now(note, status, onset) -> None:
     fevers = [c for c in profile_from_text(note, as_of=AS_OF).conditions if c.name == "fever"]
     assert [(c.status, c.onset) for c in fevers] == ([(status, onset)] if status else [])
+
+
+def test_a_bisphosphonate_by_name_answers_a_line_on_bisphosphonates() -> None:
+    note = "She was admitted last week with hypercalcemia and treated with pamidronate 30mg."
+    events = {e["name"]: e for e in profile_from_text(note, as_of=AS_OF).to_facts()["events"]}
+    assert events["pamidronate"]["active"] is False
+    assert events["bisphosphonates"]["active"] is False
+    parsed = parse_criteria("Exclusion Criteria:\n\n* Prior treatment with bisphosphonates")
+    verdict = evaluate(parsed, facts=profile_from_text(note, as_of=AS_OF).to_facts())
+    assert verdict.criteria[0].verdict == "not_met"
