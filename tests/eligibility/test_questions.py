@@ -16,6 +16,11 @@ ROWS = [
         "Do you have a weakened immune system (immunodeficiency) or HIV?",
     ),
     ("Immunosuppressive disorders.", "Do you have a weakened immune system (immunodeficiency)?"),
+    # A past event said with "were" (NCT02334514).
+    (
+        "Patients who were treated with oseltamivir in the previous 6 months",
+        "Were you treated with oseltamivir in the previous 6 months?",
+    ),
     # Both pressures under one limit (NCT05365607).
     (
         "resting blood pressure (BP, <160/100 mmHg);",
