@@ -920,6 +920,26 @@ def unit_of(term: Term | None, value: float, unit: str | None) -> str | None:
     return next((u for low, below, u in term.unitless if low <= abs(value) < below), None)
 
 
+def convert_measured(
+    term: Term | None, value: float, unit: str | None, target: str | None
+) -> float | None:
+    """``value`` of the measurement ``term`` in ``unit`` expressed in ``target``: through the
+    term's own factors first, then the shared ones."""
+    if term is None:
+        return convert(value, unit, target)
+    for a, b, factor in term.conversions:
+        if unit == a:
+            found = convert(value * factor, b, target)
+        elif target == a:
+            found = convert(value, unit, b)
+            found = None if found is None else found / factor
+        else:
+            continue
+        if found is not None:
+            return found
+    return convert(value, unit, target, term.molar_factor)
+
+
 def convert(
     value: float, unit: str | None, target: str | None, factor: float = 1.0
 ) -> float | None:
@@ -979,6 +999,9 @@ class Term:
     # Else the unit a value said without one is in, by its size: (from, below, unit), so
     # "platelets 300,000" is per mm3 and "Platelets ≥ 100 x 10^9/L" is met by it.
     unitless: tuple[tuple[float, float, str], ...] = ()
+    # Factors between units that hold for this measurement only (haemoglobin in mmol/L is
+    # 1.611 g/dL; glucose in mmol/L 18.016 mg/dL): (from, to, factor).
+    conversions: tuple[tuple[str, str, float], ...] = ()
     # Questions in the term's own words, by qualifier or operator ("Do you smoke?").
     questions: tuple[tuple[str, str], ...] = ()
 
@@ -1139,6 +1162,9 @@ def vocabulary() -> dict[str, list[Term]]:
                     unit=entry.get("unit"),
                     unitless=tuple(
                         (float(a), float(b), str(u)) for a, b, u in entry.get("unitless", [])
+                    ),
+                    conversions=tuple(
+                        (str(a), str(b), float(f)) for a, b, f in entry.get("conversions", [])
                     ),
                     questions=tuple(entry.get("questions", {}).items()),
                 )

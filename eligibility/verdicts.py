@@ -308,11 +308,11 @@ def constraint_holds(c: Constraint, facts: Mapping[str, Any]) -> bool | None:
             return _implied_by_a_condition(c, facts)
         value, unit = measured if isinstance(measured, list | tuple) else (measured, c.unit)
         term = rules.term_by_name().get(c.name)
-        converted = rules.convert(
+        converted = rules.convert_measured(
+            term,
             float(value),
             rules.unit_of(term, float(value), str(unit).lower() if unit else None),
             rules.unit_of(term, float(c.value), c.unit),
-            term.molar_factor if term else 1.0,
         )
         if converted is None:
             return None

@@ -419,4 +419,22 @@ def test_sizes_of_unitless_values_are_in_order_and_in_units_the_engine_converts(
         assert all(a[1] <= b[0] for a, b in zip(bounds, bounds[1:], strict=False)), term.name
         first = term.unitless[0][2]
         for _, _, unit in term.unitless[1:]:
-            assert rules.convert(1.0, unit, first, term.molar_factor) is not None, (term.name, unit)
+            assert rules.convert_measured(term, 1.0, unit, first) is not None, (term.name, unit)
+
+
+def test_a_measurements_own_factors_go_both_ways():
+    """haemoglobin 5.5 mmol/L is 8.9 g/dL and 89 g/L; glucose 100 mg/dL is 5.55 mmol/L."""
+    terms = rules.term_by_name()
+    owned = [t for t in terms.values() if t.conversions]
+    assert owned
+    for term in owned:
+        for a, b, factor in term.conversions:
+            assert a != b and factor > 0, term.name
+            there = rules.convert_measured(term, 2.0, a, b)
+            assert there == pytest.approx(2.0 * factor)
+            assert rules.convert_measured(term, there, b, a) == pytest.approx(2.0)
+    hb = terms["hemoglobin"]
+    assert rules.convert_measured(hb, 5.5, "mmol/l", "g/l") == pytest.approx(88.6, abs=0.1)
+    assert rules.convert_measured(terms["glucose"], 100, "mg/dl", "mmol/l") == pytest.approx(
+        5.55, abs=0.01
+    )

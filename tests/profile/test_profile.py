@@ -225,6 +225,7 @@ def test_performance_conversion(
         ("platelets", 300000, None, ("platelets", 300.0, "10^9/l", True)),
         ("platelets", 108, None, ("platelets", 108.0, "10^9/l", True)),
         ("WBC", 25000, None, ("white blood cells", 25.0, "10^9/l", True)),
+        ("glucose", 5.5, None, ("glucose", 99.088, "mg/dl", True)),
         ("ferritin", 20, None, ("ferritin", 20.0, None, False)),
     ],
 )
