@@ -1057,6 +1057,8 @@ def _measurements(text: str, start: int, end: int, terms: _Terms) -> Iterator[Co
     resists_treatment = _RESISTS_TREATMENT.search(segment) is not None
     for (a, b, term), found in zip(mentions, values, strict=True):
         for op, value, unit, va, vb in found or []:
+            if unit == "week" and term.unit != "week":
+                continue  # "≥ 4 weeks of neutrophil recovery": how long, not the count
             qualifier = CORRECTABLE if transfusable and op in (">", ">=") else None
             if resists_treatment or _SUSTAINED.match(segment, max(b, vb)):
                 qualifier = SUSTAINED
@@ -1102,7 +1104,7 @@ _SUSTAINED = re.compile(
 # pressures in one limit.
 _PRESSURE_PAIR = re.compile(
     rf"\b(?:blood\s+pressure|BP|hypertension)\b[^0-9;.]{{0,25}}?(?P<cmp>{CMP})\s*"
-    r"(?P<systolic>\d{2,3})\s*/\s*(?P<diastolic>\d{2,3})(?!\s*/|\d)(?P<unit>\s*mm\s*(?:of\s*)?hg)?",
+    r"(?P<systolic>\d{2,3})\s*/\s*(?P<diastolic>\d{2,3})(?!\s*/|\d)(?:\s*mm\s*(?:of\s*)?hg)?",
     re.I,
 )
 
