@@ -38,7 +38,7 @@ _EXCEPTION = re.compile(
 )
 # "non-" negates only the word it joins: "non-smoker", but not "non-squamous NSCLC".
 _NEGATION = re.compile(
-    r"\b(?:no|not|without|never|free of|free from|absence of|negative(?: for)?|none|nor|"
+    r"\b(?:no|not|without|never|free of|free from|absence of|(?<!-)negative(?: for)?|none|nor|"
     r"neither)\b|\bnon\b(?!-)|\bnon-\s*$",
     re.I,
 )
@@ -1395,9 +1395,9 @@ _SPECIFIC = re.compile(
     r"(?:drug|steroid|chemotherapy|radiation)[- ]induced|gestational|neonatal|severe|"
     r"uncontroll(?:ed|able)|poorly[- ]controlled|poor\s+control(?:\s+of)?|unstable|"
     r"(?:de|un)compensated|end[- ]stage|"
-    # A marker the condition carries: "ALK-positive NSCLC", "EGFR mutant NSCLC", "antibodies-
-    # positive rheumatoid arthritis".
-    r"[\w-]+-positive|[\w-]+[- ](?:mutant|mutated)|"
+    # A marker the condition carries or lacks: "ALK-positive NSCLC", "EGFR mutant NSCLC",
+    # "antibodies-positive rheumatoid arthritis", "triple-negative breast cancer".
+    r"[\w-]+-(?:positive|negative)|[\w-]+[- ](?:mutant|mutated)|"
     r"(?:high|low)[- ]risk|non-?metastatic|refractory|a?typical|"
     # Stopping it, not taking it: "Discontinued an antidepressant medication less than 1
     # month ago".
@@ -2049,8 +2049,18 @@ _DOSE_OF = re.compile(
 # negative", "Hepatitis B (HBV) negative".
 _TESTED_NEGATIVE = re.compile(
     r"(?:\s*\([^()]{0,20}\))?(?:\s+(?:virus|antibod(?:y|ies)|antigen|Ab|serology|status|RNA|DNA|"
-    r"PCR|test(?:ing)?|screen(?:ing)?)){0,3}\s+(?:sero-?)?negative\b(?!\s+symptoms?\b)",
+    r"PCR|test(?:ing)?|screen(?:ing)?)){0,3}(?:\s+|-)(?:sero-?)?negative\b(?!\s+symptoms?\b)",
     re.I,
+)
+# Just after a condition: the test for it, with no result said ("a HIV rapid test at time of
+# enrollment", "hepatitis B screening").
+_NAMES_A_TEST = re.compile(
+    r"\s+(?:rapid\s+)?(?:tests?|testing|screen(?:ing)?|assays?)\b"
+    r"(?!\s+(?:results?\s+)?(?:(?:is|was|are|were)\s+)?(?:positive|reactive|negative))",
+    re.I,
+)
+_RESULT_BEFORE = re.compile(
+    r"\b(?:positive|reactive|negative|abnormal)\s+(?:[\w-]+\s+){0,2}$", re.I
 )
 # Words between a negation and a term that show the negation is said of something else: "no
 # inpatient treatment for schizophrenia", "will not be eligible if they have evidence of active
@@ -2408,6 +2418,13 @@ def _events(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constrai
         if changed_for:
             negated = False  # "have not changed their medications for" it: they have it
         tested = _TESTED_NEGATIVE.match(segment, b) if concept == "condition" else None
+        if (
+            concept == "condition"
+            and tested is None
+            and _NAMES_A_TEST.match(segment, b)
+            and not _RESULT_BEFORE.search(segment, max(0, a - 30), a)
+        ):
+            continue  # "as determined by a HIV rapid test": the test, not the condition
         if tested is not None:
             # "HIV negative": a test that shows the person does not have it.
             negated, b = True, tested.end()

@@ -384,18 +384,20 @@ def _own_measurement_question(cons: list[Constraint]) -> str | None:
     rest = [c for c in cons if c.concept != "measurement"]
     if own is None or any(c.concept != "pregnancy" or c.op != "present" for c in rest):
         return None
+    # A limit said without its unit is in the term's own ("Heart rate of at least 90/min").
+    usual = rules.term_by_name()[measured[0].name].unit
     ops = {c.op: c for c in measured}
     if len(measured) == 2 and ">=" in ops and "<=" in ops and "between" in own:
         low, high = ops[">="], ops["<="]
         same = low.unit == high.unit and float(str(low.value)).is_integer()
         return own["between"].format(
-            low=_fmt(low.value) if same else _quantity(low.value, low.unit),
-            high=_quantity(high.value, high.unit),
+            low=_fmt(low.value) if same else _quantity(low.value, low.unit or usual),
+            high=_quantity(high.value, high.unit or usual),
         )
     c = measured[0]
     if len(measured) > 1 or c.op not in own:
         return None
-    return own[c.op].format(q=_quantity(c.value, c.unit))
+    return own[c.op].format(q=_quantity(c.value, c.unit or usual))
 
 
 _PRESSURES = ("systolic blood pressure", "diastolic blood pressure")

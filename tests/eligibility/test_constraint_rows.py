@@ -141,3 +141,16 @@ def test_a_limit_that_must_last_is_marked_so(text, qualifier):
     measured = [c for c in constraints.extract(text) if c.concept == "measurement"]
     assert measured
     assert {c.qualifier for c in measured} == {qualifier}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "HR-positive, HER2-negative breast cancer",
+        "Triple-negative breast cancer",
+        "EGFR-negative non-small cell lung cancer",
+    ],
+)
+def test_a_marker_the_cancer_lacks_is_a_kind_of_it_not_its_absence(text):
+    (found,) = constraints.extract(text)
+    assert (found.op, found.qualifier) == ("present", "specific")
