@@ -21,6 +21,8 @@ ROWS = [
         "Patients who were treated with oseltamivir in the previous 6 months",
         "Were you treated with oseltamivir in the previous 6 months?",
     ),
+    # A limit said without its unit is in the measurement's own (NCT01526382).
+    ("Heart rate of at least 90/min;", "Is your heart rate (pulse) 90 bpm or more?"),
     # Both pressures under one limit (NCT05365607).
     (
         "resting blood pressure (BP, <160/100 mmHg);",

@@ -262,6 +262,9 @@ ROWS: list[tuple[str, str, dict[str, Any]]] = [
     ("trec-202142", "when she was at 6 weeks", {"no_labs": ["gestational age"]}),
     # Myeloma medicines and a bisphosphonate, given before.
     ("trec-202117", "she received thalidomide", {"past": ["thalidomide", "bortezomib"]}),
+    # Heart rate, beside the blood pressure.
+    ("sigir-201418", "his pulse is 141/min", {"labs": {"heart rate": (141, "bpm")}}),
+    ("trec-202126", "HR 115", {"labs": {"heart rate": (115, "bpm")}}),
     # Words in brackets before the value, a singular "Neutrophil", FEV1 in % of predicted.
     ("trec-202124", "Prostate-specific antigen (PSA)", {"labs": {"psa": (3.2, "ng/ml")}}),
     ("trec-202154", "Neutrophil: 2700", {"labs": {"absolute neutrophil count": (2.7, "10^9/l")}}),
