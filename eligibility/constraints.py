@@ -38,8 +38,9 @@ _EXCEPTION = re.compile(
 )
 # "non-" negates only the word it joins: "non-smoker", but not "non-squamous NSCLC".
 _NEGATION = re.compile(
-    r"\b(?:no|not|without|never|free of|free from|absence of|(?<!-)negative(?: for)?|none|nor|"
-    r"neither)\b|\bnon\b(?!-)|\bnon-\s*$",
+    r"\b(?:no|not|without|never|free of|free from|absence of|none|nor|neither|"
+    # "HER2-negative breast cancer" is a kind of it; "PCR-negative for" is a result
+    r"(?:(?<!-)negative|negative(?=\s+for\b))(?: for)?)\b|\bnon\b(?!-)|\bnon-\s*$",
     re.I,
 )
 # "No evidence of contraindications to the procedure such as pregnancy, active infection, ...":

@@ -590,7 +590,7 @@ def _labs(sentence: str) -> list[Lab]:
     labs, taken = _gestational_ages(sentence)
     for m in r.blood_pressure.finditer(sentence):
         systolic, diastolic = int(m.group("systolic")), int(m.group("diastolic"))
-        if systolic > diastolic:
+        if 50 <= systolic <= 300 and 20 <= diastolic < systolic:
             labs.append(Lab(name="systolic blood pressure", value=systolic, unit="mmhg"))
             labs.append(Lab(name="diastolic blood pressure", value=diastolic, unit="mmhg"))
             taken.append((m.start(), m.end()))

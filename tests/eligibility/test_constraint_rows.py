@@ -154,3 +154,11 @@ def test_a_limit_that_must_last_is_marked_so(text, qualifier):
 def test_a_marker_the_cancer_lacks_is_a_kind_of_it_not_its_absence(text):
     (found,) = constraints.extract(text)
     assert (found.op, found.qualifier) == ("present", "specific")
+
+
+@pytest.mark.parametrize(
+    "text", ["PCR-negative for SARS-CoV-2 infection", "HIV-negative", "negative for hepatitis B"]
+)
+def test_a_negative_result_is_the_absence_of_what_was_tested(text):
+    (found,) = constraints.extract(text)
+    assert found.op == "absent"

@@ -854,3 +854,20 @@ def test_a_bisphosphonate_by_name_answers_a_line_on_bisphosphonates() -> None:
     parsed = parse_criteria("Exclusion Criteria:\n\n* Prior treatment with bisphosphonates")
     verdict = evaluate(parsed, facts=profile_from_text(note, as_of=AS_OF).to_facts())
     assert verdict.criteria[0].verdict == "not_met"
+
+
+@pytest.mark.parametrize(
+    ("note", "pressures"),
+    [
+        ("BP check due on 12/10. BP 120/80.", (120.0, 80.0)),
+        ("Her BP check is due on 12/10.", None),
+    ],
+)
+def test_a_date_after_bp_is_not_a_reading(note, pressures) -> None:
+    measured = profile_from_text(note, as_of=AS_OF).to_facts().get("measurements", {})
+    got = tuple(
+        measured[n][0]
+        for n in ("systolic blood pressure", "diastolic blood pressure")
+        if n in measured
+    )
+    assert got == (pressures or ())
