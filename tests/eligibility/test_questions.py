@@ -16,6 +16,11 @@ ROWS = [
         "Do you have a weakened immune system (immunodeficiency) or HIV?",
     ),
     ("Immunosuppressive disorders.", "Do you have a weakened immune system (immunodeficiency)?"),
+    # An allergic reaction to something (NCT00353704).
+    (
+        "Allergic reaction against gabapentin and/or pregabalin",
+        "Have you had an allergic reaction to gabapentin and/or pregabalin?",
+    ),
     # A past event said with "were" (NCT02334514).
     (
         "Patients who were treated with oseltamivir in the previous 6 months",
