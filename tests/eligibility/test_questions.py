@@ -16,6 +16,16 @@ ROWS = [
         "Do you have a weakened immune system (immunodeficiency) or HIV?",
     ),
     ("Immunosuppressive disorders.", "Do you have a weakened immune system (immunodeficiency)?"),
+    # What the person is reported to have or to take (NCT06485206).
+    (
+        "Reported to have had any prior fusion or CDA surgery in the cervical spine",
+        "Have you had any prior fusion or CDA surgery in the cervical spine?",
+    ),
+    (
+        "Reported to be taking medications known to potentially interfere with bone/soft tissue "
+        "healing",
+        "Are you taking medications known to potentially interfere with bone/soft tissue healing?",
+    ),
     # An allergic reaction to something (NCT00353704).
     (
         "Allergic reaction against gabapentin and/or pregabalin",
