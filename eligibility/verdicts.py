@@ -494,13 +494,11 @@ def _applies_from_facts(
     True when the criterion only speaks to a group (one sex) the person is not in, as a line
     under one that speaks to both sexes does when it names one."""
     constraints = _without_counted(item.constraints, item.text)
-    # Age limits given for the other sex do not speak to the person.
-    constraints = [
-        c
-        for c in constraints
-        if not (c.concept == "age" and c.qualifier in _SEXES and c.qualifier != facts.get("sex"))
-        or facts.get("sex") not in _SEXES
-    ]
+    person_sex = facts.get("sex")
+    if person_sex in _SEXES:
+        # Age limits given for the other sex do not speak to the person.
+        other = next(s for s in _SEXES if s != person_sex)
+        constraints = [c for c in constraints if not (c.concept == "age" and c.qualifier == other)]
     if item.kind == "exclusion":
         # "Not pregnant" never rules anyone out: it is the negative test asked of participants.
         constraints = [c for c in constraints if (c.concept, c.op) != ("pregnancy", "absent")]
