@@ -1110,13 +1110,19 @@ _PRESSURE_PAIR = re.compile(
 )
 
 
+_PRESSURE_NAMED = re.compile(r"\b(?:blood\s+pressure|BP)\b", re.I)
+
+
 def _blood_pressure_pair(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constraint]:
     for m in _PRESSURE_PAIR.finditer(text, start, end):
         op = rules.comparator(m.group("cmp"))
         systolic, diastolic = int(m.group("systolic")), int(m.group("diastolic"))
         if op is None or systolic <= diastolic:
             continue
-        span = (m.start(), m.end())
+        # The limit starts at the pressure it names, not at the condition it may define
+        # ("Hypertension (BP>140/90 mmHg)").
+        named = list(_PRESSURE_NAMED.finditer(text, m.start(), m.start("cmp")))
+        span = (named[-1].start() if named else m.start("cmp"), m.end())
         for name, value in (
             ("systolic blood pressure", systolic),
             ("diastolic blood pressure", diastolic),

@@ -32,6 +32,10 @@ CURRENT_OR_PLANNED = "current or planned"
 # Qualifier of a NYHA class said of heart failure ("Class I-III heart failure"): it asks for
 # heart failure, where a bare class ("NYHA I-II functional status") is met by a healthy heart.
 HEART_FAILURE = "heart failure"
+BLOOD_PRESSURES = ("systolic blood pressure", "diastolic blood pressure")
+# Under this systolic limit from below, a line asks for a pressure high enough ("systolic blood
+# pressure ≥ 90 mmHg and diastolic ≥ 50 mmHg": both), not for a high one.
+HIGH_SYSTOLIC = 120
 
 
 @dataclass
@@ -176,3 +180,22 @@ class Verdict:
             "explanation": self.explanation,
             "criteria": [c.to_dict() for c in self.criteria],
         }
+
+
+def high_pressure_limits(constraints: list[Constraint]) -> tuple[int, int] | None:
+    """Where the two limits of a high blood pressure stand among ``constraints``: past either
+    one, the pressure is high ("Hypertension of > 170/100 mm of Hg", "systolic > 140 mmHg,
+    diastolic > 90 mmHg"), where limits from above ("<160/100 mmHg") must both hold."""
+    found = [
+        i
+        for i, c in enumerate(constraints)
+        if c.name in BLOOD_PRESSURES and c.op in (">", ">=") and isinstance(c.value, int | float)
+    ]
+    if len(found) != 2:
+        return None
+    systolic, diastolic = (constraints[i] for i in found)
+    if (systolic.name, diastolic.name) != BLOOD_PRESSURES:
+        return None
+    if not isinstance(systolic.value, int | float) or systolic.value < HIGH_SYSTOLIC:
+        return None
+    return found[0], found[1]

@@ -12,6 +12,7 @@ from functools import cache
 
 from eligibility import rules
 from eligibility.model import (
+    BLOOD_PRESSURES,
     CURRENT_OR_PLANNED,
     DIABETES_TYPES,
     HEART_FAILURE,
@@ -19,6 +20,7 @@ from eligibility.model import (
     Criterion,
     GlossaryHit,
     ParsedCriteria,
+    high_pressure_limits,
 )
 
 _ANCHOR = re.compile(
@@ -227,7 +229,11 @@ _UNIT_WORDS = {
     "kg/m2": " kg/m²",
     "mmhg": " mmHg",
     "ms": " ms",
+    "breaths/min": " breaths a minute",
 }
+
+
+_PER_MINUTE = "/min"
 
 
 def _quantity(value: object, unit: str | None) -> str:
@@ -384,34 +390,38 @@ def _own_measurement_question(cons: list[Constraint]) -> str | None:
     rest = [c for c in cons if c.concept != "measurement"]
     if own is None or any(c.concept != "pregnancy" or c.op != "present" for c in rest):
         return None
-    # A limit said without its unit is in the term's own ("Heart rate of at least 90/min").
     usual = rules.term_by_name()[measured[0].name].unit
+
+    def unit(c: Constraint) -> str | None:
+        # A limit said without its unit, or as so many a minute, is in the term's own ("Heart
+        # rate of at least 90/min": 90 bpm).
+        return usual if c.unit in (None, _PER_MINUTE) else c.unit
+
     ops = {c.op: c for c in measured}
     if len(measured) == 2 and ">=" in ops and "<=" in ops and "between" in own:
         low, high = ops[">="], ops["<="]
-        same = low.unit == high.unit and float(str(low.value)).is_integer()
+        same = unit(low) == unit(high) and float(str(low.value)).is_integer()
         return own["between"].format(
-            low=_fmt(low.value) if same else _quantity(low.value, low.unit or usual),
-            high=_quantity(high.value, high.unit or usual),
+            low=_fmt(low.value) if same else _quantity(low.value, unit(low)),
+            high=_quantity(high.value, unit(high)),
         )
     c = measured[0]
     if len(measured) > 1 or c.op not in own:
         return None
-    return own[c.op].format(q=_quantity(c.value, c.unit or usual))
-
-
-_PRESSURES = ("systolic blood pressure", "diastolic blood pressure")
+    return own[c.op].format(q=_quantity(c.value, unit(c)))
 
 
 def _pressure_question(cons: list[Constraint]) -> str | None:
-    """Both pressures under one limit ("BP < 160/100 mmHg"), asked as the reading is given."""
-    if [c.name for c in cons] != list(_PRESSURES) or len({c.op for c in cons}) != 1:
+    """Both pressures under one limit ("BP < 160/100 mmHg"), asked as the reading is given; a
+    high one is past it in either number."""
+    if [c.name for c in cons] != list(BLOOD_PRESSURES) or len({c.op for c in cons}) != 1:
         return None
     words = _OP_WORDS.get(cons[0].op)
     if words is None:
         return None
     limit = f"{_fmt(cons[0].value)}/{_fmt(cons[1].value)} mmHg"
-    return f"Is your blood pressure {words.format(q=limit)}?"
+    either = ", in either number" if high_pressure_limits(cons) else ""
+    return f"Is your blood pressure {words.format(q=limit)}{either}?"
 
 
 def template_question(cons: list[Constraint], joiner: str) -> str | None:
@@ -657,6 +667,27 @@ def _uncovered_text(sentence: str, cons: list[Constraint]) -> str:
 def _uncovered_words(uncovered: str) -> list[str]:
     """The words of ``_uncovered_text`` that say something (fillers left out)."""
     return [w for w in _PLAIN_WORD.findall(uncovered) if w.lower() not in _FILLER]
+
+
+# "A respiratory rate of at least 20/min or a PaCO2 of 32mmHg or lower": "or" after a limit,
+# before words no constraint reads, offers a choice the template would not ask.
+_OR_UNREAD = re.compile(r"\s*,?\s*(?:and/)?or\s+(?:an?\s+|the\s+)?(?P<word>[A-Za-z][\w-]*)", re.I)
+_NOT_A_CHOICE = frozenset(
+    ("older", "more", "greater", "younger", "less", "fewer", "longer", "above", "below", "higher")
+    + ("lower", "equal", "without")
+)
+
+
+def _unread_choice(sentence: str, cons: list[Constraint]) -> bool:
+    for c in cons:
+        m = _OR_UNREAD.match(sentence, c.span[1]) if c.concept == "measurement" else None
+        if (
+            m is not None
+            and m.group("word").lower() not in _NOT_A_CHOICE
+            and not any(o.span[0] <= m.start("word") < o.span[1] for o in cons)
+        ):
+            return True
+    return False
 
 
 # "pregnant women with severe anemia", "pregnancy women affected by thalassemia": the words after
@@ -1332,8 +1363,10 @@ def question_for(item: Criterion) -> tuple[str, bool, str]:
             for c in cons
         )
         uncovered = _uncovered_text(sentence, cons)
-        if len(_uncovered_words(uncovered)) <= (0 if events_only else 3) and not _narrowed(
-            uncovered, cons
+        if (
+            len(_uncovered_words(uncovered)) <= (0 if events_only else 3)
+            and not _narrowed(uncovered, cons)
+            and not _unread_choice(sentence, cons)
         ):
             if question:
                 return question, not rest, rest

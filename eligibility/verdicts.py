@@ -29,6 +29,7 @@ from eligibility.model import (
     CriterionVerdict,
     ParsedCriteria,
     Verdict,
+    high_pressure_limits,
 )
 
 
@@ -732,14 +733,15 @@ def _or_around(text: str, span: tuple[int, int]) -> bool:
 
 
 _BRACKET_OPENS = re.compile(
-    r"\s*(?:[(\[]\s*(?:defined\s+as\s+|i\.e\.,?\s+|with\s+)?|:\s*|with\s+(?:an?\s+)?)$", re.I
+    r"\s*(?:[(\[]\s*(?:defined\s+as\s+|i\.e\.,?\s+|with\s+)?|:\s*|with\s+(?:an?\s+)?|of\s+)$",
+    re.I,
 )
 
 
 def _without_defined(constraints: list[Constraint], text: str) -> list[Constraint]:
     """Drop a condition a measurement defines: "poorly controlled diabetes (HbA1c of 8.0% or
-    higher)", "obesity with body mass index (BMI) above 30", "Obese: BMI >=30" hold when the
-    measurement does."""
+    higher)", "obesity with body mass index (BMI) above 30", "Obese: BMI >=30", "Hypertension
+    of > 170/100 mm of Hg" hold when the measurement does."""
     kept = []
     for c, after in zip(constraints, [*constraints[1:], None], strict=True):
         defined = (
@@ -780,6 +782,11 @@ def _holds_all(
     bare list of conditions in it is a choice too."""
     text = item.text
     stated = _without_defined(constraints, text)
+    denied = [c for c in constraints if c not in stated and constraint_holds(c, facts) is False]
+    if denied and all(c.concept == "measurement" for c in stated):
+        # "Hypertension of > 170/100 mm of Hg" for one who has no hypertension; a line that
+        # reads more ("..., history of stroke") may still hold by that.
+        return False, f"your details do not match {_describe(denied[0])}"
     covered = item.covered or (
         len(stated) < len(constraints) and _opens_with_the_defined(text, constraints)
     )
@@ -797,6 +804,7 @@ def _holds_all(
             return True, "; ".join(r[1] for r in judged)
         return None, ""
     results = _with_examples_folded(text, [(c, constraint_holds(c, facts)) for c in constraints])
+    results = _high_pressure_folded(text, results)
     # An exclusion's term and its examples alone are a choice among them, as "or" makes one.
     examples_only = item.kind == "exclusion" and len(results) == 1 < len(constraints)
     constraints = [c for c, _ in results]
@@ -882,6 +890,10 @@ def _holds_all(
             return True, f"your details match {_describe(c)}, treated with {medicine}"
         # "Patients with cirrhosis or those with biliary obstruction", "Tuberculosis, mycosis, or
         # viral disease": the line's head is one choice of it, and that one holds.
+        if c.concept == "measurement" and _OR_AFTER.match(text, c.span[1]):
+            # "morbidly obese (defined as a body mass index >40, or weighs more than 100 lbs
+            # over ideal body weight)": a limit met is one choice of the line met.
+            return True, f"your details match {_describe(c)}"
         if (
             (
                 c.concept in _HEAD_CONCEPTS
@@ -1074,6 +1086,39 @@ def _with_examples_folded(
             head = group[0][0]
             folded.append((head, False if all(v is False for _, v in group) else None))
     return folded
+
+
+_PUNCTUATION_ONLY = re.compile(r"[\s,;]*")
+
+
+def _high_pressure_folded(
+    text: str, results: list[tuple[Constraint, bool | None]]
+) -> list[tuple[Constraint, bool | None]]:
+    """A high blood pressure's two limits, in one reading ("> 170/100 mm of Hg") or listed
+    ("systolic > 140 mmHg, diastolic > 90 mmHg"), as one met by either pressure past its limit;
+    words between them say how they join ("SBP > 160 mmHg and DBP > 100 mmHg", "systolic > 150
+    mmHg and/or diastolic > 100 mmHg"), as they do any two limits."""
+    pair = high_pressure_limits([c for c, _ in results])
+    if pair is None:
+        return results
+    (systolic, first), (diastolic, second) = (results[i] for i in pair)
+    between = (systolic.span[1], max(systolic.span[1], diastolic.span[0]))
+    if not _PUNCTUATION_ONLY.fullmatch(text, *between):
+        return results
+    if True in (first, second):
+        held: bool | None = True
+        kept = systolic if first is True else diastolic
+    else:
+        held = False if (first, second) == (False, False) else None
+        kept = systolic
+    # The one limit spans both, so that what stands after them ("..., or hypertensive
+    # emergencies") is still read as after it.
+    both = replace(kept, span=(systolic.span[0], max(systolic.span[1], diastolic.span[1])))
+    return [
+        (both, held) if i == pair[0] else (c, r)
+        for i, (c, r) in enumerate(results)
+        if i != pair[1]
+    ]
 
 
 def _examples_after(text: str, constraints: list[Constraint], i: int) -> int:

@@ -162,3 +162,18 @@ def test_a_marker_the_cancer_lacks_is_a_kind_of_it_not_its_absence(text):
 def test_a_negative_result_is_the_absence_of_what_was_tested(text):
     (found,) = constraints.extract(text)
     assert found.op == "absent"
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("Hypertension (BP>140/90 mmHg);", "BP>140/90 mmHg"),
+        ("Hypertension of > 170/100 mm of Hg", "> 170/100 mm of Hg"),
+    ],
+)
+def test_a_pressure_limit_starts_at_the_pressure_not_at_the_condition_it_defines(text, named):
+    """So that the condition stands apart, defined by the limit (Chia NCT02379156,
+    NCT01397994)."""
+    found = constraints.extract(text)
+    spans = {text[slice(*c.span)] for c in found if c.name.endswith("blood pressure")}
+    assert spans == {named}

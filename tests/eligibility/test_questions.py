@@ -38,10 +38,34 @@ ROWS = [
     ),
     # A limit said without its unit is in the measurement's own (NCT01526382).
     ("Heart rate of at least 90/min;", "Is your heart rate (pulse) 90 bpm or more?"),
-    # Both pressures under one limit (NCT05365607).
+    # Both pressures under one limit (NCT05365607); a high one is past it in either (Chia
+    # NCT03352869).
     (
         "resting blood pressure (BP, <160/100 mmHg);",
         "Is your blood pressure less than 160/100 mmHg?",
+    ),
+    (
+        "high blood pressure (>160/100mmHg)",
+        "Is your blood pressure more than 160/100 mmHg, in either number?",
+    ),
+    # Breathing rate (Chia NCT02531971).
+    (
+        "Respiration rate 12-18 breaths per minute",
+        "Is your breathing rate between 12 and 18 breaths a minute?",
+    ),
+    # "or" after a limit, before words nothing reads: a choice the template would drop
+    # (NCT01526382, NCT01534065).
+    (
+        "A respiratory rate of at least 20/min or a PaCO2 of 32mmHg or lower or the use of "
+        "mechanical ventilation;",
+        "Does this apply to you: a respiratory rate of at least 20/min or a PaCO2 of 32mmHg or "
+        "lower or the use of mechanical ventilation?",
+    ),
+    (
+        "Subject is morbidly obese (defined as a body mass index >40, or weighs more than 100 "
+        "lbs over ideal body weight).",
+        "Are you morbidly obese (defined as a body mass index >40, or weighs more than 100 lbs "
+        "over ideal body weight)?",
     ),
     # Each sex its own ages (NCT00841789).
     (

@@ -442,6 +442,18 @@ def test_gestational_age_from_an_observation(code: str, name: str) -> None:
     assert p.to_facts()["measurements"][name] == (30.0, "week")
 
 
+@pytest.mark.parametrize("unit", ["/min", "breaths/min"])
+def test_respiratory_rate_from_an_observation(unit: str) -> None:
+    """FHIR's UCUM unit for a rate is "/min"; for breathing it means breaths a minute."""
+    obs = {
+        "resourceType": "Observation",
+        "code": {"coding": [{"system": _LOINC, "code": "9279-1"}], "text": "Respiratory rate"},
+        "valueQuantity": {"value": 24, "unit": unit},
+    }
+    p = profile_from_fhir(_bundle(*_OK, obs), as_of=AS_OF)
+    assert p.to_facts()["measurements"]["respiratory rate"] == (24.0, "breaths/min")
+
+
 def test_patient_files(tmp_path: Path) -> None:
     assert load_patient_file(FIXTURES / "seed_note.txt", as_of=AS_OF).source == "text"
     assert load_patient_file(FIXTURES / "seed_mcode_bundle.json", as_of=AS_OF).source == "fhir"

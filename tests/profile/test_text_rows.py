@@ -265,6 +265,13 @@ ROWS: list[tuple[str, str, dict[str, Any]]] = [
     # Heart rate, beside the blood pressure.
     ("sigir-201418", "his pulse is 141/min", {"labs": {"heart rate": (141, "bpm")}}),
     ("trec-202126", "HR 115", {"labs": {"heart rate": (115, "bpm")}}),
+    ("trec-202146", "heart rate of 115 b/min", {"labs": {"heart rate": (115, "bpm")}}),
+    # Breathing rate, however the note writes it: per minute, "bpm" or bare.
+    ("sigir-20159", "RR: 40/min", {"labs": {"respiratory rate": (40, "breaths/min")}}),
+    ("sigir-20154", "respiratory rate 18 bpm", {"labs": {"respiratory rate": (18, "breaths/min")}}),
+    ("trec-202139", "37 breaths/min", {"labs": {"respiratory rate": (37, "breaths/min")}}),
+    ("trec-202126", "RR 15", {"labs": {"respiratory rate": (15, "breaths/min")}}),
+    ("sigir-20153", "respiratory rate of 35", {"labs": {"respiratory rate": (35, "breaths/min")}}),
     # Words in brackets before the value, a singular "Neutrophil", FEV1 in % of predicted.
     ("trec-202124", "Prostate-specific antigen (PSA)", {"labs": {"psa": (3.2, "ng/ml")}}),
     ("trec-202154", "Neutrophil: 2700", {"labs": {"absolute neutrophil count": (2.7, "10^9/l")}}),
