@@ -40,8 +40,8 @@ _OR_WORD = re.compile(r"\bor\b|/")
 _UNIT_AFTER_NUMBER = re.compile(r"(?<=\d)\s*(?:[a-zµμ%]+|\^\d+)/[a-z0-9²³]+", re.I)
 _LEAD_TAIL = re.compile(
     r"\s*(?:,?\s*(?:with|and|including|meeting|who (?:have|meet|are)|if|when)\s+)?\b(?:any|one|all|"
-    r"either|at least one|one or more|1 or more)\s+of\s+(?:the\s+)?(?:following|these|"
-    r"below)\b[^.]*$|:\s*$",
+    r"either|at least (?:one|two|three|four|[2-9])|one or more|1 or more)\s+(?:\(\d\)\s+)?of\s+"
+    r"(?:the\s+)?(?:following|these|below)\b[^.]*$|:\s*$",
     re.I,
 )
 # Not the stop of a list number the line starts with ("1. Male or female patients, ...").
@@ -990,7 +990,10 @@ _BARE_LEAD = re.compile(
     r"individuals?)?(?:\s*who)?(?:\s*(?:meets?|meeting|fulfil+s?|fulfil+ing|satisf(?:y|ies)))?"
     r"(?:\s*(?:(?:all|any|each)\s+)?(?:of\s+)?the\s+following\s+criteria(?:\s+(?:are\s+met|apply))?)?"
     r"|(?:the\s+)?following\s+criteria\s+(?:must|should)\s+be\s+(?:met|satisfied|fulfilled)"
-    r"|all\s+answers\s+must\s+be\s+yes(?:\s+to\s+be\s+eligible(?:\s+for\s+the\s+study)?)?",
+    r"|all\s+answers\s+must\s+be\s+yes(?:\s+to\s+be\s+eligible(?:\s+for\s+the\s+study)?)?"
+    # "Exhibit at least two of the following clinical symptoms of pneumonia:"
+    r"|(?:(?:the\s+)?(?:patients?|participants?|subjects?)\s+)?(?:must\s+)?(?:exhibits?|shows?|"
+    r"presents?(?:\s+with)?|displays?)",
     re.I,
 )
 
@@ -1314,23 +1317,40 @@ _NAMES_THE_LIST = re.compile(r"\b(?:following|below)\b[^?]*\?$")
 _LEAD_LABEL = re.compile(r"^[^:]{1,40}:\s*")
 
 
+_COUNT_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven"}
+
+
+def group_lead(item: Criterion) -> str:
+    """How many of a group's items must hold, as a page lists them ("At least two of the
+    following:"); empty for a line that is no group."""
+    if item.logic is None:
+        return ""
+    needed = rules.options_needed(item.text) if item.logic == "any" else 0
+    if needed == 0:
+        return "All of the following:"
+    if needed == 1:
+        return "Any of the following:"
+    return f"At least {_COUNT_WORDS.get(needed, str(needed))} of the following:"
+
+
 def question_for(item: Criterion) -> tuple[str, bool, str]:
     """``(question, covered, details)``: covered when the constraints say all the criterion says."""
     if item.logic is not None:
-        which = "at least one" if item.logic == "any" else "all"
+        needed = rules.options_needed(item.text) if item.logic == "any" else 0
+        which = "all" if needed == 0 else f"at least {_COUNT_WORDS.get(needed, str(needed))}"
         lead = _LEAD_TAIL.sub("", item.text).strip(" :;.,")
         unlabelled = _LEAD_LABEL.sub("", lead)
         if _BARE_LEAD.fullmatch(_without_consequence(unlabelled).strip(" :;.,")) or (
             item.text == "One of the following:"
         ):
-            verb = "Does" if item.logic == "any" else "Do"
+            verb = "Does" if needed == 1 else "Do"
             return f"{verb} {which} of the following apply to you?", False, ""
         body = _body(lead)
         question = _question(body)
         label = item.text.strip().endswith(":") and lead == item.text.strip()[:-1].strip()
         if question is None and label and len(lead.split()) <= 5:
             # A label over its items ("Hepatic:", "Prior therapy:"): the items are the questions.
-            verb = "does" if item.logic == "any" else "do"
+            verb = "does" if needed == 1 else "do"
             return f"{lead}: {verb} {which} of the following apply to you?", False, ""
         if question is None:
             # "Treatment with any of the following:" asks in its own words: "Have you been

@@ -655,10 +655,20 @@ def is_any_lead_in(text: str) -> bool:
 
 
 _SOME_OF_LEAD_IN = re.compile(
-    r"\bat\s+least\s+(?:two|three|four|[2-9])\s+(?:\(\d\)\s+)?of\s+(?:the\s+)?"
-    r"(?:following|these|below)\b|\bat\s+least\s+(?:one|two|three|four|[1-9])\b[^:.;]{0,60}:\s*$",
+    r"\bat\s+least\s+(?P<n>two|three|four|[2-9])\s+(?:\(\d\)\s+)?of\s+(?:the\s+)?"
+    r"(?:following|these|below)\b|\bat\s+least\s+(?P<m>one|two|three|four|[1-9])\b[^:.;]{0,60}:\s*$",
     re.I,
 )
+
+
+def options_needed(text: str) -> int:
+    """How many of the lines a lead-in lists must hold ("at least two of the following
+    clinical symptoms:" 2); one for any other."""
+    m = _SOME_OF_LEAD_IN.search(text)
+    if m is None:
+        return 1
+    count = m.group("n") or m.group("m")
+    return int(NUMBER_WORDS.get(count.lower(), 0) or count)
 
 
 def lists_options(text: str) -> bool:
@@ -687,6 +697,8 @@ def group_logic(text: str, kind: Kind) -> str:
         return "all"
     if is_any_lead_in(text) or _EXAMPLES_LEAD_IN.search(text):
         return "any"
+    if _SOME_OF_LEAD_IN.search(text):
+        return "any"  # of which ``options_needed`` must hold
     if _WAYS_OF_NON_CHILDBEARING.search(text):
         return "any"
     if _ALL_LEAD_IN.search(text):

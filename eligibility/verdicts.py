@@ -1115,9 +1115,7 @@ def _high_pressure_folded(
     # emergencies") is still read as after it.
     both = replace(kept, span=(systolic.span[0], max(systolic.span[1], diastolic.span[1])))
     return [
-        (both, held) if i == pair[0] else (c, r)
-        for i, (c, r) in enumerate(results)
-        if i != pair[1]
+        (both, held) if i == pair[0] else (c, r) for i, (c, r) in enumerate(results) if i != pair[1]
     ]
 
 
@@ -1171,11 +1169,13 @@ def _subject_of_a_choice(text: str, constraints: list[Constraint]) -> list[Const
     return head
 
 
-def _combine(logic: str, values: list[bool | None]) -> bool | None:
+def _combine(logic: str, values: list[bool | None], needed: int = 1) -> bool | None:
+    """``needed`` of the values must hold when any may ("at least two of the following")."""
     if logic == "any":
-        if any(v is True for v in values):
+        held = sum(1 for v in values if v is True)
+        if held >= needed:
             return True
-        return False if values and all(v is False for v in values) else None
+        return False if held + sum(1 for v in values if v is None) < needed else None
     if any(v is False for v in values):
         return False
     return True if values and all(v is True for v in values) else None
@@ -1268,7 +1268,8 @@ def evaluate(
         if children:
             both = _speaks_to_both_sexes(item)
             child_values = [judge(child, both, item.logic == "any") for child in children]
-            value = _combine(item.logic or "all", child_values)
+            needed = rules.options_needed(item.text) if item.logic == "any" else 1
+            value = _combine(item.logic or "all", child_values, needed)
             failed_own_terms = _own_terms_failed(item, facts) if value is not False else None
             if failed_own_terms is not None:
                 # "Skeletally mature (age at least 18 years) and:", "... eligible to participate
@@ -1281,7 +1282,13 @@ def evaluate(
                 value = None
             if value is not None and not reason:
                 yes = [c.id for c, v in zip(children, child_values, strict=True) if v]
-                if item.logic == "any":
+                if item.logic == "any" and needed > 1:
+                    reason = (
+                        f"at least {needed} listed items apply ({', '.join(yes)})"
+                        if value
+                        else f"fewer than {needed} of the listed items can apply"
+                    )
+                elif item.logic == "any":
                     reason = (
                         f"at least one listed item applies ({', '.join(yes)})"
                         if value

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ctgov.values import NCT_ID_RE
 from eligibility.model import Criterion, ParsedCriteria, Verdict
+from eligibility.questions import group_lead
 from prescreen import answers as store
 from prescreen import engine
 from prescreen.forms import CHOICES, AnswerForm
@@ -56,6 +57,10 @@ class Node:
     @property
     def label(self) -> str:
         return criterion_label(self.item)
+
+    @property
+    def group_lead(self) -> str:
+        return group_lead(self.item)
 
 
 @dataclass

@@ -8,7 +8,7 @@ import eligibility
 from eligibility import constraints
 from eligibility.model import Constraint
 from eligibility.profile import profile_from_text
-from eligibility.questions import template_question
+from eligibility.questions import group_lead, template_question
 from eligibility.verdicts import AnswerError, constraint_holds
 
 SEED_LIKE = """Inclusion Criteria:
@@ -2285,3 +2285,60 @@ def test_a_line_that_may_be_a_choice_of_a_flattened_list_rules_nobody_out(
     if verdict == "unknown":
         assert item.option_of is not None
         assert "one of the choices listed under" in outcome.reason
+
+
+PNEUMONIA_SIGNS = (
+    "Inclusion Criteria:\n\n"
+    "* Community-acquired pneumonia with at least two of the following clinical signs:\n"
+    "    * Fever\n"
+    "    * Cough\n"
+    "    * Dyspnea\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("facts", "outcome", "reason"),
+    [
+        (
+            {"events": [{"name": "cough", "active": True}, {"name": "dyspnea", "active": True}]},
+            "met",
+            "At least 2 listed items apply (inc-1.2, inc-1.3).",
+        ),
+        # One sign shown, one denied, one untold: two may still hold.
+        (
+            {"events": [{"name": "cough", "active": True}], "events_absent": ["fever"]},
+            "unknown",
+            "Not answered yet.",
+        ),
+        (
+            {"events": [{"name": "cough", "active": True}], "events_absent": ["fever", "dyspnea"]},
+            "not_met",
+            "Fewer than 2 of the listed items can apply.",
+        ),
+    ],
+)
+def test_at_least_two_of_the_following_counts_the_items_that_hold(facts, outcome, reason):
+    parsed = eligibility.parse_criteria(PNEUMONIA_SIGNS)
+    lead = parsed.get("inc-1")
+    assert (lead.logic, group_lead(lead)) == ("any", "At least two of the following:")
+    assert (
+        lead.question
+        == "Do you have community-acquired pneumonia, with at least two of the following?"
+    )
+    verdict = eligibility.evaluate(parsed, facts=facts).get("inc-1")
+    assert (verdict.verdict, verdict.reason) == (outcome, reason)
+
+
+@pytest.mark.parametrize(
+    ("lead", "shown"),
+    [
+        ("Participants with B-precursor ALL with any of the following", "Any of the following:"),
+        ("At least 2 of the following:", "At least two of the following:"),
+        ("Adequate organ function defined as:", "All of the following:"),
+    ],
+)
+def test_a_group_says_how_many_of_its_items_must_hold(lead, shown):
+    parsed = eligibility.parse_criteria(
+        f"Inclusion Criteria:\n\n* {lead}\n    * Fever\n    * Cough\n"
+    )
+    assert group_lead(parsed.get("inc-1")) == shown

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from eligibility.questions import group_lead
 from prescreen import services
 
 
@@ -38,7 +39,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"\n{kind.capitalize()} criteria")
             indent = "  " * (depth[item.id] + 1)
             if item.role == "criterion":
-                logic = {"any": " [any of]", "all": " [all of]"}.get(item.logic or "", "")
+                lead = group_lead(item).lower().removesuffix(" the following:")
+                logic = f" [{lead}]" if lead else ""
                 self.stdout.write(f"{indent}{item.id}{logic}: {item.text}")
                 self.stdout.write(f"{indent}    Q: {item.question}")
                 for c in item.constraints:
