@@ -1018,6 +1018,26 @@ _RELATIVE_AMOUNT = re.compile(
 )
 
 
+_BRACKET_OPEN = re.compile(r"\s*\(\s*")
+_BRACKET_CLOSE = re.compile(r"\s*\)")
+
+
+def _with_bracketed_names_folded(
+    segment: str, mentions: list[tuple[int, int, rules.Term]]
+) -> list[tuple[int, int, rules.Term]]:
+    """A measurement's other name in brackets after it ("AST (SGOT) / ALT (SGPT) ≤ 2.5 x
+    ULN") as part of the one mention, so that a list of them shares the limit after it."""
+    folded: list[tuple[int, int, rules.Term]] = []
+    for a, b, term in mentions:
+        if folded and folded[-1][2] is term:
+            close = _BRACKET_CLOSE.match(segment, b)
+            if close and _BRACKET_OPEN.fullmatch(segment, folded[-1][1], a):
+                folded[-1] = (folded[-1][0], close.end(), term)
+                continue
+        folded.append((a, b, term))
+    return folded
+
+
 def _measurements(text: str, start: int, end: int, terms: _Terms) -> Iterator[Constraint]:
     candidates = terms.of("measurement")
     if not candidates or not terms.digits:
@@ -1038,7 +1058,7 @@ def _measurements(text: str, start: int, end: int, terms: _Terms) -> Iterator[Co
             if _TARGET_OF_TREATMENT.search(segment, max(0, m.start() - 30), m.start()):
                 continue
             mentions.append((m.start(), m.end(), term))
-    mentions.sort(key=lambda x: x[0])
+    mentions = _with_bracketed_names_folded(segment, sorted(mentions, key=lambda x: x[0]))
     values: list[list[tuple[str, float | int | None, str | None, int, int]] | None] = []
     for a, b, _term in mentions:
         values.append(_measure_value(segment, a, b, after_only=True))

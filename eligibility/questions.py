@@ -536,6 +536,10 @@ def template_question(cons: list[Constraint], joiner: str) -> str | None:
             + _OP_WORDS[c.op].format(q=_quantity(c.value, c.unit))
             + "?"
         )
+    if concepts == {"measurement"}:
+        shared = _shared_limit_question(cons)
+        if shared:
+            return f"{prefix}{shared}"
     lines = [c for c in cons if c.name == "prior lines of therapy"]
     if lines:
         ops = {c.op: c for c in lines}
@@ -570,6 +574,24 @@ def template_question(cons: list[Constraint], joiner: str) -> str | None:
         question = _event_question(cons[0], listed + aim)
         return f"{prefix}{question}" if question else None
     return None
+
+
+def _shared_limit_question(cons: list[Constraint]) -> str | None:
+    """Results listed under one limit ("AST/ALT ≤ 2.5 x ULN"): each within a limit from
+    above, any past a limit from below ("AST or ALT > 3 x ULN")."""
+    names = [c.name for c in cons]
+    if len(set(names)) != len(names) or len({(c.op, c.value, c.unit) for c in cons}) != 1:
+        return None
+    c = cons[0]
+    if c.op not in _OP_WORDS:
+        return None
+    limit = _OP_WORDS[c.op].format(q=_quantity(c.value, c.unit))
+    displays = [_display(x) for x in cons]
+    if c.op in ("<", "<="):
+        listed = ", ".join(displays[:-1]) + f" and {displays[-1]}"
+        return f"Have recent tests shown {listed} are each {limit}?"
+    listed = ", ".join(displays[:-1]) + f" or {displays[-1]}"
+    return f"Has a recent test shown {listed} is {limit}?"
 
 
 def _types_folded(cons: list[Constraint]) -> tuple[list[Constraint], dict[str, str]]:
@@ -632,6 +654,26 @@ _NEGATION_REACH = re.compile(
 )
 
 
+# "ALP > 1.5 × ULN (unless the ALP elevation is not from hepatic origin ...)": a bracket that
+# makes an exception or a condition is no aside.
+_QUALIFYING_BRACKET = re.compile(
+    r"[(\[]\s*(?:unless|except|excluding|if|only\s+if|provided|but|when)\b", re.I
+)
+
+
+def _an_aside(sentence: str, bracket: tuple[int, int], cons: list[Constraint]) -> bool:
+    """A bracket says nothing more unless something read only there stands in it: then its
+    other words say more of that ("(AST/ALT ≤2.5 x ULN unless liver metastases are present
+    ...)", "skeletally immature (<18 years of age or no radiographic evidence ...)"), where
+    "age >22 years (... used in adults in 22 years and older)" repeats the line."""
+    start, end = bracket
+    if _QUALIFYING_BRACKET.match(sentence, start):
+        return False
+    inside = {c.name for c in cons if start <= c.span[0] < end}
+    outside = {c.name for c in cons if not start <= c.span[0] < end}
+    return inside <= outside
+
+
 def _uncovered_text(sentence: str, cons: list[Constraint]) -> str:
     """``sentence`` less the constraints' spans, the words that gave a measurement its sense
     ("Preterm infants born ... 34 weeks of gestation"), the time anchors, bracketed asides,
@@ -653,15 +695,17 @@ def _uncovered_text(sentence: str, cons: list[Constraint]) -> str:
         for m in _NEGATION.finditer(sentence, 0, absent[0] if absent else 0)
         if absent and _NEGATION_REACH.fullmatch(sentence, m.end(), absent[0])
     ]
+    asides = [
+        m.span() for m in _BRACKETED.finditer(sentence) if _an_aside(sentence, m.span(), cons)
+    ]
     parts, end = [], 0
-    for start, stop in sorted(spans + either + negations):
+    for start, stop in sorted(spans + either + negations + asides):
         if start > end:
             parts.append(sentence[end:start])
         parts.append(" ")
         end = max(end, stop)
     parts.append(sentence[end:])
-    rest = _ANCHOR.sub(" ", "".join(parts))
-    return _BRACKETED.sub(" ", rest)
+    return _ANCHOR.sub(" ", "".join(parts))
 
 
 def _uncovered_words(uncovered: str) -> list[str]:

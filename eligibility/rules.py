@@ -1016,6 +1016,10 @@ class Term:
     conversions: tuple[tuple[str, str, float], ...] = ()
     # Questions in the term's own words, by qualifier or operator ("Do you smoke?").
     questions: tuple[tuple[str, str], ...] = ()
+    # The lowest and highest upper limit of normal that laboratories give an adult's result,
+    # in a unit: a limit in times the ULN ("AST ≤ 2.5 × ULN") is decided by a result that
+    # meets it, or fails it, whichever of them the person's laboratory uses.
+    upper_normal: tuple[float, float, str | None] | None = None
 
 
 def _required(branch: str) -> set[str] | None:
@@ -1179,6 +1183,15 @@ def vocabulary() -> dict[str, list[Term]]:
                         (str(a), str(b), float(f)) for a, b, f in entry.get("conversions", [])
                     ),
                     questions=tuple(entry.get("questions", {}).items()),
+                    upper_normal=(
+                        (
+                            float(entry["upper_normal"][0]),
+                            float(entry["upper_normal"][1]),
+                            entry["upper_normal"][2],
+                        )
+                        if "upper_normal" in entry
+                        else None
+                    ),
                 )
             )
         out[concept] = terms

@@ -15,6 +15,7 @@ from typing import Any
 from eligibility import rules
 from eligibility.model import (
     ANSWERS,
+    BLOOD_PRESSURES,
     CORRECTABLE,
     CURRENT_OR_PLANNED,
     DIABETES_TYPES,
@@ -250,6 +251,29 @@ def _implied_now(c: Constraint, facts: Mapping[str, Any]) -> bool:
 _SEXES = ("male", "female")
 
 
+_TIMES_ULN = "x uln"
+
+
+def _against_upper_normal(
+    c: Constraint, term: rules.Term, value: float, unit: object, facts: Mapping[str, Any]
+) -> bool | None:
+    """A result against a limit in times the upper limit of normal ("AST ≤ 2.5 × ULN"):
+    decided when it is the same for the lowest and the highest ULN laboratories give adults;
+    a child's limits are others."""
+    age = facts.get("age")
+    if term.upper_normal is None or not isinstance(c.value, int | float):
+        return None
+    if not isinstance(age, int | float) or age < 18:
+        return None
+    low, high, normal_unit = term.upper_normal
+    given = rules.unit_of(term, value, str(unit).lower() if unit else None)
+    result = rules.convert_measured(term, value, given, normal_unit)
+    if result is None:
+        return None
+    outcomes = {_compare(result / uln, c.op, float(c.value)) for uln in (low, high)}
+    return outcomes.pop() if len(outcomes) == 1 else None
+
+
 def constraint_holds(c: Constraint, facts: Mapping[str, Any]) -> bool | None:
     """Whether the person's facts satisfy ``c``; None when the facts do not say."""
     if c.concept == "age" and c.qualifier in _SEXES:
@@ -315,9 +339,12 @@ def constraint_holds(c: Constraint, facts: Mapping[str, Any]) -> bool | None:
             rules.unit_of(term, float(value), str(unit).lower() if unit else None),
             rules.unit_of(term, float(c.value), c.unit),
         )
-        if converted is None:
+        if converted is not None:
+            holds = _compare(converted, c.op, float(c.value))
+        elif c.unit == _TIMES_ULN and term is not None:
+            holds = _against_upper_normal(c, term, float(value), unit, facts)
+        else:
             return None
-        holds = _compare(converted, c.op, float(c.value))
         if holds and c.qualifier == SUSTAINED:
             return None  # one reading past the limit does not show that it lasts
         return None if holds is False and c.qualifier == CORRECTABLE else holds
@@ -804,7 +831,7 @@ def _holds_all(
             return True, "; ".join(r[1] for r in judged)
         return None, ""
     results = _with_examples_folded(text, [(c, constraint_holds(c, facts)) for c in constraints])
-    results = _high_pressure_folded(text, results)
+    results = _shared_high_limit_folded(_high_pressure_folded(text, results))
     # An exclusion's term and its examples alone are a choice among them, as "or" makes one.
     examples_only = item.kind == "exclusion" and len(results) == 1 < len(constraints)
     constraints = [c for c, _ in results]
@@ -890,9 +917,11 @@ def _holds_all(
             return True, f"your details match {_describe(c)}, treated with {medicine}"
         # "Patients with cirrhosis or those with biliary obstruction", "Tuberculosis, mycosis, or
         # viral disease": the line's head is one choice of it, and that one holds.
-        if c.concept == "measurement" and _OR_AFTER.match(text, c.span[1]):
+        if c.concept in ("measurement", "age") and _or_around(text, c.span):
             # "morbidly obese (defined as a body mass index >40, or weighs more than 100 lbs
-            # over ideal body weight)": a limit met is one choice of the line met.
+            # over ideal body weight)", "(... or having a BMI >39)": a limit met is one choice
+            # of the line met, as is an age ("skeletally immature (<18 years of age or no
+            # radiographic evidence of epiphyseal closure)").
             return True, f"your details match {_describe(c)}"
         if (
             (
@@ -1117,6 +1146,32 @@ def _high_pressure_folded(
     return [
         (both, held) if i == pair[0] else (c, r) for i, (c, r) in enumerate(results) if i != pair[1]
     ]
+
+
+def _shared_high_limit_folded(
+    results: list[tuple[Constraint, bool | None]],
+) -> list[tuple[Constraint, bool | None]]:
+    """Results listed under one limit from below ("AST/ALT > 3 x ULN", "AST (SGOT) / ALT
+    (SGPT) > 3 x ULN": their limits end where the one written does) as one, met by any of
+    them past it; a shared limit from above ("AST/ALT ≤ 2.5 x ULN") all must meet, as any
+    limits do."""
+    groups: dict[tuple[int, str, str | None], list[int]] = {}
+    for i, (c, _) in enumerate(results):
+        if c.concept == "measurement" and c.op in _LOWER_BOUNDS and c.name not in BLOOD_PRESSURES:
+            groups.setdefault((c.span[1], c.op, c.unit), []).append(i)
+    shared = [g for g in groups.values() if len({results[i][0].name for i in g}) > 1]
+    if not shared:
+        return results
+    folded: dict[int, tuple[Constraint, bool | None]] = {}
+    dropped: set[int] = set()
+    for group in shared:
+        values = [results[i][1] for i in group]
+        held = True if True in values else (False if all(v is False for v in values) else None)
+        kept = results[group[values.index(True)] if True in values else group[0]][0]
+        start = min(results[i][0].span[0] for i in group)
+        folded[group[0]] = (replace(kept, span=(start, kept.span[1])), held)
+        dropped.update(group[1:])
+    return [folded.get(i, x) for i, x in enumerate(results) if i not in dropped]
 
 
 def _examples_after(text: str, constraints: list[Constraint], i: int) -> int:

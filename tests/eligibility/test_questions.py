@@ -294,10 +294,45 @@ ROWS = [
         "Known autoimmune disease (e.g., systemic lupus erythematosus)",
         "Do you have an autoimmune disease or lupus (systemic lupus erythematosus)?",
     ),
+    # What a bracket says of the only thing the line reads is asked with it (NCT04691388).
     (
         "Small cell lung cancer (including mixed small cell lung cancer and non-small cell lung "
         "cancer);",
-        "Do you have small cell lung cancer (SCLC) and non-small cell lung cancer (NSCLC)?",
+        "Do you have small cell lung cancer (including mixed small cell lung cancer and non-small "
+        "cell lung cancer)?",
+    ),
+    (
+        "Adequate liver function (AST (SGOT)/ALT (SGPT) ≤2.5 x institutional upper limit of "
+        "normal unless liver metastases are present, in which case it must be ≤5x ULN, bilirubin "
+        "< grade 2, transaminases no more than 3xULN/<5xULN in presence of liver metastases);",
+        "Do you have adequate liver function (AST (SGOT)/ALT (SGPT) ≤2.5 x institutional upper "
+        "limit of normal unless liver metastases are present, in which case it must be ≤5x ULN, "
+        "bilirubin < grade 2, transaminases no more than 3xULN/<5xULN in presence of liver "
+        "metastases)?",
+    ),
+    (
+        "Any protected person (legal person protected by legal protection [guardianship, "
+        "tutorship], person deprived of liberty, pregnant woman, breastfeeding woman, and minor)",
+        "Does this apply to you: any protected person (legal person protected by legal protection "
+        "[guardianship, tutorship], person deprived of liberty, pregnant woman, breastfeeding "
+        "woman, and minor)?",
+    ),
+    # ... but not what repeats the line (NCT05365607).
+    (
+        "age >22 years (rationale is because the device has only been used in adults in 22 years "
+        "and older);",
+        "Are you older than 22 years?",
+    ),
+    # Results listed under one limit (NCT00997100, NCT04042844).
+    (
+        "AST (SGOT) / ALT (SGPT) ≤ 2.5 x ULN",
+        "Have recent tests shown your AST liver enzyme level and your ALT liver enzyme level are "
+        "each 2.5 times the upper limit of normal (ULN) or less?",
+    ),
+    (
+        "Alanine aminotransferase (ALT) or aspartate aminotransferase (AST) ≥ 2 x ULN",
+        "Has a recent test shown your ALT liver enzyme level or your AST liver enzyme level is 2 "
+        "times the upper limit of normal (ULN) or more?",
     ),
     (
         "Current (past year) diagnosis of a substance use disorder",

@@ -135,3 +135,16 @@ def test_lab_conversions_agree_with_the_engine() -> None:
                 assert factor == pytest.approx(engine, rel=1e-3), (spec.name, unit)
                 compared += 1
     assert compared >= 8
+
+
+def test_upper_limits_of_normal_are_ranges_in_the_units_profiles_keep() -> None:
+    """A result in a profile compares with "≤ 2.5 x ULN" through the range of upper limits
+    laboratories use: in order, and in the unit the profile keeps the result in."""
+    kept = {spec.name: spec.unit for spec in lab_specs()}
+    ranged = [t for t in rules.vocabulary()["measurement"] if t.upper_normal is not None]
+    assert {t.name for t in ranged} >= {"ast", "alt", "total bilirubin", "serum creatinine"}
+    for term in ranged:
+        assert term.upper_normal is not None
+        low, high, unit = term.upper_normal
+        assert 0 < low < high <= 2 * low, term.name
+        assert term.name in kept and kept[term.name] == unit, term.name
