@@ -13,6 +13,7 @@ from dataclasses import replace
 from typing import Any
 
 from eligibility import rules
+from eligibility.estimates import MARGIN, kidney_estimate
 from eligibility.model import (
     ANSWERS,
     BLOOD_PRESSURES,
@@ -254,6 +255,18 @@ _SEXES = ("male", "female")
 _TIMES_ULN = "x uln"
 
 
+def _estimate_holds(c: Constraint, estimate: float) -> bool | None:
+    """An estimated value (mL/min) against a limit, decided only clear of it by the margin."""
+    limit = rules.convert(float(c.value), c.unit or _ESTIMATE_UNIT, _ESTIMATE_UNIT)  # type: ignore[arg-type]
+    if limit is None:
+        return None
+    outcomes = {_compare(estimate * (1 + m), c.op, limit) for m in (-MARGIN, MARGIN)}
+    return outcomes.pop() if len(outcomes) == 1 else None
+
+
+_ESTIMATE_UNIT = "ml/min"
+
+
 def _against_upper_normal(
     c: Constraint, term: rules.Term, value: float, unit: object, facts: Mapping[str, Any]
 ) -> bool | None:
@@ -330,6 +343,9 @@ def constraint_holds(c: Constraint, facts: Mapping[str, Any]) -> bool | None:
     if c.concept == "measurement" and isinstance(c.value, int | float):
         measured = (facts.get("measurements") or {}).get(c.name)
         if not measured:
+            estimate = kidney_estimate(c.name, facts)
+            if estimate is not None:
+                return _estimate_holds(c, estimate)
             return _implied_by_a_condition(c, facts)
         value, unit = measured if isinstance(measured, list | tuple) else (measured, c.unit)
         term = rules.term_by_name().get(c.name)
