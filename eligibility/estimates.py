@@ -1,9 +1,10 @@
-"""Kidney function estimated from a creatinine result, as study sites estimate it.
+"""Measurements worked out from others a record gives, as study sites work them out.
 
 Criteria often limit the eGFR or the creatinine clearance where a record gives only the serum
 creatinine; the standard equations turn it into either. Both hold for adults only, and sites
 use other equations too (MDRD, CKD-EPI 2009, ideal body weight), so an estimate decides a limit
-only when it clears the limit by more than ``MARGIN`` either way.
+only when it clears the limit by more than ``MARGIN`` either way. The body mass index is no
+estimate: weight over height squared.
 """
 
 from __future__ import annotations
@@ -31,18 +32,21 @@ def cockcroft_gault(creatinine_mg_dl: float, age: float, weight_kg: float, femal
     return value * 0.85 if female else value
 
 
+# A height or weight written bare ("Height: 177") in the unit an adult's would be in.
+_BARE = {"body height": (100.0, 250.0, "cm"), "body weight": (30.0, 300.0, "kg")}
+
+
 def _measured(facts: Mapping[str, Any], name: str, unit: str) -> float | None:
     found = (facts.get("measurements") or {}).get(name)
     if not found:
         return None
     value, given = found if isinstance(found, list | tuple) else (found, None)
     term = rules.term_by_name().get(name)
-    return rules.convert_measured(
-        term,
-        float(value),
-        rules.unit_of(term, float(value), str(given).lower() if given else None),
-        unit,
-    )
+    given = rules.unit_of(term, float(value), str(given).lower() if given else None)
+    if given is None and name in _BARE:
+        low, high, bare_unit = _BARE[name]
+        given = bare_unit if low <= float(value) <= high else None
+    return rules.convert_measured(term, float(value), given, unit)
 
 
 def kidney_estimate(name: str, facts: Mapping[str, Any]) -> float | None:
@@ -62,3 +66,12 @@ def kidney_estimate(name: str, facts: Mapping[str, Any]) -> float | None:
     if weight is None or weight <= 0:
         return None
     return cockcroft_gault(creatinine, float(age), weight, sex == "female")
+
+
+def body_mass_index(facts: Mapping[str, Any]) -> float | None:
+    """kg/m² from the body weight and height; None when either is missing."""
+    weight = _measured(facts, "body weight", "kg")
+    height = _measured(facts, "body height", "cm")
+    if weight is None or height is None or weight <= 0 or height <= 0:
+        return None
+    return weight / (height / 100) ** 2

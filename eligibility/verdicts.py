@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import Any
 
 from eligibility import rules
-from eligibility.estimates import MARGIN, kidney_estimate
+from eligibility.estimates import MARGIN, body_mass_index, kidney_estimate
 from eligibility.model import (
     ANSWERS,
     BLOOD_PRESSURES,
@@ -346,7 +346,11 @@ def constraint_holds(c: Constraint, facts: Mapping[str, Any]) -> bool | None:
             estimate = kidney_estimate(c.name, facts)
             if estimate is not None:
                 return _estimate_holds(c, estimate)
-            return _implied_by_a_condition(c, facts)
+            worked_out = body_mass_index(facts) if c.name == "bmi" else None
+            if worked_out is not None:
+                measured = (round(worked_out, 1), "kg/m2")
+            else:
+                return _implied_by_a_condition(c, facts)
         value, unit = measured if isinstance(measured, list | tuple) else (measured, c.unit)
         term = rules.term_by_name().get(c.name)
         converted = rules.convert_measured(

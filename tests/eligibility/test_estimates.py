@@ -3,7 +3,12 @@
 import pytest
 
 import eligibility
-from eligibility.estimates import cockcroft_gault, egfr_ckd_epi_2021, kidney_estimate
+from eligibility.estimates import (
+    body_mass_index,
+    cockcroft_gault,
+    egfr_ckd_epi_2021,
+    kidney_estimate,
+)
 
 
 @pytest.mark.parametrize(
@@ -76,5 +81,36 @@ def test_clearance_needs_the_weight():
 def test_a_kidney_limit_is_decided_from_the_creatinine(criteria, creatinine, outcome):
     parsed = eligibility.parse_criteria(criteria)
     facts = {"age": 60, "sex": "male", "measurements": {"serum creatinine": (creatinine, "mg/dl")}}
+    verdict = eligibility.evaluate(parsed, facts=facts).get(parsed.top_level()[0].id)
+    assert verdict.verdict == outcome, verdict.reason
+
+
+@pytest.mark.parametrize(
+    ("weight", "height", "expected"),
+    [
+        ((73, "kg"), (177, "cm"), 23.3),
+        # A bare height or weight (TREC topic 202154: "Height: 177") is an adult's cm or kg.
+        ((73, "kg"), (177, None), 23.3),
+        ((73, None), (177, "cm"), 23.3),
+        ((73, "kg"), (62, None), None),
+    ],
+)
+def test_body_mass_index_from_weight_and_height(weight, height, expected):
+    facts = {"measurements": {"body weight": weight, "body height": height}}
+    found = body_mass_index(facts)
+    assert (found if found is None else round(found, 1)) == expected
+
+
+@pytest.mark.parametrize(
+    ("criteria", "outcome"),
+    [
+        # NCT00703417, NCT01717352: 110 kg at 175 cm is a BMI of 35.9.
+        ("Exclusion Criteria:\n\n* Body mass index greater than 35", "not_met"),
+        ("Inclusion Criteria:\n\n* BMI 25 to 45", "met"),
+    ],
+)
+def test_a_bmi_limit_is_decided_from_weight_and_height(criteria, outcome):
+    parsed = eligibility.parse_criteria(criteria)
+    facts = {"measurements": {"body weight": (110, "kg"), "body height": (175, "cm")}}
     verdict = eligibility.evaluate(parsed, facts=facts).get(parsed.top_level()[0].id)
     assert verdict.verdict == outcome, verdict.reason
