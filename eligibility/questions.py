@@ -716,13 +716,11 @@ def _uncovered_words(uncovered: str) -> list[str]:
 # "A respiratory rate of at least 20/min or a PaCO2 of 32mmHg or lower": "or" after a limit,
 # before words no constraint reads, offers a choice the template would not ask.
 _OR_UNREAD = re.compile(r"\s*,?\s*(?:and/)?or\s+(?:an?\s+|the\s+)?(?P<word>[A-Za-z][\w-]*)", re.I)
-_NOT_A_CHOICE = frozenset(
-    ("older", "more", "greater", "younger", "less", "fewer", "longer", "above", "below", "higher")
-    + ("lower", "equal", "without")
-)
+_NOT_A_CHOICE = frozenset((*rules.BOUND_WORDS, "without"))
 
 
 def _unread_choice(sentence: str, cons: list[Constraint]) -> bool:
+    """Whether "or" after a measurement's limit offers words no constraint reads."""
     for c in cons:
         m = _OR_UNREAD.match(sentence, c.span[1]) if c.concept == "measurement" else None
         if (
@@ -1361,7 +1359,7 @@ _NAMES_THE_LIST = re.compile(r"\b(?:following|below)\b[^?]*\?$")
 _LEAD_LABEL = re.compile(r"^[^:]{1,40}:\s*")
 
 
-_COUNT_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven"}
+_COUNT_WORDS = {int(n): word for word, n in rules.NUMBER_WORDS.items() if 1 <= n <= 9}
 
 
 def group_lead(item: Criterion) -> str:

@@ -655,8 +655,14 @@ def is_any_lead_in(text: str) -> bool:
 
 
 _SOME_OF_LEAD_IN = re.compile(
-    r"\bat\s+least\s+(?P<n>two|three|four|[2-9])\s+(?:\(\d\)\s+)?of\s+(?:the\s+)?"
-    r"(?:following|these|below)\b|\bat\s+least\s+(?P<m>one|two|three|four|[1-9])\b[^:.;]{0,60}:\s*$",
+    r"\bat\s+least\s+(?:two|three|four|[2-9])\s+(?:\(\d\)\s+)?of\s+(?:the\s+)?"
+    r"(?:following|these|below)\b|\bat\s+least\s+(?:one|two|three|four|[1-9])\b[^:.;]{0,60}:\s*$",
+    re.I,
+)
+# "at least two of the following clinical symptoms:", "with at least one (1) of the following:"
+_AT_LEAST_N_OF = re.compile(
+    r"\bat\s+least\s+(?P<n>one|two|three|four|[1-9])\s+(?:\(\d\)\s+)?of\s+(?:the\s+)?"
+    r"(?:following|these|below)\b",
     re.I,
 )
 
@@ -664,11 +670,11 @@ _SOME_OF_LEAD_IN = re.compile(
 def options_needed(text: str) -> int:
     """How many of the lines a lead-in lists must hold ("at least two of the following
     clinical symptoms:" 2); one for any other."""
-    m = _SOME_OF_LEAD_IN.search(text)
+    m = _AT_LEAST_N_OF.search(text)
     if m is None:
         return 1
-    count = m.group("n") or m.group("m")
-    return int(NUMBER_WORDS.get(count.lower(), 0) or count)
+    count = m.group("n").lower()
+    return int(NUMBER_WORDS[count]) if count in NUMBER_WORDS else int(count)
 
 
 def lists_options(text: str) -> bool:
@@ -697,7 +703,7 @@ def group_logic(text: str, kind: Kind) -> str:
         return "all"
     if is_any_lead_in(text) or _EXAMPLES_LEAD_IN.search(text):
         return "any"
-    if _SOME_OF_LEAD_IN.search(text):
+    if _AT_LEAST_N_OF.search(text):
         return "any"  # of which ``options_needed`` must hold
     if _WAYS_OF_NON_CHILDBEARING.search(text):
         return "any"
@@ -762,6 +768,21 @@ def term_score(term: str, text: str) -> float:
 
 # --- numbers, comparators, units ------------------------------------------------------------
 
+# Words that make "or" after a number a bound, not a choice ("18 or older", "12 months or more").
+BOUND_WORDS = (
+    "older",
+    "more",
+    "greater",
+    "younger",
+    "less",
+    "fewer",
+    "longer",
+    "above",
+    "below",
+    "higher",
+    "lower",
+    "equal",
+)
 NUMBER_WORDS: dict[str, float] = {
     "zero": 0,
     "one": 1,

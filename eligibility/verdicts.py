@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import Any
 
 from eligibility import rules
-from eligibility.estimates import MARGIN, body_mass_index, kidney_estimate
+from eligibility.estimates import ADULT, MARGIN, body_mass_index, kidney_estimate
 from eligibility.model import (
     ANSWERS,
     BLOOD_PRESSURES,
@@ -253,18 +253,17 @@ _SEXES = ("male", "female")
 
 
 _TIMES_ULN = "x uln"
+_ESTIMATE_UNIT = "ml/min"
 
 
-def _estimate_holds(c: Constraint, estimate: float) -> bool | None:
-    """An estimated value (mL/min) against a limit, decided only clear of it by the margin."""
-    limit = rules.convert(float(c.value), c.unit or _ESTIMATE_UNIT, _ESTIMATE_UNIT)  # type: ignore[arg-type]
+def _estimate_holds(c: Constraint, value: float, estimate: float) -> bool | None:
+    """An estimated value (mL/min) against a limit ``c`` of ``value``, decided only clear of
+    it by the margin."""
+    limit = rules.convert(value, c.unit or _ESTIMATE_UNIT, _ESTIMATE_UNIT)
     if limit is None:
         return None
     outcomes = {_compare(estimate * (1 + m), c.op, limit) for m in (-MARGIN, MARGIN)}
     return outcomes.pop() if len(outcomes) == 1 else None
-
-
-_ESTIMATE_UNIT = "ml/min"
 
 
 def _against_upper_normal(
@@ -276,7 +275,7 @@ def _against_upper_normal(
     age = facts.get("age")
     if term.upper_normal is None or not isinstance(c.value, int | float):
         return None
-    if not isinstance(age, int | float) or age < 18:
+    if not isinstance(age, int | float) or age < ADULT:
         return None
     low, high, normal_unit = term.upper_normal
     given = rules.unit_of(term, value, str(unit).lower() if unit else None)
@@ -345,7 +344,7 @@ def constraint_holds(c: Constraint, facts: Mapping[str, Any]) -> bool | None:
         if not measured:
             estimate = kidney_estimate(c.name, facts)
             if estimate is not None:
-                return _estimate_holds(c, estimate)
+                return _estimate_holds(c, float(c.value), estimate)
             worked_out = body_mass_index(facts) if c.name == "bmi" else None
             if worked_out is not None:
                 measured = (round(worked_out, 1), "kg/m2")
@@ -591,7 +590,7 @@ def _applies_from_facts(
 # "with or without anti-PD1/PD-L1 agents" offers no choice either, nor does "PD-1/PD-L1
 # inhibitors (administered as monotherapy or in combination with chemotherapy)".
 _OR_MORE = (
-    r"(?!\s+(?:older|more|greater|younger|less|fewer|longer|above|below|higher|lower|equal|"
+    rf"(?!\s+(?:{'|'.join(rules.BOUND_WORDS)}|"
     r"without|(?:in\s+)?combination)\b(?!\s+(?:than\s+)?\d))"
 )
 _OR_AFTER = re.compile(r"\s*\)?\s*,?\s*or\b" + _OR_MORE, re.I)
@@ -935,14 +934,14 @@ def _holds_all(
         medicine = _treated_with_medication(text, c, facts)
         if medicine is not None:
             return True, f"your details match {_describe(c)}, treated with {medicine}"
-        # "Patients with cirrhosis or those with biliary obstruction", "Tuberculosis, mycosis, or
-        # viral disease": the line's head is one choice of it, and that one holds.
         if c.concept in ("measurement", "age") and _or_around(text, c.span):
             # "morbidly obese (defined as a body mass index >40, or weighs more than 100 lbs
             # over ideal body weight)", "(... or having a BMI >39)": a limit met is one choice
             # of the line met, as is an age ("skeletally immature (<18 years of age or no
             # radiographic evidence of epiphyseal closure)").
             return True, f"your details match {_describe(c)}"
+        # "Patients with cirrhosis or those with biliary obstruction", "Tuberculosis, mycosis, or
+        # viral disease": the line's head is one choice of it, and that one holds.
         if (
             (
                 c.concept in _HEAD_CONCEPTS
@@ -1250,7 +1249,8 @@ def _combine(logic: str, values: list[bool | None], needed: int = 1) -> bool | N
         held = sum(1 for v in values if v is True)
         if held >= needed:
             return True
-        return False if held + sum(1 for v in values if v is None) < needed else None
+        undecided = sum(1 for v in values if v is None)
+        return False if values and held + undecided < needed else None
     if any(v is False for v in values):
         return False
     return True if values and all(v is True for v in values) else None

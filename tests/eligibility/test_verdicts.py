@@ -2335,6 +2335,12 @@ def test_at_least_two_of_the_following_counts_the_items_that_hold(facts, outcome
         ("Participants with B-precursor ALL with any of the following", "Any of the following:"),
         ("At least 2 of the following:", "At least two of the following:"),
         ("Adequate organ function defined as:", "All of the following:"),
+        (
+            "Diagnosed by the investigator with at least one (1) of the following:",
+            "Any of the following:",
+        ),
+        # A time is no count of items.
+        ("On a stable regimen for at least 4 weeks before screening of:", "All of the following:"),
     ],
 )
 def test_a_group_says_how_many_of_its_items_must_hold(lead, shown):
