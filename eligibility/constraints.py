@@ -1008,6 +1008,10 @@ _CHANGE_IN = re.compile(
 )
 
 
+# "≥ 5% weight loss in previous 6 months": the amount is the change after the name.
+_CHANGE_AFTER = re.compile(r"\s+(?:loss|gain|changes?|reductions?|decreases?|increases?)\b", re.I)
+
+
 # "a weight of more than 45 kg (100 lbs.) over ideal body weight", "systolic blood pressure more
 # than 2 standard deviations below the mean": an amount beside a reference the record does not
 # give, not the measurement itself.
@@ -1054,6 +1058,8 @@ def _measurements(text: str, start: int, end: int, terms: _Terms) -> Iterator[Co
             if any(not (m.end() <= a or m.start() >= b) for a, b, _ in mentions):
                 continue
             if _CHANGE_IN.search(segment, max(0, m.start() - 30), m.start()):
+                continue
+            if _CHANGE_AFTER.match(segment, m.end()):
                 continue
             if _TARGET_OF_TREATMENT.search(segment, max(0, m.start() - 30), m.start()):
                 continue

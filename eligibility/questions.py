@@ -594,6 +594,30 @@ def _shared_limit_question(cons: list[Constraint]) -> str | None:
     return f"Has a recent test shown {listed} is {limit}?"
 
 
+_OR = re.compile(r"\bor\b", re.I)
+
+
+def _panel_question(item: Criterion, cons: list[Constraint], between: str) -> str | None:
+    """Several results, one limit each ("ANC >= 1.75 x 109 / L, platelet >= 100 x 109 / L,
+    hemoglobin is more than or equal to 9 g / dl"): each must hold, or, listed apart in an
+    exclusion, any one rules the person out. A line that offers a choice ("creatinine ≤ 1.5 x
+    ULN or creatinine clearance ≥ 50 mL/min") is left to its words."""
+    names = [c.name for c in cons]
+    if (
+        len(cons) < 2
+        or len(set(names)) != len(names)
+        or any(c.concept != "measurement" or c.op not in _OP_WORDS for c in cons)
+        or _OR.search(between)
+    ):
+        return None
+    parts = [
+        f"{_display(c)} is " + _OP_WORDS[c.op].format(q=_quantity(c.value, c.unit)) for c in cons
+    ]
+    if item.kind == "exclusion" and rules.results_listed_apart(item.text, cons):
+        return f"Has a recent test shown {', '.join(parts[:-1])} or {parts[-1]}?"
+    return f"Have recent tests shown {', '.join(parts[:-1])} and {parts[-1]}?"
+
+
 def _types_folded(cons: list[Constraint]) -> tuple[list[Constraint], dict[str, str]]:
     """The constraints less a type of diabetes named with a time ("Diagnosed with T2D greater
     than or equal to 180 days"), and that type by the name of the term the time is about: the
@@ -1417,7 +1441,7 @@ def question_for(item: Criterion) -> tuple[str, bool, str]:
             )
             else " and "
         )
-        question = template_question(cons, joiner)
+        question = template_question(cons, joiner) or _panel_question(item, cons, between)
         # A term's own words (and how long it lasted) leave none over for the template.
         events_only = all(
             (c.op in ("present", "absent") or c.qualifier == "duration")

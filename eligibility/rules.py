@@ -13,7 +13,7 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
-from eligibility.model import Kind
+from eligibility.model import Constraint, Kind
 
 
 def load(name: str) -> Any:
@@ -665,6 +665,20 @@ _AT_LEAST_N_OF = re.compile(
     r"(?:following|these|below)\b",
     re.I,
 )
+
+
+# "Hematological: Neutrophil count <1.5×10^9/L; Platelet count < 75×10^9/L; Hemoglobin < 9 g/dL",
+# "Abnormal blood counts (hemoglobin less than 12 g/dl, platelets less than 150,000/ul, ...)":
+# results listed apart, any one of which rules people out.
+_RESULTS_APART = re.compile(r"[;,]")
+
+
+def results_listed_apart(text: str, constraints: list[Constraint]) -> bool:
+    """Whether test results stand one to a clause, commas or semicolons between them."""
+    return all(c.concept == "measurement" for c in constraints) and all(
+        _RESULTS_APART.search(text, a.span[1], b.span[0]) is not None
+        for a, b in zip(constraints, constraints[1:], strict=False)
+    )
 
 
 def options_needed(text: str) -> int:

@@ -623,10 +623,6 @@ _EVENT_CONCEPTS = (*_CONDITION_LIKE, "procedure", "therapy", "drug")
 _EXAMPLE_CONCEPTS = (*_CONDITION_LIKE, "measurement")
 _LOWER_BOUNDS = (">", ">=")
 _UPPER_BOUNDS = ("<", "<=")
-# "Hematological: Neutrophil count <1.5×10^9/L; Platelet count < 75×10^9/L; Hemoglobin < 9 g/dL",
-# "Abnormal blood counts (hemoglobin less than 12 g/dl, platelets less than 150,000/ul, ...)":
-# results listed apart, any one of which rules people out.
-_RESULTS_APART = re.compile(r"[;,]")
 _HOW_CONTROLLED = re.compile(rf"\b(?:{rules.UNCONTROLLED}|uncontroled|unstable|untreated)\b", re.I)
 _EXAMPLES_LEAD = re.compile(r"\b(?:such\s+as|including|e\.\s?g\.|i\.\s?e\.|for\s+example)", re.I)
 
@@ -659,14 +655,6 @@ def _cannot_all_hold(constraints: list[Constraint]) -> bool:
             ):
                 return True
     return False
-
-
-def _listed_apart(text: str, constraints: list[Constraint]) -> bool:
-    """Whether test results stand one to a clause, commas or semicolons between them."""
-    return all(c.concept == "measurement" for c in constraints) and all(
-        _RESULTS_APART.search(text, a.span[1], b.span[0]) is not None
-        for a, b in zip(constraints, constraints[1:], strict=False)
-    )
 
 
 def _a_bare_list(
@@ -719,7 +707,7 @@ def _offers_a_choice(item: Criterion, constraints: list[Constraint]) -> bool:
         return True
     if item.kind == "exclusion":
         end = max(c.span[1] for c in constraints)
-        if _listed_apart(text, constraints):
+        if rules.results_listed_apart(text, constraints):
             return True
         if (
             all(c.concept in _LISTED_LIKE_CONDITIONS for c in constraints)

@@ -323,6 +323,14 @@ ROWS = [
         "and older);",
         "Are you older than 22 years?",
     ),
+    # Several results, one limit each: all of them in an inclusion (NCT05821933), any one in
+    # an exclusion that lists them apart (NCT00034437).
+    (
+        "Bone marrow function: Hemoglobin ≥9 g/dL Absolute neutrophil count (ANC) ≥1.5 × 10^9/L "
+        "Platelet count ≥100 × 10^9/L",
+        "Have recent tests shown your hemoglobin level is 9 g/dL or more, your neutrophil count "
+        "(ANC) is 1.5 ×10⁹/L or more and your platelet count is 100 ×10⁹/L or more?",
+    ),
     # Results listed under one limit (NCT00997100, NCT04042844).
     (
         "AST (SGOT) / ALT (SGPT) ≤ 2.5 x ULN",
@@ -1415,3 +1423,21 @@ def test_a_lead_in_question(heading, lead_in, question):
         f"{heading} Criteria:\n\n* {lead_in}\n  * Heart failure\n  * Stroke"
     )
     assert parsed.items[0].question == question
+
+
+def test_results_an_exclusion_lists_apart_are_asked_as_any_one():
+    text = (
+        "Exclusion Criteria:\n\n* Abnormal blood counts (hemoglobin less than 12 g/dl, platelets "
+        "less than 150,000/ul, absolute neutrophil count less than 1,500/ul, absolute lymphocyte "
+        "count less than 1,000/ul)"
+    )
+    assert eligibility.parse_criteria(text).items[0].question == (
+        "Has a recent test shown your hemoglobin level is less than 12 g/dL, your platelet count "
+        "is less than 150000 cells/mm³, your neutrophil count (ANC) is less than 1500 cells/mm³ "
+        "or your lymphocyte count is less than 1000 cells/mm³?"
+    )
+
+
+def test_results_with_a_choice_between_them_are_asked_in_the_lines_words():
+    text = "serum creatinine (Cr) ≤1.25 ULN or creatinine clearance (CCr)≥45 mL/min"
+    assert eligibility.parse_criteria(text).items[0].question.startswith("Does this apply to you")
