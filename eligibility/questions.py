@@ -594,7 +594,8 @@ def _shared_limit_question(cons: list[Constraint]) -> str | None:
     return f"Has a recent test shown {listed} is {limit}?"
 
 
-_OR = re.compile(r"\bor\b", re.I)
+# "or" that offers a choice, not one of a bound ("more than or equal to", "9 g/dL or more").
+_OR = re.compile(rf"\bor\b(?!\s+(?:{'|'.join(rules.BOUND_WORDS)})\b)", re.I)
 
 
 def _panel_question(item: Criterion, cons: list[Constraint], between: str) -> str | None:

@@ -331,6 +331,13 @@ ROWS = [
         "Have recent tests shown your hemoglobin level is 9 g/dL or more, your neutrophil count "
         "(ANC) is 1.5 ×10⁹/L or more and your platelet count is 100 ×10⁹/L or more?",
     ),
+    # "more than or equal to" is a bound, not a choice (NCT02526537).
+    (
+        "Absolute neutrophil count (ANC) >= 1.75 x 109 / L, platelet >= 100 x 109 / L, "
+        "hemoglobin is more than or equal to 9 g / dl",
+        "Have recent tests shown your neutrophil count (ANC) is 1.75 ×10⁹/L or more, your "
+        "platelet count is 100 ×10⁹/L or more and your hemoglobin level is 9 g/dL or more?",
+    ),
     # Results listed under one limit (NCT00997100, NCT04042844).
     (
         "AST (SGOT) / ALT (SGPT) ≤ 2.5 x ULN",
