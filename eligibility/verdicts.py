@@ -439,7 +439,17 @@ _DESCRIBED_AS = {
 }
 
 
-def _describe(c: Constraint) -> str:
+# What a value the record lacks was worked out from, said with it in a reason.
+_WORKED_OUT_FROM = {
+    "egfr": "your creatinine, age and sex",
+    "creatinine clearance": "your creatinine, age, sex and weight",
+    "bmi": "your weight and height",
+}
+
+
+def _describe(c: Constraint, facts: Mapping[str, Any] | None = None) -> str:
+    """The constraint in a reason; with ``facts``, a value they give only as worked out from
+    others says so ("egfr >= 60 ml/min, worked out from your creatinine, age and sex")."""
     value = "" if c.value is None else f" {c.value}" + (f" {c.unit}" if c.unit else "")
     aim = f" for {c.purpose}" if c.purpose else ""
     kind = (
@@ -447,7 +457,18 @@ def _describe(c: Constraint) -> str:
         if c.qualifier in DIABETES_TYPES
         else _DESCRIBED_AS.get(c.qualifier or "", "")
     )
-    return f"{kind}{c.name}{aim} {c.op.replace('_', ' ')}{value}"
+    described = f"{kind}{c.name}{aim} {c.op.replace('_', ' ')}{value}"
+    if facts is not None and c.concept == "measurement" and _worked_out(c.name, facts):
+        described += f", worked out from {_WORKED_OUT_FROM[c.name]}"
+    return described
+
+
+def _worked_out(name: str, facts: Mapping[str, Any]) -> bool:
+    if name not in _WORKED_OUT_FROM or (facts.get("measurements") or {}).get(name):
+        return False
+    if name == "bmi":
+        return body_mass_index(facts) is not None
+    return kidney_estimate(name, facts) is not None
 
 
 _CONDITIONAL = re.compile(
@@ -820,7 +841,7 @@ def _holds_all(
     if denied and all(c.concept == "measurement" for c in stated):
         # "Hypertension of > 170/100 mm of Hg" for one who has no hypertension; a line that
         # reads more ("..., history of stroke") may still hold by that.
-        return False, f"your details do not match {_describe(denied[0])}"
+        return False, f"your details do not match {_describe(denied[0], facts)}"
     covered = item.covered or (
         len(stated) < len(constraints) and _opens_with_the_defined(text, constraints)
     )
@@ -855,7 +876,7 @@ def _holds_all(
         head = [(c, r) for c, r in results if c in subject]
         failed = [c for c, r in head if r is False]
         if failed:
-            return False, f"your details do not match {_describe(failed[0])}"
+            return False, f"your details do not match {_describe(failed[0], facts)}"
         value, reason = _holds_all(
             item, [c for c in constraints if c not in subject], facts, choice
         )
@@ -880,10 +901,10 @@ def _holds_all(
             and not _state_of_a_condition(text, c, constraints)
         ]
         if decisive:
-            return True, f"your details match {_describe(decisive[0])}"
+            return True, f"your details match {_describe(decisive[0], facts)}"
         if covered and all(r is False for _, r in results):
             return False, "your details match none of " + "; ".join(
-                _describe(c) for c in constraints
+                _describe(c, facts) for c in constraints
             )
         return None, ""
     expecting_or_nursing = [c for c, r in results if r is True and c.concept in _REPRODUCTIVE]
@@ -894,7 +915,7 @@ def _holds_all(
         and all(c.concept in _REPRODUCTIVE for c in constraints)
     ):
         # "Pregnant and lactating women": either state rules a woman out.
-        return True, f"your details match {_describe(expecting_or_nursing[0])}"
+        return True, f"your details match {_describe(expecting_or_nursing[0], facts)}"
     failed = [c for c, r in results if r is False]
     if (
         failed
@@ -904,30 +925,30 @@ def _holds_all(
         and rules.pregnancy_plan_words().issuperset(w.lower() for w in _WORDS.findall(text))
     ):
         # "Pregnant or planning to become pregnant during the study": no case of it is a man's.
-        return False, f"your details do not match {_describe(failed[0])}"
+        return False, f"your details do not match {_describe(failed[0], facts)}"
     if failed and not covered and any(_or_around(text, c.span) for c in failed):
         failed = []  # "pregnant or who gave birth within 6 hours": the other case may hold
     if failed:
-        return False, f"your details do not match {_describe(failed[0])}"
+        return False, f"your details do not match {_describe(failed[0], facts)}"
     if not covered and item.kind == "exclusion":
         listed = _listed_alone(text, [c for c, r in results if r is True])
         if listed is not None:
-            return True, f"your details match {_describe(listed)}"
+            return True, f"your details match {_describe(listed, facts)}"
     if not covered and item.kind == "exclusion":
         case = _case_of_a_category(text, results)
         if case is not None:
-            return True, f"your details match {_describe(case)}"
+            return True, f"your details match {_describe(case, facts)}"
     if not covered and len(results) == 1 and results[0][1] is True:
         c = results[0][0]
         medicine = _treated_with_medication(text, c, facts)
         if medicine is not None:
-            return True, f"your details match {_describe(c)}, treated with {medicine}"
+            return True, f"your details match {_describe(c, facts)}, treated with {medicine}"
         if c.concept in ("measurement", "age") and _or_around(text, c.span):
             # "morbidly obese (defined as a body mass index >40, or weighs more than 100 lbs
             # over ideal body weight)", "(... or having a BMI >39)": a limit met is one choice
             # of the line met, as is an age ("skeletally immature (<18 years of age or no
             # radiographic evidence of epiphyseal closure)").
-            return True, f"your details match {_describe(c)}"
+            return True, f"your details match {_describe(c, facts)}"
         # "Patients with cirrhosis or those with biliary obstruction", "Tuberculosis, mycosis, or
         # viral disease": the line's head is one choice of it, and that one holds.
         if (
@@ -941,9 +962,9 @@ def _holds_all(
             and _HEAD.fullmatch(text, 0, max(0, c.span[0]))
             and _or_around(text, c.span)
         ):
-            return True, f"your details match {_describe(c)}"
+            return True, f"your details match {_describe(c, facts)}"
     if covered and all(r is True for _, r in results):
-        return True, "your details match " + "; ".join(_describe(c) for c in constraints)
+        return True, "your details match " + "; ".join(_describe(c, facts) for c in constraints)
     return None, ""
 
 

@@ -114,3 +114,24 @@ def test_a_bmi_limit_is_decided_from_weight_and_height(criteria, outcome):
     facts = {"measurements": {"body weight": (110, "kg"), "body height": (175, "cm")}}
     verdict = eligibility.evaluate(parsed, facts=facts).get(parsed.top_level()[0].id)
     assert verdict.verdict == outcome, verdict.reason
+
+
+def test_a_reason_says_what_a_value_was_worked_out_from():
+    facts = {
+        "age": 60,
+        "sex": "male",
+        "measurements": {"serum creatinine": (2.1, "mg/dl"), "body weight": (110, "kg")},
+    }
+    facts["measurements"]["body height"] = (175, "cm")
+    for criteria, source in (
+        ("Inclusion Criteria:\n\n* GFR >60 ml/min", "your creatinine, age and sex"),
+        ("Exclusion Criteria:\n\n* Body mass index greater than 35", "your weight and height"),
+    ):
+        parsed = eligibility.parse_criteria(criteria)
+        reason = eligibility.evaluate(parsed, facts=facts).get(parsed.top_level()[0].id).reason
+        assert f"worked out from {source}" in reason
+    # A value the record gives is its own.
+    facts["measurements"]["egfr"] = (40, "ml/min")
+    parsed = eligibility.parse_criteria("Inclusion Criteria:\n\n* GFR >60 ml/min")
+    reason = eligibility.evaluate(parsed, facts=facts).get(parsed.top_level()[0].id).reason
+    assert "worked out" not in reason
