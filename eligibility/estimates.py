@@ -42,11 +42,10 @@ def _measured(facts: Mapping[str, Any], name: str, unit: str) -> float | None:
         return None
     value, given = found if isinstance(found, list | tuple) else (found, None)
     term = rules.term_by_name().get(name)
-    given = rules.unit_of(term, float(value), str(given).lower() if given else None)
-    if given is None and name in _BARE:
+    if not given and name in _BARE:
         low, high, bare_unit = _BARE[name]
         given = bare_unit if low <= float(value) <= high else None
-    return rules.convert_measured(term, float(value), given, unit)
+    return rules.measured_in(term, float(value), given, unit)
 
 
 def kidney_estimate(name: str, facts: Mapping[str, Any]) -> float | None:

@@ -594,10 +594,6 @@ def _shared_limit_question(cons: list[Constraint]) -> str | None:
     return f"Has a recent test shown {listed} is {limit}?"
 
 
-# "or" that offers a choice, not one of a bound ("more than or equal to", "9 g/dL or more").
-_OR = re.compile(rf"\bor\b(?!\s+(?:{'|'.join(rules.BOUND_WORDS)})\b)", re.I)
-
-
 def _panel_question(item: Criterion, cons: list[Constraint], between: str) -> str | None:
     """Several results, one limit each ("ANC >= 1.75 x 109 / L, platelet >= 100 x 109 / L,
     hemoglobin is more than or equal to 9 g / dl"): each must hold, or, listed apart in an
@@ -608,7 +604,7 @@ def _panel_question(item: Criterion, cons: list[Constraint], between: str) -> st
         len(cons) < 2
         or len(set(names)) != len(names)
         or any(c.concept != "measurement" or c.op not in _OP_WORDS for c in cons)
-        or _OR.search(between)
+        or rules.EITHER.search(between)
     ):
         return None
     parts = [
@@ -740,19 +736,19 @@ def _uncovered_words(uncovered: str) -> list[str]:
 
 # "A respiratory rate of at least 20/min or a PaCO2 of 32mmHg or lower": "or" after a limit,
 # before words no constraint reads, offers a choice the template would not ask.
-_OR_UNREAD = re.compile(r"\s*,?\s*(?:and/)?or\s+(?:an?\s+|the\s+)?(?P<word>[A-Za-z][\w-]*)", re.I)
-_NOT_A_CHOICE = frozenset((*rules.BOUND_WORDS, "without"))
+_OR_UNREAD = re.compile(
+    r"\s*,?\s*(?:and/)?or"
+    + rules.NO_CHOICE_AFTER_OR
+    + r"\s+(?:an?\s+|the\s+)?(?P<word>[A-Za-z][\w-]*)",
+    re.I,
+)
 
 
 def _unread_choice(sentence: str, cons: list[Constraint]) -> bool:
     """Whether "or" after a measurement's limit offers words no constraint reads."""
     for c in cons:
         m = _OR_UNREAD.match(sentence, c.span[1]) if c.concept == "measurement" else None
-        if (
-            m is not None
-            and m.group("word").lower() not in _NOT_A_CHOICE
-            and not any(o.span[0] <= m.start("word") < o.span[1] for o in cons)
-        ):
+        if m is not None and not any(o.span[0] <= m.start("word") < o.span[1] for o in cons):
             return True
     return False
 

@@ -782,21 +782,15 @@ def term_score(term: str, text: str) -> float:
 
 # --- numbers, comparators, units ------------------------------------------------------------
 
-# Words that make "or" after a number a bound, not a choice ("18 or older", "12 months or more").
-BOUND_WORDS = (
-    "older",
-    "more",
-    "greater",
-    "younger",
-    "less",
-    "fewer",
-    "longer",
-    "above",
-    "below",
-    "higher",
-    "lower",
-    "equal",
+# After "or", what makes it no choice: a bound ("18 or older", "12 months or more", "more than
+# or equal to") unless a number follows ("or more than 5"), and "with or without anti-PD1/PD-L1
+# agents", "as monotherapy or in combination with chemotherapy".
+NO_CHOICE_AFTER_OR = (
+    r"(?!\s+(?:older|more|greater|younger|less|fewer|longer|above|below|higher|lower|equal|"
+    r"without|(?:in\s+)?combination)\b(?!\s+(?:than\s+)?\d))"
 )
+# "or" that offers a choice ("age > 65 or ECOG 2").
+EITHER = re.compile(r"\bor\b" + NO_CHOICE_AFTER_OR, re.I)
 NUMBER_WORDS: dict[str, float] = {
     "zero": 0,
     "one": 1,
@@ -965,6 +959,13 @@ def unit_of(term: Term | None, value: float, unit: str | None) -> str | None:
     if term.unit is not None:
         return term.unit
     return next((u for low, below, u in term.unitless if low <= abs(value) < below), None)
+
+
+def measured_in(term: Term | None, value: float, unit: object, target: str | None) -> float | None:
+    """A measured ``value`` in ``target``, from the unit written beside it, else the term's own
+    or the one its size implies."""
+    written = str(unit).lower() if unit else None
+    return convert_measured(term, value, unit_of(term, value, written), target)
 
 
 def convert_measured(

@@ -278,8 +278,7 @@ def _against_upper_normal(
     if not isinstance(age, int | float) or age < ADULT:
         return None
     low, high, normal_unit = term.upper_normal
-    given = rules.unit_of(term, value, str(unit).lower() if unit else None)
-    result = rules.convert_measured(term, value, given, normal_unit)
+    result = rules.measured_in(term, value, unit, normal_unit)
     if result is None:
         return None
     outcomes = {_compare(result / uln, c.op, float(c.value)) for uln in (low, high)}
@@ -352,11 +351,8 @@ def constraint_holds(c: Constraint, facts: Mapping[str, Any]) -> bool | None:
                 return _implied_by_a_condition(c, facts)
         value, unit = measured if isinstance(measured, list | tuple) else (measured, c.unit)
         term = rules.term_by_name().get(c.name)
-        converted = rules.convert_measured(
-            term,
-            float(value),
-            rules.unit_of(term, float(value), str(unit).lower() if unit else None),
-            rules.unit_of(term, float(c.value), c.unit),
+        converted = rules.measured_in(
+            term, float(value), unit, rules.unit_of(term, float(c.value), c.unit)
         )
         if converted is not None:
             holds = _compare(converted, c.op, float(c.value))
@@ -608,16 +604,7 @@ def _applies_from_facts(
 
 # "or" that joins a constraint's span to words it does not read: "pregnant or who have not given
 # birth", "18 or an emancipated minor", but not "18 or older" or "male or female aged 65".
-# "with or without anti-PD1/PD-L1 agents" offers no choice either, nor does "PD-1/PD-L1
-# inhibitors (administered as monotherapy or in combination with chemotherapy)".
-_OR_MORE = (
-    rf"(?!\s+(?:{'|'.join(rules.BOUND_WORDS)}|"
-    r"without|(?:in\s+)?combination)\b(?!\s+(?:than\s+)?\d))"
-)
-_OR_AFTER = re.compile(r"\s*\)?\s*,?\s*or\b" + _OR_MORE, re.I)
-# "or" between two constraints that offers a choice ("age > 65 or ECOG 2"), not a bound
-# ("12 months or more").
-_EITHER = re.compile(r"\bor\b" + _OR_MORE, re.I)
+_OR_AFTER = re.compile(r"\s*\)?\s*,?\s*or\b" + rules.NO_CHOICE_AFTER_OR, re.I)
 # "co-infected with HBV and HCV": both at once.
 _BOTH = re.compile(r"\bco-?infect|\bboth\b", re.I)
 _LIST_SEPARATORS = re.compile(r"(?:\s|,|\bor\b|/)*", re.I)
@@ -764,9 +751,9 @@ def _offers_a_choice(item: Criterion, constraints: list[Constraint]) -> bool:
             # people out.
             stop = _SENTENCE_BREAK.search(text, end)
             end = stop.start() if stop else len(text)
-        return bool(_EITHER.search(text, constraints[0].span[0], end))
+        return bool(rules.EITHER.search(text, constraints[0].span[0], end))
     return any(
-        _EITHER.search(text, a.span[0], b.span[1])
+        rules.EITHER.search(text, a.span[0], b.span[1])
         and not _SENTENCE_BREAK.search(text, a.span[1], b.span[0])
         for a, b in zip(constraints, constraints[1:], strict=False)
     ) or (
@@ -1247,7 +1234,7 @@ def _subject_of_a_choice(text: str, constraints: list[Constraint]) -> list[Const
     if not head or len(head) == len(constraints):
         return []
     relative = _RELATIVE.search(text, head[-1].span[1], constraints[len(head)].span[0])
-    if relative is None or _EITHER.search(text, head[0].span[0], relative.start()):
+    if relative is None or rules.EITHER.search(text, head[0].span[0], relative.start()):
         return []
     return head
 
