@@ -1182,6 +1182,18 @@ def _single_question(body: str, lowered: str) -> str | None:
     return question
 
 
+def addressed_to(text: str) -> str | None:
+    """The sex a line opens by addressing ("If female of childbearing potential, ...", "For
+    women only: ..."), whatever its constraints read; None when it opens otherwise."""
+    lowered = _lowered(text.lstrip())
+    if _first_word(lowered) not in ("if", "for"):
+        return None
+    scope = _GROUP_SCOPE.match(lowered)
+    if scope is None:
+        return None
+    return "female" if scope.group("female") else "male"
+
+
 def _group_question(body: str, lowered: str) -> str | None:
     """A question for a criterion on one sex ("Female participant must agree not to breastfeed",
     "If female of childbearing potential, must have ..."), asked of the reader under a label

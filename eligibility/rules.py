@@ -891,6 +891,13 @@ def pregnancy_plan_words() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def childbearing_words() -> frozenset[str]:
+    """The words of a woman's contraception, which a man meets no more than a pregnancy, on a
+    line that names childbearing potential."""
+    return frozenset(load("questions.json")["childbearing_words"])
+
+
+@lru_cache(maxsize=1)
 def unit_table() -> dict[str, Any]:
     return load("units.json")  # type: ignore[no-any-return]
 

@@ -33,6 +33,7 @@ from eligibility.model import (
     Verdict,
     high_pressure_limits,
 )
+from eligibility.questions import addressed_to
 
 
 class AnswerError(ValueError):
@@ -559,6 +560,16 @@ def _applies_from_facts(
     under one that speaks to both sexes does when it names one."""
     constraints = _without_counted(item.constraints, item.text)
     person_sex = facts.get("sex")
+    addressed = addressed_to(item.text)
+    if (
+        addressed is not None
+        and person_sex in _SEXES
+        and person_sex != addressed
+        and (_MALE if addressed == "female" else _FEMALE).search(item.text) is None
+    ):
+        # "If female of childbearing potential, must have a negative pregnancy test", "For
+        # women only: pregnant (or lactating) ...": what it asks is asked of the other sex.
+        return None, f"this applies to {addressed} participants only", True
     if person_sex in _SEXES:
         # Age limits given for the other sex do not speak to the person.
         other = next(s for s in _SEXES if s != person_sex)
@@ -745,10 +756,13 @@ def _offers_a_choice(item: Criterion, constraints: list[Constraint]) -> bool:
             # hemorrhage ...), deep vein thrombosis and pulmonary embolism": each example is
             # one case of what rules people out (unless how well it is controlled decides).
             return True
-        if all(c.concept in _CONDITION_LIKE for c in constraints) and not _BOTH.search(text):
+        if (
+            all(c.concept in _CONDITION_LIKE for c in constraints) and not _BOTH.search(text)
+        ) or any(c.qualifier == CURRENT_OR_PLANNED for c in constraints):
             # "... symptomatic coronary artery disease, cardiac arrhythmia, or other heart
             # disease": an "or" to the end of the sentence still lists conditions that rule
-            # people out.
+            # people out. "pregnant, breastfeeding, or planning a pregnancy": the plan, read
+            # with the first pregnancy, comes after the last constraint's words.
             stop = _SENTENCE_BREAK.search(text, end)
             end = stop.start() if stop else len(text)
         return bool(rules.EITHER.search(text, constraints[0].span[0], end))
@@ -850,6 +864,8 @@ def _holds_all(
     # An exclusion's term and its examples alone are a choice among them, as "or" makes one.
     examples_only = item.kind == "exclusion" and len(results) == 1 < len(constraints)
     constraints = [c for c, _ in results]
+    if _only_a_womans(text, results, facts):
+        return False, f"your details do not match {_describe(constraints[0], facts)}"
     any_of = examples_only or (
         len(constraints) > 1
         # "no history of hypertension or diabetes": neither, not one of them.
@@ -904,15 +920,6 @@ def _holds_all(
         # "Pregnant and lactating women": either state rules a woman out.
         return True, f"your details match {_describe(expecting_or_nursing[0], facts)}"
     failed = [c for c, r in results if r is False]
-    if (
-        failed
-        and len(failed) == len(results)
-        and facts.get("sex") == "male"
-        and all(c.concept in _REPRODUCTIVE for c in constraints)
-        and rules.pregnancy_plan_words().issuperset(w.lower() for w in _WORDS.findall(text))
-    ):
-        # "Pregnant or planning to become pregnant during the study": no case of it is a man's.
-        return False, f"your details do not match {_describe(failed[0], facts)}"
     if failed and not covered and any(_or_around(text, c.span) for c in failed):
         failed = []  # "pregnant or who gave birth within 6 hours": the other case may hold
     if failed:
@@ -1040,6 +1047,31 @@ _STATE_WORDS = re.compile(
 )
 
 
+def _only_a_womans(
+    text: str, results: list[tuple[Constraint, bool | None]], facts: Mapping[str, Any]
+) -> bool:
+    """Whether a line asks a man only what no man is: pregnant or breastfeeding, now or planned
+    ("Nursing mothers or women who are pregnant or plan to become pregnant during the time of
+    the study"), or, on a line that names childbearing potential or women alone, without
+    contraception ("Pregnant or lactating women, or women of childbearing age not using an
+    acceptable method of contraception")."""
+    if facts.get("sex") != "male" or not results:
+        return False
+    if not all(
+        c.concept in _REPRODUCTIVE and (r is False or (r is None and c.qualifier == "planned"))
+        for c, r in results
+    ):
+        return False
+    words = {w.lower() for w in _WORDS.findall(text)} - rules.pregnancy_plan_words()
+    return not words or (
+        words <= rules.childbearing_words()
+        and (
+            _CHILDBEARING.search(text) is not None
+            or (_FEMALE.search(text) is not None and _ANYONE.search(text) is None)
+        )
+    )
+
+
 def _state_of_a_condition(text: str, c: Constraint, constraints: list[Constraint]) -> bool:
     """Whether ``c`` is the state of the condition named right after it ("stage III or IV
     non-small cell lung cancer ..., locally advanced or relapsed or metastatic non-small cell
@@ -1062,6 +1094,14 @@ _REPRODUCTIVE = frozenset({"pregnancy", "breastfeeding"})
 # to become pregnant during the course of the trial"); one of any other ("Contraindication for
 # an MRI scan (e.g. ... pregnancy)", "or father children") keeps it open for a man.
 _WORDS = re.compile(r"[^\W\d_]+")
+_CHILDBEARING = re.compile(r"\bchild-?\s?bearing\b", re.I)
+# Words for people who may be men ("fertile patients ... unwilling to take effective
+# contraceptive measures").
+_ANYONE = re.compile(
+    r"\b(?:patients?|subjects?|participants?|those|persons?|individuals?|people|fertile|"
+    r"anyone|couples?)\b",
+    re.I,
+)
 # "neurological disorder such as stroke or spinal cord injury", "(ex. Obstructive sleep apnea,
 # ...)": the cases of a category of conditions the line names in words the engine does not read.
 _CASES_OPEN = re.compile(

@@ -123,6 +123,17 @@ def test_the_words_of_a_pregnancy_line_say_nothing_a_man_could_meet():
     assert not {"father", "men", "male", "sperm", "partner", "contraception"} & set(words)
 
 
+def test_the_words_of_a_womans_contraception_name_no_man_and_no_pregnancy():
+    listed = rules.load("questions.json")["childbearing_words"]
+    assert len(listed) == len(set(listed))
+    words = rules.childbearing_words()
+    assert all(w == w.lower() and w.isalpha() for w in words)
+    assert {"childbearing", "contraception", "not"} <= words
+    assert not {"father", "men", "male", "sperm", "partner", "fertile", "patients"} & words
+    # Each list holds its own words: a pregnancy word never needs the childbearing condition.
+    assert not words & rules.pregnancy_plan_words()
+
+
 def test_literal_prefilter_never_hides_a_match():
     """The fast prefilter must keep every term whose pattern matches a real criterion."""
     terms = [t for ts in rules.vocabulary().values() for t in ts]

@@ -2348,3 +2348,130 @@ def test_a_group_says_how_many_of_its_items_must_hold(lead, shown):
         f"Inclusion Criteria:\n\n* {lead}\n    * Fever\n    * Cough\n"
     )
     assert group_lead(parsed.get("inc-1")) == shown
+
+
+_A_MAN = {"sex": "male", "age": 48, "pregnant": False, "breastfeeding": False}
+_A_WOMAN = {"sex": "female", "age": 38, "pregnant": False, "breastfeeding": False}
+_NURSING = {"sex": "female", "age": 31, "pregnant": False, "breastfeeding": True}
+
+
+@pytest.mark.parametrize(
+    ("line", "facts", "outcome"),
+    [
+        (
+            "Exclusion Criteria:\n\n* Nursing mothers or women who are pregnant or plan to become "
+            "pregnant during the time of the study",
+            _A_MAN,
+            "met",
+        ),
+        (
+            "Exclusion Criteria:\n\n* Nursing mothers or women who are pregnant or plan to become "
+            "pregnant during the time of the study",
+            _A_WOMAN,
+            "unknown",  # she may plan a pregnancy
+        ),
+        (
+            "Exclusion Criteria:\n\n* Subjects who are pregnant or plan to become pregnant in the "
+            "next 12 months or who are lactating.",
+            _A_MAN,
+            "met",
+        ),
+        (
+            "Exclusion Criteria:\n\n* Pregnant or lactating women, or women of childbearing age "
+            "not using an acceptable method of contraception.",
+            _A_MAN,
+            "met",
+        ),
+        (
+            "Exclusion Criteria:\n\n* Female who is pregnant, breast-feeding or intends to become "
+            "pregnant or is of childbearing potential and not using highly effective "
+            "contraceptive method.",
+            _A_MAN,
+            "met",
+        ),
+        (
+            "Exclusion Criteria:\n\n* Pregnant women, lactating women, women planning to become "
+            "pregnant or lactating during the study period, or pregnant women*2 who do not use "
+            "specific contraceptive methods*1",
+            _A_MAN,
+            "met",
+        ),
+        (
+            "Exclusion Criteria:\n\n* Pregnant women, lactating women, women planning to become "
+            "pregnant or lactating during the study period, or pregnant women*2 who do not use "
+            "specific contraceptive methods*1",
+            _A_WOMAN,
+            "unknown",
+        ),
+        (
+            "Exclusion Criteria:\n\n* Women who are pregnant, breastfeeding, or planning a "
+            "pregnancy during the study",
+            _A_WOMAN,
+            "unknown",
+        ),
+        (
+            "Exclusion Criteria:\n\n* Women who are pregnant, breastfeeding, or planning a "
+            "pregnancy during the study",
+            _NURSING,
+            "not_met",
+        ),
+        (
+            "Exclusion Criteria:\n\n* Pregnant or lactating women, fertile patients who are "
+            "unwilling or unable to take effective contraceptive measures.",
+            _A_MAN,
+            "unknown",  # fertile patients may be men
+        ),
+        (
+            "Exclusion Criteria:\n\n* Women who are pregnant or breastfeeding or women/men who are "
+            "planning to have children.",
+            _A_MAN,
+            "unknown",
+        ),
+        (
+            "Exclusion Criteria:\n\n* Pregnancy, lactation, or inability or unwillingness to use "
+            "medically acceptable forms of contraception if pregnancy is a risk.",
+            _A_MAN,
+            "unknown",
+        ),
+        ("Inclusion Criteria:\n\n* If female, using birth control", _A_MAN, "not_applicable"),
+        (
+            "Inclusion Criteria:\n\n* If female of childbearing potential, must have a negative "
+            "pregnancy test at screening and agree to use a reliable form of contraception "
+            "throughout the study*.",
+            _A_MAN,
+            "not_applicable",
+        ),
+        (
+            "Inclusion Criteria:\n\n* If female of childbearing potential, must have a negative "
+            "pregnancy test at screening and agree to use a reliable form of contraception "
+            "throughout the study*.",
+            _A_WOMAN,
+            "unknown",
+        ),
+        (
+            "Exclusion Criteria:\n\n* For men: more than 4 drinks in a single day, or more than 14 "
+            "drinks per week",
+            _A_WOMAN,
+            "not_applicable",
+        ),
+        (
+            "Exclusion Criteria:\n\n* For women only: pregnant or lactating or having the "
+            "intention of becoming pregnant during the time frame of the study;",
+            _A_MAN,
+            "not_applicable",
+        ),
+        (
+            "Inclusion Criteria:\n\n* For women of childbearing potential or men who are not "
+            "surgically sterile: Agreement to remain abstinent or use contraception, and agreement "
+            "to refrain from donating eggs or sperm",
+            _A_MAN,
+            "unknown",  # it asks men too
+        ),
+    ],
+)
+def test_a_line_only_a_woman_can_meet_does_not_rule_out_a_man(line, facts, outcome):
+    """A man is never pregnant, nursing, planning a pregnancy or a woman of childbearing
+    potential without contraception, and a line opened for one sex ("If female, ...", "For
+    men: ...") is not asked of the other; a woman not pregnant now may still plan a pregnancy,
+    and a line that may speak of men stays open for them."""
+    assert first_line_verdict(line, facts) == outcome
