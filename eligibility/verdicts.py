@@ -888,6 +888,7 @@ def _holds_all(
         return None, ""
     if any_of:
         hit = [c for c, r in results if r is True]
+        results_only = _two_tests_either(text, constraints)
         # An inclusion whose words are not all read is met by a condition of its choice, not
         # by an age or a treatment that only stands beside the choice ("aged >= 1 year with
         # persistent diarrhoea ... and/or children with abdominal pain", "NSCLC not amenable to
@@ -897,6 +898,7 @@ def _holds_all(
             for c in hit
             if (
                 covered
+                or results_only
                 or item.kind == "exclusion"
                 or c.concept in _HEAD_CONCEPTS
                 or c.concept in _CONDITION_LIKE
@@ -905,7 +907,7 @@ def _holds_all(
         ]
         if decisive:
             return True, f"your details match {_describe(decisive[0], facts)}"
-        if covered and all(r is False for _, r in results):
+        if (covered or results_only) and all(r is False for _, r in results):
             return False, "your details match none of " + "; ".join(
                 _describe(c, facts) for c in constraints
             )
@@ -1045,6 +1047,24 @@ _STATE_WORDS = re.compile(
     r"progressive|persistent)\b)*",
     re.I,
 )
+
+
+_AND = re.compile(r"\band\b", re.I)
+
+
+def _two_tests_either(text: str, constraints: list[Constraint]) -> bool:
+    """Whether the line offers a choice of two tests' results ("Serum creatinine ≤1.5×ULN or
+    calculated creatinine clearance ≥45 mL/min"), which decides it whatever words stand beside
+    them; not one test's two limits ("platelets ≥100,000 or ≥50,000 if marrow is involved")."""
+    if len(constraints) != 2 or any(c.concept != "measurement" for c in constraints):
+        return False
+    first, second = constraints
+    between = text[first.span[1] : second.span[0]]
+    return (
+        first.name != second.name
+        and rules.EITHER.search(between) is not None
+        and _AND.search(between) is None
+    )
 
 
 def _only_a_womans(

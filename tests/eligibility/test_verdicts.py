@@ -2475,3 +2475,69 @@ def test_a_line_only_a_woman_can_meet_does_not_rule_out_a_man(line, facts, outco
     men: ...") is not asked of the other; a woman not pregnant now may still plan a pregnancy,
     and a line that may speak of men stays open for them."""
     assert first_line_verdict(line, facts) == outcome
+
+
+_LOW_CREATININE = {"age": 55, "sex": "male", "measurements": {"serum creatinine": (0.5, "mg/dl")}}
+_HIGH_CREATININE = {
+    "age": 70,
+    "sex": "female",
+    "measurements": {"serum creatinine": (2.1, "mg/dl")},
+}
+
+
+@pytest.mark.parametrize(
+    ("line", "facts", "outcome"),
+    [
+        (
+            "Inclusion Criteria:\n\n* Serum creatinine≤1.5×ULN or calculated creatinine "
+            "clearance≧45mL/min AND",
+            _LOW_CREATININE,
+            "met",
+        ),
+        (
+            "Inclusion Criteria:\n\n* serum creatinine (Cr) ≤1.25 ULN or creatinine clearance "
+            "(CCr)≥45 mL/min",
+            _LOW_CREATININE,
+            "met",
+        ),
+        (
+            "Inclusion Criteria:\n\n* Serum creatinine ≤ 1.5 ⋅ ULN or creatinine clearance ≥ 45 "
+            "mL/min on the basis of the Cockcroft-Gault glomerular filtration rate estimation:",
+            _LOW_CREATININE,
+            "met",
+        ),
+        (
+            "Inclusion Criteria:\n\n* serum creatinine (Cr) ≤1.25 ULN or creatinine clearance "
+            "(CCr)≥45 mL/min",
+            _HIGH_CREATININE,
+            "unknown",  # the clearance needs her weight
+        ),
+        (
+            "Exclusion Criteria:\n\n* Uncontrolled blood pressure (defined as systolic >160 mmHg "
+            "or diastolic >95 mmHg) at the screening visit or baseline visit.",
+            {
+                "measurements": {
+                    "systolic blood pressure": (115, "mmhg"),
+                    "diastolic blood pressure": (80, "mmhg"),
+                }
+            },
+            "met",
+        ),
+        (
+            "Inclusion Criteria:\n\n* Platelets ≥ 100,000/mm3 or ≥ 50,000/mm3 if bone marrow "
+            "involvement",
+            {"measurements": {"platelets": (70, "10^9/l")}},
+            "unknown",  # one test's two limits: the second only with marrow involved
+        ),
+        (
+            "Inclusion Criteria:\n\n* International normalised ratio (INR)≤1.5 and partial "
+            "prothrombin time (PTT or aPTT)≤1.5×ULN within 7 days prior to randomization.",
+            {"measurements": {"inr": (0.9, None)}},
+            "unknown",  # both are needed
+        ),
+    ],
+)
+def test_either_of_two_tests_decides_a_line_whatever_words_stand_beside_them(line, facts, outcome):
+    """A line that offers two tests' results, one or the other, is met by one that holds and
+    failed when both fail, though it says more ("calculated", "on the basis of ...")."""
+    assert first_line_verdict(line, facts) == outcome
