@@ -789,7 +789,8 @@ def _or_around(text: str, span: tuple[int, int]) -> bool:
 
 
 _BRACKET_OPENS = re.compile(
-    r"\s*(?:[(\[]\s*(?:defined\s+as\s+|i\.e\.,?\s+|with\s+)?|:\s*|with\s+(?:an?\s+)?|of\s+)$",
+    r"\s*(?:[(\[]\s*(?:defined\s+as\s+|i\.e\.,?\s+|with\s+|(?:blood\s+pressures?|BP)\s*:\s*)?|:\s*|"
+    r"with\s+(?:an?\s+)?|of\s+)$",
     re.I,
 )
 
