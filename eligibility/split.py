@@ -22,8 +22,11 @@ _MARKER = re.compile(
     r"|(?P<roman>\(?(?:i|ii|iii|iv|v|vi|vii|viii|ix|x|xi|xii)[.)])(?=\s)"
     r"|(?P<alpha>\(?[a-zA-Z][.)])(?=\s))\s*",
 )
-_INLINE_NUMBER = re.compile(r"(?<=[\s.;:,])(\d{1,2})[.)]\s+(?=[A-Z(])")
-_LEADING_NUMBER = re.compile(r"\s*(?P<bullet>[*\-•]\s+)?\(?(?P<n>\d{1,2})[.)]\s")
+# "… transplant. 9. Hypersensitivity … 10.Pregnant …": the next number, escaped or not, with or
+# without a space before the item's first word.
+_INLINE_NUMBER = re.compile(r"(?<=[\s.;:,])(\d{1,2})\\?[.)](?:\s+(?=[A-Z(])|(?=[A-Z]))")
+_LEADING_NUMBER = re.compile(r"\s*(?P<bullet>[*\-•]\s+)?\(?(?P<n>\d{1,2})\\?[.)]\s")
+_NUMBER_THEN_WORD = re.compile(r"^(\s*\d{1,2}\\?[.)])(?=[A-Z])")
 # "a. QTcF ≥450 ms ...;b. Clinically significant arrhythmias ...;c. ...", "i. Oral steroids ...
 # ii. Chemotherapy ...": lettered or numbered items run together on one line, in order.
 _INLINE_LETTER = re.compile(
@@ -121,11 +124,14 @@ def _explode(line: str, run: _RunOn) -> list[str]:
                 cuts = [cut - shift for cut in cuts]
         elif cuts:
             run.next_number = expected
-        start = 0
-        for cut in cuts:
-            out.append(part[start:cut].rstrip())
-            start = cut
-        out.append(part[start:] if not cuts else " " * run.indent + part[start:])
+        if not cuts:
+            out.append(part)
+            continue
+        pieces = [part[a:b].rstrip() for a, b in zip([0, *cuts], cuts, strict=False)]
+        pieces.append(" " * run.indent + part[cuts[-1] :])
+        # "10.Pregnant": each item cut off gets a space after its number.
+        out.append(pieces[0])
+        out.extend(_NUMBER_THEN_WORD.sub(r"\1 ", piece, count=1) for piece in pieces[1:])
     return [piece for part in out for piece in _lettered(part)]
 
 

@@ -79,6 +79,18 @@ ROWS = [
             ("inc-2", "criterion", None, None, "Have symptoms of cervical degenerative"),
         ],
     ),
+    (  # NCT04204473: an escaped number, then items run together, one with no space after its
+        # number
+        "escaped-run-on-numbers",
+        "Exclusion Criteria:\n\n8\\. Previous allogeneic bone marrow transplant. 9. "
+        "Hypersensitivity to TY-9591 or similar compounds or excipients. 10.Pregnant or lactating "
+        "women.",
+        [
+            ("exc-1", "criterion", None, None, "Previous allogeneic bone marrow transplant."),
+            ("exc-2", "criterion", None, None, "Hypersensitivity to TY-9591"),
+            ("exc-3", "criterion", None, None, "Pregnant or lactating women."),
+        ],
+    ),
     (  # NCT06485206: the run goes on after a sub-list, on the line of its last sub-item
         "run-on-numbers-continued-after-a-sub-list",
         "Exclusion Criteria:\n* 8. Severe facet joint disease or degeneration 9. Marked cervical "
