@@ -1083,7 +1083,9 @@ def _only_a_womans(
         for c, r in results
     ):
         return False
+    # A number spelt out is a time like one in digits ("in the next three (3) years").
     words = {w.lower() for w in _WORDS.findall(text)} - rules.pregnancy_plan_words()
+    words -= rules.NUMBER_WORDS.keys()
     return not words or (
         words <= rules.childbearing_words()
         and (

@@ -2377,6 +2377,12 @@ _NURSING = {"sex": "female", "age": 31, "pregnant": False, "breastfeeding": True
             "met",
         ),
         (
+            "Exclusion Criteria:\n\n* Subject is pregnant or interested in becoming pregnant in "
+            "the next three (3) years.",
+            _A_MAN,
+            "met",
+        ),
+        (
             "Exclusion Criteria:\n\n* Pregnant or lactating women, or women of childbearing age "
             "not using an acceptable method of contraception.",
             _A_MAN,
