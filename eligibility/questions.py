@@ -1395,24 +1395,33 @@ _LEAD_LABEL = re.compile(r"^[^:]{1,40}:\s*")
 _COUNT_WORDS = {int(n): word for word, n in rules.NUMBER_WORDS.items() if 1 <= n <= 9}
 
 
+def _items_needed(item: Criterion) -> int:
+    """How many of a group's items must hold; 0 for all of them."""
+    return rules.options_needed(item.text) if item.logic == "any" else 0
+
+
+def _count_word(n: int) -> str:
+    return _COUNT_WORDS.get(n, str(n))
+
+
 def group_lead(item: Criterion) -> str:
     """How many of a group's items must hold, as a page lists them ("At least two of the
     following:"); empty for a line that is no group."""
     if item.logic is None:
         return ""
-    needed = rules.options_needed(item.text) if item.logic == "any" else 0
+    needed = _items_needed(item)
     if needed == 0:
         return "All of the following:"
     if needed == 1:
         return "Any of the following:"
-    return f"At least {_COUNT_WORDS.get(needed, str(needed))} of the following:"
+    return f"At least {_count_word(needed)} of the following:"
 
 
 def question_for(item: Criterion) -> tuple[str, bool, str]:
     """``(question, covered, details)``: covered when the constraints say all the criterion says."""
     if item.logic is not None:
-        needed = rules.options_needed(item.text) if item.logic == "any" else 0
-        which = "all" if needed == 0 else f"at least {_COUNT_WORDS.get(needed, str(needed))}"
+        needed = _items_needed(item)
+        which = "all" if needed == 0 else f"at least {_count_word(needed)}"
         lead = _LEAD_TAIL.sub("", item.text).strip(" :;.,")
         unlabelled = _LEAD_LABEL.sub("", lead)
         if _BARE_LEAD.fullmatch(_without_consequence(unlabelled).strip(" :;.,")) or (

@@ -893,7 +893,7 @@ def pregnancy_plan_words() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def childbearing_words() -> frozenset[str]:
     """The words of a woman's contraception, which a man meets no more than a pregnancy, on a
-    line that names childbearing potential."""
+    line that names childbearing potential or women alone."""
     return frozenset(load("questions.json")["childbearing_words"])
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from eligibility import rules
 from eligibility.constraints import extract
@@ -127,7 +128,7 @@ def _explode(line: str, run: _RunOn) -> list[str]:
         if not cuts:
             out.append(part)
             continue
-        pieces = [part[a:b].rstrip() for a, b in zip([0, *cuts], cuts, strict=False)]
+        pieces = [part[a:b].rstrip() for a, b in pairwise([0, *cuts])]
         pieces.append(" " * run.indent + part[cuts[-1] :])
         # "10.Pregnant": each item cut off gets a space after its number.
         out.append(pieces[0])
